@@ -1,0 +1,540 @@
+//! The checked unit: every name resolved, every literal typed. Code after the
+//! checker (analyzer, compiler, reference interpreter, test runner) reads
+//! only this and never re-checks. Invariant: a [`CheckedUnit`] exists only
+//! when the checker reported no errors.
+//!
+//! Semantics shared by every consumer (language-v1 §5):
+//! - A value is *empty* when it is `null` or absent. Any comparison,
+//!   membership, string or date test on an empty value is false; only
+//!   `IsEmpty` / `IsSet` ask about emptiness.
+//! - `Subject::Field(f)` is the record's current value; `Subject::New(f)` is
+//!   the proposed value when the mutation changes `f`, else the current value.
+//! - Evaluators with incomplete input use three-valued logic (a record field
+//!   or parent the input does not carry is *unknown*, as is a missing
+//!   `source`); an unknown condition never makes a decision more permissive.
+//!   The analyzer reasons about complete inputs only.
+
+use crate::decimal::Decimal;
+use crate::span::Span;
+pub use crate::syntax::ast::{ActorKind, CmpOp, DurationUnit, Mode, Outcome};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ObjectId(pub u32);
+
+/// A field of an object: `schema.objects[object].fields[index]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FieldId {
+    pub object: ObjectId,
+    pub index: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ContractId(pub u32);
+
+#[derive(Clone, Debug, Default)]
+pub struct CheckedUnit {
+    pub schema: Schema,
+    /// Named exclusions, by name order.
+    pub exclusions: Vec<NamedExclusion>,
+    /// Contracts in a deterministic order (by name).
+    pub contracts: Vec<Contract>,
+    pub tests: Vec<TestCase>,
+}
+
+// ---------------------------------------------------------------- schema
+
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Objects sorted by name; `ObjectId` indexes this.
+    pub objects: Vec<Object>,
+}
+
+impl Schema {
+    pub fn object(&self, id: ObjectId) -> &Object {
+        &self.objects[id.0 as usize]
+    }
+    pub fn field(&self, id: FieldId) -> &Field {
+        &self.object(id.object).fields[id.index as usize]
+    }
+    pub fn object_by_name(&self, name: &str) -> Option<ObjectId> {
+        self.objects
+            .iter()
+            .position(|o| o.name == name)
+            .map(|i| ObjectId(i as u32))
+    }
+    pub fn field_by_name(&self, object: ObjectId, name: &str) -> Option<FieldId> {
+        self.object(object)
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FieldId {
+                object,
+                index: i as u32,
+            })
+    }
+    /// `Account.Type` style lookups: the parent relationships of an object.
+    pub fn relation(&self, object: ObjectId, relation: &str) -> Option<&Relation> {
+        self.object(object)
+            .relations
+            .iter()
+            .find(|r| r.name == relation)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub name: String,
+    /// Fields sorted by name; `FieldId::index` indexes this.
+    pub fields: Vec<Field>,
+    /// Parent lookups usable in conditions (`Account` from `AccountId: ref(Account)`).
+    pub relations: Vec<Relation>,
+    /// Where the object was first declared.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub ty: FieldType,
+    pub readonly: bool,
+    pub protected: bool,
+    pub sensitive: bool,
+    pub span: Span,
+}
+
+/// A parent relationship: conditions may read `name.Field` from `target`.
+#[derive(Clone, Debug)]
+pub struct Relation {
+    /// `Account` (the ref field's name without a trailing `Id`).
+    pub name: String,
+    /// The ref field on the child (`AccountId`).
+    pub via: FieldId,
+    pub target: ObjectId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    Id,
+    String,
+    Email,
+    Phone,
+    Url,
+    Bool,
+    Int,
+    Number,
+    Currency,
+    Percent,
+    Date,
+    Datetime,
+    Picklist(Vec<String>),
+    Multipicklist(Vec<String>),
+    /// Target object names (several for polymorphic refs); values are ids.
+    Ref(Vec<String>),
+}
+
+impl FieldType {
+    /// Values compared as text (`starts with` etc. apply to these).
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self,
+            FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Url
+        )
+    }
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self,
+            FieldType::Int | FieldType::Number | FieldType::Currency | FieldType::Percent
+        )
+    }
+    pub fn is_temporal(&self) -> bool {
+        matches!(self, FieldType::Date | FieldType::Datetime)
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldType::Id => "id",
+            FieldType::String => "string",
+            FieldType::Email => "email",
+            FieldType::Phone => "phone",
+            FieldType::Url => "url",
+            FieldType::Bool => "bool",
+            FieldType::Int => "int",
+            FieldType::Number => "number",
+            FieldType::Currency => "currency",
+            FieldType::Percent => "percent",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+            FieldType::Picklist(_) => "picklist",
+            FieldType::Multipicklist(_) => "multipicklist",
+            FieldType::Ref(_) => "ref",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- values and conditions
+
+/// A typed constant from the source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// Text of a string, email, phone, url, id, ref or picklist field.
+    Str(String),
+    /// int, number, currency, percent (a percent is a fraction: `80%` = 0.8).
+    Num(Decimal),
+    Bool(bool),
+    /// A date, as days since 1970-01-01.
+    Date(i64),
+    /// A datetime, as seconds since 1970-01-01T00:00:00Z.
+    Datetime(i64),
+    /// The value of `event`.
+    Event(Event),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Event {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Create => "create",
+            Event::Update => "update",
+            Event::Delete => "delete",
+        }
+    }
+}
+
+/// What an atom reads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// The record's current value of a field.
+    Field(FieldId),
+    /// `new F`: the proposed value if changed, else the current value.
+    New(FieldId),
+    /// `Account.Type`: a field of a parent record reached through `relation`
+    /// (a relation name of the contract's object).
+    Parent { relation: String, field: FieldId },
+    /// The mutation's confidence, a number in 0..=1.
+    Confidence,
+    /// The mutation's source string.
+    Source,
+    /// The mutation's event.
+    Event,
+}
+
+/// A test on one subject.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Test {
+    Cmp(CmpOp, Value),
+    /// `in (...)` (negated: `not in`); false on an empty value either way.
+    In {
+        values: Vec<Value>,
+        negated: bool,
+    },
+    IsEmpty,
+    IsSet,
+    /// A bare bool: `F == true`.
+    IsTrue,
+    StartsWith(String),
+    EndsWith(String),
+    /// On text: substring. On a multipicklist: has that item.
+    Contains(String),
+    /// `F before N days ago`: F < at - N days.
+    BeforeDaysAgo(i64),
+    /// `F after N days ago`: F > at - N days.
+    AfterDaysAgo(i64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    True,
+    False,
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Atom {
+        subject: Subject,
+        test: Test,
+        span: Span,
+    },
+    /// `changed(F)`: the mutation's changes include F.
+    Changed {
+        field: FieldId,
+        span: Span,
+    },
+}
+
+// ---------------------------------------------------------------- contracts
+
+#[derive(Clone, Debug)]
+pub struct NamedExclusion {
+    pub name: String,
+    pub object: ObjectId,
+    pub when: Cond,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Contract {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole `contract ... { }` block.
+    pub span: Span,
+    pub version: u32,
+    pub object: ObjectId,
+    pub actor: Actor,
+    pub owner: Option<String>,
+    pub mode: Mode,
+    pub triggers: Vec<Trigger>,
+    pub trigger_span: Span,
+    /// `None`: every record is eligible.
+    pub eligible: Option<Cond>,
+    pub eligible_span: Option<Span>,
+    pub exclusions: Vec<Exclusion>,
+    pub confidence: Thresholds,
+    /// Field lines in source order (never `*`; that is [`Contract::star`]).
+    pub fields: Vec<FieldRules>,
+    pub star: Option<StarRules>,
+    pub fields_span: Span,
+    pub approval: Approval,
+    /// `None`: no `audit` clause.
+    pub audit: Option<Audit>,
+    pub rollback: Option<Rollback>,
+    pub metrics: Vec<Metric>,
+}
+
+impl Contract {
+    pub fn rules_for(&self, field: FieldId) -> Option<&FieldRules> {
+        self.fields.iter().find(|f| f.field == field)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// `None` for `"*"` (any name).
+    pub name: Option<String>,
+    pub span: Span,
+}
+
+impl Actor {
+    pub fn matches(&self, kind: ActorKind, name: &str) -> bool {
+        self.kind == kind && self.name.as_deref().is_none_or(|n| n == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Create,
+    /// `update` (any change) or `update(F, ...)` (a change to one of these).
+    Update(Option<Vec<FieldId>>),
+    Delete,
+}
+
+#[derive(Clone, Debug)]
+pub struct Exclusion {
+    /// The named exclusion used, or `None` for an inline `exclude when`.
+    pub name: Option<String>,
+    pub when: Cond,
+    /// The `exclude ...` clause.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Thresholds {
+    /// `auto at least X`: below it, at least `review`.
+    pub auto: Option<(Decimal, Span)>,
+    /// `review at least X`: below it, `never`.
+    pub review: Option<(Decimal, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldRules {
+    pub field: FieldId,
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct StarRules {
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub outcome: Outcome,
+    /// `review by WHO` / `escalate to WHO`, overriding the approval block.
+    pub route: Option<Approver>,
+    /// `None`: always holds.
+    pub when: Option<Cond>,
+    /// 1-based position in its line; rules are named `Field#n` (`*#n`).
+    pub position: u32,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Approver {
+    RecordOwner,
+    Role(String),
+    User(String),
+    Queue(String),
+}
+
+impl std::fmt::Display for Approver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Approver::RecordOwner => write!(f, "record.owner"),
+            Approver::Role(r) => write!(f, "role:{r}"),
+            Approver::User(u) => write!(f, "user:{u}"),
+            Approver::Queue(q) => write!(f, "queue:{q}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Approval {
+    /// Route for `review` outcomes.
+    pub review: Option<Route>,
+    /// Route for `escalate` outcomes.
+    pub escalate: Option<Route>,
+    /// Extra approvals required whenever the write needs any approval and `when` holds.
+    pub require: Vec<Requirement>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub approver: Approver,
+    /// Seconds.
+    pub within: Option<u64>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    pub approver: Approver,
+    pub when: Option<Cond>,
+    pub span: Span,
+}
+
+/// The fixed vocabulary of audit fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuditField {
+    RecordId,
+    Contract,
+    Version,
+    Trigger,
+    Field,
+    OldValue,
+    NewValue,
+    Source,
+    Confidence,
+    Timestamp,
+    Actor,
+    Outcome,
+    Reasons,
+}
+
+impl AuditField {
+    pub const ALL: [AuditField; 13] = [
+        AuditField::RecordId,
+        AuditField::Contract,
+        AuditField::Version,
+        AuditField::Trigger,
+        AuditField::Field,
+        AuditField::OldValue,
+        AuditField::NewValue,
+        AuditField::Source,
+        AuditField::Confidence,
+        AuditField::Timestamp,
+        AuditField::Actor,
+        AuditField::Outcome,
+        AuditField::Reasons,
+    ];
+    /// The fields analysis-v1 requires for an audit not to be "thin".
+    pub const REQUIRED: [AuditField; 11] = [
+        AuditField::RecordId,
+        AuditField::Contract,
+        AuditField::Version,
+        AuditField::Trigger,
+        AuditField::Field,
+        AuditField::OldValue,
+        AuditField::NewValue,
+        AuditField::Source,
+        AuditField::Confidence,
+        AuditField::Timestamp,
+        AuditField::Actor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditField::RecordId => "record_id",
+            AuditField::Contract => "contract",
+            AuditField::Version => "version",
+            AuditField::Trigger => "trigger",
+            AuditField::Field => "field",
+            AuditField::OldValue => "old_value",
+            AuditField::NewValue => "new_value",
+            AuditField::Source => "source",
+            AuditField::Confidence => "confidence",
+            AuditField::Timestamp => "timestamp",
+            AuditField::Actor => "actor",
+            AuditField::Outcome => "outcome",
+            AuditField::Reasons => "reasons",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<AuditField> {
+        AuditField::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Audit {
+    pub fields: Vec<AuditField>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rollback {
+    /// Seconds to keep previous values.
+    pub keep: Option<u64>,
+    /// As written (`90d`), for output.
+    pub keep_text: Option<String>,
+    pub notify: Vec<Approver>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Metric {
+    pub name: String,
+    pub target: Decimal,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- tests
+
+/// A checked `test` block: a complete mutation plus expectations.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub name: String,
+    pub span: Span,
+    pub object: ObjectId,
+    pub event: Event,
+    pub actor_kind: ActorKind,
+    pub actor_name: String,
+    pub confidence: Option<Decimal>,
+    pub source: Option<String>,
+    /// RFC 3339 timestamp; the test runner supplies a fixed default when absent.
+    pub at: Option<String>,
+    /// Current record values (JSON values: null, bool, number, string).
+    pub record: Vec<(FieldId, serde_json::Value)>,
+    /// Parent records by relation name.
+    pub parents: Vec<(String, Vec<(FieldId, serde_json::Value)>)>,
+    pub changes: Vec<(FieldId, serde_json::Value)>,
+    pub expect_overall: Option<(Outcome, Span)>,
+    pub expect_fields: Vec<(FieldId, Outcome, Span)>,
+}

@@ -1,0 +1,1 @@
+//! Turns diagnostics into text: human (codespan-reporting), JSON and SARIF.

@@ -1,0 +1,2 @@
+//! Stage 0: gather the files of a unit (roots + imports, each once) and
+//! parse them.

@@ -1,0 +1,145 @@
+//! The files of a compilation unit. The library never touches the file
+//! system itself: callers hand text in through [`SourceProvider`].
+
+use crate::span::{FileId, Span};
+use std::path::{Path, PathBuf};
+
+/// One loaded file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// What users see in diagnostics: a path as given, or `std/salesforce`.
+    pub name: String,
+    /// Canonical identity used to load each file once (a path, or `std/...`).
+    pub key: PathBuf,
+    pub text: String,
+}
+
+/// All files of a unit, indexed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        key: impl Into<PathBuf>,
+        text: impl Into<String>,
+    ) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            name: name.into(),
+            key: key.into(),
+            text: text.into(),
+        });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn find_key(&self, key: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.key == key)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// The text a span covers (empty if the span is out of range).
+    pub fn snippet(&self, span: Span) -> &str {
+        self.get(span.file)
+            .and_then(|f| f.text.get(span.range()))
+            .unwrap_or("")
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters.
+    pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
+        let Some(f) = self.get(file) else {
+            return (1, 1);
+        };
+        let offset = (offset as usize).min(f.text.len());
+        let before = f.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+/// Where file text comes from. The CLI reads the disk; tests use memory.
+pub trait SourceProvider {
+    /// Read a file given the path as resolved by the loader.
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// A canonical form of the path, so one file is loaded once.
+    fn canonicalize(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
+}
+
+/// Reads files from the disk.
+pub struct DiskProvider;
+
+impl SourceProvider for DiskProvider {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+    fn canonicalize(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// In-memory files, for tests, fuzzing and embedding.
+#[derive(Default, Clone, Debug)]
+pub struct MemoryProvider {
+    pub files: std::collections::BTreeMap<PathBuf, String>,
+}
+
+impl MemoryProvider {
+    pub fn new() -> MemoryProvider {
+        MemoryProvider::default()
+    }
+    pub fn with(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> MemoryProvider {
+        self.files.insert(path.into(), text.into());
+        self
+    }
+}
+
+impl SourceProvider for MemoryProvider {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        self.files
+            .get(&normalize(path))
+            .cloned()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
+    }
+    fn canonicalize(&self, path: &Path) -> PathBuf {
+        normalize(path)
+    }
+}
+
+/// Removes `.` and resolves `..` lexically (for in-memory paths).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,597 @@
+//! The syntax tree of one `.crmc` file, exactly as written. Every node keeps
+//! its [`Span`]; nothing is resolved or checked here (that is `check`'s job).
+//! Comments are kept on the side ([`File::comments`]) for the formatter.
+
+use crate::decimal::Decimal;
+use crate::span::Span;
+
+/// A name as written, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A double-quoted string literal, with escapes already processed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A value with its span.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub items: Vec<Item>,
+    /// Every `// ...` comment of the file, in order (text without the `//`).
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Import(Import),
+    /// `schema NAME { object ... }`
+    Schema(SchemaBlock),
+    /// A top-level `object X { ... }` or `extend object X { ... }`.
+    Object(ObjectDecl),
+    Exclusion(ExclusionDecl),
+    Contract(Contract),
+    Test(TestBlock),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Import(i) => i.span,
+            Item::Schema(s) => s.span,
+            Item::Object(o) => o.span,
+            Item::Exclusion(e) => e.span,
+            Item::Contract(c) => c.span,
+            Item::Test(t) => t.span,
+        }
+    }
+}
+
+/// `import "std/salesforce"` or `import "./x.crmc"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub path: StrLit,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaBlock {
+    pub name: Ident,
+    pub objects: Vec<ObjectDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectDecl {
+    /// `true` for `extend object X { ... }`.
+    pub extend: bool,
+    pub name: Ident,
+    pub fields: Vec<FieldDecl>,
+    pub span: Span,
+}
+
+/// `Name: type attr...`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub attrs: Vec<Spanned<FieldAttr>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeExpr {
+    pub kind: TypeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    Id,
+    String,
+    Email,
+    Phone,
+    Url,
+    Bool,
+    Int,
+    Number,
+    Currency,
+    Percent,
+    Date,
+    Datetime,
+    Picklist(Vec<StrLit>),
+    Multipicklist(Vec<StrLit>),
+    /// `ref(User)`, or polymorphic `ref(Group, User)`.
+    Ref(Vec<Ident>),
+    /// A type name the parser does not know (`strng`); the checker reports it.
+    Unknown(Ident),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldAttr {
+    Readonly,
+    Protected,
+    Sensitive,
+}
+
+/// `exclusion NAME on OBJECT when COND`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusionDecl {
+    pub name: Ident,
+    pub object: Ident,
+    pub when: Expr,
+    pub span: Span,
+}
+
+/// `contract NAME [version N] { clause* }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contract {
+    pub name: Ident,
+    /// `version N` written in the header.
+    pub header_version: Option<Spanned<u64>>,
+    /// Clauses in source order (the checker rejects repeats, except `exclude`).
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    pub kind: ClauseKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClauseKind {
+    Object(Ident),
+    Actor(ActorPattern),
+    Owner(StrLit),
+    Mode(Spanned<Mode>),
+    Version(Spanned<u64>),
+    Trigger(Vec<TriggerEvent>),
+    Eligible(Expr),
+    Exclude(ExcludeTarget),
+    Confidence(Vec<Threshold>),
+    Fields(Vec<FieldRules>),
+    Approval(Vec<ApprovalItem>),
+    Audit(Vec<Ident>),
+    Rollback(Vec<RollbackItem>),
+    Metric { name: StrLit, target: Literal },
+}
+
+impl ClauseKind {
+    /// The keyword that starts the clause, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ClauseKind::Object(_) => "object",
+            ClauseKind::Actor(_) => "actor",
+            ClauseKind::Owner(_) => "owner",
+            ClauseKind::Mode(_) => "mode",
+            ClauseKind::Version(_) => "version",
+            ClauseKind::Trigger(_) => "trigger",
+            ClauseKind::Eligible(_) => "eligible",
+            ClauseKind::Exclude(_) => "exclude",
+            ClauseKind::Confidence(_) => "confidence",
+            ClauseKind::Fields(_) => "fields",
+            ClauseKind::Approval(_) => "approval",
+            ClauseKind::Audit(_) => "audit",
+            ClauseKind::Rollback(_) => "rollback",
+            ClauseKind::Metric { .. } => "metric",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActorKind {
+    Ai,
+    Integration,
+    Human,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Ai => "ai",
+            ActorKind::Integration => "integration",
+            ActorKind::Human => "human",
+        }
+    }
+}
+
+/// `actor ai "alim"`; the name `"*"` matches any name of that kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActorPattern {
+    pub kind: Spanned<ActorKind>,
+    pub name: StrLit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    ReadOnly,
+    Draft,
+    ConditionalWrite,
+    AutomatedWrite,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::ReadOnly => "read_only",
+            Mode::Draft => "draft",
+            Mode::ConditionalWrite => "conditional_write",
+            Mode::AutomatedWrite => "automated_write",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerEvent {
+    Create(Span),
+    /// `update` (any field) or `update(F, ...)`.
+    Update {
+        fields: Option<Vec<Ident>>,
+        span: Span,
+    },
+    Delete(Span),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExcludeTarget {
+    /// `exclude opted_out` (a named exclusion).
+    Named(Ident),
+    /// `exclude when COND`.
+    When(Expr),
+}
+
+/// `auto at least 0.90` / `review at least 60%` in a `confidence` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    pub level: Spanned<Outcome>,
+    pub value: Literal,
+    pub span: Span,
+}
+
+/// The five outcomes, in order of restriction (`Ord` follows §5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Auto,
+    Review,
+    Escalate,
+    Suggest,
+    Never,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Auto,
+        Outcome::Review,
+        Outcome::Escalate,
+        Outcome::Suggest,
+        Outcome::Never,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Auto => "auto",
+            Outcome::Review => "review",
+            Outcome::Escalate => "escalate",
+            Outcome::Suggest => "suggest",
+            Outcome::Never => "never",
+        }
+    }
+}
+
+/// One line of a `fields` block: `Industry: auto when empty, review`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRules {
+    pub target: FieldTarget,
+    /// The rules in order; the first whose condition holds decides.
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldTarget {
+    Field(Ident),
+    /// `*`: every changed field without a line of its own.
+    Star(Span),
+}
+
+/// `review by role "X" when COND`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub outcome: Spanned<Outcome>,
+    /// `review by WHO` / `escalate to WHO`.
+    pub route: Option<Approver>,
+    pub when: Option<Expr>,
+    pub span: Span,
+}
+
+/// Who approves or is notified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approver {
+    pub kind: ApproverKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApproverKind {
+    /// `record.owner`
+    RecordOwner,
+    /// `role "Sales Manager"`
+    Role(StrLit),
+    /// `user "jane@acme.example"`
+    User(StrLit),
+    /// `queue "RevOps"`
+    Queue(StrLit),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApprovalItem {
+    /// `review by record.owner within 24h` / `escalate by role "X" within 4h`.
+    Route {
+        level: Spanned<Outcome>,
+        approver: Approver,
+        within: Option<Spanned<Duration>>,
+        span: Span,
+    },
+    /// `require role "RevOps Lead" when COND`.
+    Require {
+        approver: Approver,
+        when: Option<Expr>,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationUnit {
+    Minutes,
+    Hours,
+    Days,
+}
+
+/// `30m`, `24h`, `90d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Duration {
+    pub amount: u64,
+    pub unit: DurationUnit,
+}
+
+impl Duration {
+    pub fn seconds(self) -> u64 {
+        let per = match self.unit {
+            DurationUnit::Minutes => 60,
+            DurationUnit::Hours => 3_600,
+            DurationUnit::Days => 86_400,
+        };
+        self.amount.saturating_mul(per)
+    }
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            DurationUnit::Minutes => "m",
+            DurationUnit::Hours => "h",
+            DurationUnit::Days => "d",
+        };
+        write!(f, "{}{}", self.amount, unit)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RollbackItem {
+    /// `keep previous values for 90d`
+    Keep { for_: Spanned<Duration>, span: Span },
+    /// `notify record.owner`
+    Notify { who: Approver, span: Span },
+}
+
+// ---------------------------------------------------------------- conditions
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    Or(Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    /// `( e )`, kept so the formatter can print what was written.
+    Paren(Box<Expr>),
+    /// `F == v`, `F < v`, ...
+    Compare {
+        lhs: Operand,
+        op: Spanned<CmpOp>,
+        rhs: Literal,
+    },
+    /// `F in (a, b)` / `F not in (a, b)`
+    In {
+        lhs: Operand,
+        negated: bool,
+        values: Vec<Literal>,
+    },
+    /// `F is empty` (negated: `F is set`).
+    IsEmpty {
+        operand: Operand,
+        negated: bool,
+    },
+    /// Bare `empty` / `set` inside a field's rules: that field.
+    BareEmpty {
+        negated: bool,
+    },
+    /// A bare operand: `HasOptedOutOfEmail` means `HasOptedOutOfEmail == true`.
+    Truthy(Operand),
+    /// `F starts with "s"`, `F ends with "s"`, `F contains "s"`
+    StrMatch {
+        operand: Operand,
+        op: Spanned<StrOp>,
+        pattern: StrLit,
+    },
+    /// `F before 90 days ago`, `F after 7 days ago`
+    RelDate {
+        operand: Operand,
+        op: Spanned<DateOp>,
+        days: Literal,
+    },
+    /// `changed(F)`
+    Changed(Path),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StrOp {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+impl StrOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StrOp::StartsWith => "starts with",
+            StrOp::EndsWith => "ends with",
+            StrOp::Contains => "contains",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateOp {
+    Before,
+    After,
+}
+
+/// What a condition reads: `F`, `new F`, `Account.Type`, or a context name
+/// (`confidence`, `source`, `event` — told apart from fields by the checker).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operand {
+    /// `new F`: the proposed value rather than the current one.
+    pub new: bool,
+    pub path: Path,
+    pub span: Span,
+}
+
+/// `Industry` or `Account.Type`: one or more dot-separated names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub segments: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Path {
+    pub fn dotted(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Literal {
+    pub kind: LitKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LitKind {
+    String(String),
+    Number(Decimal),
+    /// `80%`, stored as written (80); its value is `0.80`.
+    Percent(Decimal),
+    Bool(bool),
+    Null,
+    Duration(Duration),
+    /// An identifier used as a value (`event == create`).
+    Word(String),
+}
+
+// ---------------------------------------------------------------- tests
+
+/// `test "name" { ... }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestBlock {
+    pub name: StrLit,
+    pub items: Vec<TestItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestItem {
+    pub kind: TestItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TestItemKind {
+    Actor(ActorPattern),
+    /// `event create|update|delete`
+    Event(Ident),
+    Confidence(Literal),
+    Source(StrLit),
+    /// `at "2026-11-21T10:00:00Z"`
+    At(StrLit),
+    /// `record Lead { Field: value, ... }`
+    Record {
+        object: Ident,
+        values: Vec<(Ident, Literal)>,
+    },
+    /// `parent Account { Field: value, ... }`
+    Parent {
+        object: Ident,
+        values: Vec<(Ident, Literal)>,
+    },
+    /// `change F to v`
+    Change {
+        field: Ident,
+        value: Literal,
+    },
+    /// `expect OUTCOME` or `expect F OUTCOME`
+    Expect {
+        field: Option<Ident>,
+        outcome: Spanned<Outcome>,
+    },
+}
