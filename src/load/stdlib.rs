@@ -1,0 +1,24 @@
+//! The standard library, embedded in the binary so `import "std/..."` works
+//! from any directory.
+
+/// (name, source) of every standard module.
+pub static MODULES: &[(&str, &str)] = &[];
+
+pub fn module(name: &str) -> Option<&'static str> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+/// `std/a`, `std/b`, ... for messages.
+pub fn list() -> String {
+    MODULES.iter().map(|(n, _)| format!("`std/{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The module name closest to a misspelled one.
+pub fn closest(name: &str) -> Option<&'static str> {
+    MODULES
+        .iter()
+        .map(|(n, _)| (*n, crate::diagnostics::suggest::distance(name, n)))
+        .filter(|(n, d)| *d <= 2.max(n.len() / 3))
+        .min_by_key(|(_, d)| *d)
+        .map(|(n, _)| n)
+}
