@@ -3,6 +3,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod paths;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -31,6 +32,10 @@ Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crm
     /// Print the long explanation of a diagnostic code
     #[command(after_help = "Example:\n  crmc explain E0301\n\nWith no code, lists every code.")]
     Explain(explain::ExplainArgs),
+    /// Rewrite files in the canonical layout (`--check`: only report)
+    #[command(after_help = "Exit status: 0 formatted, 1 a file is not formatted (with --check) or does not parse, 2 I/O error.\n\n\
+Examples:\n  crmc fmt contracts/\n  crmc fmt --check .")]
+    Fmt(fmt::FmtArgs),
 }
 
 /// How diagnostics are printed.
@@ -50,6 +55,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
 
