@@ -19,10 +19,16 @@ pub struct FrontEnd {
 
 impl FrontEnd {
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     pub fn warning_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 }
 
@@ -36,7 +42,11 @@ pub enum Depth {
 }
 
 /// Loads, parses and checks (and analyzes, at [`Depth::Analyze`]) a unit.
-pub fn run(roots: &[PathBuf], provider: &dyn SourceProvider, depth: Depth) -> Result<FrontEnd, LoadError> {
+pub fn run(
+    roots: &[PathBuf],
+    provider: &dyn SourceProvider,
+    depth: Depth,
+) -> Result<FrontEnd, LoadError> {
     let mut parsed = load::load(roots, provider)?;
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
@@ -54,5 +64,9 @@ pub fn run(roots: &[PathBuf], provider: &dyn SourceProvider, depth: Depth) -> Re
         }
     }
     diagnostics::sort(&mut diagnostics);
-    Ok(FrontEnd { parsed, checked, diagnostics })
+    Ok(FrontEnd {
+        parsed,
+        checked,
+        diagnostics,
+    })
 }

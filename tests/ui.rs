@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 fn relative(path: &Path) -> PathBuf {
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    path.strip_prefix(&tests).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(&tests)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[test]
@@ -20,7 +22,8 @@ fn ui_cases() {
         let rel = relative(path);
         let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
         let provider = RootedProvider { root: tests };
-        let front = pipeline::run(&[rel.clone()], &provider, Depth::Analyze).expect("case file readable");
+        let front =
+            pipeline::run(&[rel.clone()], &provider, Depth::Analyze).expect("case file readable");
         let mut out = Buffer::no_color();
         render::render_human(&front.parsed.sources, &front.diagnostics, &mut out).expect("render");
         let mut text = String::from_utf8_lossy(out.as_slice()).into_owned();
@@ -28,10 +31,17 @@ fn ui_cases() {
             text.push_str(&format!("crmc: {summary}\n"));
         }
         insta::assert_snapshot!(text);
-        let dir = rel.components().nth(1).and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+        let dir = rel
+            .components()
+            .nth(1)
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
         if dir == "analyze" || dir == "json" {
             insta::assert_snapshot!(
-                format!("{}_json", rel.file_stem().and_then(|s| s.to_str()).unwrap_or("case")),
+                format!(
+                    "{}_json",
+                    rel.file_stem().and_then(|s| s.to_str()).unwrap_or("case")
+                ),
                 render::render_json(&front.parsed.sources, &front.diagnostics)
             );
         }

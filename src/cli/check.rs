@@ -31,7 +31,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail_usage(e),
     };
-    let depth = if args.no_analyze { Depth::Check } else { Depth::Analyze };
+    let depth = if args.no_analyze {
+        Depth::Check
+    } else {
+        Depth::Analyze
+    };
     let mut failed = false;
     let mut json_all = Vec::new();
     for roots in units {
@@ -40,10 +44,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             Err(e) => return fail_usage(e),
         };
         let deny_warnings = args.deny.is_some();
-        failed |= front
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning));
+        failed |= front.diagnostics.iter().any(|d| {
+            d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+        });
         let sources = &front.parsed.sources;
         match args.format {
             Format::Human => {
@@ -51,12 +54,20 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     return fail_usage(e);
                 }
             }
-            Format::Json => json_all.extend(front.diagnostics.iter().map(|d| render::diagnostic_json(sources, d))),
+            Format::Json => json_all.extend(
+                front
+                    .diagnostics
+                    .iter()
+                    .map(|d| render::diagnostic_json(sources, d)),
+            ),
             Format::Sarif => println!("{}", render::render_sarif(sources, &front.diagnostics)),
         }
     }
     if args.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&json_all).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_all).unwrap_or_default()
+        );
     }
     if failed {
         ExitCode::from(1)
@@ -65,9 +76,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn print_human(sources: &crmc::source::SourceMap, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+fn print_human(
+    sources: &crmc::source::SourceMap,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
     use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-    let choice = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    let choice = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
     let mut err = StandardStream::stderr(choice);
     render::render_human(sources, diagnostics, &mut err)?;
     if let Some(summary) = render::summary_line(diagnostics) {

@@ -13,13 +13,25 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> ExitCode {
     let Some(code) = args.code else {
         for c in codes::all() {
-            println!("{}  {:<8} {:<26} {}", c.code, c.severity.as_str(), c.kind, c.title);
+            println!(
+                "{}  {:<8} {:<26} {}",
+                c.code,
+                c.severity.as_str(),
+                c.kind,
+                c.title
+            );
         }
         return ExitCode::SUCCESS;
     };
     match codes::lookup(&code) {
         Some(info) => {
-            println!("{} ({}, {}): {}\n", info.code, info.severity.as_str(), info.kind, info.title);
+            println!(
+                "{} ({}, {}): {}\n",
+                info.code,
+                info.severity.as_str(),
+                info.kind,
+                info.title
+            );
             println!("{}", info.explanation.trim_end());
             ExitCode::SUCCESS
         }

@@ -26,15 +26,19 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse, type-check and analyze contracts; report every problem found
-    #[command(after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny warnings), 2 usage or I/O error.\n\n\
-Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crmc.sarif\n  crmc check --each examples/*/")]
+    #[command(
+        after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny warnings), 2 usage or I/O error.\n\n\
+Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crmc.sarif\n  crmc check --each examples/*/"
+    )]
     Check(check::CheckArgs),
     /// Print the long explanation of a diagnostic code
     #[command(after_help = "Example:\n  crmc explain E0301\n\nWith no code, lists every code.")]
     Explain(explain::ExplainArgs),
     /// Rewrite files in the canonical layout (`--check`: only report)
-    #[command(after_help = "Exit status: 0 formatted, 1 a file is not formatted (with --check) or does not parse, 2 I/O error.\n\n\
-Examples:\n  crmc fmt contracts/\n  crmc fmt --check .")]
+    #[command(
+        after_help = "Exit status: 0 formatted, 1 a file is not formatted (with --check) or does not parse, 2 I/O error.\n\n\
+Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
+    )]
     Fmt(fmt::FmtArgs),
 }
 

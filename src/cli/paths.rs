@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 /// (sorted, skipping hidden directories and `target`). No paths: `.`.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let defaults = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -25,7 +29,9 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -43,7 +49,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Groups of roots, one unit each: with `each`, every path is its own unit.
 pub fn units(paths: &[PathBuf], each: bool) -> Result<Vec<Vec<PathBuf>>, String> {
     if each && !paths.is_empty() {
-        paths.iter().map(|p| expand(std::slice::from_ref(p))).collect()
+        paths
+            .iter()
+            .map(|p| expand(std::slice::from_ref(p)))
+            .collect()
     } else {
         Ok(vec![expand(paths)?])
     }

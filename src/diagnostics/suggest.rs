@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn finds_near_names_only() {
         assert_eq!(distance("Industy", "Industry"), 1);
-        assert_eq!(closest("Industy", ["Industry", "Status", "Rating"]), Some("Industry"));
+        assert_eq!(
+            closest("Industy", ["Industry", "Status", "Rating"]),
+            Some("Industry")
+        );
         assert_eq!(closest("status", ["Status", "Stage"]), Some("Status"));
         assert_eq!(closest("Zzz", ["Industry", "Status"]), None);
     }

@@ -8,21 +8,47 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::And(a, b) => format!("{} and {}", expr(a), expr(b)),
         ExprKind::Not(a) => format!("not {}", expr(a)),
         ExprKind::Paren(a) => format!("({})", expr(a)),
-        ExprKind::Compare { lhs, op, rhs } => format!("{} {} {}", operand(lhs), op.node.as_str(), literal(rhs)),
-        ExprKind::In { lhs, negated, values } => {
+        ExprKind::Compare { lhs, op, rhs } => {
+            format!("{} {} {}", operand(lhs), op.node.as_str(), literal(rhs))
+        }
+        ExprKind::In {
+            lhs,
+            negated,
+            values,
+        } => {
             let list: Vec<String> = values.iter().map(literal).collect();
             let op = if *negated { "not in" } else { "in" };
             format!("{} {op} ({})", operand(lhs), list.join(", "))
         }
-        ExprKind::IsEmpty { operand: o, negated } => {
-            format!("{} is {}", operand(o), if *negated { "set" } else { "empty" })
+        ExprKind::IsEmpty {
+            operand: o,
+            negated,
+        } => {
+            format!(
+                "{} is {}",
+                operand(o),
+                if *negated { "set" } else { "empty" }
+            )
         }
         ExprKind::BareEmpty { negated } => (if *negated { "set" } else { "empty" }).to_string(),
         ExprKind::Truthy(o) => operand(o),
-        ExprKind::StrMatch { operand: o, op, pattern } => {
-            format!("{} {} {}", operand(o), op.node.as_str(), string(&pattern.value))
+        ExprKind::StrMatch {
+            operand: o,
+            op,
+            pattern,
+        } => {
+            format!(
+                "{} {} {}",
+                operand(o),
+                op.node.as_str(),
+                string(&pattern.value)
+            )
         }
-        ExprKind::RelDate { operand: o, op, days } => {
+        ExprKind::RelDate {
+            operand: o,
+            op,
+            days,
+        } => {
             let word = match op.node {
                 DateOp::Before => "before",
                 DateOp::After => "after",

@@ -11,7 +11,13 @@ const WIDTH: usize = 100;
 const INDENT: &str = "  ";
 
 pub fn print_file(file: &File, text: &str) -> String {
-    let mut p = Printer { text, comments: &file.comments, next_comment: 0, out: String::new(), depth: 0 };
+    let mut p = Printer {
+        text,
+        comments: &file.comments,
+        next_comment: 0,
+        out: String::new(),
+        depth: 0,
+    };
     let mut prev: Option<&Item> = None;
     for item in &file.items {
         if let Some(prev) = prev {
@@ -64,7 +70,10 @@ impl Printer<'_> {
     /// Appends the comment that follows `end` on the same source line.
     fn trailing(&mut self, end: u32) {
         if let Some(c) = self.comments.get(self.next_comment) {
-            let between = self.text.get(end as usize..c.span.start as usize).unwrap_or("\n");
+            let between = self
+                .text
+                .get(end as usize..c.span.start as usize)
+                .unwrap_or("\n");
             if c.span.start >= end && !between.contains('\n') && self.out.ends_with('\n') {
                 self.out.pop();
                 self.out.push_str(&format!(" //{}\n", c.text.trim_end()));
@@ -75,7 +84,9 @@ impl Printer<'_> {
 
     /// Whether the author left a blank line between two positions.
     fn blank_between(&self, from: u32, to: u32) -> bool {
-        let Some(gap) = self.text.get(from as usize..to as usize) else { return false };
+        let Some(gap) = self.text.get(from as usize..to as usize) else {
+            return false;
+        };
         let mut lines = gap.split('\n');
         lines.next();
         let mut middle: Vec<&str> = lines.collect();
@@ -84,7 +95,14 @@ impl Printer<'_> {
     }
 
     /// Prints `children` inside `{ }`, keeping comments and blank lines.
-    fn block<T>(&mut self, header: &str, children: &[T], span: Span, spans: impl Fn(&T) -> Span, mut each: impl FnMut(&mut Self, &T)) {
+    fn block<T>(
+        &mut self,
+        header: &str,
+        children: &[T],
+        span: Span,
+        spans: impl Fn(&T) -> Span,
+        mut each: impl FnMut(&mut Self, &T),
+    ) {
         self.line(&format!("{header} {{"));
         self.depth += 1;
         let mut prev_end: Option<u32> = None;
@@ -106,9 +124,13 @@ impl Printer<'_> {
     fn item(&mut self, item: &Item) {
         match item {
             Item::Import(i) => self.line(&format!("import {}", string(&i.path.value))),
-            Item::Schema(s) => {
-                self.block(&format!("schema {}", s.name.name), &s.objects, s.span, |o| o.span, |p, o| p.object(o))
-            }
+            Item::Schema(s) => self.block(
+                &format!("schema {}", s.name.name),
+                &s.objects,
+                s.span,
+                |o| o.span,
+                |p, o| p.object(o),
+            ),
             Item::Object(o) => self.object(o),
             Item::Exclusion(e) => {
                 let head = format!("exclusion {} on {} when", e.name.name, e.object.name);
@@ -120,20 +142,45 @@ impl Printer<'_> {
     }
 
     fn object(&mut self, o: &ObjectDecl) {
-        let header = format!("{}object {}", if o.extend { "extend " } else { "" }, o.name.name);
-        let name_w = o.fields.iter().map(|f| f.name.name.len() + 1).max().unwrap_or(0);
-        let type_w = o.fields.iter().filter(|f| !f.attrs.is_empty()).map(|f| type_text(&f.ty).len()).max().unwrap_or(0);
-        self.block(&header, &o.fields, o.span, |f| f.span, |p, f| {
-            let name = format!("{:<name_w$} ", format!("{}:", f.name.name));
-            let attrs: Vec<&str> = f.attrs.iter().map(|a| attr_text(a.node)).collect();
-            let ty = type_text(&f.ty);
-            let one = if attrs.is_empty() { format!("{name}{ty}") } else { format!("{name}{ty:<type_w$} {}", attrs.join(" ")) };
-            if p.indent().len() + one.len() <= WIDTH {
-                p.line(one.trim_end());
-            } else {
-                p.wrapped_type(&name, &f.ty, &attrs);
-            }
-        });
+        let header = format!(
+            "{}object {}",
+            if o.extend { "extend " } else { "" },
+            o.name.name
+        );
+        let name_w = o
+            .fields
+            .iter()
+            .map(|f| f.name.name.len() + 1)
+            .max()
+            .unwrap_or(0);
+        let type_w = o
+            .fields
+            .iter()
+            .filter(|f| !f.attrs.is_empty())
+            .map(|f| type_text(&f.ty).len())
+            .max()
+            .unwrap_or(0);
+        self.block(
+            &header,
+            &o.fields,
+            o.span,
+            |f| f.span,
+            |p, f| {
+                let name = format!("{:<name_w$} ", format!("{}:", f.name.name));
+                let attrs: Vec<&str> = f.attrs.iter().map(|a| attr_text(a.node)).collect();
+                let ty = type_text(&f.ty);
+                let one = if attrs.is_empty() {
+                    format!("{name}{ty}")
+                } else {
+                    format!("{name}{ty:<type_w$} {}", attrs.join(" "))
+                };
+                if p.indent().len() + one.len() <= WIDTH {
+                    p.line(one.trim_end());
+                } else {
+                    p.wrapped_type(&name, &f.ty, &attrs);
+                }
+            },
+        );
     }
 
     /// A long picklist, its values filled up to the width.
@@ -149,7 +196,11 @@ impl Printer<'_> {
         };
         let items: Vec<String> = values.iter().map(|v| string(&v.value)).collect();
         let prefix = format!("{name}{head}");
-        let tail = if attrs.is_empty() { ")".to_string() } else { format!(") {}", attrs.join(" ")) };
+        let tail = if attrs.is_empty() {
+            ")".to_string()
+        } else {
+            format!(") {}", attrs.join(" "))
+        };
         self.fill(&prefix, &items, ", ", &tail);
     }
 
@@ -160,7 +211,11 @@ impl Printer<'_> {
         let mut first_on_line = true;
         for (i, item) in items.iter().enumerate() {
             let last = i + 1 == items.len();
-            let piece = if last { format!("{item}{tail}") } else { format!("{item}{}", sep.trim_end()) };
+            let piece = if last {
+                format!("{item}{tail}")
+            } else {
+                format!("{item}{}", sep.trim_end())
+            };
             if !first_on_line && self.indent().len() + current.len() + 1 + piece.len() > WIDTH {
                 self.line(current.trim_end());
                 current = pad.clone();
@@ -199,13 +254,23 @@ impl Printer<'_> {
         if let Some(v) = &c.header_version {
             header.push_str(&format!(" version {}", v.node));
         }
-        self.block(&header, &c.clauses, c.span, |cl| cl.span, |p, cl| p.clause(cl));
+        self.block(
+            &header,
+            &c.clauses,
+            c.span,
+            |cl| cl.span,
+            |p, cl| p.clause(cl),
+        );
     }
 
     fn clause(&mut self, clause: &Clause) {
         match &clause.kind {
             ClauseKind::Object(o) => self.line(&format!("object {}", o.name)),
-            ClauseKind::Actor(a) => self.line(&format!("actor {} {}", a.kind.node.as_str(), string(&a.name.value))),
+            ClauseKind::Actor(a) => self.line(&format!(
+                "actor {} {}",
+                a.kind.node.as_str(),
+                string(&a.name.value)
+            )),
             ClauseKind::Owner(o) => self.line(&format!("owner {}", string(&o.value))),
             ClauseKind::Mode(m) => self.line(&format!("mode {}", m.node.as_str())),
             ClauseKind::Version(v) => self.line(&format!("version {}", v.node)),
@@ -214,35 +279,79 @@ impl Printer<'_> {
                 self.line(&format!("trigger on {}", list.join(", ")));
             }
             ClauseKind::Eligible(e) => self.condition_line("eligible when", e),
-            ClauseKind::Exclude(ExcludeTarget::Named(n)) => self.line(&format!("exclude {}", n.name)),
+            ClauseKind::Exclude(ExcludeTarget::Named(n)) => {
+                self.line(&format!("exclude {}", n.name))
+            }
             ClauseKind::Exclude(ExcludeTarget::When(e)) => self.condition_line("exclude when", e),
             ClauseKind::Confidence(ts) => {
-                let w = ts.iter().map(|t| t.level.node.as_str().len()).max().unwrap_or(0);
-                self.block("confidence", ts, clause.span, |t| t.span, |p, t| {
-                    p.line(&format!("{:<w$} at least {}", t.level.node.as_str(), literal(&t.value)));
-                });
+                let w = ts
+                    .iter()
+                    .map(|t| t.level.node.as_str().len())
+                    .max()
+                    .unwrap_or(0);
+                self.block(
+                    "confidence",
+                    ts,
+                    clause.span,
+                    |t| t.span,
+                    |p, t| {
+                        p.line(&format!(
+                            "{:<w$} at least {}",
+                            t.level.node.as_str(),
+                            literal(&t.value)
+                        ));
+                    },
+                );
             }
             ClauseKind::Fields(lines) => {
-                let w = lines.iter().map(|l| target_text(&l.target).len() + 1).max().unwrap_or(0);
-                self.block("fields", lines, clause.span, |l| l.span, |p, l| p.field_rules(l, w));
+                let w = lines
+                    .iter()
+                    .map(|l| target_text(&l.target).len() + 1)
+                    .max()
+                    .unwrap_or(0);
+                self.block(
+                    "fields",
+                    lines,
+                    clause.span,
+                    |l| l.span,
+                    |p, l| p.field_rules(l, w),
+                );
             }
             ClauseKind::Approval(items) => {
-                let w = items.iter().map(|i| approval_word(i).len()).max().unwrap_or(0);
-                self.block("approval", items, clause.span, approval_span, |p, i| p.approval(i, w));
+                let w = items
+                    .iter()
+                    .map(|i| approval_word(i).len())
+                    .max()
+                    .unwrap_or(0);
+                self.block("approval", items, clause.span, approval_span, |p, i| {
+                    p.approval(i, w)
+                });
             }
             ClauseKind::Audit(names) => {
                 let items: Vec<String> = names.iter().map(|n| n.name.clone()).collect();
                 self.fill("audit ", &items, ", ", "");
             }
             ClauseKind::Rollback(items) => {
-                self.block("rollback", items, clause.span, rollback_span, |p, i| match i {
-                    RollbackItem::Keep { for_, .. } => p.line(&format!("keep previous values for {}", for_.node)),
-                    RollbackItem::Notify { who, .. } => p.line(&format!("notify {}", approver(who))),
-                });
+                self.block(
+                    "rollback",
+                    items,
+                    clause.span,
+                    rollback_span,
+                    |p, i| match i {
+                        RollbackItem::Keep { for_, .. } => {
+                            p.line(&format!("keep previous values for {}", for_.node))
+                        }
+                        RollbackItem::Notify { who, .. } => {
+                            p.line(&format!("notify {}", approver(who)))
+                        }
+                    },
+                );
             }
-            ClauseKind::Metric { name, target } => {
-                self.line(&format!("metric {} target {}", string(&name.value), literal(target)))
-            }
+            ClauseKind::Metric { name, target } => self.line(&format!(
+                "metric {} target {}",
+                string(&name.value),
+                literal(target)
+            )),
         }
     }
 
@@ -265,14 +374,20 @@ impl Printer<'_> {
     fn approval(&mut self, item: &ApprovalItem, width: usize) {
         let word = approval_word(item);
         match item {
-            ApprovalItem::Route { approver: a, within, .. } => {
+            ApprovalItem::Route {
+                approver: a,
+                within,
+                ..
+            } => {
                 let mut s = format!("{word:<width$} by {}", approver(a));
                 if let Some(w) = within {
                     s.push_str(&format!(" within {}", w.node));
                 }
                 self.line(&s);
             }
-            ApprovalItem::Require { approver: a, when, .. } => {
+            ApprovalItem::Require {
+                approver: a, when, ..
+            } => {
                 let head = format!("{word:<width$} {}", approver(a));
                 match when {
                     Some(e) => self.condition_line(&format!("{head} when"), e),
@@ -289,14 +404,20 @@ impl Printer<'_> {
 
     fn test_item(&mut self, item: &TestItem) {
         match &item.kind {
-            TestItemKind::Actor(a) => self.line(&format!("actor {} {}", a.kind.node.as_str(), string(&a.name.value))),
+            TestItemKind::Actor(a) => self.line(&format!(
+                "actor {} {}",
+                a.kind.node.as_str(),
+                string(&a.name.value)
+            )),
             TestItemKind::Event(e) => self.line(&format!("event {}", e.name)),
             TestItemKind::Confidence(c) => self.line(&format!("confidence {}", literal(c))),
             TestItemKind::Source(s) => self.line(&format!("source {}", string(&s.value))),
             TestItemKind::At(s) => self.line(&format!("at {}", string(&s.value))),
             TestItemKind::Record { object, values } => self.values("record", &object.name, values),
             TestItemKind::Parent { object, values } => self.values("parent", &object.name, values),
-            TestItemKind::Change { field, value } => self.line(&format!("change {} to {}", field.name, literal(value))),
+            TestItemKind::Change { field, value } => {
+                self.line(&format!("change {} to {}", field.name, literal(value)))
+            }
             TestItemKind::Expect { field, outcome } => match field {
                 Some(f) => self.line(&format!("expect {} {}", f.name, outcome.node.as_str())),
                 None => self.line(&format!("expect {}", outcome.node.as_str())),
@@ -306,7 +427,10 @@ impl Printer<'_> {
 
     /// `record Lead { A: 1, B: 2 }` on one line if it fits, else one value a line.
     fn values(&mut self, keyword: &str, object: &str, values: &[(Ident, Literal)]) {
-        let pairs: Vec<String> = values.iter().map(|(k, v)| format!("{}: {}", k.name, literal(v))).collect();
+        let pairs: Vec<String> = values
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.name, literal(v)))
+            .collect();
         let one = if pairs.is_empty() {
             format!("{keyword} {object} {{}}")
         } else {
@@ -328,7 +452,12 @@ impl Printer<'_> {
 }
 
 fn type_text(ty: &TypeExpr) -> String {
-    let list = |vals: &[StrLit]| vals.iter().map(|v| string(&v.value)).collect::<Vec<_>>().join(", ");
+    let list = |vals: &[StrLit]| {
+        vals.iter()
+            .map(|v| string(&v.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match &ty.kind {
         TypeKind::Id => "id".into(),
         TypeKind::String => "string".into(),
@@ -345,7 +474,14 @@ fn type_text(ty: &TypeExpr) -> String {
         TypeKind::Picklist(v) => format!("picklist({})", list(v)),
         TypeKind::Multipicklist(v) => format!("multipicklist({})", list(v)),
         TypeKind::Ref(targets) => {
-            format!("ref({})", targets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "))
+            format!(
+                "ref({})",
+                targets
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         TypeKind::Unknown(i) => i.name.clone(),
     }
@@ -364,8 +500,16 @@ fn trigger_text(t: &TriggerEvent) -> String {
         TriggerEvent::Create(_) => "create".into(),
         TriggerEvent::Delete(_) => "delete".into(),
         TriggerEvent::Update { fields: None, .. } => "update".into(),
-        TriggerEvent::Update { fields: Some(f), .. } => {
-            format!("update({})", f.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", "))
+        TriggerEvent::Update {
+            fields: Some(f), ..
+        } => {
+            format!(
+                "update({})",
+                f.iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     }
 }
@@ -380,7 +524,11 @@ fn target_text(t: &FieldTarget) -> &str {
 fn rule_text(r: &Rule) -> String {
     let mut s = r.outcome.node.as_str().to_string();
     if let Some(a) = &r.route {
-        let word = if r.outcome.node == Outcome::Escalate { "to" } else { "by" };
+        let word = if r.outcome.node == Outcome::Escalate {
+            "to"
+        } else {
+            "by"
+        };
         s.push_str(&format!(" {word} {}", approver(a)));
     }
     if let Some(w) = &r.when {
@@ -407,4 +555,3 @@ fn rollback_span(i: &RollbackItem) -> Span {
         RollbackItem::Keep { span, .. } | RollbackItem::Notify { span, .. } => *span,
     }
 }
-

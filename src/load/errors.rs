@@ -22,9 +22,21 @@ impl std::error::Error for LoadError {}
 /// A bad `import`, reported as a diagnostic at the import.
 #[derive(Debug, Clone)]
 pub(super) enum ImportError {
-    Missing { span: Span, path: String, reason: String },
-    Cycle { span: Span, written: String, chain: Vec<String> },
-    UnknownStdlib { span: Span, name: String, suggestion: Option<&'static str> },
+    Missing {
+        span: Span,
+        path: String,
+        reason: String,
+    },
+    Cycle {
+        span: Span,
+        written: String,
+        chain: Vec<String>,
+    },
+    UnknownStdlib {
+        span: Span,
+        name: String,
+        suggestion: Option<&'static str>,
+    },
 }
 
 impl ImportError {

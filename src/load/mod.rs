@@ -10,8 +10,8 @@ use crate::diagnostics::Diagnostic;
 use crate::source::{normalize, SourceMap, SourceProvider};
 use crate::span::{FileId, Span};
 use crate::syntax::{self, ast};
-pub use errors::LoadError;
 use errors::ImportError;
+pub use errors::LoadError;
 use std::path::{Path, PathBuf};
 
 /// The parsed files of a unit, with every syntax and import diagnostic.
@@ -37,16 +37,26 @@ impl ParsedUnit {
 /// Loads and parses the unit rooted at `roots`. A root that cannot be read is
 /// an I/O error (the command line was wrong); a bad import is a diagnostic.
 pub fn load(roots: &[PathBuf], provider: &dyn SourceProvider) -> Result<ParsedUnit, LoadError> {
-    let mut loader = Loader { provider, unit: ParsedUnit::default(), in_progress: Vec::new() };
+    let mut loader = Loader {
+        provider,
+        unit: ParsedUnit::default(),
+        in_progress: Vec::new(),
+    };
     for root in roots {
         let key = provider.canonicalize(root);
         if loader.unit.sources.find_key(&key).is_some() {
             continue;
         }
-        let text = provider
-            .read(root)
-            .map_err(|e| LoadError::Io { path: root.display().to_string(), message: e.to_string() })?;
-        loader.visit(root.display().to_string(), key, text, root.parent().map(Path::to_path_buf));
+        let text = provider.read(root).map_err(|e| LoadError::Io {
+            path: root.display().to_string(),
+            message: e.to_string(),
+        })?;
+        loader.visit(
+            root.display().to_string(),
+            key,
+            text,
+            root.parent().map(Path::to_path_buf),
+        );
     }
     crate::diagnostics::sort(&mut loader.unit.diagnostics);
     Ok(loader.unit)
@@ -69,7 +79,12 @@ impl Loader<'_> {
     /// Parses one file and, depth first, everything it imports.
     fn visit(&mut self, name: String, key: PathBuf, text: String, dir: Option<PathBuf>) {
         let id = self.unit.sources.add(name.clone(), key.clone(), text);
-        let text = self.unit.sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+        let text = self
+            .unit
+            .sources
+            .get(id)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
         let (file, diags) = syntax::parse(id, &text);
         self.unit.diagnostics.extend(diags);
         let imports: Vec<ast::Import> = file
@@ -114,11 +129,14 @@ impl Loader<'_> {
             if self.already_loaded(&key, written, span)? {
                 return Ok(());
             }
-            let text = self.provider.read(&path).map_err(|e| ImportError::Missing {
-                span,
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            let text = self
+                .provider
+                .read(&path)
+                .map_err(|e| ImportError::Missing {
+                    span,
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
             let next_dir = path.parent().map(Path::to_path_buf);
             (path.display().to_string(), key, text, next_dir)
         };
@@ -130,9 +148,16 @@ impl Loader<'_> {
     /// would close a cycle.
     fn already_loaded(&self, key: &Path, written: &str, span: Span) -> Result<bool, ImportError> {
         if let Some(pos) = self.in_progress.iter().position(|(k, _)| k == key) {
-            let mut chain: Vec<String> = self.in_progress[pos..].iter().map(|(_, n)| n.clone()).collect();
+            let mut chain: Vec<String> = self.in_progress[pos..]
+                .iter()
+                .map(|(_, n)| n.clone())
+                .collect();
             chain.push(self.in_progress[pos].1.clone());
-            return Err(ImportError::Cycle { span, written: written.to_string(), chain });
+            return Err(ImportError::Cycle {
+                span,
+                written: written.to_string(),
+                chain,
+            });
         }
         Ok(self.unit.sources.find_key(key).is_some())
     }
@@ -150,7 +175,10 @@ mod tests {
     #[test]
     fn loads_each_file_once_and_follows_relative_imports() {
         let p = MemoryProvider::new()
-            .with("a/main.crmc", "import \"./lib/b.crmc\"\nimport \"./lib/c.crmc\"\n")
+            .with(
+                "a/main.crmc",
+                "import \"./lib/b.crmc\"\nimport \"./lib/c.crmc\"\n",
+            )
             .with("a/lib/b.crmc", "import \"./c.crmc\"\n")
             .with("a/lib/c.crmc", "// leaf\n");
         let unit = load(&[PathBuf::from("a/main.crmc")], &p).unwrap();
@@ -165,7 +193,13 @@ mod tests {
             .with("b.crmc", "import \"./a.crmc\"\n");
         let unit = load(&[PathBuf::from("a.crmc")], &p).unwrap();
         assert_eq!(codes(&unit), vec!["E0202"]);
-        assert!(unit.diagnostics[0].message.contains("a.crmc → b.crmc → a.crmc"), "{}", unit.diagnostics[0].message);
+        assert!(
+            unit.diagnostics[0]
+                .message
+                .contains("a.crmc → b.crmc → a.crmc"),
+            "{}",
+            unit.diagnostics[0].message
+        );
     }
 
     #[test]
@@ -182,12 +216,21 @@ mod tests {
     fn unknown_stdlib_module_suggests_one() {
         let unit = load_text("m.crmc", "import \"std/salesforse\"\n");
         assert_eq!(codes(&unit), vec!["E0203"]);
-        assert_eq!(unit.diagnostics[0].help.as_deref().map(|h| h.contains("std/salesforce")), Some(true));
+        assert_eq!(
+            unit.diagnostics[0]
+                .help
+                .as_deref()
+                .map(|h| h.contains("std/salesforce")),
+            Some(true)
+        );
     }
 
     #[test]
     fn unreadable_root_is_an_io_error() {
         let p = MemoryProvider::new();
-        assert!(matches!(load(&[PathBuf::from("x.crmc")], &p), Err(LoadError::Io { .. })));
+        assert!(matches!(
+            load(&[PathBuf::from("x.crmc")], &p),
+            Err(LoadError::Io { .. })
+        ));
     }
 }

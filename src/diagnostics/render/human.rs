@@ -2,12 +2,18 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::SourceMap;
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label as ReportLabel, Severity as ReportSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as Report, Label as ReportLabel, Severity as ReportSeverity,
+};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::WriteColor, Config};
 
 /// Writes every diagnostic; colour follows `out` (a `Buffer::no_color()` for snapshots).
-pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], out: &mut dyn WriteColor) -> std::io::Result<()> {
+pub fn render_human(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
     for (_, file) in sources.files() {
         files.add(file.name.clone(), file.text.clone());
@@ -25,10 +31,14 @@ fn to_report(diag: &Diagnostic) -> Report<usize> {
         Severity::Warning => ReportSeverity::Warning,
         Severity::Note => ReportSeverity::Note,
     };
-    let mut labels = vec![ReportLabel::primary(diag.primary.span.file.0 as usize, diag.primary.span.range())
-        .with_message(diag.primary.message.clone())];
+    let mut labels =
+        vec![
+            ReportLabel::primary(diag.primary.span.file.0 as usize, diag.primary.span.range())
+                .with_message(diag.primary.message.clone()),
+        ];
     labels.extend(diag.secondary.iter().map(|l| {
-        ReportLabel::secondary(l.span.file.0 as usize, l.span.range()).with_message(l.message.clone())
+        ReportLabel::secondary(l.span.file.0 as usize, l.span.range())
+            .with_message(l.message.clone())
     }));
     let mut notes = Vec::new();
     if let Some(help) = &diag.help {
@@ -48,13 +58,17 @@ fn to_report(diag: &Diagnostic) -> Report<usize> {
 /// `2 errors, 1 warning` style summary; `None` when there is nothing to say.
 pub fn summary_line(diagnostics: &[Diagnostic]) -> Option<String> {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let parts: Vec<String> = [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Note, "note")]
-        .into_iter()
-        .filter_map(|(s, word)| match count(s) {
-            0 => None,
-            1 => Some(format!("1 {word}")),
-            n => Some(format!("{n} {word}s")),
-        })
-        .collect();
+    let parts: Vec<String> = [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ]
+    .into_iter()
+    .filter_map(|(s, word)| match count(s) {
+        0 => None,
+        1 => Some(format!("1 {word}")),
+        n => Some(format!("{n} {word}s")),
+    })
+    .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -46,6 +46,9 @@ pub fn diagnostic_json(sources: &SourceMap, diag: &Diagnostic) -> Value {
 
 /// The whole array, pretty-printed.
 pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
-    let all: Vec<Value> = diagnostics.iter().map(|d| diagnostic_json(sources, d)).collect();
+    let all: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| diagnostic_json(sources, d))
+        .collect();
     serde_json::to_string_pretty(&Value::Array(all)).unwrap_or_else(|_| "[]".to_string())
 }

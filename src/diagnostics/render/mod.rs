@@ -27,7 +27,10 @@ pub(crate) fn locate(sources: &SourceMap, span: Span) -> Location {
     let (start_line, start_col) = sources.line_col(span.file, span.start);
     let (end_line, end_col) = sources.line_col(span.file, span.end);
     Location {
-        file: sources.get(span.file).map(|f| f.name.clone()).unwrap_or_default(),
+        file: sources
+            .get(span.file)
+            .map(|f| f.name.clone())
+            .unwrap_or_default(),
         start: span.start as usize,
         end: span.end as usize,
         start_line,
