@@ -2,30 +2,22 @@
 //! from any directory.
 
 /// (name, source) of every standard module.
-pub static MODULES: &[(&str, &str)] = &[];
+pub static MODULES: &[(&str, &str)] = &[
+    ("salesforce", include_str!("../../stdlib/salesforce.crmc")),
+    ("hubspot", include_str!("../../stdlib/hubspot.crmc")),
+    ("suppression", include_str!("../../stdlib/suppression.crmc")),
+];
 
 pub fn module(name: &str) -> Option<&'static str> {
-    MODULES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
 }
 
 /// `std/a`, `std/b`, ... for messages.
 pub fn list() -> String {
-    MODULES
-        .iter()
-        .map(|(n, _)| format!("`std/{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    MODULES.iter().map(|(n, _)| format!("`std/{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// The module name closest to a misspelled one.
 pub fn closest(name: &str) -> Option<&'static str> {
-    MODULES
-        .iter()
-        .map(|(n, _)| (*n, crate::diagnostics::suggest::distance(name, n)))
-        .filter(|(n, d)| *d <= 2.max(n.len() / 3))
-        .min_by_key(|(_, d)| *d)
-        .map(|(n, _)| n)
+    crate::diagnostics::suggest::closest(name, MODULES.iter().map(|(n, _)| *n))
 }
