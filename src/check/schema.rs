@@ -123,11 +123,13 @@ fn convert_type(
     })
 }
 
-/// The relation a ref field makes: its name without a trailing `Id`.
-pub fn relation_name(field: &str) -> &str {
+/// The relation a single-target ref field makes: `AccountId` -> `Account`
+/// (any `XId`, so `OwnerId: ref(User)` makes `Owner`), or the field's own
+/// name when it is the target's name (`Account: ref(Account)`).
+pub fn relation_name<'f>(field: &'f str, target: &str) -> Option<&'f str> {
     match field.strip_suffix("Id") {
-        Some(stem) if !stem.is_empty() && !stem.ends_with('_') => stem,
-        _ => field,
+        Some(stem) if !stem.is_empty() && !stem.ends_with('_') => Some(stem),
+        _ => (field == target).then_some(field),
     }
 }
 
@@ -233,13 +235,16 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
             let FieldType::Ref(targets) = &field.ty else {
                 continue;
             };
-            let [target] = targets.as_slice() else {
+            let [target_name] = targets.as_slice() else {
                 continue;
             };
-            let Some(&target) = ids.get(target) else {
+            let Some(&target) = ids.get(target_name) else {
                 continue;
             };
-            let rel = relation_name(&field.name).to_string();
+            let Some(rel) = relation_name(&field.name, target_name) else {
+                continue;
+            };
+            let rel = rel.to_string();
             if let Some((_, first)) = made.get(&rel) {
                 errors.push(CheckError::DuplicateRelation {
                     object: object.name.clone(),
@@ -273,7 +278,7 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
     let extra: Vec<(String, String)> = info
         .poisoned_members
         .iter()
-        .map(|(o, m)| (o.clone(), relation_name(m).to_string()))
+        .map(|(o, m)| (o.clone(), relation_name(m, m).unwrap_or(m).to_string()))
         .collect();
     info.poisoned_members.extend(extra);
     info
