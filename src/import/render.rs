@@ -1,63 +1,101 @@
-//! Writes the imported objects as a `schema NAME { ... }` block: one field a
-//! line, the type and attribute columns aligned, long picklists wrapped.
+//! Writes the imported objects as a `schema NAME { ... }` block, laid out
+//! exactly as `crmc fmt` lays it out (so formatting an imported schema is a
+//! no-op): one field a line, names and types in aligned columns, a picklist
+//! too long for the line filled over several, its values under the first.
 
 use super::{Attrs, Object, Ty};
 
-/// Lines wrap (between picklist values) past this width.
-const MAX_WIDTH: usize = 100;
-/// Types wider than this do not widen the type column.
-const MAX_TYPE_COLUMN: usize = 24;
+/// The formatter's line width.
+const WIDTH: usize = 100;
+/// Fields sit two levels deep.
+const FIELD_INDENT: &str = "    ";
 
 pub(super) fn schema(name: &str, objects: &[Object]) -> String {
     let mut out = format!("schema {name} {{\n");
     for object in objects {
-        if object.fields.is_empty() {
-            out.push_str(&format!("  object {} {{}}\n", object.name));
-            continue;
-        }
         out.push_str(&format!("  object {} {{\n", object.name));
-        let name_width = object
+        let name_w = object
             .fields
             .iter()
             .map(|f| f.name.len() + 1)
             .max()
             .unwrap_or(0);
-        let types: Vec<String> = object.fields.iter().map(|f| one_line(&f.ty)).collect();
-        let type_width = types
+        let type_w = object
+            .fields
             .iter()
-            .map(String::len)
-            .filter(|&w| w <= MAX_TYPE_COLUMN)
+            .filter(|f| !attrs(&f.attrs).is_empty())
+            .map(|f| one_line(&f.ty).len())
             .max()
             .unwrap_or(0);
-        for (field, ty) in object.fields.iter().zip(types) {
-            let mut line = format!("    {:<name_width$} ", format!("{}:", field.name));
-            let type_column = line.len();
+        for field in &object.fields {
+            let name = format!("{:<name_w$} ", format!("{}:", field.name));
             let attrs = attrs(&field.attrs);
-            if type_column + ty.len() + attrs.len() < MAX_WIDTH {
-                line.push_str(&ty);
+            let ty = one_line(&field.ty);
+            let one = if attrs.is_empty() {
+                format!("{name}{ty}")
             } else {
-                let tail = if attrs.is_empty() { 0 } else { attrs.len() + 1 };
-                line.push_str(&wrapped(&field.ty, type_column, tail).unwrap_or(ty));
+                format!("{name}{ty:<type_w$} {attrs}")
+            };
+            if FIELD_INDENT.len() + one.len() <= WIDTH {
+                line(&mut out, one.trim_end());
+            } else {
+                wrapped(&mut out, &name, &field.ty, &attrs);
             }
-            if !attrs.is_empty() {
-                let last_line_len = line.len() - line.rfind('\n').map_or(0, |i| i + 1);
-                let pad = if line.contains('\n') {
-                    1
-                } else {
-                    (type_column + type_width + 1)
-                        .saturating_sub(last_line_len)
-                        .max(1)
-                };
-                line.push_str(&" ".repeat(pad));
-                line.push_str(&attrs);
-            }
-            out.push_str(&line);
-            out.push('\n');
         }
         out.push_str("  }\n");
     }
     out.push_str("}\n");
     out
+}
+
+fn line(out: &mut String, text: &str) {
+    out.push_str(FIELD_INDENT);
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// A field too long for one line: a picklist's values filled up to the
+/// width, aligned under the first; any other type on one line regardless.
+fn wrapped(out: &mut String, name: &str, ty: &Ty, attrs: &str) {
+    let (head, values) = match ty {
+        Ty::Picklist(values) => ("picklist(", values),
+        Ty::Multipicklist(values) => ("multipicklist(", values),
+        _ => {
+            let text = format!("{name}{} {attrs}", one_line(ty));
+            line(out, text.trim_end());
+            return;
+        }
+    };
+    let prefix = format!("{name}{head}");
+    let tail = if attrs.is_empty() {
+        ")".to_string()
+    } else {
+        format!(") {attrs}")
+    };
+    let pad = " ".repeat(prefix.chars().count());
+    let mut current = prefix;
+    let mut first_on_line = true;
+    for (i, item) in values.iter().map(|v| quote(v)).enumerate() {
+        let piece = if i + 1 == values.len() {
+            format!("{item}{tail}")
+        } else {
+            format!("{item},")
+        };
+        if !first_on_line && FIELD_INDENT.len() + current.len() + 1 + piece.len() > WIDTH {
+            line(out, current.trim_end());
+            current = pad.clone();
+            first_on_line = true;
+        }
+        if !first_on_line {
+            current.push(' ');
+        }
+        current.push_str(&piece);
+        first_on_line = false;
+    }
+    if values.is_empty() {
+        current.push_str(&tail);
+    }
+    line(out, current.trim_end());
 }
 
 fn attrs(attrs: &Attrs) -> String {
@@ -92,47 +130,6 @@ fn one_line(ty: &Ty) -> String {
         Ty::Multipicklist(values) => format!("multipicklist({})", quoted(values).join(", ")),
         Ty::Ref(targets) => format!("ref({})", targets.join(", ")),
     }
-}
-
-/// A picklist over several lines, values aligned after the `(`, leaving
-/// `tail` columns after the last one (for the attributes); `None` for types
-/// that do not wrap.
-fn wrapped(ty: &Ty, column: usize, tail: usize) -> Option<String> {
-    let (keyword, values) = match ty {
-        Ty::Picklist(values) => ("picklist(", values),
-        Ty::Multipicklist(values) => ("multipicklist(", values),
-        _ => return None,
-    };
-    let indent = column + keyword.len();
-    let mut out = keyword.to_string();
-    let mut line_len = indent;
-    let items = quoted(values);
-    let count = items.len();
-    for (i, item) in items.into_iter().enumerate() {
-        let last = i + 1 == count;
-        let piece = if last {
-            format!("{item})")
-        } else {
-            format!("{item},")
-        };
-        let reserve = if last { tail } else { 0 };
-        if i > 0 {
-            if line_len + 1 + piece.len() + reserve > MAX_WIDTH {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                line_len = indent;
-            } else {
-                out.push(' ');
-                line_len += 1;
-            }
-        }
-        line_len += piece.len();
-        out.push_str(&piece);
-    }
-    if count == 0 {
-        out.push(')');
-    }
-    Some(out)
 }
 
 fn quoted(values: &[String]) -> Vec<String> {
