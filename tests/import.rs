@@ -201,7 +201,7 @@ fn hubspot_v3_properties() {
     let out = run_default(Crm::Hubspot, &["hs_contacts_properties_v3.json"]);
     insta::assert_snapshot!(out.text);
     insta::assert_snapshot!("hubspot_v3_properties_warnings", warnings(&out).join("\n"));
-    assert_eq!(out.field_counts, vec![("contacts".to_string(), 20)]);
+    assert_eq!(out.field_counts, vec![("contacts".to_string(), 21)]);
     assert!(has_warning(
         &out,
         "contacts",
@@ -261,7 +261,7 @@ fn hubspot_object_named_by_the_option() {
         schema_name: None,
     };
     let out = run(Crm::Hubspot, &["hs_contacts_properties_v3.json"], &options);
-    assert_eq!(out.field_counts, vec![("leads".to_string(), 20)]);
+    assert_eq!(out.field_counts, vec![("leads".to_string(), 21)]);
     assert!(!out.warnings.iter().any(|w| w.message.contains("inferred")));
 }
 

@@ -72,6 +72,18 @@ const NOT_NAMES: &[&str] = &[
     "v4",
 ];
 
+/// `referencedObjectType` values that name a CRM object (a record id
+/// property becomes a `ref`); others (OWNER, SEQUENCE) do not.
+const REFERENCED_OBJECTS: &[(&str, &str)] = &[
+    ("CONTACT", "contacts"),
+    ("COMPANY", "companies"),
+    ("DEAL", "deals"),
+    ("TICKET", "tickets"),
+    ("PRODUCT", "products"),
+    ("LINE_ITEM", "line_items"),
+    ("QUOTE", "quotes"),
+];
+
 /// Enumerations whose values live in the pipelines API.
 const PIPELINE_PROPERTIES: &[&str] = &[
     "lifecyclestage",
@@ -330,9 +342,20 @@ fn property(
         ),
     };
     let mut warn = |message: String| sink.warn(file, object, name, message);
+    let referenced = map
+        .get("referencedObjectType")
+        .and_then(Value::as_str)
+        .and_then(|r| REFERENCED_OBJECTS.iter().find(|(t, _)| *t == r))
+        .map(|(_, object)| object.to_string());
+    let currency = map.get("showCurrencySymbol").and_then(Value::as_bool) == Some(true)
+        || map.get("numberDisplayHint").and_then(Value::as_str) == Some("currency");
     let ty = match hs_type {
         "string" if field_type == "phonenumber" => Ty::Phone,
+        // HubSpot's own email property (validated as an address).
+        "string" if name == "email" => Ty::Email,
         "string" => Ty::String,
+        "number" if referenced.is_some() => Ty::Ref(referenced.into_iter().collect()),
+        "number" if currency => Ty::Currency,
         "number" => Ty::Number,
         "bool" | "booleancheckbox" => Ty::Bool,
         "date" => Ty::Date,
@@ -428,8 +451,18 @@ fn no_options_message(name: &str, map: &Map<String, Value>) -> String {
     }
 }
 
+/// Ownership, lifecycle, consent and the deal pipeline/forecast, as in
+/// `std/hubspot`.
 fn is_protected(name: &str) -> bool {
-    matches!(name, "hubspot_owner_id" | "lifecyclestage" | "dealstage")
-        || name.starts_with("hs_email_optout")
+    matches!(
+        name,
+        "hubspot_owner_id"
+            | "lifecyclestage"
+            | "dealstage"
+            | "pipeline"
+            | "amount"
+            | "closedate"
+            | "hs_manual_forecast_category"
+    ) || name.starts_with("hs_email_optout")
         || name.contains("unsubscribe")
 }
