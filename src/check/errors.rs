@@ -457,7 +457,7 @@ impl CheckError {
                 let help = if let Some(s) = did_you_mean(&suggestion) {
                     s
                 } else if is_plain_field {
-                    format!("`{name}` is a field of `{object}` but not a reference to a single object; parent lookups need a field like `{name}Id: ref({name})`")
+                    format!("the field behind `{name}` is not a reference to one object; parent lookups need a field like `{name}Id: ref(Object)`")
                 } else {
                     format!("add a reference field to `{object}`, e.g. `{name}Id: ref({name})`, to read `{name}.Field`")
                 };

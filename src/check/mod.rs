@@ -61,26 +61,25 @@ pub fn check(files: &[(FileId, &ast::File)]) -> (Option<model::CheckedUnit>, Vec
     (if failed { None } else { unit }, diags)
 }
 
-/// Reports a second definition of a name, keeping the first (by position).
-fn unique_by_name<'a, T>(
-    items: &[&'a T],
-    name: impl Fn(&T) -> (&str, Span),
-    dup: impl Fn(String, Span, Span) -> CheckError,
+/// Reports a second definition of a name: `true` for the first (by
+/// position), `false` (with an error) for a repeat.
+fn first_definition(
+    seen: &mut BTreeMap<String, Span>,
+    name: &str,
+    span: Span,
+    dup: impl FnOnce(String, Span, Span) -> CheckError,
     errors: &mut Vec<CheckError>,
-) -> Vec<&'a T> {
-    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
-    let mut out = Vec::new();
-    for item in items {
-        let (n, span) = name(item);
-        match seen.get(n) {
-            Some(first) => errors.push(dup(n.to_string(), *first, span)),
-            None => {
-                seen.insert(n.to_string(), span);
-                out.push(*item);
-            }
+) -> bool {
+    match seen.get(name) {
+        Some(first) => {
+            errors.push(dup(name.to_string(), *first, span));
+            false
+        }
+        None => {
+            seen.insert(name.to_string(), span);
+            true
         }
     }
-    out
 }
 
 fn check_unit(
@@ -110,53 +109,65 @@ fn check_unit(
 
     let info = schema::build(&objects, errors);
 
-    let exclusions = unique_by_name(
-        &exclusions,
-        |e| (&e.name.name, e.name.span),
-        |name, first, second| CheckError::DuplicateExclusion {
-            name,
-            first,
-            second,
-        },
-        errors,
-    );
+    // Repeated definitions are reported and still checked (for their own
+    // mistakes), but only the first one is kept.
+    let mut seen = BTreeMap::new();
     let mut table = BTreeMap::new();
     for e in exclusions {
+        let first = first_definition(
+            &mut seen,
+            &e.name.name,
+            e.name.span,
+            |name, first, second| CheckError::DuplicateExclusion {
+                name,
+                first,
+                second,
+            },
+            errors,
+        );
         let entry = contracts::check_exclusion(e, &info, errors);
-        table.insert(e.name.name.clone(), entry);
+        if first {
+            table.insert(e.name.name.clone(), entry);
+        }
     }
 
-    let contracts = unique_by_name(
-        &contracts,
-        |c| (&c.name.name, c.name.span),
-        |name, first, second| CheckError::DuplicateContract {
-            name,
-            first,
-            second,
-        },
-        errors,
-    );
+    let mut seen = BTreeMap::new();
     let mut checked = Vec::new();
     for c in contracts {
-        if let Some(c) = contracts::check_contract(c, &info, &table, errors) {
+        let first = first_definition(
+            &mut seen,
+            &c.name.name,
+            c.name.span,
+            |name, first, second| CheckError::DuplicateContract {
+                name,
+                first,
+                second,
+            },
+            errors,
+        );
+        let result = contracts::check_contract(c, &info, &table, errors);
+        if let (true, Some(c)) = (first, result) {
             checked.push(c);
         }
     }
     checked.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let tests = unique_by_name(
-        &tests,
-        |t| (&t.name.value, t.name.span),
-        |name, first, second| CheckError::DuplicateTest {
-            name,
-            first,
-            second,
-        },
-        errors,
-    );
+    let mut seen = BTreeMap::new();
     let mut cases = Vec::new();
     for t in tests {
-        if let Some(t) = test_blocks::check_test(t, &info, errors) {
+        let first = first_definition(
+            &mut seen,
+            &t.name.value,
+            t.name.span,
+            |name, first, second| CheckError::DuplicateTest {
+                name,
+                first,
+                second,
+            },
+            errors,
+        );
+        let result = test_blocks::check_test(t, &info, errors);
+        if let (true, Some(t)) = (first, result) {
             cases.push(t);
         }
     }
