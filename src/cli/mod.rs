@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod fmt;
 mod paths;
+mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -40,6 +41,9 @@ Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crm
 Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
     )]
     Fmt(fmt::FmtArgs),
+    /// Work with CRM schemas (`crmc schema import ...`)
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
 }
 
 /// How diagnostics are printed.
@@ -60,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Schema(command) => schema::run(command),
     }
 }
 
