@@ -932,3 +932,37 @@ fn dates_percentages_and_context_values_are_typed() {
     );
     assert_eq!(tests[5], Test::StartsWith("enrich".into()));
 }
+
+/// Every UI case with any one line removed, and with any one word
+/// doubled: whatever the parser recovers to, the checker must not panic,
+/// and it returns a unit exactly when it reports no error.
+#[test]
+fn never_panics_on_damaged_sources() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/check");
+    let mut sources = vec![SPEC_UNIT.to_string()];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "crmc") {
+            sources.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    for src in &sources {
+        let lines: Vec<&str> = src.lines().collect();
+        for i in 0..lines.len() {
+            let mut without = lines.clone();
+            without.remove(i);
+            let mut doubled = lines.clone();
+            let word = lines[i].split_whitespace().next().unwrap_or("");
+            let dup = format!("{word} {}", lines[i]);
+            doubled[i] = &dup;
+            for text in [without.join("\n"), doubled.join("\n")] {
+                let (file, _) = crmc::syntax::parse(FileId(0), &text);
+                let (unit, diags) = check::check(&[(FileId(0), &file)]);
+                assert_eq!(unit.is_some(), !diags.iter().any(|d| d.is_error()));
+                for d in &diags {
+                    assert!(codes::lookup(d.code).is_some(), "{} unregistered", d.code);
+                }
+            }
+        }
+    }
+}
