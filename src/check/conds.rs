@@ -40,7 +40,7 @@ enum Kind<'s> {
 impl Kind<'_> {
     fn type_name(&self) -> String {
         match self {
-            Kind::Field(f) => format!("a {} field", f.ty.name()),
+            Kind::Field(f) => super::values::a_field(&f.ty),
             Kind::Confidence => "the mutation's confidence".to_string(),
             Kind::Source => "the mutation's source".to_string(),
             Kind::Event => "the mutation's event".to_string(),

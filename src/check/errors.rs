@@ -726,7 +726,7 @@ impl CheckError {
                     ) if crate::decimal::Decimal::parse(s).is_some() => {
                         format!("remove the quotes: `{s}`")
                     }
-                    _ => format!("`{subject}` is {ty}; compare it with {}", expected.describe()),
+                    _ => format!("`{subject}` is {ty}; write {}", expected.describe()),
                 };
                 Diagnostic::new(
                     "E0402",

@@ -39,10 +39,21 @@ pub fn expected(ty: &FieldType) -> Expected {
     }
 }
 
+/// "a string field", "an int field".
+pub fn a_field(ty: &FieldType) -> String {
+    let name = ty.name();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name} field")
+}
+
 fn mismatch(subject: &str, ty: &FieldType, lit: &Literal) -> CheckError {
     CheckError::TypeMismatch {
         subject: subject.to_string(),
-        ty: ty.name().to_string(),
+        ty: a_field(ty),
         expected: expected(ty),
         found: found(lit),
         span: lit.span,
