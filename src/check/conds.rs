@@ -3,9 +3,9 @@
 
 use super::errors::{CheckError, Expected, Misuse};
 use super::model::{Cond, Event, Field, FieldId, FieldType, ObjectId, Subject, Test, Value};
-use super::names::suggest;
 use super::schema::SchemaInfo;
 use super::values::{allowed_value, field_value, found, unit_interval};
+use crate::diagnostics::suggest::suggest;
 use crate::syntax::ast::{
     CmpOp, DateOp, Expr, ExprKind, Ident, LitKind, Literal, Operand, Path, StrOp,
 };

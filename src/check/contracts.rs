@@ -3,9 +3,9 @@
 use super::conds::{field_of, lower, RuleField, Scope};
 use super::errors::CheckError;
 use super::model::{self, ObjectId};
-use super::names::suggest;
 use super::schema::SchemaInfo;
 use super::values::unit_interval;
+use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{self, ClauseKind, LitKind, Outcome};
 use std::collections::BTreeMap;

@@ -7,7 +7,6 @@
 //! conds.rs       Expr -> Cond (names, operators, literals)
 //! values.rs      literal against a type -> Value / JSON
 //! test_blocks.rs test blocks -> TestCase
-//! names.rs       did-you-mean
 //! dates.rs       date and RFC 3339 literals
 //! errors.rs      CheckError -> Diagnostic (all user-facing text)
 //! ```
@@ -20,7 +19,6 @@ mod contracts;
 mod dates;
 pub mod errors;
 pub mod model;
-mod names;
 mod schema;
 mod test_blocks;
 mod values;
@@ -31,8 +29,8 @@ use crate::syntax::ast;
 use errors::CheckError;
 use std::collections::BTreeMap;
 
+pub use crate::diagnostics::suggest::suggest;
 pub use dates::{parse_date, parse_datetime};
-pub use names::suggest;
 
 /// All files of a unit, imports already resolved by the loader.
 #[derive(Clone, Copy)]

@@ -4,7 +4,7 @@
 
 use super::errors::CheckError;
 use super::model::{Field, FieldId, FieldType, Object, ObjectId, Relation, Schema};
-use super::names::suggest;
+use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{FieldAttr, ObjectDecl, TypeExpr, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,9 +6,9 @@ use super::contracts::{object_of, Once};
 use super::dates::parse_datetime;
 use super::errors::{CheckError, Found};
 use super::model::{self, Event, FieldId, ObjectId};
-use super::names::suggest;
 use super::schema::SchemaInfo;
 use super::values::{json_value, unit_interval};
+use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{self, Ident, Literal, TestItemKind};
 

@@ -4,8 +4,8 @@
 use super::dates::{parse_date, parse_datetime};
 use super::errors::{CheckError, Expected, Found};
 use super::model::{Field, FieldType, Value};
-use super::names::suggest;
 use crate::decimal::Decimal;
+use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{LitKind, Literal};
 
