@@ -147,11 +147,19 @@ impl SyntaxError {
                     .as_deref()
                     .map_or("the end of the line".to_string(), |f| format!("`{f}`"));
                 let sep = if context.is_empty() { "" } else { " " };
+                let label = if expected.len() > 48 {
+                    match &found {
+                        Some(f) => format!("`{f}` is not expected here"),
+                        None => "something is missing here".to_string(),
+                    }
+                } else {
+                    format!("expected {expected} here")
+                };
                 Diagnostic::new(
                     code,
                     format!("expected {expected}{sep}{context}, found {found_text}"),
                     span,
-                    format!("expected {expected} here"),
+                    label,
                 )
                 .with_help(help)
             }

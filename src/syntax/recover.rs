@@ -150,6 +150,19 @@ impl Ctx {
     }
 }
 
+/// The shape of each top-level item, for help lines.
+fn item_help(keyword: &str) -> &'static str {
+    match keyword {
+        "contract" => "a contract starts like `contract inbound_lead_enrichment version 3 {`",
+        "schema" => "a schema looks like `schema salesforce { object Lead { Email: email } }`",
+        "object" | "extend" => "an object looks like `object Lead { Email: email }` (or `extend object Lead { ... }` to add fields)",
+        "exclusion" => "an exclusion looks like `exclusion opted_out on Lead when HasOptedOutOfEmail`",
+        "test" => "a test looks like `test \"empty industry is enriched\" { ... }`",
+        "import" => "an import looks like `import \"std/salesforce\"` or `import \"./custom.crmc\"`",
+        _ => "each top-level item starts with `contract`, `schema`, `object`, `extend object`, `exclusion`, `test` or `import`",
+    }
+}
+
 /// The syntax of each clause, for help lines.
 fn clause_help(keyword: &str) -> &'static str {
     match keyword {
@@ -217,8 +230,13 @@ impl Lower<'_> {
                 let keyword = word.is_some_and(|w| {
                     TOP_KEYWORDS.contains(&w) && (w != "object" || column0 || !prev_error)
                 });
-                if keyword || !prev_error {
-                    self.explain(ctx, start, end, ctx.context(), ctx.help());
+                match word {
+                    Some(w) if keyword => {
+                        let context = format!("in this `{w}`");
+                        self.explain(ctx, start, end, &context, item_help(w));
+                    }
+                    _ if !prev_error => self.explain(ctx, start, end, ctx.context(), ctx.help()),
+                    _ => {}
                 }
             }
             Ctx::Fields if word.is_some_and(|w| OUTCOMES.contains(&w)) && !prev_error => {
@@ -230,7 +248,13 @@ impl Lower<'_> {
                 });
             }
             _ => {
-                if !prev_error || ctx.looks_like_entry(text) {
+                // In a test, a misspelled keyword (`chnage`) is a new line
+                // even right after another mistake.
+                let test_word = ctx == Ctx::Test
+                    && word.is_some_and(|w| {
+                        w.starts_with(|c: char| c.is_ascii_lowercase()) && !RESERVED.contains(&w)
+                    });
+                if !prev_error || test_word || ctx.looks_like_entry(text) {
                     self.explain(ctx, start, end, ctx.context(), ctx.help());
                 }
             }
@@ -313,6 +337,8 @@ fn describe_all(rules: &[Rule]) -> Option<String> {
             }
         }
     }
+    // Keywords first, "the end of ..." last.
+    seen.sort_by_key(|d| (!d.starts_with('`'), d.starts_with("the end")));
     if seen.is_empty() || seen.len() > 9 {
         return None;
     }
