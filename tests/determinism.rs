@@ -99,3 +99,99 @@ proptest! {
         prop_assert!(a == c, "bytes differ after permuting Lead's fields (seed {})", seed);
     }
 }
+
+// ---------------------------------------------------------------- from files, in any order
+
+const SCHEMA: &str = r#"schema acme {
+  object Account { Type: picklist("Customer", "Partner", "Prospect") }
+  object Lead {
+    Id:        id readonly
+    Email:     email
+    Industry:  picklist("Banking", "Retail", "Technology")
+    Score:     number
+    OwnerId:   ref(User) protected
+    AccountId: ref(Account)
+    OptOut:    bool protected
+  }
+}
+"#;
+
+const EXCLUSIONS: &str = r#"import "./schema.crmc"
+
+extend object Lead { Fit_Score__c: number sensitive }
+
+exclusion opted_out on Lead when OptOut
+exclusion customers on Lead when Account.Type == "Customer"
+"#;
+
+const CONTRACTS: &str = r#"import "./schema.crmc"
+import "./exclusions.crmc"
+
+contract zeta_enrich version 2 {
+  object  Lead
+  actor   ai "alim"
+  trigger on create, update(Industry, Score)
+  eligible when Score > 10 or Industry is empty
+  exclude opted_out
+  exclude customers
+  confidence {
+    auto   at least 0.90
+    review at least 0.60
+  }
+  fields {
+    Industry:     auto when empty, review
+    Fit_Score__c: auto when confidence >= 0.95, suggest
+    OwnerId:      escalate
+    *:            never
+  }
+  approval {
+    review   by record.owner within 24h
+    escalate by role "Sales Manager" within 4h
+    require  role "RevOps Lead" when Score > 1000
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value,
+        source, confidence, timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
+  }
+}
+
+contract alpha_sync {
+  object  Lead
+  actor   integration "*"
+  mode    draft
+  trigger on update, delete
+  fields {
+    Email: review when Email ends with "@acme.example", never
+    *:     suggest
+  }
+}
+"#;
+
+fn bytes_for(roots: &[&str]) -> Vec<u8> {
+    let provider = crmc::source::MemoryProvider::new()
+        .with("schema.crmc", SCHEMA)
+        .with("exclusions.crmc", EXCLUSIONS)
+        .with("contracts.crmc", CONTRACTS);
+    let roots: Vec<std::path::PathBuf> = roots.iter().map(std::path::PathBuf::from).collect();
+    let parsed = crmc::load::load(&roots, &provider).unwrap();
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let (unit, diags) = crmc::check::check(&parsed.file_refs());
+    let unit = unit.unwrap_or_else(|| panic!("check failed: {diags:#?}"));
+    compile(&unit).unwrap().to_bytes()
+}
+
+#[test]
+fn file_order_does_not_change_the_bytes() {
+    let a = bytes_for(&["contracts.crmc"]);
+    for roots in [
+        &["contracts.crmc", "schema.crmc", "exclusions.crmc"][..],
+        &["schema.crmc", "exclusions.crmc", "contracts.crmc"],
+        &["exclusions.crmc", "contracts.crmc"],
+        &["schema.crmc", "contracts.crmc"],
+    ] {
+        assert!(a == bytes_for(roots), "bytes differ for roots {roots:?}");
+    }
+    assert_eq!(a, bytes_for(&["contracts.crmc"]), "same roots, same bytes");
+}

@@ -579,3 +579,92 @@ fn show_seed() {
     let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
     println!("{}", show_unit(&random_unit(seed)));
 }
+
+// ---------------------------------------------------------------- a unit the checker built
+
+const PARSED: &str = r#"schema acme {
+  object Account { Type: picklist("Customer", "Partner", "Prospect") }
+  object Lead {
+    Id:        id readonly
+    Email:     email
+    Industry:  picklist("Banking", "Retail", "Technology")
+    Score:     number
+    OwnerId:   ref(User) protected
+    AccountId: ref(Account)
+    OptOut:    bool protected
+  }
+}
+
+extend object Lead { Fit_Score__c: number sensitive }
+
+exclusion opted_out on Lead when OptOut
+exclusion customers on Lead when Account.Type == "Customer"
+
+contract zeta_enrich version 2 {
+  object  Lead
+  actor   ai "alim"
+  trigger on create, update(Industry, Score)
+  eligible when Score > 10 or Industry is empty
+  exclude opted_out
+  exclude customers
+  confidence {
+    auto   at least 0.90
+    review at least 0.60
+  }
+  fields {
+    Industry:     auto when empty, review
+    Fit_Score__c: auto when confidence >= 0.95, suggest
+    OwnerId:      escalate
+    *:            never
+  }
+  approval {
+    review   by record.owner within 24h
+    escalate by role "Sales Manager" within 4h
+    require  role "RevOps Lead" when Score > 1000
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value,
+        source, confidence, timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
+  }
+}
+
+contract alpha_sync {
+  object  Lead
+  actor   integration "*"
+  mode    draft
+  trigger on update, delete
+  fields {
+    Email: review when Email ends with "@acme.example", never
+    *:     suggest
+  }
+}
+"#;
+
+/// The same comparison on a unit from the parser and checker (not built by
+/// hand), with random mutations.
+#[test]
+fn checked_unit_from_source_agrees() {
+    let parsed = crmc::load::load_text("unit.crmc", PARSED);
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let (unit, diags) = crmc::check::check(&parsed.file_refs());
+    let unit = unit.unwrap_or_else(|| panic!("check failed: {diags:#?}"));
+    let table = compile(&unit).unwrap();
+    let mut decided = 0;
+    for seed in 0..2_000u64 {
+        let json = random_mutation(seed, &unit);
+        let Ok(m) = Mutation::from_value(&json) else {
+            continue;
+        };
+        agree(
+            &unit,
+            &table,
+            &table,
+            &m,
+            &format!("mutation {seed}: {json}"),
+        );
+        decided += 1;
+    }
+    assert!(decided > 1_000);
+}
