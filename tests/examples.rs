@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 
 fn example_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     dirs
 }
@@ -29,7 +33,10 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_example_checks_clean_and_its_tests_pass() {
-    let dirs: Vec<PathBuf> = example_dirs().into_iter().filter(|d| !d.ends_with("broken")).collect();
+    let dirs: Vec<PathBuf> = example_dirs()
+        .into_iter()
+        .filter(|d| !d.ends_with("broken"))
+        .collect();
     assert!(dirs.len() >= 9, "the workflows of issue 5 are all here");
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -41,12 +48,20 @@ fn every_example_checks_clean_and_its_tests_pass() {
             .filter(|d| d.severity >= Severity::Warning)
             .map(|d| format!("{} {}", d.code, d.message))
             .collect();
-        assert!(loud.is_empty(), "{name}: `crmc check --deny warnings` would fail: {loud:#?}");
+        assert!(
+            loud.is_empty(),
+            "{name}: `crmc check --deny warnings` would fail: {loud:#?}"
+        );
         let unit = front.checked.as_ref().unwrap();
         assert!(unit.tests.len() >= 4, "{name} has tests");
         let table = crmc::compile::compile(unit).unwrap();
         for result in crmc::testing::run_tests(unit, &table) {
-            assert!(result.passed(), "{name}: test `{}` failed: {:#?}", result.name, result.failures);
+            assert!(
+                result.passed(),
+                "{name}: test `{}` failed: {:#?}",
+                result.name,
+                result.failures
+            );
         }
     }
 }
@@ -57,6 +72,9 @@ fn the_broken_example_shows_each_finding() {
     let front = pipeline::run(&files(&dir), &DiskProvider, Depth::Analyze).unwrap();
     let kinds: Vec<&str> = front.diagnostics.iter().map(|d| d.kind()).collect();
     for kind in ["conflict", "shadowed_rule", "dead_rule", "automation_loop"] {
-        assert!(kinds.contains(&kind), "examples/broken should show a `{kind}` finding; it shows {kinds:?}");
+        assert!(
+            kinds.contains(&kind),
+            "examples/broken should show a `{kind}` finding; it shows {kinds:?}"
+        );
     }
 }

@@ -32,7 +32,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
     );
     println!(
         "size         {size} bytes ({} per field rule)",
-        if rules > 0 { size as usize / rules } else { 0 }
+        (size as usize).checked_div(rules).unwrap_or(0)
     );
     println!("objects      {}", table.objects.len());
     println!("fields       {}", table.fields.len());
