@@ -2,6 +2,8 @@
 //! and its rendered diagnostics are snapshotted (colour off). Cases under
 //! `analyze/` and `json/` also snapshot the JSON output. See tests/ui/README.md.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use codespan_reporting::term::termcolor::Buffer;
 use crmc::diagnostics::render;
 use crmc::pipeline::{self, Depth};
@@ -22,8 +24,8 @@ fn ui_cases() {
         let rel = relative(path);
         let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
         let provider = RootedProvider { root: tests };
-        let front =
-            pipeline::run(&[rel.clone()], &provider, Depth::Analyze).expect("case file readable");
+        let front = pipeline::run(std::slice::from_ref(&rel), &provider, Depth::Analyze)
+            .expect("case file readable");
         let mut out = Buffer::no_color();
         render::render_human(&front.parsed.sources, &front.diagnostics, &mut out).expect("render");
         let mut text = String::from_utf8_lossy(out.as_slice()).into_owned();
