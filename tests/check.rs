@@ -557,9 +557,13 @@ fn schema_conflicts_and_bad_extends() {
     let ext = b.object(true, "Lead", vec![f2]);
     let f3 = b.field("X", TypeKind::Int, &[]);
     let bad = b.object(true, "Leed", vec![f3]);
-    let t = b.id("User");
-    let f4 = b.field("OwnerId", TypeKind::Ref(vec![t]), &[]);
-    let lead2 = b.object(false, "Lead", vec![f4]);
+    // A ref to an object outside the schema is fine (it holds ids); one
+    // that looks like a typo of a declared object is a warning.
+    let user = b.id("User");
+    let f6 = b.field("OwnerId", TypeKind::Ref(vec![user]), &[]);
+    let t = b.id("Leads");
+    let f4 = b.field("ParentLeadId", TypeKind::Ref(vec![t]), &[]);
+    let lead2 = b.object(false, "Lead", vec![f6, f4]);
     let unknown_ty = b.id("strng");
     let f5 = b.field("Company", TypeKind::Unknown(unknown_ty), &[]);
     let lead3 = b.object(true, "Lead", vec![f5]);
@@ -571,10 +575,10 @@ fn schema_conflicts_and_bad_extends() {
         Item::Object(lead3),
     ];
     let (_, diags) = run(&b, items);
-    assert_eq!(codes_of(&diags), ["E0309", "E0310", "E0311", "E0312"]);
+    assert_eq!(codes_of(&diags), ["E0309", "E0310", "W0302", "E0312"]);
     assert_eq!(diags[1].help.as_deref(), Some("did you mean `Lead`?"));
     assert_eq!(diags[3].help.as_deref(), Some("did you mean `string`?"));
-    assert_eq!(b.at(diags[2].primary.span), "User");
+    assert_eq!(b.at(diags[2].primary.span), "Leads");
 }
 
 #[test]

@@ -100,7 +100,7 @@ pub enum CheckError {
         field: String,
         target: String,
         span: Span,
-        suggestion: Option<String>,
+        suggestion: String,
     },
     DuplicateRelation {
         object: String,
@@ -396,15 +396,12 @@ impl CheckError {
                 span,
                 suggestion,
             } => Diagnostic::new(
-                "E0311",
+                "W0302",
                 format!("field `{object}.{field}` refers to `{target}`, which is not a declared object"),
                 span,
-                "unknown object",
+                format!("`{target}` is not declared, but `{suggestion}` is"),
             )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("declare it, e.g. `object {target} {{ Id: id readonly }}`"),
-            }),
+            .with_help(format!("did you mean `{suggestion}`? (a ref to an object outside the schema is allowed, but `{target}.Field` lookups are not)")),
             E::DuplicateRelation {
                 object,
                 relation,

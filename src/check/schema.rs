@@ -94,21 +94,22 @@ fn convert_type(
             FieldType::Multipicklist(v.iter().map(|s| s.value.clone()).collect())
         }
         TypeKind::Ref(targets) => {
-            let mut ok = true;
+            // A ref may name an object the schema does not model (an export
+            // of one object refers to many others): its values are just ids.
+            // Only a near miss of a declared object is worth a warning.
             for t in targets {
-                if !declared.contains(&t.name) {
-                    ok = false;
+                if declared.contains(&t.name) {
+                    continue;
+                }
+                if let Some(suggestion) = suggest(&t.name, declared.iter().map(String::as_str)) {
                     errors.push(CheckError::UnknownRefTarget {
                         object: object.to_string(),
                         field: field.to_string(),
                         target: t.name.clone(),
                         span: t.span,
-                        suggestion: suggest(&t.name, declared.iter().map(String::as_str)),
+                        suggestion,
                     });
                 }
-            }
-            if !ok {
-                return None;
             }
             FieldType::Ref(targets.iter().map(|t| t.name.clone()).collect())
         }

@@ -112,14 +112,17 @@ missing import.\n\nExample:\n  extend object Leed { Fit_Score__c: number }\n\nFi
 object name, import the schema that declares it, or write `object X { ... }` to declare it.",
     },
     CodeInfo {
-        code: "E0311",
+        code: "W0302",
         kind: "unknown_ref_target",
-        severity: Severity::Error,
-        title: "reference to an undeclared object",
-        explanation: "A `ref(X)` field type names an object that the schema does not declare. \
-References must point at declared objects so that parent lookups (`X.Field`) can be checked.\n\n\
-Example:\n  object Lead { OwnerId: ref(User) }   // no `object User` anywhere\n\nFix: declare \
-the target object (`object User { Id: id readonly }`), or correct its name.",
+        severity: Severity::Warning,
+        title: "a reference names an undeclared object that looks like a typo",
+        explanation: "A `ref(X)` field type names an object that the schema does not declare, and\n\
+whose name is close to one it does. References to objects outside the schema are\n\
+allowed (a Salesforce export of Lead refers to User, Group, Campaign...; the values are\n\
+just ids), but parent lookups such as `X.Field` only work for declared objects, so a\n\
+near miss is probably a typo.\n\n\
+Example:\n  object Account { Type: picklist(\"Customer\") }\n  object Contact { AccountId: ref(Acount) }   // did you mean `Account`?\n\n\
+Fix: correct the name, or declare the object if it really is a different one.",
     },
     CodeInfo {
         code: "E0312",
