@@ -96,12 +96,41 @@ pub fn operand(o: &Operand) -> String {
 pub fn literal(l: &Literal) -> String {
     match &l.kind {
         LitKind::String(s) => string(s),
-        LitKind::Number(d) => d.to_string(),
-        LitKind::Percent(d) => format!("{d}%"),
+        LitKind::Number(d) => number(*d),
+        LitKind::Percent(d) => format!("{}%", number(*d)),
         LitKind::Bool(b) => b.to_string(),
         LitKind::Null => "null".to_string(),
         LitKind::Duration(d) => d.to_string(),
         LitKind::Word(w) => w.clone(),
+    }
+}
+
+/// A number in canonical form: no trailing zeros, and `_` between groups of
+/// three digits once the whole part has five or more (`1_000_000`).
+pub fn number(d: crate::decimal::Decimal) -> String {
+    let text = d.to_string();
+    let (sign, body) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |b| ("-", b));
+    let (whole, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(w, f)| (w, Some(f)));
+    let grouped = if whole.len() >= 5 {
+        let digits: Vec<char> = whole.chars().collect();
+        let mut out = String::new();
+        for (i, c) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('_');
+            }
+            out.push(*c);
+        }
+        out
+    } else {
+        whole.to_string()
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
     }
 }
 
@@ -127,5 +156,21 @@ pub fn approver(a: &Approver) -> String {
         ApproverKind::Role(s) => format!("role {}", string(&s.value)),
         ApproverKind::User(s) => format!("user {}", string(&s.value)),
         ApproverKind::Queue(s) => format!("queue {}", string(&s.value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+    use crate::decimal::Decimal;
+
+    #[test]
+    fn numbers_are_grouped_from_five_digits() {
+        let show = |t: &str| number(Decimal::parse(t).unwrap());
+        assert_eq!(show("1000"), "1000");
+        assert_eq!(show("10000"), "10_000");
+        assert_eq!(show("1_000_000"), "1_000_000");
+        assert_eq!(show("-2500000.50"), "-2_500_000.5");
+        assert_eq!(show("0.90"), "0.9");
     }
 }

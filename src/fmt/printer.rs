@@ -64,6 +64,14 @@ impl Printer<'_> {
             let line = format!("//{}", c.text.trim_end());
             self.line(&line);
             self.next_comment += 1;
+            // Keep the author's blank line between a comment and what follows.
+            let next = self
+                .comments
+                .get(self.next_comment)
+                .map_or(pos, |n| n.span.start.min(pos));
+            if pos != u32::MAX && self.blank_between(c.span.end, next) {
+                self.out.push('\n');
+            }
         }
     }
 
