@@ -4,6 +4,7 @@
 
 pub mod codes;
 pub mod render;
+pub mod suggest;
 
 use crate::span::Span;
 use serde::Serialize;

@@ -1,0 +1,75 @@
+//! Command-line parsing and dispatch. Exit codes follow language-v1 §8:
+//! 0 success, 1 findings or failures, 2 usage or I/O errors.
+
+mod check;
+mod explain;
+mod fmt;
+mod paths;
+mod schema;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "crmc",
+    version,
+    about = "Compile, check and run CRM write contracts",
+    long_about = "crmc checks CRM contracts (.crmc files) that govern what automations may write \
+into Salesforce or HubSpot, compiles them to decision tables, and decides proposed writes.",
+    after_help = "Examples:\n  crmc check contracts/\n  crmc explain E0301"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse, type-check and analyze contracts; report every problem found
+    #[command(
+        after_help = "Exit status: 0 clean, 1 errors (or warnings with --deny warnings), 2 usage or I/O error.\n\n\
+Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crmc.sarif\n  crmc check --each examples/*/"
+    )]
+    Check(check::CheckArgs),
+    /// Print the long explanation of a diagnostic code
+    #[command(after_help = "Example:\n  crmc explain E0301\n\nWith no code, lists every code.")]
+    Explain(explain::ExplainArgs),
+    /// Rewrite files in the canonical layout (`--check`: only report)
+    #[command(
+        after_help = "Exit status: 0 formatted, 1 a file is not formatted (with --check) or does not parse, 2 I/O error.\n\n\
+Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
+    )]
+    Fmt(fmt::FmtArgs),
+    /// Work with CRM schemas (`crmc schema import ...`)
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Source snippets with labels and help (for people)
+    #[default]
+    Human,
+    /// An array of diagnostic objects (for scripts)
+    Json,
+    /// SARIF 2.1.0 (for code scanning, e.g. GitHub)
+    Sarif,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Schema(command) => schema::run(command),
+    }
+}
+
+/// Prints an I/O or usage problem and returns exit code 2.
+pub fn fail_usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}

@@ -1,1 +1,0 @@
-//! Turns diagnostics into text: human (codespan-reporting), JSON and SARIF.
