@@ -22,8 +22,8 @@ fn ui_cases() {
         let rel = relative(path);
         let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
         let provider = RootedProvider { root: tests };
-        let front =
-            pipeline::run(std::slice::from_ref(&rel), &provider, Depth::Analyze).expect("case file readable");
+        let front = pipeline::run(std::slice::from_ref(&rel), &provider, Depth::Analyze)
+            .expect("case file readable");
         let mut out = Buffer::no_color();
         render::render_human(&front.parsed.sources, &front.diagnostics, &mut out).expect("render");
         let mut text = String::from_utf8_lossy(out.as_slice()).into_owned();

@@ -9,13 +9,15 @@ use std::process::ExitCode;
 #[derive(clap::Subcommand)]
 pub enum SchemaCommand {
     /// Read CRM describe/property exports and print a `schema` block
-    #[command(after_help = "Salesforce: REST `sobjects/{X}/describe` JSON, one file per object or a composite.\n\
+    #[command(
+        after_help = "Salesforce: REST `sobjects/{X}/describe` JSON, one file per object or a composite.\n\
 HubSpot: `/crm/v3/properties/{obj}`, `/crm/v3/schemas/{obj}`, or legacy v1/v2 property lists.\n\n\
 Fields the CRM will not let anyone update become `readonly`; anything that cannot be mapped\n\
 exactly is kept as the nearest type, with a warning naming it.\n\n\
 Exit status: 0 imported, 1 an export could not be understood, 2 usage or I/O error.\n\n\
 Examples:\n  crmc schema import salesforce Lead.json Account.json -o schema.crmc\n  \
-crmc schema import hubspot contacts_properties.json --object contacts")]
+crmc schema import hubspot contacts_properties.json --object contacts"
+    )]
     Import(ImportArgs),
 }
 
@@ -53,12 +55,18 @@ pub fn run(command: SchemaCommand) -> ExitCode {
             Err(e) => return fail_usage(format!("cannot read `{}`: {e}", f.display())),
         }
     }
-    let inputs: Vec<ImportInput> = texts.iter().map(|(name, json)| ImportInput { name, json }).collect();
+    let inputs: Vec<ImportInput> = texts
+        .iter()
+        .map(|(name, json)| ImportInput { name, json })
+        .collect();
     let crm = match args.crm {
         CrmArg::Salesforce => Crm::Salesforce,
         CrmArg::Hubspot => Crm::Hubspot,
     };
-    let options = ImportOptions { objects: args.objects, schema_name: args.name };
+    let options = ImportOptions {
+        objects: args.objects,
+        schema_name: args.name,
+    };
     let output = match import::import(crm, &inputs, &options) {
         Ok(o) => o,
         Err(e) => {
@@ -70,7 +78,11 @@ pub fn run(command: SchemaCommand) -> ExitCode {
         eprintln!("warning: {w}");
     }
     let total: usize = output.field_counts.iter().map(|(_, n)| n).sum();
-    let counts: Vec<String> = output.field_counts.iter().map(|(o, n)| format!("{o} {n}")).collect();
+    let counts: Vec<String> = output
+        .field_counts
+        .iter()
+        .map(|(o, n)| format!("{o} {n}"))
+        .collect();
     eprintln!(
         "crmc: imported {total} fields ({}), {} warning{}",
         counts.join(", "),

@@ -9,12 +9,19 @@ pub static MODULES: &[(&str, &str)] = &[
 ];
 
 pub fn module(name: &str) -> Option<&'static str> {
-    MODULES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// `std/a`, `std/b`, ... for messages.
 pub fn list() -> String {
-    MODULES.iter().map(|(n, _)| format!("`std/{n}`")).collect::<Vec<_>>().join(", ")
+    MODULES
+        .iter()
+        .map(|(n, _)| format!("`std/{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The module name closest to a misspelled one.
