@@ -1,6 +1,8 @@
 //! Analyzer tests: each finding kind positive and negative, witnesses held
 //! against a direct interpreter, and a proptest against brute force.
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod support;
 
 use crmc::analyze::chain::RuleRef;
@@ -519,6 +521,8 @@ fn arb_outcome() -> impl Strategy<Value = Outcome> {
     (0usize..5).prop_map(|i| Outcome::ALL[i])
 }
 
+type Rules = Vec<(Outcome, Option<Cond>)>;
+
 #[derive(Clone, Debug)]
 struct Spec {
     name: usize,
@@ -526,8 +530,8 @@ struct Spec {
     eligible: Option<Cond>,
     exclude: Option<Cond>,
     thresholds: (Option<usize>, Option<usize>),
-    lines: Vec<(usize, Vec<(Outcome, Option<Cond>)>)>,
-    star: Option<Vec<(Outcome, Option<Cond>)>>,
+    lines: Vec<(usize, Rules)>,
+    star: Option<Rules>,
 }
 
 fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {

@@ -1,7 +1,7 @@
 //! Test support for the analyzer: a builder for checked units and a tiny
 //! direct interpreter of the model semantics (language-v1 §5.3) used as the
 //! brute-force oracle and to check witnesses.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
 use crmc::check::model::*;
 use crmc::decimal::Decimal;
