@@ -796,3 +796,82 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+/// Scale check (not a benchmark): run with
+/// `cargo test --release --test analyze scale -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale_1000_contracts_20000_rules() {
+    let mut extra: Vec<(String, FieldType, bool, bool)> = Vec::new();
+    for i in 0..60 {
+        let ty = match i % 4 {
+            0 => FieldType::Int,
+            1 => FieldType::String,
+            2 => FieldType::Picklist(vec!["p".into(), "q".into(), "r".into(), "s".into()]),
+            _ => FieldType::Currency,
+        };
+        extra.push((format!("F{i:02}"), ty, i % 17 == 0, i % 13 == 0));
+    }
+    let extra_ref: Vec<(&str, FieldType, bool, bool)> = extra
+        .iter()
+        .map(|(n, t, r, p)| (n.as_str(), t.clone(), *r, *p))
+        .collect();
+    let s = schema(&extra_ref);
+    let mut sp = Spans(0);
+    let num = fid(&s, "Num");
+    let mut seed = 12345u64;
+    let mut rnd = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut cs = Vec::new();
+    for i in 0..1000usize {
+        let mut c = contract(&mut sp, &format!("c{i:04}"));
+        c.actor.name = Some(format!("bot{}", i / 2));
+        let band = (i % 2) as i64 * 1000;
+        c.eligible = Some(Cond::And(vec![
+            num_cmp(&s, CmpOp::Ge, band),
+            num_cmp(&s, CmpOp::Lt, band + 1000),
+        ]));
+        c.confidence.auto = Some((d("0.9"), Default::default()));
+        c.confidence.review = Some((d("0.5"), Default::default()));
+        let mut lines = Vec::new();
+        for l in 0..5 {
+            let fi = ((i * 5 + l) % 60) as u32 + 3;
+            let f = FieldId {
+                object: ObjectId(0),
+                index: fi,
+            };
+            let mut rules = Vec::new();
+            for r in 0..4 {
+                let o = Outcome::ALL[rnd(4) as usize];
+                let cond = match rnd(4) {
+                    0 => num_cmp(&s, CmpOp::Gt, rnd(2000) as i64),
+                    1 => stage_eq(&s, ["a", "b", "c"][rnd(3) as usize]),
+                    2 => atom(Subject::Field(f), Test::IsEmpty),
+                    _ => atom(
+                        Subject::Confidence,
+                        Test::Cmp(CmpOp::Ge, Value::Num(d("0.7"))),
+                    ),
+                };
+                rules.push((o, if r == 3 { None } else { Some(cond) }));
+            }
+            lines.push(line(&mut sp, f, rules));
+        }
+        c.fields = lines;
+        c.star = Some(star(&mut sp, vec![(Outcome::Never, None)]));
+        let _ = num;
+        cs.push(c);
+    }
+    let u = unit(s, cs);
+    let t = std::time::Instant::now();
+    let diags = analyze(&u);
+    let el = t.elapsed();
+    let mut counts = std::collections::BTreeMap::new();
+    for d in &diags {
+        *counts.entry(d.kind()).or_insert(0) += 1;
+    }
+    eprintln!("analyze: 1000 contracts, 20000 rules: {el:?}, {counts:?}");
+}

@@ -496,40 +496,93 @@ fn is_record_var(v: &Var) -> bool {
     }
 }
 
+/// An auto-deciding cube, with its projection on the record variables.
+type AutoCube = (RuleRef, Cube, Cube);
+
+/// Whether any rule (syntactically) could make contract `c` decide `auto`
+/// for `f` (listed: its line or `*`; unlisted: `*`).
+fn may_auto(c: &Contract, f: FieldId) -> bool {
+    let star = c
+        .star
+        .as_ref()
+        .is_some_and(|s| s.rules.iter().any(|r| r.outcome == Outcome::Auto));
+    let line = c
+        .rules_for(f)
+        .is_some_and(|l| l.rules.iter().any(|r| r.outcome == Outcome::Auto));
+    line || star
+}
+
 fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
     let unit = cx.unit;
-    let pairs = actor_pairs(unit, dead, false);
-    if pairs.is_empty() {
-        return;
+    // index: (object) -> field -> contracts that can auto it, with their cubes
+    let mut by_object: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if !dead[i] {
+            by_object.entry(c.object.0).or_default().push(i);
+        }
     }
-    // auto pieces per (contract, field)
-    let mut autos: HashMap<(usize, FieldId), Vec<(RuleRef, Cube)>> = HashMap::new();
-    for (a, b) in pairs {
-        let (ca, cb) = (&unit.contracts[a], &unit.contracts[b]);
-        let fields = fields_for(
-            &cx.dom,
-            ca.object,
-            &[(ca, &cx.infos[a]), (cb, &cx.infos[b])],
-        );
-        for f in fields {
-            for k in [a, b] {
-                if let std::collections::hash_map::Entry::Vacant(slot) = autos.entry((k, f)) {
-                    let v: Vec<(RuleRef, Cube)> = cx
-                        .chain(k, f)
-                        .fin
-                        .iter()
-                        .filter(|p| p.outcome == Outcome::Auto)
-                        .flat_map(|p| p.region.iter().map(move |c| (p.rule, c.clone())))
-                        .collect();
-                    slot.insert(v);
+    for members in by_object.values() {
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let object = unit.contracts[first].object;
+        let group: Vec<(&Contract, &Info)> = members
+            .iter()
+            .map(|&i| (&unit.contracts[i], &cx.infos[i]))
+            .collect();
+        let universe = fields_for(&cx.dom, object, &group);
+        for f in universe {
+            let mut autos: Vec<(usize, Vec<AutoCube>)> = Vec::new();
+            for &k in members {
+                if !may_auto(&unit.contracts[k], f) {
+                    continue;
+                }
+                let v: Vec<AutoCube> = cx
+                    .chain(k, f)
+                    .fin
+                    .iter()
+                    .filter(|p| p.outcome == Outcome::Auto)
+                    .flat_map(|p| {
+                        p.region
+                            .iter()
+                            .map(move |c| (p.rule, c.clone(), c.project(is_record_var)))
+                    })
+                    .collect();
+                if !v.is_empty() {
+                    autos.push((k, v));
                 }
             }
-            let (Some(xa), Some(xb)) = (autos.get(&(a, f)), autos.get(&(b, f))) else {
-                continue;
-            };
-            'found: for (ra, qa) in xa {
-                for (rb, qb) in xb {
-                    let Some(m) = qa.intersect(&qb.project(is_record_var)) else {
+            for (x, (a, xa)) in autos.iter().enumerate() {
+                for (b, xb) in &autos[x + 1..] {
+                    if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
+                        continue;
+                    }
+                    ownership_pair(cx, *a, *b, f, xa, xb, out);
+                }
+            }
+        }
+    }
+}
+
+fn ownership_pair(
+    cx: &Ctx<'_>,
+    a: usize,
+    b: usize,
+    f: FieldId,
+    xa: &[AutoCube],
+    xb: &[AutoCube],
+    out: &mut Vec<Finding>,
+) {
+    let unit = cx.unit;
+    {
+        {
+            'found: for (ra, qa, pa) in xa {
+                for (rb, qb, pb) in xb {
+                    // cheap test on the record variables first
+                    if pa.intersect(pb).is_none() {
+                        continue;
+                    }
+                    let Some(m) = qa.intersect(pb) else {
                         continue;
                     };
                     let Some(asg_a) = cx.dom.solve(&m) else {

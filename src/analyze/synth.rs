@@ -88,7 +88,10 @@ pub fn synthetic_unit(contracts: usize, rules_per_contract: usize, seed: u64) ->
             "  eligible when AnnualRevenue >= {lo} and AnnualRevenue < {hi}"
         );
         let _ = writeln!(out, "  exclude when Description starts with \"DNC\"");
-        let _ = writeln!(out, "  confidence {{\n    auto at least 0.9\n    review at least 0.5\n  }}");
+        let _ = writeln!(
+            out,
+            "  confidence {{\n    auto at least 0.9\n    review at least 0.5\n  }}"
+        );
         let _ = writeln!(out, "  fields {{");
         for l in 0..lines {
             let (field, _) = FIELDS[(l + i) % FIELDS.len()];
