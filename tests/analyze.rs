@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "analyze_support/mod.rs"]
 mod support;
 
 use crmc::analyze::chain::RuleRef;

@@ -2,6 +2,8 @@
 //! of the formatted text equals the original's except for spans), on
 //! generated units and on every file of `examples/` and `stdlib/`.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use crmc::fmt::format_source;
 use crmc::span::FileId;
 use crmc::syntax::parse;

@@ -41,11 +41,19 @@ fn has_warning(out: &ImportOutput, object: &str, field: &str, needle: &str) -> b
         .any(|w| w.object == object && w.field == field && w.message.contains(needle))
 }
 
+/// The imported schema parses and passes the checker without a diagnostic.
 fn assert_parses(name: &str, text: &str) {
     let (_file, diagnostics) = crmc::syntax::parse(crmc::span::FileId(0), text);
     assert!(
         diagnostics.is_empty(),
         "{name}: the imported schema does not parse: {:#?}",
+        diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    let parsed = crmc::load::load_text("imported.crmc", text);
+    let (checked, diagnostics) = crmc::check::check(&parsed.file_refs());
+    assert!(
+        checked.is_some() && diagnostics.is_empty(),
+        "{name}: the imported schema does not check: {:#?}",
         diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
 }

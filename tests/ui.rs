@@ -2,6 +2,8 @@
 //! and its rendered diagnostics are snapshotted (colour off). Cases under
 //! `analyze/` and `json/` also snapshot the JSON output. See tests/ui/README.md.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use codespan_reporting::term::termcolor::Buffer;
 use crmc::diagnostics::render;
 use crmc::pipeline::{self, Depth};

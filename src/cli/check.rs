@@ -1,10 +1,9 @@
 //! `crmc check`: parse, type-check and analyze; print diagnostics.
 
-use super::{fail_usage, paths, Format};
-use crmc::diagnostics::{render, Diagnostic, Severity};
-use crmc::pipeline::{self, Depth};
+use super::{fail_usage, paths, report, Format};
+use crmc::diagnostics::{render, Severity};
+use crmc::pipeline::{self, Depth, FrontEnd};
 use crmc::source::DiskProvider;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,60 +35,56 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         Depth::Analyze
     };
-    let mut failed = false;
-    let mut json_all = Vec::new();
+    let mut checked: Vec<FrontEnd> = Vec::new();
     for roots in units {
-        let front = match pipeline::run(&roots, &DiskProvider, depth) {
-            Ok(f) => f,
-            Err(e) => return fail_usage(e),
-        };
-        let deny_warnings = args.deny.is_some();
-        failed |= front.diagnostics.iter().any(|d| {
-            d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-        });
-        let sources = &front.parsed.sources;
-        match args.format {
-            Format::Human => {
-                if let Err(e) = print_human(sources, &front.diagnostics) {
-                    return fail_usage(e);
+        match pipeline::run(&roots, &DiskProvider, depth) {
+            Ok(front) => {
+                if args.format == Format::Human {
+                    if let Err(e) = report::print_diagnostics(
+                        Format::Human,
+                        &front.parsed.sources,
+                        &front.diagnostics,
+                    ) {
+                        return fail_usage(e);
+                    }
                 }
+                checked.push(front);
             }
-            Format::Json => json_all.extend(
-                front
-                    .diagnostics
-                    .iter()
-                    .map(|d| render::diagnostic_json(sources, d)),
-            ),
-            Format::Sarif => println!("{}", render::render_sarif(sources, &front.diagnostics)),
+            Err(e) => return fail_usage(e),
         }
     }
-    if args.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json_all).unwrap_or_default()
-        );
+    // Machine formats are one document for all units.
+    match args.format {
+        Format::Human => {}
+        Format::Json => {
+            let all: Vec<serde_json::Value> = checked
+                .iter()
+                .flat_map(|f| {
+                    f.diagnostics
+                        .iter()
+                        .map(|d| render::diagnostic_json(&f.parsed.sources, d))
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".into())
+            );
+        }
+        Format::Sarif => {
+            let units: Vec<_> = checked
+                .iter()
+                .map(|f| (&f.parsed.sources, &f.diagnostics[..]))
+                .collect();
+            println!("{}", render::render_sarif_units(&units));
+        }
     }
+    let deny_warnings = args.deny.is_some();
+    let failed = checked.iter().flat_map(|f| &f.diagnostics).any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
     if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn print_human(
-    sources: &crmc::source::SourceMap,
-    diagnostics: &[Diagnostic],
-) -> std::io::Result<()> {
-    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-    let choice = if std::io::stderr().is_terminal() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut err = StandardStream::stderr(choice);
-    render::render_human(sources, diagnostics, &mut err)?;
-    if let Some(summary) = render::summary_line(diagnostics) {
-        writeln!(err, "crmc: {summary}")?;
-    }
-    Ok(())
 }

@@ -36,7 +36,7 @@ pub fn run(args: ExplainArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let hint = suggest::closest(&code.to_uppercase(), codes::all().map(|c| c.code))
+            let hint = suggest::suggest(&code.to_uppercase(), codes::all().map(|c| c.code))
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_else(|| "; `crmc explain` lists every code".to_string());
             fail_usage(format!("there is no diagnostic code `{code}`{hint}"))

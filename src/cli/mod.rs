@@ -1,11 +1,16 @@
 //! Command-line parsing and dispatch. Exit codes follow language-v1 §8:
 //! 0 success, 1 findings or failures, 2 usage or I/O errors.
 
+mod build;
 mod check;
+mod eval;
 mod explain;
 mod fmt;
+mod inspect;
 mod paths;
+mod report;
 mod schema;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -32,6 +37,27 @@ enum Command {
 Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crmc.sarif\n  crmc check --each examples/*/"
     )]
     Check(check::CheckArgs),
+    /// Check a unit and compile it to a decision table
+    #[command(
+        after_help = "Exit status: 0 built, 1 the unit has errors, 2 usage or I/O error.\n\n\
+Examples:\n  crmc build contracts/ -o contracts.crmct\n  crmc build contracts/ --emit json > table.json"
+    )]
+    Build(build::BuildArgs),
+    /// Decide NDJSON mutations with a compiled table (one decision line per input line)
+    #[command(
+        after_help = "A line that is not a valid mutation gets {\"error\":{\"line\":N,\"message\":...}} and the\n\
+stream goes on. Exit status: 0 the stream was processed, 2 the table or input could not be read.\n\n\
+Examples:\n  crmc eval -t contracts.crmct mutations.ndjson\n  producer | crmc eval -t contracts.crmct"
+    )]
+    Eval(eval::EvalArgs),
+    /// Run the `test` blocks of a unit through its compiled table
+    #[command(
+        after_help = "Exit status: 0 every test passed, 1 a test failed or the unit has errors, 2 usage or I/O error.\n\n\
+Examples:\n  crmc test contracts/\n  crmc test --each examples/*/"
+    )]
+    Test(test::TestArgs),
+    /// Show what a decision table holds (versions, contracts, sizes)
+    Inspect(inspect::InspectArgs),
     /// Print the long explanation of a diagnostic code
     #[command(after_help = "Example:\n  crmc explain E0301\n\nWith no code, lists every code.")]
     Explain(explain::ExplainArgs),
@@ -62,6 +88,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),

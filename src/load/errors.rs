@@ -35,7 +35,7 @@ pub(super) enum ImportError {
     UnknownStdlib {
         span: Span,
         name: String,
-        suggestion: Option<&'static str>,
+        suggestion: Option<String>,
     },
 }
 

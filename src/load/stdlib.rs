@@ -25,6 +25,6 @@ pub fn list() -> String {
 }
 
 /// The module name closest to a misspelled one.
-pub fn closest(name: &str) -> Option<&'static str> {
-    crate::diagnostics::suggest::closest(name, MODULES.iter().map(|(n, _)| *n))
+pub fn closest(name: &str) -> Option<String> {
+    crate::diagnostics::suggest::suggest(name, MODULES.iter().map(|(n, _)| *n))
 }

@@ -1,1 +1,143 @@
-//! (being written)
+//! `crmc test`: every `test` block becomes a mutation, is decided by the
+//! compiled table through the evaluator (exactly what production does),
+//! and its expectations are compared with the decision.
+
+use crate::check::model::{CheckedUnit, FieldId, TestCase};
+use crate::span::Span;
+use crmc_eval::{Decision, Mutation, Table};
+use serde_json::{json, Map, Value};
+
+/// When a test does not say `at`, it is decided at this fixed instant, so
+/// results never depend on the day the tests run.
+pub const DEFAULT_AT: &str = "2026-01-01T00:00:00Z";
+
+/// The result of one test block.
+#[derive(Debug)]
+pub struct TestResult {
+    pub name: String,
+    pub span: Span,
+    /// Empty when the test passed.
+    pub failures: Vec<String>,
+    /// The evaluator's decision (absent if the mutation was rejected).
+    pub decision: Option<Decision>,
+    /// The mutation, as the evaluator's JSON.
+    pub mutation: Value,
+}
+
+impl TestResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs every test of the unit against `table` (compiled from the same unit).
+pub fn run_tests(unit: &CheckedUnit, table: &Table) -> Vec<TestResult> {
+    unit.tests.iter().map(|t| run_one(unit, table, t)).collect()
+}
+
+fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
+    let mutation = mutation_json(unit, test);
+    let mut result = TestResult {
+        name: test.name.clone(),
+        span: test.span,
+        failures: Vec::new(),
+        decision: None,
+        mutation,
+    };
+    let decision = match Mutation::from_value(&result.mutation).and_then(|m| table.decide(&m)) {
+        Ok(d) => d,
+        Err(e) => {
+            result
+                .failures
+                .push(format!("the evaluator rejected the test's mutation: {e}"));
+            return result;
+        }
+    };
+    if let Some((expected, _)) = test.expect_overall {
+        let got = outcome_name(&decision.outcome);
+        if got != expected.as_str() {
+            result.failures.push(format!(
+                "expected the write to be `{}`, the decision is `{got}`",
+                expected.as_str()
+            ));
+        }
+    }
+    for (field, expected, _) in &test.expect_fields {
+        let name = &unit.schema.field(*field).name;
+        match decision.fields.get(name) {
+            Some(fd) => {
+                let got = outcome_name(&fd.outcome);
+                if got != expected.as_str() {
+                    result.failures.push(format!(
+                        "expected `{name}` to be `{}`, it is `{got}`",
+                        expected.as_str()
+                    ));
+                }
+            }
+            None => result.failures.push(format!(
+                "expected a decision for `{name}`, the decision has none"
+            )),
+        }
+    }
+    result.decision = Some(decision);
+    result
+}
+
+fn outcome_name(o: &crmc_eval::Outcome) -> String {
+    serde_json::to_value(o)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The test block as a language-v1 §7 mutation.
+pub fn mutation_json(unit: &CheckedUnit, test: &TestCase) -> Value {
+    let object = unit.schema.object(test.object);
+    let values = |pairs: &[(FieldId, Value)]| -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(f, v)| (unit.schema.field(*f).name.clone(), v.clone()))
+            .collect()
+    };
+    let parents: Map<String, Value> = test
+        .parents
+        .iter()
+        .map(|(rel, pairs)| (rel.clone(), Value::Object(values(pairs))))
+        .collect();
+    let mut m = json!({
+        "object": object.name,
+        "event": test.event.as_str(),
+        "actor": { "kind": test.actor_kind.as_str(), "name": test.actor_name },
+        "at": test.at.clone().unwrap_or_else(|| DEFAULT_AT.to_string()),
+        "record": Value::Object(values(&test.record)),
+        "parents": Value::Object(parents),
+        "changes": Value::Object(values(&test.changes)),
+    });
+    if let Some(c) = test.confidence {
+        m["confidence"] = c.to_json();
+    }
+    if let Some(s) = &test.source {
+        m["source"] = json!(s);
+    }
+    m
+}
+
+/// Why a test's decision came out as it did, one line a field, for failures.
+pub fn explain_decision(decision: &Decision) -> Vec<String> {
+    decision
+        .fields
+        .iter()
+        .map(|(name, fd)| {
+            let by = match (&fd.contract, &fd.rule) {
+                (Some(c), Some(r)) => format!(" (contract `{c}`, rule {r})"),
+                (Some(c), None) => format!(" (contract `{c}`)"),
+                _ => String::new(),
+            };
+            format!(
+                "{name}: {}{by}: {}",
+                outcome_name(&fd.outcome),
+                fd.reasons.join("; ")
+            )
+        })
+        .collect()
+}

@@ -31,6 +31,11 @@ fn physical_location(sources: &SourceMap, span: Span) -> Value {
 
 /// A SARIF log with one run: every registered code as a rule, every diagnostic a result.
 pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    render_sarif_units(&[(sources, diagnostics)])
+}
+
+/// One SARIF log for several units (`crmc check --each`).
+pub fn render_sarif_units(units: &[(&SourceMap, &[Diagnostic])]) -> String {
     let all_codes: Vec<&codes::CodeInfo> = codes::all().collect();
     let rules: Vec<Value> = all_codes
         .iter()
@@ -46,9 +51,10 @@ pub fn render_sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = diagnostics
+    let results: Vec<Value> = units
         .iter()
-        .map(|d| {
+        .flat_map(|(sources, diagnostics)| diagnostics.iter().map(move |d| (*sources, d)))
+        .map(|(sources, d)| {
             let mut text = d.message.clone();
             if let Some(help) = &d.help {
                 text.push_str(&format!("\nhelp: {help}"));

@@ -1,0 +1,471 @@
+//! Condition evaluation over one mutation, in three-valued (Kleene) logic.
+//!
+//! Before any condition runs, the mutation's JSON values are resolved once
+//! into per-field slots (by field index, decoded by the field's type), so a
+//! condition program reads slots by index and never looks a name up.
+//!
+//! - `null` is *empty*: every comparison, membership, string and date test on
+//!   it is false; `is empty` true.
+//! - A value the input does not carry is *unknown*: a record field whose key
+//!   is missing (on `update`/`delete`; on `create` the record does not exist
+//!   yet, so a missing key is empty), a parent relation not in `parents`
+//!   (unless the record's ref field is `null`: then there is no parent and
+//!   its fields are empty), a parent field missing from a supplied parent, a
+//!   missing `source` or `confidence`.
+//! - A value of the wrong JSON type for its field (a number for a date field,
+//!   a malformed date) is also unknown, and so never makes a write more
+//!   permissive; `is empty` on it is false.
+
+use crate::mutation::Mutation;
+use crate::table::{
+    CmpOp, CondRange, Const, Event, FieldIx, ObjectRow, Op, Subject, Table, Test, TypeTag,
+};
+use crate::time::{self, SECS_PER_DAY};
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// A Kleene truth value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tv {
+    False,
+    Unknown,
+    True,
+}
+
+impl Tv {
+    pub fn from_bool(b: bool) -> Tv {
+        if b {
+            Tv::True
+        } else {
+            Tv::False
+        }
+    }
+    pub fn and(self, o: Tv) -> Tv {
+        match (self, o) {
+            (Tv::False, _) | (_, Tv::False) => Tv::False,
+            (Tv::True, Tv::True) => Tv::True,
+            _ => Tv::Unknown,
+        }
+    }
+    pub fn or(self, o: Tv) -> Tv {
+        match (self, o) {
+            (Tv::True, _) | (_, Tv::True) => Tv::True,
+            (Tv::False, Tv::False) => Tv::False,
+            _ => Tv::Unknown,
+        }
+    }
+    pub fn negate(self) -> Tv {
+        match self {
+            Tv::False => Tv::True,
+            Tv::Unknown => Tv::Unknown,
+            Tv::True => Tv::False,
+        }
+    }
+}
+
+/// A decoded value.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val<'m> {
+    Num(f64),
+    Str(&'m str),
+    Bool(bool),
+    /// Days since the epoch.
+    Day(i64),
+    /// Seconds since the epoch.
+    Sec(i64),
+    /// A multipicklist's items, sorted and deduplicated.
+    Items(Vec<&'m str>),
+    Ev(Event),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Slot<'m> {
+    /// Not carried by the input: unknown.
+    Absent,
+    /// `null`: empty.
+    Null,
+    /// Present but not a valid value of this type: unknown, not empty.
+    Bad(TypeTag),
+    Val(Val<'m>),
+}
+
+fn items(s: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = s
+        .split(';')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Decodes a JSON value as a value of a field of type `ty`.
+pub(crate) fn decode(ty: TypeTag, v: &Value) -> Slot<'_> {
+    let val = match (ty, v) {
+        (_, Value::Null) => return Slot::Null,
+        (TypeTag::Bool, Value::Bool(b)) => Some(Val::Bool(*b)),
+        (
+            TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent,
+            Value::Number(n),
+        ) => n.as_f64().map(Val::Num),
+        (TypeTag::Date, Value::String(s)) => time::parse_date(s)
+            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
+            .map(Val::Day),
+        (TypeTag::Datetime, Value::String(s)) => time::parse_datetime(s)
+            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
+            .map(Val::Sec),
+        (TypeTag::Multipicklist, Value::String(s)) => Some(Val::Items(items(s))),
+        (TypeTag::Multipicklist, Value::Array(a)) => {
+            let mut v = Vec::with_capacity(a.len());
+            for x in a {
+                match x {
+                    Value::String(s) => v.push(s.as_str()),
+                    _ => return Slot::Bad(ty),
+                }
+            }
+            v.sort_unstable();
+            v.dedup();
+            Some(Val::Items(v))
+        }
+        (
+            TypeTag::Id
+            | TypeTag::String
+            | TypeTag::Email
+            | TypeTag::Phone
+            | TypeTag::Url
+            | TypeTag::Picklist
+            | TypeTag::Ref,
+            Value::String(s),
+        ) => Some(Val::Str(s)),
+        _ => None,
+    };
+    match val {
+        Some(v) => Slot::Val(v),
+        None => Slot::Bad(ty),
+    }
+}
+
+pub(crate) enum Parent<'t, 'm> {
+    /// Not supplied: its fields are unknown.
+    Missing,
+    /// The record's ref field is `null`: no parent, its fields are empty.
+    None,
+    Given {
+        object: &'t ObjectRow,
+        slots: Vec<Slot<'m>>,
+    },
+}
+
+/// A mutation resolved against one object of a table.
+pub(crate) struct Ctx<'t, 'm> {
+    pub t: &'t Table,
+    pub m: &'m Mutation,
+    pub object: &'t ObjectRow,
+    /// Current values, by local field index.
+    pub cur: Vec<Slot<'m>>,
+    /// Proposed values, by local field index.
+    pub new: Vec<Option<Slot<'m>>>,
+    /// By relation position in `object.relations`.
+    pub parents: Vec<Parent<'t, 'm>>,
+    pub confidence: Slot<'m>,
+    pub source: Slot<'m>,
+    pub event: Slot<'m>,
+    pub at_day: i64,
+}
+
+impl<'t, 'm> Ctx<'t, 'm> {
+    pub fn new(t: &'t Table, m: &'m Mutation, object: &'t ObjectRow) -> Ctx<'t, 'm> {
+        let fields = t.object_fields(object);
+        let missing = if m.event == Event::Create {
+            Slot::Null
+        } else {
+            Slot::Absent
+        };
+        let mut cur = vec![missing; fields.len()];
+        let mut new = vec![None; fields.len()];
+        for (k, v) in &m.record {
+            if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
+                if let (Some(slot), Some(row)) = (cur.get_mut(l), fields.get(l)) {
+                    *slot = decode(row.ty, v);
+                }
+            }
+        }
+        for (k, v) in &m.changes {
+            if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
+                if let (Some(slot), Some(row)) = (new.get_mut(l), fields.get(l)) {
+                    *slot = Some(decode(row.ty, v));
+                }
+            }
+        }
+        let parents = object
+            .relations
+            .iter()
+            .map(|r| {
+                let target = t.object(r.target);
+                match (m.parents.get(t.str(r.name)), target) {
+                    (Some(Value::Object(p)), Some(target)) => {
+                        let tf = t.object_fields(target);
+                        let mut slots = vec![Slot::Absent; tf.len()];
+                        for (k, v) in p {
+                            if let Some(l) =
+                                t.field_by_name(target, k).and_then(|f| target.local(f))
+                            {
+                                if let (Some(slot), Some(row)) = (slots.get_mut(l), tf.get(l)) {
+                                    *slot = decode(row.ty, v);
+                                }
+                            }
+                        }
+                        Parent::Given {
+                            object: target,
+                            slots,
+                        }
+                    }
+                    _ => {
+                        let via_null = object
+                            .local(r.via)
+                            .and_then(|l| cur.get(l))
+                            .is_some_and(|s| *s == Slot::Null);
+                        if via_null {
+                            Parent::None
+                        } else {
+                            Parent::Missing
+                        }
+                    }
+                }
+            })
+            .collect();
+        Ctx {
+            t,
+            m,
+            object,
+            cur,
+            new,
+            parents,
+            confidence: m
+                .confidence
+                .map_or(Slot::Absent, |c| Slot::Val(Val::Num(c))),
+            source: m
+                .source
+                .as_deref()
+                .map_or(Slot::Absent, |s| Slot::Val(Val::Str(s))),
+            event: Slot::Val(Val::Ev(m.event)),
+            at_day: m.at.div_euclid(SECS_PER_DAY),
+        }
+    }
+
+    pub fn is_changed(&self, f: FieldIx) -> bool {
+        self.object
+            .local(f)
+            .and_then(|l| self.new.get(l))
+            .is_some_and(Option::is_some)
+    }
+
+    fn subject(&self, s: &Subject) -> &Slot<'m> {
+        const ABSENT: &Slot<'static> = &Slot::Absent;
+        const NULL: &Slot<'static> = &Slot::Null;
+        match s {
+            Subject::Field(f) => self
+                .object
+                .local(*f)
+                .and_then(|l| self.cur.get(l))
+                .unwrap_or(ABSENT),
+            Subject::New(f) => match self.object.local(*f) {
+                Some(l) => match self.new.get(l) {
+                    Some(Some(v)) => v,
+                    _ => self.cur.get(l).unwrap_or(ABSENT),
+                },
+                None => ABSENT,
+            },
+            Subject::Parent { relation, field } => match self.parents.get(*relation as usize) {
+                Some(Parent::Given { object, slots }) => object
+                    .local(*field)
+                    .and_then(|l| slots.get(l))
+                    .unwrap_or(ABSENT),
+                Some(Parent::None) => NULL,
+                _ => ABSENT,
+            },
+            Subject::Confidence => &self.confidence,
+            Subject::Source => &self.source,
+            Subject::Event => &self.event,
+        }
+    }
+
+    /// Evaluates a condition program. `stack` is scratch space.
+    pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
+        stack.clear();
+        for op in self.t.cond(c) {
+            let v = match op {
+                Op::True => Tv::True,
+                Op::False => Tv::False,
+                Op::And(n) => {
+                    let start = stack.len().saturating_sub(*n as usize);
+                    stack.drain(start..).fold(Tv::True, Tv::and)
+                }
+                Op::Or(n) => {
+                    let start = stack.len().saturating_sub(*n as usize);
+                    stack.drain(start..).fold(Tv::False, Tv::or)
+                }
+                Op::Not => stack.pop().unwrap_or(Tv::Unknown).negate(),
+                Op::Changed(f) => Tv::from_bool(self.is_changed(*f)),
+                Op::Atom(s, t) => self.test(self.subject(s), t),
+            };
+            stack.push(v);
+        }
+        // A validated program leaves exactly one value; anything else is unknown.
+        match stack.as_slice() {
+            [v] => *v,
+            _ => Tv::Unknown,
+        }
+    }
+
+    /// What the input lacks for a condition to be decided: one phrase per
+    /// atom that evaluates to unknown, deduplicated, in program order.
+    pub fn missing(&self, c: CondRange) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for op in self.t.cond(c) {
+            if let Op::Atom(s, t) = op {
+                if self.test(self.subject(s), t) == Tv::Unknown {
+                    let d = self.describe(s);
+                    if !out.contains(&d) {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn describe(&self, s: &Subject) -> String {
+        let t = self.t;
+        let bad = |slot: &Slot<'_>| match slot {
+            Slot::Bad(ty) => format!(" (not a valid {})", ty.as_str()),
+            _ => String::new(),
+        };
+        let slot = self.subject(s);
+        match s {
+            Subject::Field(f) => format!("record field `{}`{}", t.field_name(*f), bad(slot)),
+            Subject::New(f) => format!("new value of `{}`{}", t.field_name(*f), bad(slot)),
+            Subject::Parent { relation, field } => {
+                let rel = self
+                    .object
+                    .relations
+                    .get(*relation as usize)
+                    .map_or("", |r| t.str(r.name));
+                match self.parents.get(*relation as usize) {
+                    Some(Parent::Given { .. }) => {
+                        format!("parent field `{rel}.{}`{}", t.field_name(*field), bad(slot))
+                    }
+                    _ => format!("parent `{rel}`"),
+                }
+            }
+            Subject::Confidence => "`confidence`".to_string(),
+            Subject::Source => "`source`".to_string(),
+            Subject::Event => "`event`".to_string(),
+        }
+    }
+
+    fn test(&self, slot: &Slot<'_>, test: &Test) -> Tv {
+        let v = match slot {
+            Slot::Absent => return Tv::Unknown,
+            Slot::Bad(_) => {
+                return match test {
+                    Test::IsEmpty => Tv::False,
+                    Test::IsSet => Tv::True,
+                    _ => Tv::Unknown,
+                }
+            }
+            Slot::Null => return Tv::from_bool(matches!(test, Test::IsEmpty)),
+            Slot::Val(v) => v,
+        };
+        let t = self.t;
+        match test {
+            Test::IsEmpty => Tv::False,
+            Test::IsSet => Tv::True,
+            Test::IsTrue => match v {
+                Val::Bool(b) => Tv::from_bool(*b),
+                _ => Tv::Unknown,
+            },
+            // A multipicklist equals a constant `"A;B"` when the item sets
+            // agree; it has no order.
+            Test::Cmp(op, Const::Str(c)) if matches!(v, Val::Items(_)) => {
+                let eq = items_equal(t, v, *c);
+                match op {
+                    CmpOp::Eq => Tv::from_bool(eq),
+                    CmpOp::Ne => Tv::from_bool(!eq),
+                    _ => Tv::Unknown,
+                }
+            }
+            Test::Cmp(op, c) => match compare(t, v, c) {
+                Some(ord) => Tv::from_bool(match op {
+                    CmpOp::Eq => ord == Ordering::Equal,
+                    CmpOp::Ne => ord != Ordering::Equal,
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    CmpOp::Ge => ord != Ordering::Less,
+                }),
+                None => Tv::Unknown,
+            },
+            Test::In { set, negated } => {
+                let Some(set) = t.sets.get(set.ix()) else {
+                    return Tv::Unknown;
+                };
+                let found = match v {
+                    Val::Str(s) => set.strs.binary_search_by(|id| t.str(*id).cmp(s)).is_ok(),
+                    Val::Num(n) => set.nums.binary_search_by(|x| x.total_cmp(n)).is_ok(),
+                    Val::Items(_) => set.strs.iter().any(|id| items_equal(t, v, *id)),
+                    _ => set
+                        .other
+                        .iter()
+                        .any(|c| compare(t, v, c) == Some(Ordering::Equal)),
+                };
+                Tv::from_bool(found != *negated)
+            }
+            Test::StartsWith(s) | Test::EndsWith(s) | Test::Contains(s) => {
+                let needle = t.str(*s);
+                match (v, test) {
+                    (Val::Str(x), Test::StartsWith(_)) => Tv::from_bool(x.starts_with(needle)),
+                    (Val::Str(x), Test::EndsWith(_)) => Tv::from_bool(x.ends_with(needle)),
+                    (Val::Str(x), _) => Tv::from_bool(x.contains(needle)),
+                    (Val::Items(items), Test::Contains(_)) => {
+                        Tv::from_bool(items.binary_search(&needle).is_ok())
+                    }
+                    _ => Tv::Unknown,
+                }
+            }
+            Test::BeforeDaysAgo(n) | Test::AfterDaysAgo(n) => {
+                let ord = match v {
+                    Val::Day(d) => d.cmp(&self.at_day.saturating_sub(*n)),
+                    Val::Sec(s) => s.cmp(&self.m.at.saturating_sub(n.saturating_mul(SECS_PER_DAY))),
+                    _ => return Tv::Unknown,
+                };
+                Tv::from_bool(if matches!(test, Test::BeforeDaysAgo(_)) {
+                    ord == Ordering::Less
+                } else {
+                    ord == Ordering::Greater
+                })
+            }
+        }
+    }
+}
+
+fn items_equal(t: &Table, v: &Val<'_>, c: crate::table::StrId) -> bool {
+    matches!(v, Val::Items(a) if *a == items(t.str(c)))
+}
+
+/// Orders a value against a constant of the matching kind; `None` when the
+/// kinds do not match (a malformed table or value), which reads as unknown.
+fn compare(t: &Table, v: &Val<'_>, c: &Const) -> Option<Ordering> {
+    match (v, c) {
+        (Val::Num(a), Const::Num(b)) => a.partial_cmp(b),
+        (Val::Str(a), Const::Str(b)) => Some((*a).cmp(t.str(*b))),
+        (Val::Bool(a), Const::Bool(b)) => Some(a.cmp(b)),
+        (Val::Day(a), Const::Date(b)) => Some(a.cmp(b)),
+        (Val::Day(a), Const::Datetime(b)) => Some(a.saturating_mul(SECS_PER_DAY).cmp(b)),
+        (Val::Sec(a), Const::Datetime(b)) => Some(a.cmp(b)),
+        (Val::Sec(a), Const::Date(b)) => Some(a.div_euclid(SECS_PER_DAY).cmp(b)),
+        (Val::Ev(a), Const::Event(b)) => Some(a.cmp(b)),
+        _ => None,
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the evaluator: semantics (§5.3), the codec and
+//! property tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod codec;
+mod fixture;
+mod props;
+mod semantics;

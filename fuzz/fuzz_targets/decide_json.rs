@@ -1,0 +1,105 @@
+//! Arbitrary text through `decide_line` / `decide_json` on a small fixed
+//! table: never a panic, and a line that is not a valid mutation never
+//! yields `auto`.
+#![no_main]
+
+use crmc_eval::builder::{FieldSpec, TableBuilder};
+use crmc_eval::table::*;
+use crmc_eval::{Mutation, Outcome, Table};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+/// `enrich` on Lead: `Industry: auto when empty, review`; `*: suggest`.
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut b = TableBuilder::new("fuzz");
+        let account = b.object("Account", &[FieldSpec::new("Type", TypeTag::Picklist)]);
+        let lead = b.object(
+            "Lead",
+            &[
+                FieldSpec::new("AccountId", TypeTag::Ref),
+                FieldSpec::new("Id", TypeTag::Id),
+                FieldSpec::new("Industry", TypeTag::Picklist),
+                FieldSpec::new("Score", TypeTag::Number),
+            ],
+        );
+        let account_id = b.field(lead, "AccountId").unwrap_or(FieldIx(0));
+        let industry = b.field(lead, "Industry").unwrap_or(FieldIx(0));
+        let score = b.field(lead, "Score").unwrap_or(FieldIx(0));
+        let ty = b.field(account, "Type").unwrap_or(FieldIx(0));
+        b.relation(lead, "Account", account_id, account);
+        let empty = b.cond(vec![Op::Atom(Subject::Field(industry), Test::IsEmpty)]);
+        let customer = b.intern("Customer");
+        let excl = b.cond(vec![Op::Atom(
+            Subject::Parent { relation: 0, field: ty },
+            Test::Cmp(CmpOp::Eq, Const::Str(customer)),
+        )]);
+        let high = b.cond(vec![Op::Atom(
+            Subject::Field(score),
+            Test::Cmp(CmpOp::Gt, Const::Num(50.0)),
+        )]);
+        let name = b.intern("enrich");
+        b.contract(ContractRow {
+            name,
+            version: 1,
+            object: lead,
+            actor_kind: ActorKind::Ai,
+            actor_name: None,
+            mode: Mode::ConditionalWrite,
+            triggers: vec![Trigger::Create, Trigger::Update(None), Trigger::Delete],
+            eligible: None,
+            exclusions: vec![ExclusionRow { name: None, when: excl }],
+            auto_at: Some(0.9),
+            review_at: Some(0.5),
+            field_rules: vec![FieldRules {
+                field: industry,
+                rules: vec![
+                    RuleRow { outcome: Outcome::Auto, route: None, when: Some(empty), position: 1 },
+                    RuleRow { outcome: Outcome::Review, route: None, when: Some(high), position: 2 },
+                ],
+            }],
+            star: Some(vec![RuleRow {
+                outcome: Outcome::Suggest,
+                route: None,
+                when: None,
+                position: 1,
+            }]),
+            review_route: None,
+            escalate_route: None,
+            require: vec![],
+            audit: None,
+            rollback: None,
+        });
+        match b.finish() {
+            Ok(t) => t,
+            Err(e) => panic!("fixed fuzz table is invalid: {e}"),
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(line) = std::str::from_utf8(data) else {
+        return;
+    };
+    let t = table();
+    let out = crmc_eval::decide_line(t, line, 1);
+    // A decision serializes `outcome` first; an error line is `{"error":..}`.
+    let is_error = out.starts_with(r#"{"error":"#);
+    let is_auto = out.starts_with(r#"{"outcome":"auto""#);
+    assert!(
+        is_error || out.starts_with(r#"{"outcome":""#),
+        "neither a decision nor an error: {out}"
+    );
+    let valid = Mutation::from_json(line).is_ok();
+    match crmc_eval::decide_json(t, line) {
+        Ok(s) => assert_eq!(s, out, "decide_json and decide_line differ"),
+        Err(_) => assert!(is_error, "a failed line must be an error line: {out}"),
+    }
+    if !valid {
+        assert!(is_error, "a malformed line decided: {out}");
+    }
+    if is_auto {
+        assert!(valid, "auto for a line that is not a valid mutation: {line}");
+    }
+});

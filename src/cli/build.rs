@@ -1,0 +1,93 @@
+//! `crmc build`: check a unit and write its decision table.
+
+use super::{fail_usage, paths, report, Format};
+use crmc::diagnostics::Diagnostic;
+use crmc::pipeline::{self, Depth};
+use crmc::source::DiskProvider;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Files or directories (all `.crmc` files below); default: the current directory
+    pub paths: Vec<PathBuf>,
+    /// Where to write the table (required for the binary form; JSON defaults to stdout)
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// What to write: the binary table, or a readable JSON form of it
+    #[arg(long, value_enum, default_value_t = Emit::Binary)]
+    pub emit: Emit,
+    /// Output format for diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    Binary,
+    Json,
+}
+
+pub fn run(args: BuildArgs) -> ExitCode {
+    if args.emit == Emit::Binary && args.output.is_none() {
+        return fail_usage("`crmc build` needs `-o FILE` for the binary table (or `--emit json`)");
+    }
+    let roots = match paths::expand(&args.paths) {
+        Ok(r) => r,
+        Err(e) => return fail_usage(e),
+    };
+    let front = match pipeline::run(&roots, &DiskProvider, Depth::Analyze) {
+        Ok(f) => f,
+        Err(e) => return fail_usage(e),
+    };
+    if let Err(e) =
+        report::print_diagnostics(args.format, &front.parsed.sources, &front.diagnostics)
+    {
+        return fail_usage(e);
+    }
+    let Some(unit) = front
+        .checked
+        .as_ref()
+        .filter(|_| !front.diagnostics.iter().any(Diagnostic::is_error))
+    else {
+        eprintln!("crmc: no table was built because the unit has errors");
+        return ExitCode::from(1);
+    };
+    let table = match crmc::compile::compile(unit) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let bytes = match args.emit {
+        Emit::Binary => table.to_bytes(),
+        Emit::Json => match serde_json::to_vec_pretty(&table) {
+            Ok(mut v) => {
+                v.push(b'\n');
+                v
+            }
+            Err(e) => return fail_usage(e),
+        },
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &bytes) {
+                return fail_usage(format!("cannot write `{}`: {e}", path.display()));
+            }
+            eprintln!(
+                "crmc: wrote `{}` ({} contracts, {} bytes)",
+                path.display(),
+                unit.contracts.len(),
+                bytes.len()
+            );
+        }
+        None => {
+            use std::io::Write;
+            if let Err(e) = std::io::stdout().write_all(&bytes) {
+                return fail_usage(e);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}

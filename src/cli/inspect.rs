@@ -1,0 +1,79 @@
+//! `crmc inspect`: what a decision table holds.
+
+use super::{eval::load_table, fail_usage};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct InspectArgs {
+    /// The decision table written by `crmc build`
+    pub table: PathBuf,
+}
+
+pub fn run(args: InspectArgs) -> ExitCode {
+    let table = match load_table(&args.table) {
+        Ok(t) => t,
+        Err(e) => return fail_usage(e),
+    };
+    let size = std::fs::metadata(&args.table).map(|m| m.len()).unwrap_or(0);
+    let rules: usize = table
+        .contracts
+        .iter()
+        .map(|c| {
+            c.field_rules.iter().map(|f| f.rules.len()).sum::<usize>()
+                + c.star.as_ref().map_or(0, Vec::len)
+        })
+        .sum();
+    println!("table        {}", args.table.display());
+    println!(
+        "format       {} (built by crmc {})",
+        crmc_eval::codec::FORMAT_VERSION,
+        table.compiler_version
+    );
+    println!(
+        "size         {size} bytes ({} per field rule)",
+        (size as usize).checked_div(rules).unwrap_or(0)
+    );
+    println!("objects      {}", table.objects.len());
+    println!("fields       {}", table.fields.len());
+    println!("contracts    {}", table.contracts.len());
+    println!("field rules  {rules}");
+    println!(
+        "conditions   {} ops, {} value sets, {} strings",
+        table.ops.len(),
+        table.sets.len(),
+        table.strings.len()
+    );
+    if !table.contracts.is_empty() {
+        println!();
+        println!(
+            "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+            "contract", "version", "object", "actor", "rules"
+        );
+        for c in &table.contracts {
+            let object = table
+                .object(c.object)
+                .map(|o| table.str(o.name))
+                .unwrap_or("?");
+            let actor = format!(
+                "{} {}",
+                serde_json::to_value(c.actor_kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                c.actor_name.map(|n| table.str(n)).unwrap_or("*")
+            );
+            let n = c.field_rules.iter().map(|f| f.rules.len()).sum::<usize>()
+                + c.star.as_ref().map_or(0, Vec::len);
+            println!(
+                "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+                table.str(c.name),
+                c.version,
+                object,
+                actor,
+                n
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}

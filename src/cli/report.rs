@@ -1,0 +1,42 @@
+//! Printing a unit's diagnostics in the chosen format (shared by the
+//! commands that start from source files).
+
+use super::Format;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use crmc::diagnostics::{render, Diagnostic};
+use crmc::source::SourceMap;
+use std::io::{IsTerminal, Write};
+
+/// Human output goes to stderr (it is commentary); JSON and SARIF go to
+/// stdout (they are the command's product).
+pub fn print_diagnostics(
+    format: Format,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let choice = if std::io::stderr().is_terminal() {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            };
+            let mut err = StandardStream::stderr(choice);
+            render::render_human(sources, diagnostics, &mut err)?;
+            if let Some(summary) = render::summary_line(diagnostics) {
+                writeln!(err, "crmc: {summary}")?;
+            }
+            Ok(())
+        }
+        Format::Json => writeln!(
+            std::io::stdout(),
+            "{}",
+            render::render_json(sources, diagnostics)
+        ),
+        Format::Sarif => writeln!(
+            std::io::stdout(),
+            "{}",
+            render::render_sarif(sources, diagnostics)
+        ),
+    }
+}

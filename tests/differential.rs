@@ -1,0 +1,670 @@
+//! Differential tests: the compiled table (`crmc-eval`) against the reference
+//! interpreter (`crmc::reference`), which evaluates the checked model
+//! directly. The whole decision is compared: outcome, per-field outcomes,
+//! contract, rule, reasons, approvals, audit and rollback.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use crmc::check::model::*;
+use crmc::compile::compile;
+use crmc::reference;
+use crmc_eval::{Decision, Mutation, Table};
+use proptest::prelude::*;
+use serde_json::{json, Value as Json};
+use support::*;
+
+/// Mutations tried against each random unit.
+const MUTATIONS_PER_UNIT: u64 = 24;
+
+fn pretty(d: &Result<Decision, crmc_eval::EvalError>) -> String {
+    match d {
+        Ok(d) => serde_json::to_string_pretty(d).unwrap(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+// ---------------------------------------------------------------- known disagreements
+//
+// Each is reported to the lead; until decided, the differential test maps the
+// evaluator's output to the reference's for that one point only, and an
+// `#[ignore]`d test below shows it in its smallest form.
+
+/// D1: when no rule of a field (nor `*`) holds but one was unknown, the field
+/// is `never` by fall-through, and the evaluator still reports the unknown
+/// rule as the deciding one. The crate doc says "the rule reported is the one
+/// that held, unless an unknown rule raised the outcome above it": none held
+/// and nothing is above `never`, so the reference reports no rule.
+const TOLERATE_D1: bool = true;
+
+fn tolerate_known(d: &mut Decision) {
+    for fd in d.fields.values_mut() {
+        let fell_through = fd.reasons.iter().any(|r| r.contains(": no rule for `"));
+        if TOLERATE_D1 && fell_through && fd.outcome == crmc_eval::Outcome::Never {
+            let cname = fd.contract.clone().unwrap_or_default();
+            // Only when the fall-through is the deciding contract's own.
+            if fd
+                .reasons
+                .iter()
+                .any(|r| r.starts_with(&format!("contract `{cname}`: no rule for `")))
+            {
+                fd.rule = None;
+            }
+        }
+    }
+}
+
+/// Decides `m` with the table (directly and after a bytes round trip) and
+/// with the reference; panics with both decisions when they differ.
+fn agree(unit: &CheckedUnit, table: &Table, reloaded: &Table, m: &Mutation, what: &str) {
+    let mut got = table.decide(m);
+    if let Ok(d) = &mut got {
+        tolerate_known(d);
+    }
+    let want = reference::decide(unit, m);
+    if got != want {
+        panic!(
+            "{what}: evaluator and reference disagree\n{}\n--- evaluator\n{}\n--- reference\n{}",
+            show_unit(unit),
+            pretty(&got),
+            pretty(&want)
+        );
+    }
+    let mut again = reloaded.decide(m);
+    if let Ok(d) = &mut again {
+        tolerate_known(d);
+    }
+    assert_eq!(again, got, "{what}: reloaded table decides differently");
+}
+
+fn check_seed(seed: u64) {
+    let unit = random_unit(seed);
+    let table = compile(&unit).expect("compiles");
+    let reloaded = Table::from_bytes(&table.to_bytes()).expect("reloads");
+    for i in 0..MUTATIONS_PER_UNIT {
+        let json = random_mutation(seed.wrapping_mul(31).wrapping_add(i), &unit);
+        let Ok(m) = Mutation::from_value(&json) else {
+            continue;
+        };
+        agree(
+            &unit,
+            &table,
+            &reloaded,
+            &m,
+            &format!("unit seed {seed}, mutation {i}: {json}"),
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+    #[test]
+    fn evaluator_agrees_with_reference(seed in any::<u64>()) {
+        check_seed(seed);
+    }
+}
+
+// ---------------------------------------------------------------- known disagreements, smallest form
+//
+// Each asserts that the evaluator decides like the reference; `#[ignore]`d
+// until the lead decides (run with `--ignored` to see them fail).
+
+/// A contract whose only Industry rule reads `Score > 10`.
+fn one_rule(outcome: Outcome, test: Test, field: &str) -> CheckedUnit {
+    let mut unit = CheckedUnit {
+        schema: schema(None),
+        ..CheckedUnit::default()
+    };
+    let industry = field_of(&unit, "Industry");
+    let f = field_of(&unit, field);
+    let mut c = contract("enrich", LEAD, None);
+    c.fields.push(FieldRules {
+        field: industry,
+        rules: vec![rule(outcome, Some(atom(Subject::Field(f), test)), 1)],
+        span: sp(),
+    });
+    unit.contracts.push(c);
+    unit
+}
+
+fn strict(unit: &CheckedUnit, json: Json) -> (Decision, Decision) {
+    let table = compile(unit).unwrap();
+    let m = Mutation::from_value(&json).unwrap();
+    (
+        table.decide(&m).unwrap(),
+        reference::decide(unit, &m).unwrap(),
+    )
+}
+
+#[test]
+#[ignore = "D1: evaluator reports an unknown rule when none held (lead to decide)"]
+fn d1_fall_through_reports_no_rule() {
+    // `Industry: auto when Score > 10`, Score unknown: never by fall-through.
+    let unit = one_rule(
+        Outcome::Auto,
+        Test::Cmp(CmpOp::Gt, Value::Num(dec("10"))),
+        "Score",
+    );
+    let (got, want) = strict(
+        &unit,
+        mutation("update", json!({}), json!({"Industry": "Tech"})),
+    );
+    assert_eq!(want.fields["Industry"].rule, None);
+    assert_eq!(got, want);
+}
+
+#[test]
+#[ignore = "D2: evaluator compares numbers as f64 (lead to decide)"]
+fn d2_large_integers_compare_exactly() {
+    // `Industry: auto when Headcount > 9007199254740992`, Headcount = 2^53 + 1.
+    let unit = one_rule(
+        Outcome::Auto,
+        Test::Cmp(CmpOp::Gt, Value::Num(dec("9007199254740992"))),
+        "Headcount",
+    );
+    let (got, want) = strict(
+        &unit,
+        mutation(
+            "update",
+            json!({"Headcount": 9_007_199_254_740_993_u64}),
+            json!({"Industry": "Tech"}),
+        ),
+    );
+    assert_eq!(want.outcome, O::Auto);
+    assert_eq!(got, want);
+}
+
+#[test]
+#[ignore = "D3: evaluator: -0.0 == 0 but -0.0 not in (0) (bug to fix in crmc-eval)"]
+fn d3_negative_zero_is_in_zero() {
+    let unit = one_rule(
+        Outcome::Auto,
+        Test::In {
+            values: vec![Value::Num(dec("0"))],
+            negated: false,
+        },
+        "Amount",
+    );
+    let m = mutation(
+        "update",
+        json!({"Amount": -0.0}),
+        json!({"Industry": "Tech"}),
+    );
+    let (got, want) = strict(&unit, m.clone());
+    assert_eq!(want.outcome, O::Auto);
+    // The evaluator itself finds -0.0 == 0:
+    let eq = one_rule(
+        Outcome::Auto,
+        Test::Cmp(CmpOp::Eq, Value::Num(dec("0"))),
+        "Amount",
+    );
+    assert_eq!(strict(&eq, m).0.outcome, O::Auto);
+    assert_eq!(got, want);
+}
+
+// ---------------------------------------------------------------- hand-written cases, one or more per §5.3 step
+
+/// Decides with both and returns the (agreed) decision.
+fn both(unit: &CheckedUnit, json: Json) -> Decision {
+    let table = compile(unit).unwrap();
+    let m = Mutation::from_value(&json).unwrap();
+    agree(unit, &table, &table, &m, &json.to_string());
+    table.decide(&m).unwrap()
+}
+
+fn field_of(unit: &CheckedUnit, name: &str) -> FieldId {
+    unit.schema.field_by_name(LEAD, name).unwrap()
+}
+
+fn mutation(event: &str, record: Json, changes: Json) -> Json {
+    json!({"object": "Lead", "event": event, "actor": {"kind": "ai", "name": "alim"},
+           "confidence": 0.95, "source": "enrichment", "at": "2026-11-21T10:00:00Z",
+           "record": record, "changes": changes})
+}
+
+fn ind(unit: &CheckedUnit) -> Subject {
+    Subject::Field(field_of(unit, "Industry"))
+}
+
+/// One contract on Lead: `Industry: auto when empty, review`, `*: never`.
+fn base() -> CheckedUnit {
+    let schema = schema(None);
+    let mut unit = CheckedUnit {
+        schema,
+        ..CheckedUnit::default()
+    };
+    let industry = field_of(&unit, "Industry");
+    let mut c = contract("enrich", LEAD, Some("alim"));
+    c.fields.push(FieldRules {
+        field: industry,
+        rules: vec![
+            rule(
+                Outcome::Auto,
+                Some(atom(Subject::Field(industry), Test::IsEmpty)),
+                1,
+            ),
+            rule(Outcome::Review, None, 2),
+        ],
+        span: sp(),
+    });
+    c.star = Some(StarRules {
+        rules: vec![rule(Outcome::Never, None, 1)],
+        span: sp(),
+    });
+    unit.contracts.push(c);
+    unit
+}
+
+fn outcome_of(d: &Decision, f: &str) -> crmc_eval::Outcome {
+    d.fields[f].outcome
+}
+
+use crmc_eval::Outcome as O;
+
+#[test]
+fn step1_actor_trigger_and_eligibility() {
+    let mut unit = base();
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": null}),
+            json!({"Industry": "Tech"}),
+        ),
+    );
+    assert_eq!(d.outcome, O::Auto);
+    // Another actor name: no contract governs.
+    let mut m = mutation(
+        "update",
+        json!({"Industry": null}),
+        json!({"Industry": "Tech"}),
+    );
+    m["actor"]["name"] = json!("bob");
+    let d = both(&unit, m);
+    assert_eq!(d.fields["Industry"].reasons, vec!["no contract governs"]);
+    // update(Email) does not fire on an Industry change.
+    let email = field_of(&unit, "Email");
+    unit.contracts[0].triggers = vec![Trigger::Update(Some(vec![email]))];
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": null}),
+            json!({"Industry": "Tech"}),
+        ),
+    );
+    assert_eq!(d.fields["Industry"].contract, None);
+    // ...but does when Email changes too.
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": null}),
+            json!({"Industry": "Tech", "Email": "a@b.example"}),
+        ),
+    );
+    assert_eq!(outcome_of(&d, "Industry"), O::Auto);
+    assert_eq!(outcome_of(&d, "Email"), O::Never);
+    // Eligibility false: not applicable; unknown: at least review.
+    unit.contracts[0].triggers = vec![Trigger::Update(None)];
+    let score = field_of(&unit, "Score");
+    unit.contracts[0].eligible = Some(atom(
+        Subject::Field(score),
+        Test::Cmp(CmpOp::Gt, Value::Num(dec("10"))),
+    ));
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": null, "Score": 5}),
+            json!({"Industry": "Tech"}),
+        ),
+    );
+    assert_eq!(d.fields["Industry"].contract, None);
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": null}),
+            json!({"Industry": "Tech"}),
+        ),
+    );
+    assert_eq!(outcome_of(&d, "Industry"), O::Review);
+}
+
+#[test]
+fn step2_exclusions_and_missing_parents() {
+    let mut unit = base();
+    let ty = unit.schema.field_by_name(ACCOUNT, "Type").unwrap();
+    unit.contracts[0].exclusions.push(Exclusion {
+        name: Some("customers".into()),
+        when: atom(
+            Subject::Parent {
+                relation: "Account".into(),
+                field: ty,
+            },
+            Test::Cmp(CmpOp::Eq, Value::Str("Customer".into())),
+        ),
+        span: sp(),
+    });
+    let mut m = mutation(
+        "update",
+        json!({"Industry": null, "AccountId": "001A"}),
+        json!({"Industry": "Tech"}),
+    );
+    // Parent missing: at least review.
+    let d = both(&unit, m.clone());
+    assert_eq!(outcome_of(&d, "Industry"), O::Review);
+    // Parent a customer: never.
+    m["parents"] = json!({"Account": {"Type": "Customer"}});
+    let d = both(&unit, m.clone());
+    assert_eq!(outcome_of(&d, "Industry"), O::Never);
+    // A prospect: auto.
+    m["parents"] = json!({"Account": {"Type": "Prospect"}});
+    assert_eq!(both(&unit, m.clone()).outcome, O::Auto);
+    // No parent at all (AccountId null): its fields are empty, auto.
+    m["record"]["AccountId"] = Json::Null;
+    m.as_object_mut().unwrap().remove("parents");
+    assert_eq!(both(&unit, m).outcome, O::Auto);
+}
+
+#[test]
+fn step3_rules_star_and_unknown_rules() {
+    let unit = base();
+    // Industry set: rule 2, review.
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Industry": "Tech"}),
+            json!({"Industry": "Retail"}),
+        ),
+    );
+    assert_eq!(d.fields["Industry"].rule.as_deref(), Some("Industry#2"));
+    // Industry unknown (no key): rule 1 unknown -> review, then rule 2 review.
+    let d = both(
+        &unit,
+        mutation("update", json!({}), json!({"Industry": "Retail"})),
+    );
+    assert_eq!(outcome_of(&d, "Industry"), O::Review);
+    // Another field: the `*` rule.
+    let d = both(&unit, mutation("update", json!({}), json!({"Score": 3})));
+    assert_eq!(d.fields["Score"].rule.as_deref(), Some("*#1"));
+    // Delete: the `*` rules decide the pseudo-field `*`.
+    let d = both(&unit, mutation("delete", json!({"Id": "00Q1"}), json!({})));
+    assert_eq!(d.fields["*"].outcome, O::Never);
+    // No changes: never, no fields.
+    let d = both(&unit, mutation("update", json!({}), json!({})));
+    assert_eq!(d.outcome, O::Never);
+    assert!(d.fields.is_empty());
+    // A name the schema lacks.
+    let d = both(&unit, mutation("update", json!({}), json!({"Nope": 1})));
+    assert_eq!(d.fields["Nope"].contract, None);
+}
+
+#[test]
+fn step4_caps() {
+    let mut unit = base();
+    unit.contracts[0].confidence = Thresholds {
+        auto: Some((dec("0.9"), sp())),
+        review: Some((dec("0.6"), sp())),
+    };
+    let mut m = mutation(
+        "update",
+        json!({"Industry": null}),
+        json!({"Industry": "Tech"}),
+    );
+    assert_eq!(both(&unit, m.clone()).outcome, O::Auto);
+    m["confidence"] = json!(0.75);
+    assert_eq!(both(&unit, m.clone()).outcome, O::Review);
+    m["confidence"] = json!(0.5);
+    assert_eq!(both(&unit, m.clone()).outcome, O::Never);
+    m.as_object_mut().unwrap().remove("confidence");
+    assert_eq!(both(&unit, m.clone()).outcome, O::Never);
+    m["confidence"] = json!(0.95);
+    unit.contracts[0].mode = Mode::ReadOnly;
+    assert_eq!(both(&unit, m.clone()).outcome, O::Suggest);
+    unit.contracts[0].mode = Mode::Draft;
+    assert_eq!(both(&unit, m.clone()).outcome, O::Review);
+    unit.contracts[0].mode = Mode::AutomatedWrite;
+    let industry = field_of(&unit, "Industry");
+    let f = industry.index as usize;
+    unit.schema.objects[1].fields[f].protected = true;
+    assert_eq!(both(&unit, m.clone()).outcome, O::Review);
+    unit.schema.objects[1].fields[f].readonly = true;
+    assert_eq!(both(&unit, m).outcome, O::Never);
+}
+
+#[test]
+fn step5_combination_most_restrictive_ties_first_by_name() {
+    let mut unit = base();
+    let mut other = unit.contracts[0].clone();
+    other.name = "another".into();
+    unit.contracts.insert(0, other);
+    let m = mutation(
+        "update",
+        json!({"Industry": null}),
+        json!({"Industry": "Tech"}),
+    );
+    let d = both(&unit, m.clone());
+    assert_eq!(d.fields["Industry"].contract.as_deref(), Some("another"));
+    unit.contracts[1].mode = Mode::Draft;
+    let d = both(&unit, m);
+    assert_eq!(d.fields["Industry"].contract.as_deref(), Some("enrich"));
+    assert_eq!(d.outcome, O::Review);
+}
+
+#[test]
+fn step6_approvals_audit_rollback() {
+    let mut unit = base();
+    let industry = field_of(&unit, "Industry");
+    let f = industry.index as usize;
+    unit.schema.objects[1].fields[f].sensitive = true;
+    let c = &mut unit.contracts[0];
+    c.approval.review = Some(Route {
+        approver: Approver::RecordOwner,
+        within: Some(86_400),
+        span: sp(),
+    });
+    c.approval.require.push(Requirement {
+        approver: Approver::Role("RevOps Lead".into()),
+        when: None,
+        span: sp(),
+    });
+    c.audit = Some(Audit {
+        fields: vec![
+            AuditField::RecordId,
+            AuditField::OldValue,
+            AuditField::NewValue,
+            AuditField::Confidence,
+        ],
+        span: sp(),
+    });
+    c.rollback = Some(Rollback {
+        keep: Some(90 * 86_400),
+        keep_text: Some("90d".into()),
+        notify: vec![Approver::RecordOwner],
+        span: sp(),
+    });
+    let d = both(
+        &unit,
+        mutation(
+            "update",
+            json!({"Id": "00Q1", "Industry": "Tech"}),
+            json!({"Industry": "Retail"}),
+        ),
+    );
+    assert_eq!(d.approvals.len(), 2);
+    assert_eq!(d.approvals[0].approver.as_deref(), Some("record.owner"));
+    assert_eq!(d.approvals[1].level, "require");
+    assert_eq!(d.audit[0].get("old_value"), Some(&json!("***")));
+    assert_eq!(d.audit[0].get("record_id"), Some(&json!("00Q1")));
+    assert_eq!(d.rollback.previous["Industry"], json!("Tech"));
+    assert_eq!(d.rollback.keep.as_deref(), Some("90d"));
+}
+
+#[test]
+fn values_of_every_kind() {
+    let unit = base();
+    let industry = ind(&unit);
+    let _ = industry;
+    // Wrong JSON types, dates in both forms, multipicklists in both forms:
+    // whatever they decide, both sides must agree.
+    for (k, v) in [
+        ("Closed", json!("2026-11-21T23:00:00-02:00")),
+        ("Seen", json!("2026-11-20")),
+        ("Tags", json!(["B", "A"])),
+        ("Tags", json!("A;;B ")),
+        ("Score", json!("12")),
+        ("OptOut", json!(1)),
+        ("Amount", json!(-0.0)),
+    ] {
+        both(
+            &unit,
+            mutation("update", json!({ k: v.clone() }), json!({ k: v })),
+        );
+    }
+}
+
+#[test]
+#[ignore = "prints how the random cases spread; run by hand"]
+fn spread() {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut bump = |k: String| *counts.entry(k).or_default() += 1;
+    for seed in 0..400u64 {
+        let unit = random_unit(seed);
+        let table = compile(&unit).unwrap();
+        for i in 0..MUTATIONS_PER_UNIT {
+            let json = random_mutation(seed.wrapping_mul(31).wrapping_add(i), &unit);
+            let Ok(m) = Mutation::from_value(&json) else {
+                bump("invalid".into());
+                continue;
+            };
+            let Ok(d) = table.decide(&m) else {
+                bump("unknown object".into());
+                continue;
+            };
+            bump(format!("overall {}", d.outcome.as_str()));
+            for fd in d.fields.values() {
+                bump(format!("field {}", fd.outcome.as_str()));
+                bump(format!("governed {}", fd.contract.is_some()));
+                for r in &fd.reasons {
+                    let kind = r
+                        .split(": ")
+                        .nth(1)
+                        .unwrap_or(r)
+                        .split(' ')
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    bump(format!("reason {kind}"));
+                    if r.contains("unknown (missing") {
+                        bump("reason unknown".into());
+                    }
+                }
+            }
+            bump(format!("approvals {}", d.approvals.len().min(3)));
+            bump(format!("keep {}", d.rollback.keep.is_some()));
+        }
+    }
+    for (k, v) in counts {
+        println!("{k:40} {v}");
+    }
+}
+
+#[test]
+#[ignore = "prints the unit of seed $SEED; run by hand"]
+fn show_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    println!("{}", show_unit(&random_unit(seed)));
+}
+
+// ---------------------------------------------------------------- a unit the checker built
+
+const PARSED: &str = r#"schema acme {
+  object Account { Type: picklist("Customer", "Partner", "Prospect") }
+  object Lead {
+    Id:        id readonly
+    Email:     email
+    Industry:  picklist("Banking", "Retail", "Technology")
+    Score:     number
+    OwnerId:   ref(User) protected
+    AccountId: ref(Account)
+    OptOut:    bool protected
+  }
+}
+
+extend object Lead { Fit_Score__c: number sensitive }
+
+exclusion opted_out on Lead when OptOut
+exclusion customers on Lead when Account.Type == "Customer"
+
+contract zeta_enrich version 2 {
+  object  Lead
+  actor   ai "alim"
+  trigger on create, update(Industry, Score)
+  eligible when Score > 10 or Industry is empty
+  exclude opted_out
+  exclude customers
+  confidence {
+    auto   at least 0.90
+    review at least 0.60
+  }
+  fields {
+    Industry:     auto when empty, review
+    Fit_Score__c: auto when confidence >= 0.95, suggest
+    OwnerId:      escalate
+    *:            never
+  }
+  approval {
+    review   by record.owner within 24h
+    escalate by role "Sales Manager" within 4h
+    require  role "RevOps Lead" when Score > 1000
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value,
+        source, confidence, timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
+  }
+}
+
+contract alpha_sync {
+  object  Lead
+  actor   integration "*"
+  mode    draft
+  trigger on update, delete
+  fields {
+    Email: review when Email ends with "@acme.example", never
+    *:     suggest
+  }
+}
+"#;
+
+/// The same comparison on a unit from the parser and checker (not built by
+/// hand), with random mutations.
+#[test]
+fn checked_unit_from_source_agrees() {
+    let parsed = crmc::load::load_text("unit.crmc", PARSED);
+    assert!(!parsed.has_errors(), "{:#?}", parsed.diagnostics);
+    let (unit, diags) = crmc::check::check(&parsed.file_refs());
+    let unit = unit.unwrap_or_else(|| panic!("check failed: {diags:#?}"));
+    let table = compile(&unit).unwrap();
+    let mut decided = 0;
+    for seed in 0..2_000u64 {
+        let json = random_mutation(seed, &unit);
+        let Ok(m) = Mutation::from_value(&json) else {
+            continue;
+        };
+        agree(
+            &unit,
+            &table,
+            &table,
+            &m,
+            &format!("mutation {seed}: {json}"),
+        );
+        decided += 1;
+    }
+    assert!(decided > 1_000);
+}
