@@ -876,3 +876,15 @@ fn scale_1000_contracts_20000_rules() {
     }
     eprintln!("analyze: 1000 contracts, 20000 rules: {el:?}, {counts:?}");
 }
+
+/// Writes the benchmark unit for `crmc check` timing:
+/// `cargo test --release --test analyze dump_synth -- --ignored` then
+/// `time target/release/crmc check $TMPDIR/crmc_synth_1000x20.crmc`.
+#[test]
+#[ignore]
+fn dump_synth() {
+    let text = crmc::analyze::synth::synthetic_unit(1000, 20, 1);
+    let path = std::env::temp_dir().join("crmc_synth_1000x20.crmc");
+    std::fs::write(&path, text).unwrap();
+    eprintln!("wrote {}", path.display());
+}
