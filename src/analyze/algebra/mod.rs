@@ -1,0 +1,411 @@
+//! The condition algebra: a condition is a union of [`Cube`]s (a
+//! [`Region`]); a cube constrains each variable to a set of its values
+//! (numbers: intervals; strings: finite or co-finite sets; booleans, events,
+//! flags: bit sets), every set with or without the empty value. Intersection,
+//! complement of one variable's set, and cube difference (a union of cubes)
+//! are exact. Satisfiability is exact except for string patterns over
+//! co-finite sets (see [`text::solve`]).
+
+pub mod num;
+pub mod text;
+
+use crate::check::model::{Event, FieldId, FieldType, Schema};
+use crate::decimal::Decimal;
+use num::{Bound, Interval, NumSet};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use text::{PatKind, PatReq, Solved, TextSet};
+
+/// A variable of a mutation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Var {
+    Changed(FieldId),
+    Event,
+    Confidence,
+    Source,
+    /// The record's current value.
+    Field(FieldId),
+    /// The proposed value (meaningful only when `Changed` holds).
+    New(FieldId),
+    /// A parent record's field, by relation name.
+    Parent(String, FieldId),
+    /// Whether a string variable has a pattern (false on the empty value).
+    Pat(Box<Var>, PatKind, String),
+}
+
+impl Var {
+    /// The field whose type the variable has.
+    pub fn field(&self) -> Option<FieldId> {
+        match self {
+            Var::Field(f) | Var::New(f) | Var::Parent(_, f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+/// The set of values one variable may take in a cube.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Con {
+    Num(NumSet),
+    Text(TextSet),
+    /// Bools: 1 true, 2 false, 4 empty. Events: 1 create, 2 update, 4 delete.
+    /// Flags (`Changed`, `Pat`): 1 true, 2 false.
+    Bits(u8),
+}
+
+pub const T: u8 = 1;
+pub const F: u8 = 2;
+pub const EMPTY: u8 = 4;
+
+impl Con {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Con::Num(n) => n.is_empty(),
+            Con::Text(t) => t.is_empty(),
+            Con::Bits(b) => *b == 0,
+        }
+    }
+
+    pub fn intersect(&self, other: &Con) -> Con {
+        match (self, other) {
+            (Con::Num(a), Con::Num(b)) => Con::Num(a.intersect(b)),
+            (Con::Text(a), Con::Text(b)) => Con::Text(a.intersect(b)),
+            (Con::Bits(a), Con::Bits(b)) => Con::Bits(a & b),
+            // Mismatched kinds cannot arise from a checked unit; be safe.
+            _ => Con::Bits(0),
+        }
+    }
+
+    /// `base` minus `self`.
+    pub fn complement_in(&self, base: &Con) -> Con {
+        match (self, base) {
+            (Con::Num(a), Con::Num(b)) => Con::Num(b.intersect(&a.complement())),
+            (Con::Text(a), Con::Text(b)) => Con::Text(b.intersect(&a.complement())),
+            (Con::Bits(a), Con::Bits(b)) => Con::Bits(b & !a),
+            _ => Con::Bits(0),
+        }
+    }
+}
+
+/// A conjunction of per-variable constraints, sorted by variable; absent
+/// variables range over their whole domain.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Cube {
+    pub cons: Vec<(Var, Con)>,
+}
+
+impl Cube {
+    pub fn top() -> Cube {
+        Cube::default()
+    }
+
+    pub fn single(var: Var, con: Con) -> Cube {
+        Cube {
+            cons: vec![(var, con)],
+        }
+    }
+
+    pub fn get(&self, var: &Var) -> Option<&Con> {
+        self.cons
+            .binary_search_by(|(v, _)| v.cmp(var))
+            .ok()
+            .map(|i| &self.cons[i].1)
+    }
+
+    fn set(&mut self, var: Var, con: Con) {
+        match self.cons.binary_search_by(|(v, _)| v.cmp(&var)) {
+            Ok(i) => self.cons[i].1 = con,
+            Err(i) => self.cons.insert(i, (var, con)),
+        }
+    }
+
+    /// `None` when some variable has no value left.
+    pub fn intersect(&self, other: &Cube) -> Option<Cube> {
+        let mut out = Vec::with_capacity(self.cons.len() + other.cons.len());
+        let (mut i, mut j) = (0, 0);
+        while i < self.cons.len() || j < other.cons.len() {
+            let ord = match (self.cons.get(i), other.cons.get(j)) {
+                (Some(a), Some(b)) => a.0.cmp(&b.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match ord {
+                std::cmp::Ordering::Less => {
+                    out.push(self.cons[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(other.cons[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let c = self.cons[i].1.intersect(&other.cons[j].1);
+                    if c.is_empty() {
+                        return None;
+                    }
+                    out.push((self.cons[i].0.clone(), c));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Some(Cube { cons: out })
+    }
+
+    /// `self` minus `other`, as disjoint cubes.
+    pub fn minus(&self, other: &Cube, dom: &Dom<'_>) -> Vec<Cube> {
+        let mut out = Vec::new();
+        let mut cur = self.clone();
+        for (var, con) in &other.cons {
+            let base = dom.base(var);
+            let have = cur.get(var).cloned().unwrap_or_else(|| base.clone());
+            let outside = have.intersect(&con.complement_in(&base));
+            let inside = have.intersect(con);
+            if !outside.is_empty() {
+                let mut piece = cur.clone();
+                piece.set(var.clone(), outside);
+                out.push(piece);
+            }
+            if inside.is_empty() {
+                return out;
+            }
+            cur.set(var.clone(), inside);
+        }
+        out
+    }
+
+    /// Keeps only the variables `keep` accepts (projection).
+    pub fn project(&self, keep: impl Fn(&Var) -> bool) -> Cube {
+        Cube {
+            cons: self.cons.iter().filter(|(v, _)| keep(v)).cloned().collect(),
+        }
+    }
+}
+
+/// A union of cubes.
+pub type Region = Vec<Cube>;
+
+pub fn top() -> Region {
+    vec![Cube::top()]
+}
+
+pub fn and(a: &[Cube], b: &[Cube]) -> Region {
+    let mut out = Vec::new();
+    for x in a {
+        for y in b {
+            if let Some(c) = x.intersect(y) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A chosen value of one variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Val {
+    Empty,
+    Num(Decimal),
+    Str(String),
+    Bool(bool),
+    Event(Event),
+}
+
+/// A value for every variable a cube constrains (and its pattern bases).
+pub type Assignment = BTreeMap<Var, Val>;
+
+/// Domains of variables, from the schema.
+pub struct Dom<'a> {
+    pub schema: &'a Schema,
+    /// Set when a pattern question could not be settled (approximation).
+    pub gave_up: Cell<bool>,
+}
+
+impl<'a> Dom<'a> {
+    pub fn new(schema: &'a Schema) -> Dom<'a> {
+        Dom {
+            schema,
+            gave_up: Cell::new(false),
+        }
+    }
+
+    pub fn ty(&self, var: &Var) -> Option<&FieldType> {
+        var.field().map(|f| &self.schema.field(f).ty)
+    }
+
+    /// The whole domain of a variable.
+    pub fn base(&self, var: &Var) -> Con {
+        match var {
+            Var::Changed(_) | Var::Pat(..) => Con::Bits(T | F),
+            Var::Event => Con::Bits(7),
+            Var::Confidence => Con::Num(NumSet::new(
+                vec![Interval {
+                    lo: Some(Bound {
+                        value: Decimal::ZERO,
+                        closed: true,
+                    }),
+                    hi: Some(Bound {
+                        value: Decimal::ONE,
+                        closed: true,
+                    }),
+                }],
+                false,
+                false,
+            )),
+            Var::Source => Con::Text(TextSet::any(false)),
+            Var::Field(f) | Var::New(f) | Var::Parent(_, f) => base_of(&self.schema.field(*f).ty),
+        }
+    }
+
+    pub fn is_multi(&self, var: &Var) -> bool {
+        matches!(self.ty(var), Some(FieldType::Multipicklist(_)))
+    }
+
+    /// A value for every constrained variable, or `None` when the cube is
+    /// empty.
+    pub fn solve(&self, cube: &Cube) -> Option<Assignment> {
+        let mut out = Assignment::new();
+        let mut pats: BTreeMap<&Var, Vec<PatReq<'_>>> = BTreeMap::new();
+        for (var, con) in &cube.cons {
+            if let Var::Pat(base, kind, text) = var {
+                let want = match con {
+                    Con::Bits(b) if *b == T => Some(true),
+                    Con::Bits(b) if *b == F => Some(false),
+                    _ => None,
+                };
+                if let Some(want) = want {
+                    pats.entry(base).or_default().push(PatReq {
+                        kind: *kind,
+                        text,
+                        want,
+                    });
+                } else {
+                    // either truth is allowed: nothing to meet
+                    pats.entry(base).or_default();
+                }
+            }
+        }
+        for (var, con) in &cube.cons {
+            if matches!(var, Var::Pat(..)) || pats.contains_key(var) {
+                continue;
+            }
+            out.insert(var.clone(), pick(var, con, self)?);
+        }
+        for (base, reqs) in pats {
+            let set = match cube.get(base).cloned().unwrap_or_else(|| self.base(base)) {
+                Con::Text(t) => t,
+                _ => return None,
+            };
+            match text::solve(&set, &reqs, self.is_multi(base), "w") {
+                Solved::Value(v) => {
+                    out.insert(base.clone(), v.map_or(Val::Empty, Val::Str));
+                }
+                Solved::Impossible => return None,
+                Solved::GaveUp => {
+                    self.gave_up.set(true);
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub fn sat(&self, cube: &Cube) -> bool {
+        self.solve(cube).is_some()
+    }
+
+    pub fn region_empty(&self, r: &[Cube]) -> bool {
+        !r.iter().any(|c| self.sat(c))
+    }
+
+    pub fn first(&self, r: &[Cube]) -> Option<(usize, Assignment)> {
+        r.iter()
+            .enumerate()
+            .find_map(|(i, c)| self.solve(c).map(|a| (i, a)))
+    }
+
+    /// `a` minus `b`.
+    pub fn minus(&self, a: &[Cube], b: &[Cube]) -> Region {
+        let mut cur: Region = a.to_vec();
+        for sub in b {
+            let mut next = Vec::with_capacity(cur.len());
+            for c in &cur {
+                if c.intersect(sub).is_none() {
+                    next.push(c.clone());
+                } else {
+                    next.extend(c.minus(sub, self));
+                }
+            }
+            if next.len() > 64 {
+                next.retain(|c| self.sat(c));
+            }
+            cur = next;
+            if cur.is_empty() {
+                break;
+            }
+        }
+        cur
+    }
+
+    /// Drops cubes with no member.
+    pub fn prune(&self, r: Region) -> Region {
+        r.into_iter().filter(|c| self.sat(c)).collect()
+    }
+}
+
+pub fn base_of(ty: &FieldType) -> Con {
+    match ty {
+        FieldType::Bool => Con::Bits(T | F | EMPTY),
+        FieldType::Int | FieldType::Date | FieldType::Datetime => {
+            Con::Num(NumSet::new(vec![Interval::ALL], true, true))
+        }
+        FieldType::Number | FieldType::Currency | FieldType::Percent => {
+            Con::Num(NumSet::new(vec![Interval::ALL], true, false))
+        }
+        FieldType::Picklist(vals) => Con::Text(TextSet {
+            vals: text::Vals::In(vals.iter().cloned().collect()),
+            empty: true,
+        }),
+        _ => Con::Text(TextSet::any(true)),
+    }
+}
+
+fn pick(var: &Var, con: &Con, dom: &Dom<'_>) -> Option<Val> {
+    Some(match con {
+        Con::Num(n) => match n.pick()? {
+            Some(v) => Val::Num(v),
+            None => Val::Empty,
+        },
+        Con::Text(t) => {
+            let hint = match var {
+                Var::Source => "analysis",
+                _ => "w",
+            };
+            match text::solve(t, &[], dom.is_multi(var), hint) {
+                Solved::Value(Some(v)) => Val::Str(v),
+                Solved::Value(None) => Val::Empty,
+                _ => return None,
+            }
+        }
+        Con::Bits(b) => {
+            let b = *b;
+            match var {
+                Var::Event => {
+                    if b & 2 != 0 {
+                        Val::Event(Event::Update)
+                    } else if b & 1 != 0 {
+                        Val::Event(Event::Create)
+                    } else if b & 4 != 0 {
+                        Val::Event(Event::Delete)
+                    } else {
+                        return None;
+                    }
+                }
+                _ if b & T != 0 => Val::Bool(true),
+                _ if b & F != 0 => Val::Bool(false),
+                _ if b & EMPTY != 0 => Val::Empty,
+                _ => return None,
+            }
+        }
+    })
+}

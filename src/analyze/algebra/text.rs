@@ -1,0 +1,300 @@
+//! Sets of strings (text, picklist, id, ref and multipicklist values): a
+//! finite set or the complement of one, plus the empty value. String
+//! patterns are separate boolean variables ([`super::Var::Pat`]); whether a
+//! string exists that fits a set and a choice of pattern truths is decided
+//! by [`solve`], exactly over finite sets and by constructing candidates over
+//! co-finite ones.
+
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Vals {
+    /// Exactly these non-empty values.
+    In(BTreeSet<String>),
+    /// Every non-empty value except these.
+    NotIn(BTreeSet<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextSet {
+    pub vals: Vals,
+    pub empty: bool,
+}
+
+impl TextSet {
+    pub fn any(empty: bool) -> TextSet {
+        TextSet {
+            vals: Vals::NotIn(BTreeSet::new()),
+            empty,
+        }
+    }
+
+    pub fn of(values: impl IntoIterator<Item = String>) -> TextSet {
+        TextSet {
+            vals: Vals::In(values.into_iter().collect()),
+            empty: false,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.empty && matches!(&self.vals, Vals::In(s) if s.is_empty())
+    }
+
+    pub fn intersect(&self, other: &TextSet) -> TextSet {
+        let vals = match (&self.vals, &other.vals) {
+            (Vals::In(a), Vals::In(b)) => Vals::In(a.intersection(b).cloned().collect()),
+            (Vals::In(a), Vals::NotIn(b)) | (Vals::NotIn(b), Vals::In(a)) => {
+                Vals::In(a.difference(b).cloned().collect())
+            }
+            (Vals::NotIn(a), Vals::NotIn(b)) => Vals::NotIn(a.union(b).cloned().collect()),
+        };
+        TextSet {
+            vals,
+            empty: self.empty && other.empty,
+        }
+    }
+
+    pub fn complement(&self) -> TextSet {
+        TextSet {
+            vals: match &self.vals {
+                Vals::In(a) => Vals::NotIn(a.clone()),
+                Vals::NotIn(a) => Vals::In(a.clone()),
+            },
+            empty: !self.empty,
+        }
+    }
+
+    pub fn contains(&self, v: &str) -> bool {
+        match &self.vals {
+            Vals::In(a) => a.contains(v),
+            Vals::NotIn(a) => !a.contains(v),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PatKind {
+    StartsWith,
+    EndsWith,
+    /// Substring on text; "has this item" on a multipicklist.
+    Contains,
+}
+
+/// Whether `value` has the pattern. `multi`: the value is a multipicklist
+/// (items joined by `;`).
+pub fn holds(kind: PatKind, pat: &str, value: &str, multi: bool) -> bool {
+    match kind {
+        PatKind::StartsWith => value.starts_with(pat),
+        PatKind::EndsWith => value.ends_with(pat),
+        PatKind::Contains if multi => value.split(';').any(|i| i == pat),
+        PatKind::Contains => value.contains(pat),
+    }
+}
+
+/// A required truth of one pattern.
+pub struct PatReq<'a> {
+    pub kind: PatKind,
+    pub text: &'a str,
+    pub want: bool,
+}
+
+/// The outcome of [`solve`].
+pub enum Solved {
+    /// A member that meets every requirement (`None` is the empty value).
+    Value(Option<String>),
+    /// Proven impossible.
+    Impossible,
+    /// No candidate found, though one may exist (co-finite set with patterns).
+    GaveUp,
+}
+
+fn meets(v: &str, set: &TextSet, reqs: &[PatReq<'_>], multi: bool) -> bool {
+    !v.is_empty()
+        && set.contains(v)
+        && reqs
+            .iter()
+            .all(|r| holds(r.kind, r.text, v, multi) == r.want)
+}
+
+/// Finds a member of `set` whose pattern truths are `reqs`. A pattern is
+/// false on the empty value.
+pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Solved {
+    if set.empty && reqs.iter().all(|r| !r.want) {
+        // prefer a value when no pattern forces one? The empty value is the
+        // simplest member that meets all-false requirements.
+        if reqs.is_empty() {
+            if let Some(v) = plain_member(set, hint) {
+                return Solved::Value(Some(v));
+            }
+        }
+        return Solved::Value(None);
+    }
+    match &set.vals {
+        Vals::In(vals) => vals
+            .iter()
+            .find(|v| meets(v, set, reqs, multi))
+            .map_or(Solved::Impossible, |v| Solved::Value(Some(v.clone()))),
+        Vals::NotIn(_) => {
+            if reqs.is_empty() {
+                return plain_member(set, hint).map_or(Solved::GaveUp, |v| Solved::Value(Some(v)));
+            }
+            for c in candidates(reqs, multi, hint) {
+                if meets(&c, set, reqs, multi) {
+                    return Solved::Value(Some(c));
+                }
+            }
+            if conflicting_affixes(reqs) {
+                Solved::Impossible
+            } else {
+                Solved::GaveUp
+            }
+        }
+    }
+}
+
+fn plain_member(set: &TextSet, hint: &str) -> Option<String> {
+    match &set.vals {
+        Vals::In(vals) => vals.iter().next().cloned(),
+        Vals::NotIn(ex) => {
+            let mut n = 0u32;
+            loop {
+                let c = if n == 0 {
+                    hint.to_string()
+                } else {
+                    format!("{hint}{n}")
+                };
+                if !ex.contains(&c) {
+                    return Some(c);
+                }
+                n += 1;
+                if n > 10_000 {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Two required prefixes (or suffixes) where neither extends the other.
+fn conflicting_affixes(reqs: &[PatReq<'_>]) -> bool {
+    for kind in [PatKind::StartsWith, PatKind::EndsWith] {
+        let pos: Vec<&str> = reqs
+            .iter()
+            .filter(|r| r.want && r.kind == kind)
+            .map(|r| r.text)
+            .collect();
+        for a in &pos {
+            for b in &pos {
+                let ok = match kind {
+                    PatKind::StartsWith => a.starts_with(b) || b.starts_with(a),
+                    _ => a.ends_with(b) || b.ends_with(a),
+                };
+                if !ok {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Longest overlap join: `a` followed by `b`, sharing as much as possible.
+fn join_overlap(a: &str, b: &str) -> String {
+    for k in (0..=a.len().min(b.len())).rev() {
+        if a.is_char_boundary(a.len() - k) && b.is_char_boundary(k) && a[a.len() - k..] == b[..k] {
+            return format!("{a}{}", &b[k..]);
+        }
+    }
+    format!("{a}{b}")
+}
+
+fn candidates(reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Vec<String> {
+    let longest = |kind: PatKind| {
+        reqs.iter()
+            .filter(|r| r.want && r.kind == kind)
+            .map(|r| r.text)
+            .max_by_key(|t| t.len())
+            .unwrap_or("")
+            .to_string()
+    };
+    let contains: Vec<&str> = reqs
+        .iter()
+        .filter(|r| r.want && r.kind == PatKind::Contains)
+        .map(|r| r.text)
+        .collect();
+    if multi {
+        let mut items: Vec<&str> = contains.clone();
+        if items.is_empty() {
+            items.push(hint);
+        }
+        return vec![items.join(";"), format!("{};{hint}", items.join(";"))];
+    }
+    let pre = longest(PatKind::StartsWith);
+    let suf = longest(PatKind::EndsWith);
+    let mut out = Vec::new();
+    for filler in ["", hint, "x", "q", "Z", "0", "_", "~", "zq9"] {
+        let mut mid = String::new();
+        for c in &contains {
+            mid.push_str(filler);
+            mid.push_str(c);
+        }
+        mid.push_str(filler);
+        out.push(format!("{pre}{mid}{suf}"));
+        out.push(join_overlap(&join_overlap(&pre, &mid), &suf));
+        let cs = contains
+            .iter()
+            .fold(String::new(), |acc, c| join_overlap(&acc, c));
+        out.push(join_overlap(
+            &join_overlap(&pre, &format!("{filler}{cs}")),
+            &suf,
+        ));
+        out.push(join_overlap(&join_overlap(&pre, &cs), &suf));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn req(kind: PatKind, text: &str, want: bool) -> PatReq<'_> {
+        PatReq { kind, text, want }
+    }
+
+    #[test]
+    fn finite_sets_are_exact() {
+        let s = TextSet::of(["alpha".to_string(), "beta".to_string()]);
+        let r = [req(PatKind::StartsWith, "b", true)];
+        assert!(matches!(solve(&s, &r, false, "w"), Solved::Value(Some(v)) if v == "beta"));
+        let r = [req(PatKind::StartsWith, "c", true)];
+        assert!(matches!(solve(&s, &r, false, "w"), Solved::Impossible));
+    }
+
+    #[test]
+    fn cofinite_sets_build_candidates() {
+        let s = TextSet::any(true);
+        let r = [
+            req(PatKind::EndsWith, "@competitor.example", true),
+            req(PatKind::StartsWith, "ceo", true),
+            req(PatKind::Contains, "zz", false),
+        ];
+        match solve(&s, &r, false, "w") {
+            Solved::Value(Some(v)) => {
+                assert!(v.starts_with("ceo") && v.ends_with("@competitor.example"));
+                assert!(!v.contains("zz"), "{v}");
+            }
+            _ => panic!("expected a value"),
+        }
+        let r = [
+            req(PatKind::StartsWith, "ab", true),
+            req(PatKind::StartsWith, "ac", true),
+        ];
+        assert!(matches!(solve(&s, &r, false, "w"), Solved::Impossible));
+        let r = [
+            req(PatKind::StartsWith, "ab", true),
+            req(PatKind::Contains, "b", false),
+        ];
+        assert!(!matches!(solve(&s, &r, false, "w"), Solved::Value(_)));
+    }
+}

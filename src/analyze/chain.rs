@@ -1,0 +1,328 @@
+//! What one contract decides for one changed field, as regions: the
+//! contract's live region (triggered, eligible, not excluded) with the field
+//! changed, split by the rule that decides (first match, then `*`, then
+//! `never`) and then by the caps (confidence bands, mode, schema attributes).
+
+use super::algebra::num::{Bound, Interval, NumSet};
+use super::algebra::{and, Con, Cube, Dom, Region, Var, T};
+use super::lower::{lower, triggers, uses, Uses};
+use crate::check::model::{Cond, Contract, FieldId, Mode, Outcome, Rule, Subject, Trigger};
+use crate::decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+
+/// Which rule decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RuleRef {
+    /// `fields[line].rules[index]`.
+    Line(usize, usize),
+    /// `star.rules[index]`.
+    Star(usize),
+    /// No rule matched: `never`.
+    Default,
+}
+
+#[derive(Clone, Debug)]
+pub struct Piece {
+    /// The outcome after caps.
+    pub outcome: Outcome,
+    pub rule: RuleRef,
+    pub region: Region,
+}
+
+/// A contract's regions, computed once.
+pub struct Info {
+    pub applicable: Region,
+    pub live: Region,
+    /// Conditions of `fields[line].rules[i]`.
+    pub lines: Vec<Vec<Region>>,
+    pub star: Vec<Region>,
+    pub uses: Uses,
+    /// Fields the contract's conditions or triggers mention (current, new,
+    /// changed), and parent relations it reads.
+    pub referenced: BTreeSet<FieldId>,
+    pub record_fields: BTreeSet<FieldId>,
+    pub parents: BTreeSet<(String, FieldId)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Chain {
+    /// Before caps: which rule decides where (for shadowing).
+    pub base: Vec<Piece>,
+    /// After caps.
+    pub fin: Vec<Piece>,
+    /// Where no rule of the line nor `*` matched.
+    pub gap: Region,
+}
+
+fn cond_region(dom: &Dom<'_>, c: Option<&Cond>) -> Region {
+    c.map_or_else(super::algebra::top, |c| lower(dom, c, true))
+}
+
+fn walk(c: &Cond, info: &mut Info) {
+    match c {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| walk(c, info)),
+        Cond::Not(c) => walk(c, info),
+        Cond::Changed { field, .. } => {
+            info.referenced.insert(*field);
+        }
+        Cond::Atom { subject, .. } => match subject {
+            Subject::Field(f) | Subject::New(f) => {
+                info.referenced.insert(*f);
+                info.record_fields.insert(*f);
+            }
+            Subject::Parent { relation, field } => {
+                info.parents.insert((relation.clone(), *field));
+            }
+            _ => {}
+        },
+        Cond::True | Cond::False => {}
+    }
+}
+
+impl Info {
+    pub fn new(dom: &Dom<'_>, c: &Contract, named: &HashMap<&str, &Cond>) -> Info {
+        let trig = triggers(&c.triggers);
+        let applicable = dom.prune(and(&trig, &cond_region(dom, c.eligible.as_ref())));
+        let mut live = applicable.clone();
+        for e in &c.exclusions {
+            let when = e
+                .name
+                .as_deref()
+                .and_then(|n| named.get(n).copied())
+                .unwrap_or(&e.when);
+            live = dom.minus(&live, &lower(dom, when, true));
+        }
+        let live = dom.prune(live);
+        let lines = c
+            .fields
+            .iter()
+            .map(|l| {
+                l.rules
+                    .iter()
+                    .map(|r| cond_region(dom, r.when.as_ref()))
+                    .collect()
+            })
+            .collect();
+        let star = c.star.as_ref().map_or_else(Vec::new, |s| {
+            s.rules
+                .iter()
+                .map(|r| cond_region(dom, r.when.as_ref()))
+                .collect()
+        });
+        let mut info = Info {
+            applicable,
+            live,
+            lines,
+            star,
+            uses: Uses::default(),
+            referenced: BTreeSet::new(),
+            record_fields: BTreeSet::new(),
+            parents: BTreeSet::new(),
+        };
+        for t in &c.triggers {
+            if let Trigger::Update(Some(fs)) = t {
+                info.referenced.extend(fs.iter().copied());
+            }
+        }
+        let mut conds: Vec<&Cond> = Vec::new();
+        conds.extend(c.eligible.as_ref());
+        for e in &c.exclusions {
+            conds.push(&e.when);
+        }
+        for l in &c.fields {
+            info.record_fields.insert(l.field);
+            conds.extend(l.rules.iter().filter_map(|r| r.when.as_ref()));
+        }
+        if let Some(s) = &c.star {
+            conds.extend(s.rules.iter().filter_map(|r| r.when.as_ref()));
+        }
+        for r in &c.approval.require {
+            conds.extend(r.when.as_ref());
+        }
+        let mut u = Uses::default();
+        for cond in conds {
+            walk(cond, &mut info);
+            uses(cond, &mut u);
+        }
+        info.uses = u;
+        info
+    }
+}
+
+pub fn rule_of(c: &Contract, r: RuleRef) -> Option<&Rule> {
+    match r {
+        RuleRef::Line(l, i) => c.fields.get(l)?.rules.get(i),
+        RuleRef::Star(i) => c.star.as_ref()?.rules.get(i),
+        RuleRef::Default => None,
+    }
+}
+
+/// The confidence bands of a contract and the cap each imposes.
+fn bands(c: &Contract) -> Vec<(Option<Con>, Outcome)> {
+    let mut points: Vec<Decimal> = Vec::new();
+    points.extend(c.confidence.auto.as_ref().map(|t| t.0));
+    points.extend(c.confidence.review.as_ref().map(|t| t.0));
+    points.sort();
+    points.dedup();
+    if points.is_empty() {
+        return vec![(None, Outcome::Auto)];
+    }
+    let cap = |lo: Option<Decimal>| {
+        // every c in the band is >= lo (or any c when lo is None)
+        let below = |t: Option<&(Decimal, crate::span::Span)>| {
+            t.is_some_and(|(th, _)| lo.is_none_or(|l| l < *th))
+        };
+        let mut o = Outcome::Auto;
+        if below(c.confidence.auto.as_ref()) {
+            o = o.max(Outcome::Review);
+        }
+        if below(c.confidence.review.as_ref()) {
+            o = o.max(Outcome::Never);
+        }
+        o
+    };
+    let band = |lo: Option<Decimal>, hi: Option<Decimal>| {
+        Some(Con::Num(NumSet::new(
+            vec![Interval {
+                lo: lo.map(|value| Bound {
+                    value,
+                    closed: true,
+                }),
+                hi: hi.map(|value| Bound {
+                    value,
+                    closed: false,
+                }),
+            }],
+            false,
+            false,
+        )))
+    };
+    let mut out = Vec::new();
+    let mut lo: Option<Decimal> = None;
+    for p in &points {
+        out.push((band(lo, Some(*p)), cap(lo)));
+        lo = Some(*p);
+    }
+    out.push((band(lo, None), cap(lo)));
+    out
+}
+
+/// Computes the chain of `field` for contract `c`.
+pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain {
+    let ctx = and(
+        &info.live,
+        &[Cube::single(Var::Changed(field), Con::Bits(T))],
+    );
+    let mut order: Vec<(RuleRef, &Region, Outcome)> = Vec::new();
+    if let Some(l) = c.fields.iter().position(|l| l.field == field) {
+        for (i, r) in c.fields[l].rules.iter().enumerate() {
+            order.push((RuleRef::Line(l, i), &info.lines[l][i], r.outcome));
+        }
+    }
+    if let Some(s) = &c.star {
+        for (i, r) in s.rules.iter().enumerate() {
+            order.push((RuleRef::Star(i), &info.star[i], r.outcome));
+        }
+    }
+    let mut base = Vec::new();
+    let mut rem = ctx;
+    for (rule, cond, outcome) in order {
+        if rem.is_empty() {
+            break;
+        }
+        let m = dom.prune(and(&rem, cond));
+        if !m.is_empty() {
+            base.push((rule, outcome, m));
+        }
+        rem = dom.prune(dom.minus(&rem, cond));
+    }
+    let gap = rem.clone();
+    if !rem.is_empty() {
+        base.push((RuleRef::Default, Outcome::Never, rem));
+    }
+    let f = dom.schema.field(field);
+    let mut fixed = match c.mode {
+        Mode::ReadOnly => Outcome::Suggest,
+        Mode::Draft => Outcome::Review,
+        _ => Outcome::Auto,
+    };
+    if f.protected {
+        fixed = fixed.max(Outcome::Review);
+    }
+    if f.readonly {
+        fixed = Outcome::Never;
+    }
+    let bands = bands(c);
+    let mut fin = Vec::new();
+    for (rule, outcome, region) in &base {
+        for (band, cap) in &bands {
+            let o = (*outcome).max(fixed).max(*cap);
+            let r = match band {
+                None => region.clone(),
+                Some(b) => dom.prune(and(region, &[Cube::single(Var::Confidence, b.clone())])),
+            };
+            if !r.is_empty() {
+                fin.push(Piece {
+                    outcome: o,
+                    rule: *rule,
+                    region: r,
+                });
+            }
+        }
+    }
+    Chain {
+        base: base
+            .into_iter()
+            .map(|(rule, outcome, region)| Piece {
+                outcome,
+                rule,
+                region,
+            })
+            .collect(),
+        fin,
+        gap,
+    }
+}
+
+/// Fields worth analysing for a group of contracts on one object: every
+/// listed or referenced field, plus one unmentioned field per attribute
+/// class (plain, protected, readonly) standing for all the others (their
+/// outcomes cannot differ).
+pub fn fields_for(
+    dom: &Dom<'_>,
+    object: crate::check::model::ObjectId,
+    group: &[(&Contract, &Info)],
+) -> Vec<FieldId> {
+    let mut set: BTreeSet<FieldId> = BTreeSet::new();
+    let mut any_star = false;
+    for (c, i) in group {
+        set.extend(c.fields.iter().map(|l| l.field));
+        set.extend(i.referenced.iter().copied().filter(|f| f.object == object));
+        any_star |= c.star.is_some();
+    }
+    if any_star {
+        let obj = dom.schema.object(object);
+        let mut classes = [false; 3];
+        for (idx, fd) in obj.fields.iter().enumerate() {
+            let id = FieldId {
+                object,
+                index: idx as u32,
+            };
+            if set.contains(&id) {
+                continue;
+            }
+            let class = if fd.readonly {
+                2
+            } else if fd.protected {
+                1
+            } else {
+                0
+            };
+            if !classes[class] {
+                classes[class] = true;
+                set.insert(id);
+            }
+        }
+    }
+    set.into_iter().collect()
+}

@@ -1,0 +1,779 @@
+//! The findings of analysis-v1, as data. [`super::render`] turns them into
+//! diagnostics.
+
+use super::algebra::{and, Cube, Dom, Region, Var};
+use super::chain::{chain, fields_for, rule_of, Chain, Info, RuleRef};
+use super::explain;
+use super::witness::{mutation, pin_record, Parts};
+use crate::check::model::{AuditField, CheckedUnit, Cond, Contract, FieldId, Outcome, Trigger};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One finding. Contracts are indexes into `CheckedUnit::contracts`.
+#[derive(Clone, Debug)]
+pub enum Finding {
+    Conflict {
+        a: usize,
+        b: usize,
+        field: FieldId,
+        a_rule: RuleRef,
+        b_rule: RuleRef,
+        a_outcome: Outcome,
+        b_outcome: Outcome,
+        witness: Value,
+    },
+    Ownership {
+        a: usize,
+        b: usize,
+        field: FieldId,
+        a_rule: RuleRef,
+        b_rule: RuleRef,
+        /// `a`'s mutation; `other` is `b`'s on the same record.
+        witness: Value,
+        other: Value,
+    },
+    Shadowed {
+        contract: usize,
+        rule: RuleRef,
+        /// The earlier rules that cover it (empty: the contract's eligible,
+        /// not-excluded region leaves it nothing).
+        by: Vec<RuleRef>,
+    },
+    DeadRule {
+        contract: usize,
+        rule: RuleRef,
+        why: String,
+    },
+    DeadContract {
+        contract: usize,
+        why: String,
+    },
+    Gap {
+        contract: usize,
+        line: usize,
+        witness: Value,
+    },
+    Loop {
+        /// Contract, then the field it writes that triggers the next one.
+        cycle: Vec<(usize, FieldId)>,
+        all_auto: bool,
+    },
+    ThresholdOrder {
+        contract: usize,
+    },
+    NoApprover {
+        contract: usize,
+        level: Outcome,
+        /// The rules (with their field) that reach this level.
+        rules: Vec<(FieldId, RuleRef)>,
+    },
+    UnsuppressedAutomation {
+        contract: usize,
+    },
+    NoRollback {
+        contract: usize,
+    },
+    ThinAudit {
+        contract: usize,
+        missing: Vec<AuditField>,
+    },
+}
+
+/// Shared state: infos and chains, computed on demand.
+pub struct Ctx<'u> {
+    pub unit: &'u CheckedUnit,
+    pub dom: Dom<'u>,
+    pub infos: Vec<Info>,
+    chains: HashMap<(usize, FieldId), Chain>,
+}
+
+impl<'u> Ctx<'u> {
+    pub fn new(unit: &'u CheckedUnit) -> Ctx<'u> {
+        let dom = Dom::new(&unit.schema);
+        let named: HashMap<&str, &Cond> = unit
+            .exclusions
+            .iter()
+            .map(|e| (e.name.as_str(), &e.when))
+            .collect();
+        let infos = unit
+            .contracts
+            .iter()
+            .map(|c| Info::new(&dom, c, &named))
+            .collect();
+        Ctx {
+            unit,
+            dom,
+            infos,
+            chains: HashMap::new(),
+        }
+    }
+
+    pub fn chain(&mut self, c: usize, f: FieldId) -> &Chain {
+        let unit = self.unit;
+        let dom = &self.dom;
+        let infos = &self.infos;
+        self.chains
+            .entry((c, f))
+            .or_insert_with(|| chain(dom, &unit.contracts[c], &infos[c], f))
+    }
+
+    fn parts(&self, cs: &[usize], decided: &[FieldId]) -> Parts<'_> {
+        Parts {
+            contracts: cs
+                .iter()
+                .map(|&i| (&self.unit.contracts[i], &self.infos[i]))
+                .collect(),
+            decided: decided.to_vec(),
+        }
+    }
+
+    /// Fields a contract may decide for (listed, referenced, representatives).
+    fn own_fields(&self, c: usize) -> Vec<FieldId> {
+        let k = &self.unit.contracts[c];
+        fields_for(&self.dom, k.object, &[(k, &self.infos[c])])
+    }
+}
+
+pub fn compatible(a: &Contract, b: &Contract) -> bool {
+    a.actor.kind == b.actor.kind
+        && match (&a.actor.name, &b.actor.name) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
+/// Findings plus facts about their exactness.
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Some string-pattern question was not settled (treated as empty).
+    pub gave_up: bool,
+}
+
+pub fn findings(unit: &CheckedUnit) -> Vec<Finding> {
+    run(unit).findings
+}
+
+pub fn run(unit: &CheckedUnit) -> Report {
+    let mut cx = Ctx::new(unit);
+    let mut out = Vec::new();
+    let mut dead = vec![false; unit.contracts.len()];
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if let Some(f) = dead_contract(&cx, i) {
+            dead[i] = true;
+            out.push(f);
+        }
+        per_rule(&mut cx, i, dead[i], &mut out);
+        hygiene(&mut cx, i, c, dead[i], &mut out);
+    }
+    conflicts(&mut cx, &dead, &mut out);
+    ownership(&mut cx, &dead, &mut out);
+    loops(&mut cx, &dead, &mut out);
+    Report {
+        findings: out,
+        gave_up: cx.dom.gave_up.get(),
+    }
+}
+
+fn dead_contract(cx: &Ctx<'_>, i: usize) -> Option<Finding> {
+    if !cx.infos[i].live.is_empty() {
+        return None;
+    }
+    let c = &cx.unit.contracts[i];
+    Some(Finding::DeadContract {
+        contract: i,
+        why: explain::dead_contract(&cx.dom, cx.unit, c),
+    })
+}
+
+fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
+    let unit = cx.unit;
+    let c = &unit.contracts[i];
+    // dead rules: the condition alone (with its field changed) never holds
+    let mut dead_rules: BTreeSet<RuleRef> = BTreeSet::new();
+    for (l, line) in c.fields.iter().enumerate() {
+        for (r, rule) in line.rules.iter().enumerate() {
+            let changed = [Cube::single(
+                Var::Changed(line.field),
+                super::algebra::Con::Bits(super::algebra::T),
+            )];
+            let alone = and(&cx.infos[i].lines[l][r], &changed);
+            if cx.dom.region_empty(&alone) {
+                if let Some(w) = &rule.when {
+                    dead_rules.insert(RuleRef::Line(l, r));
+                    out.push(Finding::DeadRule {
+                        contract: i,
+                        rule: RuleRef::Line(l, r),
+                        why: explain::dead_cond(&cx.dom, unit, w, Some(line.field)),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(s) = &c.star {
+        for (r, rule) in s.rules.iter().enumerate() {
+            if cx.dom.region_empty(&cx.infos[i].star[r]) {
+                if let Some(w) = &rule.when {
+                    dead_rules.insert(RuleRef::Star(r));
+                    out.push(Finding::DeadRule {
+                        contract: i,
+                        rule: RuleRef::Star(r),
+                        why: explain::dead_cond(&cx.dom, unit, w, None),
+                    });
+                }
+            }
+        }
+    }
+    if dead {
+        return;
+    }
+    // shadowing and gaps, from the chains
+    let mut star_decides: BTreeSet<usize> = BTreeSet::new();
+    for (l, line) in c.fields.iter().enumerate() {
+        let ch = cx.chain(i, line.field).clone();
+        let deciding: BTreeSet<RuleRef> = ch.base.iter().map(|p| p.rule).collect();
+        for p in &ch.base {
+            if let RuleRef::Star(s) = p.rule {
+                star_decides.insert(s);
+            }
+        }
+        for r in 0..line.rules.len() {
+            let rr = RuleRef::Line(l, r);
+            if deciding.contains(&rr) || dead_rules.contains(&rr) {
+                continue;
+            }
+            let by = covering(cx, i, line.field, l, r);
+            out.push(Finding::Shadowed {
+                contract: i,
+                rule: rr,
+                by,
+            });
+        }
+        if !ch.gap.is_empty() {
+            if let Some((_, a)) = cx.dom.first(&ch.gap) {
+                let w = mutation(&cx.dom, &cx.parts(&[i], &[line.field]), &a);
+                out.push(Finding::Gap {
+                    contract: i,
+                    line: l,
+                    witness: w,
+                });
+            }
+        }
+    }
+    if let Some(s) = &c.star {
+        let listed: BTreeSet<FieldId> = c.fields.iter().map(|l| l.field).collect();
+        for f in cx.own_fields(i) {
+            if listed.contains(&f) {
+                continue;
+            }
+            for p in &cx.chain(i, f).base {
+                if let RuleRef::Star(s) = p.rule {
+                    star_decides.insert(s);
+                }
+            }
+        }
+        for r in 0..s.rules.len() {
+            if star_decides.contains(&r) || dead_rules.contains(&RuleRef::Star(r)) {
+                continue;
+            }
+            let mut by: Vec<RuleRef> = (0..r).map(RuleRef::Star).collect();
+            by.retain(|b| {
+                let RuleRef::Star(b) = *b else { return false };
+                !cx.dom
+                    .region_empty(&and(&cx.infos[i].star[b], &cx.infos[i].star[r]))
+            });
+            out.push(Finding::Shadowed {
+                contract: i,
+                rule: RuleRef::Star(r),
+                by,
+            });
+        }
+    }
+}
+
+/// The earlier rules of the line that overlap rule `r` within the live region.
+fn covering(cx: &Ctx<'_>, i: usize, field: FieldId, l: usize, r: usize) -> Vec<RuleRef> {
+    let info = &cx.infos[i];
+    let ctx = and(
+        &info.live,
+        &[Cube::single(
+            Var::Changed(field),
+            super::algebra::Con::Bits(super::algebra::T),
+        )],
+    );
+    let mine = and(&ctx, &info.lines[l][r]);
+    (0..r)
+        .filter(|&j| !cx.dom.region_empty(&and(&mine, &info.lines[l][j])))
+        .map(|j| RuleRef::Line(l, j))
+        .collect()
+}
+
+fn can_auto(cx: &mut Ctx<'_>, i: usize) -> bool {
+    cx.own_fields(i).into_iter().any(|f| {
+        cx.chain(i, f)
+            .fin
+            .iter()
+            .any(|p| p.outcome == Outcome::Auto)
+    })
+}
+
+fn hygiene(cx: &mut Ctx<'_>, i: usize, c: &Contract, dead: bool, out: &mut Vec<Finding>) {
+    if let (Some((a, _)), Some((r, _))) = (&c.confidence.auto, &c.confidence.review) {
+        if a < r {
+            out.push(Finding::ThresholdOrder { contract: i });
+        }
+    }
+    let missing: Vec<AuditField> = AuditField::REQUIRED
+        .iter()
+        .copied()
+        .filter(|f| c.audit.as_ref().is_none_or(|a| !a.fields.contains(f)))
+        .collect();
+    if !missing.is_empty() {
+        out.push(Finding::ThinAudit {
+            contract: i,
+            missing,
+        });
+    }
+    if dead {
+        return;
+    }
+    // no approver
+    let mut need: BTreeMap<Outcome, Vec<(FieldId, RuleRef)>> = BTreeMap::new();
+    for f in cx.own_fields(i) {
+        let ch = cx.chain(i, f).clone();
+        for p in &ch.fin {
+            if !matches!(p.outcome, Outcome::Review | Outcome::Escalate) {
+                continue;
+            }
+            let routed_rule =
+                rule_of(c, p.rule).is_some_and(|r| r.route.is_some() && r.outcome == p.outcome);
+            let routed_level = match p.outcome {
+                Outcome::Review => c.approval.review.is_some(),
+                _ => c.approval.escalate.is_some(),
+            };
+            if !routed_rule && !routed_level {
+                let v = need.entry(p.outcome).or_default();
+                if !v.contains(&(f, p.rule)) {
+                    v.push((f, p.rule));
+                }
+            }
+        }
+    }
+    for (level, rules) in need {
+        out.push(Finding::NoApprover {
+            contract: i,
+            level,
+            rules,
+        });
+    }
+    if can_auto(cx, i) {
+        if c.exclusions.is_empty() {
+            out.push(Finding::UnsuppressedAutomation { contract: i });
+        }
+        if c.rollback.is_none() {
+            out.push(Finding::NoRollback { contract: i });
+        }
+    }
+}
+
+/// Groups of contracts on one object that may be the same actor.
+fn actor_pairs(unit: &CheckedUnit, dead: &[bool], same: bool) -> Vec<(usize, usize)> {
+    let mut by_object: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if !dead[i] {
+            by_object.entry(c.object.0).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for members in by_object.values() {
+        if same {
+            // index by (kind, name); `*` contracts pair with every name
+            let mut named: BTreeMap<(u8, &str), Vec<usize>> = BTreeMap::new();
+            let mut stars: BTreeMap<u8, Vec<usize>> = BTreeMap::new();
+            for &i in members {
+                let a = &unit.contracts[i].actor;
+                let k = a.kind as u8;
+                match &a.name {
+                    Some(n) => named.entry((k, n.as_str())).or_default().push(i),
+                    None => stars.entry(k).or_default().push(i),
+                }
+            }
+            for (&(k, _), group) in &named {
+                for (x, &a) in group.iter().enumerate() {
+                    for &b in &group[x + 1..] {
+                        out.push((a, b));
+                    }
+                    for &s in stars.get(&k).map_or(&[][..], |v| v) {
+                        out.push((a.min(s), a.max(s)));
+                    }
+                }
+            }
+            for group in stars.values() {
+                for (x, &a) in group.iter().enumerate() {
+                    for &b in &group[x + 1..] {
+                        out.push((a, b));
+                    }
+                }
+            }
+        } else {
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    if !compatible(&unit.contracts[a], &unit.contracts[b]) {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn regions_meet(dom: &Dom<'_>, a: &Region, b: &Region) -> bool {
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| x.intersect(y).is_some_and(|c| dom.sat(&c)))
+    })
+}
+
+fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
+    let unit = cx.unit;
+    for (a, b) in actor_pairs(unit, dead, true) {
+        if !regions_meet(&cx.dom, &cx.infos[a].live, &cx.infos[b].live) {
+            continue;
+        }
+        let (ca, cb) = (&unit.contracts[a], &unit.contracts[b]);
+        let fields = fields_for(
+            &cx.dom,
+            ca.object,
+            &[(ca, &cx.infos[a]), (cb, &cx.infos[b])],
+        );
+        for f in fields {
+            let listed = ca.rules_for(f).is_some() || cb.rules_for(f).is_some();
+            if !listed && ca.star.is_none() && cb.star.is_none() {
+                continue;
+            }
+            let pa = cx.chain(a, f).fin.clone();
+            let pb = cx.chain(b, f).fin.clone();
+            'pairs: for x in &pa {
+                for y in &pb {
+                    if x.outcome == y.outcome {
+                        continue;
+                    }
+                    for cxa in &x.region {
+                        for cyb in &y.region {
+                            let Some(m) = cxa.intersect(cyb) else {
+                                continue;
+                            };
+                            if let Some(asg) = cx.dom.solve(&m) {
+                                let w = mutation(&cx.dom, &cx.parts(&[a, b], &[f]), &asg);
+                                out.push(Finding::Conflict {
+                                    a,
+                                    b,
+                                    field: f,
+                                    a_rule: x.rule,
+                                    b_rule: y.rule,
+                                    a_outcome: x.outcome,
+                                    b_outcome: y.outcome,
+                                    witness: w,
+                                });
+                                break 'pairs;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Record variables: what two different actors' mutations can share.
+fn is_record_var(v: &Var) -> bool {
+    match v {
+        Var::Field(_) | Var::Parent(..) => true,
+        Var::Pat(base, ..) => is_record_var(base),
+        _ => false,
+    }
+}
+
+/// An auto-deciding cube, with its projection on the record variables.
+type AutoCube = (RuleRef, Cube, Cube);
+
+/// Whether any rule (syntactically) could make contract `c` decide `auto`
+/// for `f` (listed: its line or `*`; unlisted: `*`).
+fn may_auto(c: &Contract, f: FieldId) -> bool {
+    let star = c
+        .star
+        .as_ref()
+        .is_some_and(|s| s.rules.iter().any(|r| r.outcome == Outcome::Auto));
+    let line = c
+        .rules_for(f)
+        .is_some_and(|l| l.rules.iter().any(|r| r.outcome == Outcome::Auto));
+    line || star
+}
+
+fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
+    let unit = cx.unit;
+    // index: (object) -> field -> contracts that can auto it, with their cubes
+    let mut by_object: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if !dead[i] {
+            by_object.entry(c.object.0).or_default().push(i);
+        }
+    }
+    for members in by_object.values() {
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let object = unit.contracts[first].object;
+        let group: Vec<(&Contract, &Info)> = members
+            .iter()
+            .map(|&i| (&unit.contracts[i], &cx.infos[i]))
+            .collect();
+        let universe = fields_for(&cx.dom, object, &group);
+        for f in universe {
+            let mut autos: Vec<(usize, Vec<AutoCube>)> = Vec::new();
+            for &k in members {
+                if !may_auto(&unit.contracts[k], f) {
+                    continue;
+                }
+                let v: Vec<AutoCube> = cx
+                    .chain(k, f)
+                    .fin
+                    .iter()
+                    .filter(|p| p.outcome == Outcome::Auto)
+                    .flat_map(|p| {
+                        p.region
+                            .iter()
+                            .map(move |c| (p.rule, c.clone(), c.project(is_record_var)))
+                    })
+                    .collect();
+                if !v.is_empty() {
+                    autos.push((k, v));
+                }
+            }
+            for (x, (a, xa)) in autos.iter().enumerate() {
+                for (b, xb) in &autos[x + 1..] {
+                    if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
+                        continue;
+                    }
+                    ownership_pair(cx, *a, *b, f, xa, xb, out);
+                }
+            }
+        }
+    }
+}
+
+fn ownership_pair(
+    cx: &Ctx<'_>,
+    a: usize,
+    b: usize,
+    f: FieldId,
+    xa: &[AutoCube],
+    xb: &[AutoCube],
+    out: &mut Vec<Finding>,
+) {
+    let unit = cx.unit;
+    {
+        {
+            'found: for (ra, qa, pa) in xa {
+                for (rb, qb, pb) in xb {
+                    // cheap test on the record variables first
+                    if pa.intersect(pb).is_none() {
+                        continue;
+                    }
+                    let Some(m) = qa.intersect(pb) else {
+                        continue;
+                    };
+                    let Some(asg_a) = cx.dom.solve(&m) else {
+                        continue;
+                    };
+                    let pin = pin_record(&asg_a, qb);
+                    let Some(mb) = qb.intersect(&pin) else {
+                        continue;
+                    };
+                    let Some(mut asg_b) = cx.dom.solve(&mb) else {
+                        continue;
+                    };
+                    for (v, val) in &asg_a {
+                        if is_record_var(v) && !matches!(v, Var::Pat(..)) {
+                            asg_b.insert(v.clone(), val.clone());
+                        }
+                    }
+                    // both mutations carry the fields either contract reads
+                    let parts = cx.parts(&[a, b], &[f]);
+                    let mut wa = mutation(&cx.dom, &parts, &asg_a);
+                    let parts_b = cx.parts(&[b, a], &[f]);
+                    let wb = mutation(&cx.dom, &parts_b, &asg_b);
+                    // actor names: each its own
+                    set_actor(&mut wa, &unit.contracts[a]);
+                    let mut wb = wb;
+                    set_actor(&mut wb, &unit.contracts[b]);
+                    out.push(Finding::Ownership {
+                        a,
+                        b,
+                        field: f,
+                        a_rule: *ra,
+                        b_rule: *rb,
+                        witness: wa,
+                        other: wb,
+                    });
+                    break 'found;
+                }
+            }
+        }
+    }
+}
+
+fn set_actor(w: &mut Value, c: &Contract) {
+    if let Some(actor) = w.get_mut("actor") {
+        *actor = serde_json::json!({
+            "kind": c.actor.kind.as_str(),
+            "name": c.actor.name.clone().unwrap_or_else(|| "any".to_string()),
+        });
+    }
+}
+
+fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
+    let unit = cx.unit;
+    let n = unit.contracts.len();
+    let mut g: DiGraph<usize, (FieldId, bool)> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+    // index triggers: (object, field) -> contracts; and "any update"
+    let mut by_field: HashMap<FieldId, Vec<usize>> = HashMap::new();
+    let mut any_update: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if dead[i] {
+            continue;
+        }
+        for t in &c.triggers {
+            match t {
+                Trigger::Update(None) => any_update.entry(c.object.0).or_default().push(i),
+                Trigger::Update(Some(fs)) => {
+                    for f in fs {
+                        by_field.entry(*f).or_default().push(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for a in 0..n {
+        if dead[a] {
+            continue;
+        }
+        let ca = &unit.contracts[a];
+        // fields a can write, with whether it can auto them
+        let mut writes: BTreeMap<FieldId, bool> = BTreeMap::new();
+        for f in cx.own_fields(a) {
+            let ch = cx.chain(a, f);
+            let w = ch.fin.iter().any(|p| p.outcome < Outcome::Suggest);
+            if w {
+                let auto = ch.fin.iter().any(|p| p.outcome == Outcome::Auto);
+                writes.insert(f, auto);
+            }
+        }
+        // a `*` rule writes every unlisted field like its representative
+        let star_class: Vec<(FieldId, bool)> = writes
+            .iter()
+            .filter(|(f, _)| ca.rules_for(**f).is_none() && !cx.infos[a].referenced.contains(f))
+            .map(|(f, w)| (*f, *w))
+            .collect();
+        let mut edges: BTreeMap<usize, (FieldId, bool)> = BTreeMap::new();
+        let mut add = |b: usize, f: FieldId, auto: bool| {
+            if b == a {
+                return;
+            }
+            let e = edges.entry(b).or_insert((f, auto));
+            if auto && !e.1 {
+                *e = (f, auto);
+            }
+        };
+        for (&f, &auto) in &writes {
+            for &b in by_field.get(&f).map_or(&[][..], |v| v) {
+                add(b, f, auto);
+            }
+            for &b in any_update.get(&ca.object.0).map_or(&[][..], |v| v) {
+                add(b, f, auto);
+            }
+        }
+        if !star_class.is_empty() {
+            // triggers listing fields a writes only through `*`
+            for (&tf, bs) in &by_field {
+                if tf.object != ca.object || writes.contains_key(&tf) || ca.rules_for(tf).is_some()
+                {
+                    continue;
+                }
+                if cx.infos[a].referenced.contains(&tf) {
+                    continue;
+                }
+                let fd = cx.dom.schema.field(tf);
+                for &(rep, auto) in &star_class {
+                    let rd = cx.dom.schema.field(rep);
+                    if rd.readonly == fd.readonly && rd.protected == fd.protected {
+                        for &b in bs {
+                            add(b, tf, auto);
+                        }
+                    }
+                }
+            }
+        }
+        for (b, (f, auto)) in edges {
+            g.add_edge(nodes[a], nodes[b], (f, auto));
+        }
+    }
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
+        let all_auto = g
+            .edge_indices()
+            .filter(|e| {
+                g.edge_endpoints(*e)
+                    .is_some_and(|(x, y)| members.contains(&x) && members.contains(&y))
+            })
+            .all(|e| g[e].1);
+        let Some(&start) = members.iter().min_by_key(|n| g[**n]) else {
+            continue;
+        };
+        if let Some(cycle) = cycle_through(&g, start, &members) {
+            out.push(Finding::Loop { cycle, all_auto });
+        }
+    }
+}
+
+/// A shortest cycle through `start` inside `members` (BFS).
+fn cycle_through(
+    g: &DiGraph<usize, (FieldId, bool)>,
+    start: NodeIndex,
+    members: &BTreeSet<NodeIndex>,
+) -> Option<Vec<(usize, FieldId)>> {
+    use petgraph::visit::EdgeRef;
+    let mut prev: HashMap<NodeIndex, (NodeIndex, FieldId)> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for e in g.edges(n) {
+            let t = e.target();
+            if !members.contains(&t) {
+                continue;
+            }
+            if t == start {
+                let mut path = vec![(g[n], e.weight().0)];
+                let mut cur = n;
+                while cur != start {
+                    let (p, f) = *prev.get(&cur)?;
+                    path.push((g[p], f));
+                    cur = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if let std::collections::hash_map::Entry::Vacant(v) = prev.entry(t) {
+                v.insert((n, e.weight().0));
+                queue.push_back(t);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,308 @@
+//! Lowering conditions to regions. `not` is pushed to the atoms (De Morgan),
+//! and a negated atom is the complement of its set within the variable's
+//! domain, so `not (F == v)` includes the empty value. `new F` splits on
+//! `changed(F)`: changed, it reads the proposed value; unchanged, the
+//! current one.
+
+use super::algebra::num::{Bound, Interval, NumSet};
+use super::algebra::text::{PatKind, TextSet};
+use super::algebra::{Con, Cube, Dom, Region, Var, EMPTY, F, T};
+use crate::check::model::{CmpOp, Cond, Event, FieldType, Subject, Test, Trigger, Value};
+use crate::decimal::Decimal;
+
+/// The fixed `at` of every witness: 2026-01-01T00:00:00Z.
+pub const AT_SECS: i64 = 1_767_225_600;
+pub const AT_DAYS: i64 = AT_SECS / 86_400;
+pub const AT_TEXT: &str = "2026-01-01T00:00:00Z";
+
+pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
+    match cond {
+        Cond::True => {
+            if pos {
+                vec![Cube::top()]
+            } else {
+                vec![]
+            }
+        }
+        Cond::False => {
+            if pos {
+                vec![]
+            } else {
+                vec![Cube::top()]
+            }
+        }
+        Cond::Not(c) => lower(dom, c, !pos),
+        Cond::And(cs) | Cond::Or(cs) => {
+            let conj = matches!(cond, Cond::And(_)) == pos;
+            if conj {
+                let mut acc = vec![Cube::top()];
+                for c in cs {
+                    let r = lower(dom, c, pos);
+                    acc = super::algebra::and(&acc, &r);
+                    if acc.is_empty() {
+                        break;
+                    }
+                    if acc.len() > 32 {
+                        acc = dom.prune(acc);
+                    }
+                }
+                acc
+            } else {
+                cs.iter().flat_map(|c| lower(dom, c, pos)).collect()
+            }
+        }
+        Cond::Changed { field, .. } => vec![Cube::single(
+            Var::Changed(*field),
+            Con::Bits(if pos { T } else { F }),
+        )],
+        Cond::Atom { subject, test, .. } => atom(dom, subject, test, pos),
+    }
+}
+
+fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
+    let direct = |var: Var| -> Cube {
+        match pattern(test) {
+            Some((kind, text)) => Cube::single(
+                Var::Pat(Box::new(var), kind, text.to_string()),
+                Con::Bits(if pos { T } else { F }),
+            ),
+            None => {
+                let base = dom.base(&var);
+                let set = test_set(dom, &var, test);
+                let con = if pos {
+                    set.intersect(&base)
+                } else {
+                    set.complement_in(&base)
+                };
+                Cube::single(var, con)
+            }
+        }
+    };
+    match subject {
+        Subject::Field(f) => vec![direct(Var::Field(*f))],
+        Subject::Parent { relation, field } => vec![direct(Var::Parent(relation.clone(), *field))],
+        Subject::Confidence => vec![direct(Var::Confidence)],
+        Subject::Source => vec![direct(Var::Source)],
+        Subject::Event => vec![direct(Var::Event)],
+        Subject::New(f) => {
+            let changed = Cube::single(Var::Changed(*f), Con::Bits(T));
+            let same = Cube::single(Var::Changed(*f), Con::Bits(F));
+            let mut out = Vec::new();
+            if let Some(c) = changed.intersect(&direct(Var::New(*f))) {
+                out.push(c);
+            }
+            if let Some(c) = same.intersect(&direct(Var::Field(*f))) {
+                out.push(c);
+            }
+            out
+        }
+    }
+}
+
+fn pattern(test: &Test) -> Option<(PatKind, &str)> {
+    match test {
+        Test::StartsWith(s) => Some((PatKind::StartsWith, s)),
+        Test::EndsWith(s) => Some((PatKind::EndsWith, s)),
+        Test::Contains(s) => Some((PatKind::Contains, s)),
+        _ => None,
+    }
+}
+
+fn num(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Num(d) => Some(*d),
+        Value::Date(d) | Value::Datetime(d) => Some(Decimal::from_int(*d)),
+        _ => None,
+    }
+}
+
+fn bound(v: Decimal, closed: bool) -> Option<Bound> {
+    Some(Bound { value: v, closed })
+}
+
+/// The non-empty values (or the empty value) that pass `test`.
+fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
+    let base = dom.base(var);
+    let integral = matches!(&base, Con::Num(n) if n.integral);
+    let none = match &base {
+        Con::Num(_) => Con::Num(NumSet::new(vec![], false, integral)),
+        Con::Text(_) => Con::Text(TextSet::of(Vec::<String>::new())),
+        Con::Bits(_) => Con::Bits(0),
+    };
+    match test {
+        Test::IsEmpty => match &base {
+            Con::Num(_) => Con::Num(NumSet::new(vec![], true, integral)),
+            Con::Text(_) => Con::Text(TextSet {
+                vals: super::algebra::text::Vals::In(Default::default()),
+                empty: true,
+            }),
+            Con::Bits(_) => Con::Bits(EMPTY),
+        },
+        Test::IsSet => match &base {
+            Con::Num(_) => Con::Num(NumSet::new(vec![Interval::ALL], false, integral)),
+            Con::Text(_) => Con::Text(TextSet::any(false)),
+            Con::Bits(b) => Con::Bits(b & !EMPTY),
+        },
+        Test::IsTrue => Con::Bits(T),
+        Test::Cmp(op, v) => match (&base, v) {
+            (Con::Num(_), _) => {
+                let Some(d) = num(v) else { return none };
+                let iv = match op {
+                    CmpOp::Eq => vec![Interval::point(d)],
+                    CmpOp::Ne => vec![
+                        Interval {
+                            lo: None,
+                            hi: bound(d, false),
+                        },
+                        Interval {
+                            lo: bound(d, false),
+                            hi: None,
+                        },
+                    ],
+                    CmpOp::Lt => vec![Interval {
+                        lo: None,
+                        hi: bound(d, false),
+                    }],
+                    CmpOp::Le => vec![Interval {
+                        lo: None,
+                        hi: bound(d, true),
+                    }],
+                    CmpOp::Gt => vec![Interval {
+                        lo: bound(d, false),
+                        hi: None,
+                    }],
+                    CmpOp::Ge => vec![Interval {
+                        lo: bound(d, true),
+                        hi: None,
+                    }],
+                };
+                Con::Num(NumSet::new(iv, false, integral))
+            }
+            (Con::Text(_), Value::Str(s)) => match op {
+                CmpOp::Eq => Con::Text(TextSet::of([s.clone()])),
+                CmpOp::Ne => Con::Text(TextSet {
+                    vals: super::algebra::text::Vals::NotIn([s.clone()].into()),
+                    empty: false,
+                }),
+                // ordering on strings is not in the language; all non-empty
+                _ => Con::Text(TextSet::any(false)),
+            },
+            (Con::Bits(_), _) => {
+                let bit = bits_of(var, v);
+                match op {
+                    CmpOp::Eq => Con::Bits(bit),
+                    _ => Con::Bits(!bit & !EMPTY & 7),
+                }
+            }
+            _ => none,
+        },
+        Test::In { values, negated } => {
+            let set = match &base {
+                Con::Num(_) => Con::Num(NumSet::new(
+                    values.iter().filter_map(num).map(Interval::point).collect(),
+                    false,
+                    integral,
+                )),
+                Con::Text(_) => Con::Text(TextSet::of(values.iter().filter_map(|v| match v {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                }))),
+                Con::Bits(_) => Con::Bits(values.iter().fold(0, |b, v| b | bits_of(var, v))),
+            };
+            if *negated {
+                // non-empty and not in the list
+                let non_empty = test_set(dom, var, &Test::IsSet);
+                set.complement_in(&non_empty)
+            } else {
+                set
+            }
+        }
+        Test::BeforeDaysAgo(n) | Test::AfterDaysAgo(n) => {
+            let edge = match dom.ty(var) {
+                Some(FieldType::Datetime) => AT_SECS - n * 86_400,
+                _ => AT_DAYS - n,
+            };
+            let d = Decimal::from_int(edge);
+            let iv = if matches!(test, Test::BeforeDaysAgo(_)) {
+                Interval {
+                    lo: None,
+                    hi: bound(d, false),
+                }
+            } else {
+                Interval {
+                    lo: bound(d, false),
+                    hi: None,
+                }
+            };
+            Con::Num(NumSet::new(vec![iv], false, integral))
+        }
+        // patterns are handled as pattern variables
+        Test::StartsWith(_) | Test::EndsWith(_) | Test::Contains(_) => none,
+    }
+}
+
+fn bits_of(var: &Var, v: &Value) -> u8 {
+    match (var, v) {
+        (_, Value::Bool(true)) => T,
+        (_, Value::Bool(false)) => F,
+        (Var::Event, Value::Event(e)) => match e {
+            Event::Create => 1,
+            Event::Update => 2,
+            Event::Delete => 4,
+        },
+        _ => 0,
+    }
+}
+
+/// The region where a contract's triggers fire.
+pub fn triggers(triggers: &[Trigger]) -> Region {
+    let mut out = Vec::new();
+    for t in triggers {
+        match t {
+            Trigger::Create => out.push(Cube::single(Var::Event, Con::Bits(1))),
+            Trigger::Delete => out.push(Cube::single(Var::Event, Con::Bits(4))),
+            Trigger::Update(None) => out.push(Cube::single(Var::Event, Con::Bits(2))),
+            Trigger::Update(Some(fields)) => {
+                for f in fields {
+                    let mut c = Cube::single(Var::Event, Con::Bits(2));
+                    if let Some(x) = c.intersect(&Cube::single(Var::Changed(*f), Con::Bits(T))) {
+                        c = x;
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a condition reads relative dates, absolute dates, or patterns
+/// (for notes on approximate findings).
+#[derive(Default, Clone, Copy, Debug)]
+pub struct Uses {
+    pub relative_dates: bool,
+    pub absolute_dates: bool,
+    pub patterns: bool,
+}
+
+pub fn uses(cond: &Cond, acc: &mut Uses) {
+    match cond {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| uses(c, acc)),
+        Cond::Not(c) => uses(c, acc),
+        Cond::Atom { test, .. } => match test {
+            Test::BeforeDaysAgo(_) | Test::AfterDaysAgo(_) => acc.relative_dates = true,
+            Test::StartsWith(_) | Test::EndsWith(_) => acc.patterns = true,
+            Test::Contains(_) => acc.patterns = true,
+            Test::Cmp(_, Value::Date(_) | Value::Datetime(_)) => acc.absolute_dates = true,
+            Test::In { values, .. }
+                if values
+                    .iter()
+                    .any(|v| matches!(v, Value::Date(_) | Value::Datetime(_))) =>
+            {
+                acc.absolute_dates = true
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}

@@ -1,0 +1,204 @@
+//! Witnesses: a solved cube as a mutation in language-v1 §7 JSON.
+
+use super::algebra::num::{Interval, NumSet};
+use super::algebra::text::TextSet;
+use super::algebra::{base_of, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, T};
+use super::chain::Info;
+use super::lower::AT_TEXT;
+use crate::check::model::{Contract, Event, FieldId, FieldType};
+use crate::decimal::Decimal;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+/// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's civil_from_days).
+pub fn date_text(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub fn datetime_text(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date_text(days),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn json_of(ty: Option<&FieldType>, v: &Val) -> Value {
+    match v {
+        Val::Empty => Value::Null,
+        Val::Bool(b) => Value::Bool(*b),
+        Val::Str(s) => Value::String(s.clone()),
+        Val::Event(e) => Value::String(e.as_str().to_string()),
+        Val::Num(d) => match ty {
+            Some(FieldType::Date) => d.to_i64().map_or(Value::Null, |x| date_text(x).into()),
+            Some(FieldType::Datetime) => {
+                d.to_i64().map_or(Value::Null, |x| datetime_text(x).into())
+            }
+            _ => d.to_json(),
+        },
+    }
+}
+
+/// A non-empty value of a type, for proposed values nothing constrains.
+fn some_value(dom: &Dom<'_>, var: &Var) -> Val {
+    let con = match var.field() {
+        Some(f) => base_of(&dom.schema.field(f).ty),
+        None => return Val::Empty,
+    };
+    let non_empty = match con {
+        Con::Num(n) => Con::Num(n.intersect(&NumSet::new(vec![Interval::ALL], false, n.integral))),
+        Con::Text(t) => Con::Text(t.intersect(&TextSet::any(false))),
+        Con::Bits(b) => Con::Bits(b & !EMPTY),
+    };
+    dom.solve(&Cube::single(var.clone(), non_empty))
+        .and_then(|a| a.get(var).cloned())
+        .unwrap_or(Val::Empty)
+}
+
+/// Everything a witness needs besides the cube.
+pub struct Parts<'a> {
+    pub contracts: Vec<(&'a Contract, &'a Info)>,
+    /// Fields that must be in `changes` (the field under decision).
+    pub decided: Vec<FieldId>,
+}
+
+/// The mutation for a satisfiable cube.
+pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value {
+    let Some((first, _)) = parts.contracts.first() else {
+        return Value::Null;
+    };
+    let schema = dom.schema;
+    let object = schema.object(first.object);
+    let name = parts
+        .contracts
+        .iter()
+        .find_map(|(c, _)| c.actor.name.clone())
+        .unwrap_or_else(|| "any".to_string());
+    let event = match assign.get(&Var::Event) {
+        Some(Val::Event(e)) => *e,
+        _ => Event::Update,
+    };
+    let confidence = match assign.get(&Var::Confidence) {
+        Some(Val::Num(d)) => *d,
+        _ => Decimal::ONE,
+    };
+    let source = match assign.get(&Var::Source) {
+        Some(Val::Str(s)) => s.clone(),
+        _ => "analysis".to_string(),
+    };
+    let mut record_fields: BTreeSet<FieldId> = BTreeSet::new();
+    let mut parent_fields: BTreeSet<(String, FieldId)> = BTreeSet::new();
+    for (_, info) in &parts.contracts {
+        record_fields.extend(info.record_fields.iter().copied());
+        parent_fields.extend(info.parents.iter().cloned());
+    }
+    record_fields.extend(parts.decided.iter().copied());
+    let mut record = Map::new();
+    if let Some(id) = schema.field_by_name(first.object, "Id") {
+        let v = assign
+            .get(&Var::Field(id))
+            .map_or_else(|| json!("W0000000000001"), |v| json_of(None, v));
+        record.insert("Id".to_string(), v);
+    }
+    for f in &record_fields {
+        let fd = schema.field(*f);
+        let v = assign
+            .get(&Var::Field(*f))
+            .map_or(Value::Null, |v| json_of(Some(&fd.ty), v));
+        record.insert(fd.name.clone(), v);
+    }
+    let mut parents = Map::new();
+    for (rel, f) in &parent_fields {
+        let fd = schema.field(*f);
+        let v = assign
+            .get(&Var::Parent(rel.clone(), *f))
+            .map_or(Value::Null, |v| json_of(Some(&fd.ty), v));
+        let entry = parents
+            .entry(rel.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(m) = entry {
+            m.insert(fd.name.clone(), v);
+        }
+    }
+    // the relation's ref field must be set for the parent to exist
+    for rel in parent_fields.iter().map(|(r, _)| r) {
+        if let Some(r) = schema.relation(first.object, rel) {
+            let via = schema.field(r.via);
+            let set = record.get(&via.name).is_some_and(|v| !v.is_null());
+            if !set && !assign.contains_key(&Var::Field(r.via)) {
+                record.insert(via.name.clone(), json!(format!("W{}0001", r.name)));
+            }
+        }
+    }
+    let mut changed: BTreeSet<FieldId> = parts.decided.iter().copied().collect();
+    for (var, val) in assign {
+        if let (Var::Changed(f), Val::Bool(true)) = (var, val) {
+            changed.insert(*f);
+        }
+    }
+    let mut changes = Map::new();
+    for f in changed {
+        let fd = schema.field(f);
+        let var = Var::New(f);
+        let v = assign
+            .get(&var)
+            .cloned()
+            .unwrap_or_else(|| some_value(dom, &var));
+        changes.insert(fd.name.clone(), json_of(Some(&fd.ty), &v));
+    }
+    json!({
+        "object": object.name,
+        "event": event.as_str(),
+        "actor": {"kind": first.actor.kind.as_str(), "name": name},
+        "confidence": confidence.to_json(),
+        "source": source,
+        "at": AT_TEXT,
+        "record": Value::Object(record),
+        "parents": Value::Object(parents),
+        "changes": Value::Object(changes),
+    })
+}
+
+/// A cube pinning the record variables (current values, parents, and their
+/// patterns) of `assign`, to solve a second mutation on the same record.
+pub fn pin_record(assign: &Assignment, cube: &Cube) -> Cube {
+    let mut out = Cube::top();
+    for (var, val) in assign {
+        if !matches!(var, Var::Field(_) | Var::Parent(..)) {
+            continue;
+        }
+        let Some(have) = cube.get(var) else { continue };
+        let con = match (val, have) {
+            (Val::Empty, Con::Num(n)) => Con::Num(NumSet::new(vec![], true, n.integral)),
+            (Val::Empty, Con::Text(_)) => Con::Text(TextSet {
+                vals: super::algebra::text::Vals::In(Default::default()),
+                empty: true,
+            }),
+            (Val::Empty, Con::Bits(_)) => Con::Bits(EMPTY),
+            (Val::Num(d), Con::Num(n)) => {
+                Con::Num(NumSet::new(vec![Interval::point(*d)], false, n.integral))
+            }
+            (Val::Str(s), _) => Con::Text(TextSet::of([s.clone()])),
+            (Val::Bool(b), _) => Con::Bits(if *b { T } else { F }),
+            _ => continue,
+        };
+        if let Some(c) = out.intersect(&Cube::single(var.clone(), con)) {
+            out = c;
+        }
+    }
+    out
+}

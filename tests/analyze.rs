@@ -1,0 +1,890 @@
+//! Analyzer tests: each finding kind positive and negative, witnesses held
+//! against a direct interpreter, and a proptest against brute force.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+#[path = "analyze_support/mod.rs"]
+mod support;
+
+use crmc::analyze::chain::RuleRef;
+use crmc::analyze::{analyze, findings, Finding};
+use crmc::check::model::*;
+use crmc::diagnostics::Severity;
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+use support::*;
+
+fn kinds(u: &CheckedUnit) -> Vec<&'static str> {
+    analyze(u).iter().map(|d| d.kind()).collect()
+}
+
+fn stage_eq(s: &Schema, v: &str) -> Cond {
+    atom(
+        Subject::Field(fid(s, "Stage")),
+        Test::Cmp(CmpOp::Eq, Value::Str(v.into())),
+    )
+}
+
+fn num_cmp(s: &Schema, op: CmpOp, v: i64) -> Cond {
+    atom(
+        Subject::Field(fid(s, "Num")),
+        Test::Cmp(op, Value::Num(Decimal::from_int(v))),
+    )
+}
+
+use crmc::decimal::Decimal;
+
+/// Two contracts for ai "x" on `Stage`: `a` auto, `b` review.
+fn two(eligible_a: Option<Cond>, eligible_b: Option<Cond>) -> CheckedUnit {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let stage = fid(&s, "Stage");
+    let mut a = contract(&mut sp, "a");
+    a.eligible = eligible_a;
+    a.fields = vec![line(&mut sp, stage, vec![(Outcome::Auto, None)])];
+    let mut b = contract(&mut sp, "b");
+    b.eligible = eligible_b;
+    b.fields = vec![line(&mut sp, stage, vec![(Outcome::Review, None)])];
+    unit(s, vec![a, b])
+}
+
+fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
+    let Finding::Conflict {
+        a,
+        b,
+        field,
+        a_outcome,
+        b_outcome,
+        witness,
+        ..
+    } = f
+    else {
+        panic!("not a conflict")
+    };
+    let m = parse_witness(&u.schema, witness);
+    for c in [*a, *b] {
+        assert!(u.contracts[c].actor.matches(m.kind, &m.name));
+    }
+    let ra = run(&u.schema, &u.contracts[*a], &m);
+    let rb = run(&u.schema, &u.contracts[*b], &m);
+    let (Applies::Live(fa), Applies::Live(fb)) = (ra, rb) else {
+        panic!("both must apply: {witness}")
+    };
+    assert_eq!(fa[field].0, *a_outcome, "{witness}");
+    assert_eq!(fb[field].0, *b_outcome, "{witness}");
+    assert_ne!(a_outcome, b_outcome);
+}
+
+#[test]
+fn conflict_found_with_witness() {
+    let u = two(None, None);
+    let fs = findings(&u);
+    let c: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Conflict { .. }))
+        .collect();
+    assert_eq!(c.len(), 1);
+    check_conflict_witness(&u, c[0]);
+    let d = analyze(&u);
+    let cd = d.iter().find(|d| d.kind() == "conflict").unwrap();
+    assert_eq!(cd.code, "E0501");
+    assert!(cd.is_error());
+    assert!(cd.witness.is_some() && cd.help.is_some() && !cd.secondary.is_empty());
+}
+
+#[test]
+fn no_conflict_when_eligible_regions_are_disjoint_or_actors_differ() {
+    let s = schema(&[]);
+    let u = two(
+        Some(num_cmp(&s, CmpOp::Gt, 5)),
+        Some(num_cmp(&s, CmpOp::Le, 5)),
+    );
+    assert!(!kinds(&u).contains(&"conflict"));
+    // integers: > 5 and < 6 leave nothing
+    let u = two(
+        Some(num_cmp(&s, CmpOp::Gt, 5)),
+        Some(num_cmp(&s, CmpOp::Lt, 6)),
+    );
+    assert!(!kinds(&u).contains(&"conflict"));
+    let mut u = two(None, None);
+    u.contracts[1].actor.name = Some("y".into());
+    assert!(!kinds(&u).contains(&"conflict"));
+    // `*` matches "x"
+    u.contracts[1].actor.name = None;
+    assert!(kinds(&u).contains(&"conflict"));
+}
+
+#[test]
+fn conflict_witness_lands_on_the_right_side_of_a_confidence_threshold() {
+    let mut u = two(None, None);
+    // both say auto, but `b` caps below 0.9 to review
+    u.contracts[1].fields[0].rules[0].outcome = Outcome::Auto;
+    u.contracts[1].confidence.auto = Some((d("0.9"), Default::default()));
+    let fs = findings(&u);
+    let c: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Conflict { .. }))
+        .collect();
+    assert_eq!(c.len(), 1);
+    check_conflict_witness(&u, c[0]);
+    let Finding::Conflict { witness, .. } = c[0] else {
+        unreachable!()
+    };
+    let conf = d(&witness["confidence"].to_string());
+    assert!(conf < d("0.9"));
+}
+
+#[test]
+fn ownership_between_different_actors() {
+    let mut u = two(None, None);
+    u.contracts[1].actor.name = Some("y".into());
+    u.contracts[1].fields[0].rules[0].outcome = Outcome::Auto;
+    let fs = findings(&u);
+    let o: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Ownership { .. }))
+        .collect();
+    assert_eq!(o.len(), 1);
+    let Finding::Ownership {
+        a,
+        b,
+        field,
+        witness,
+        other,
+        ..
+    } = o[0]
+    else {
+        unreachable!()
+    };
+    let ma = parse_witness(&u.schema, witness);
+    let mb = parse_witness(&u.schema, other);
+    assert_eq!(ma.record, mb.record);
+    for (c, m) in [(*a, &ma), (*b, &mb)] {
+        assert!(u.contracts[c].actor.matches(m.kind, &m.name));
+        let Applies::Live(fs) = run(&u.schema, &u.contracts[c], m) else {
+            panic!()
+        };
+        assert_eq!(fs[field].0, Outcome::Auto);
+    }
+    // different records: no finding
+    let s = &u.schema;
+    u.contracts[0].eligible = Some(stage_eq(s, "a"));
+    u.contracts[1].eligible = Some(stage_eq(s, "b"));
+    assert!(!kinds(&u).contains(&"ownership"));
+}
+
+#[test]
+fn shadowed_and_dead_rules() {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let num = fid(&s, "Num");
+    let mut a = contract(&mut sp, "a");
+    a.fields = vec![line(
+        &mut sp,
+        num,
+        vec![
+            (Outcome::Review, Some(num_cmp(&s, CmpOp::Gt, 3))),
+            (Outcome::Suggest, Some(num_cmp(&s, CmpOp::Le, 3))),
+            (Outcome::Auto, Some(num_cmp(&s, CmpOp::Eq, 2))),
+            (
+                Outcome::Auto,
+                Some(Cond::And(vec![
+                    num_cmp(&s, CmpOp::Gt, 10),
+                    num_cmp(&s, CmpOp::Lt, 5),
+                ])),
+            ),
+        ],
+    )];
+    let u = unit(s, vec![a]);
+    let fs = findings(&u);
+    let shadowed: Vec<_> = fs
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Shadowed { rule, by, .. } => Some((*rule, by.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        shadowed,
+        vec![(RuleRef::Line(0, 2), vec![RuleRef::Line(0, 1)])]
+    );
+    let dead: Vec<_> = fs
+        .iter()
+        .filter_map(|f| match f {
+            Finding::DeadRule { rule, why, .. } => Some((*rule, why.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].0, RuleRef::Line(0, 3));
+    assert!(dead[0].1.contains("Num > 10") && dead[0].1.contains("Num < 5"));
+    // no gap: the first two rules cover every non-empty Num, but empty falls through
+    assert!(fs.iter().any(|f| matches!(f, Finding::Gap { .. })));
+}
+
+#[test]
+fn gap_has_witness_and_no_gap_with_catch_all() {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let stage = fid(&s, "Stage");
+    let mut a = contract(&mut sp, "a");
+    a.fields = vec![line(
+        &mut sp,
+        stage,
+        vec![(Outcome::Auto, Some(stage_eq(&s, "a")))],
+    )];
+    let mut u = unit(s, vec![a]);
+    let fs = findings(&u);
+    let g: Vec<_> = fs
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Gap { witness, .. } => Some(witness.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(g.len(), 1);
+    let m = parse_witness(&u.schema, &g[0]);
+    let Applies::Live(out) = run(&u.schema, &u.contracts[0], &m) else {
+        panic!()
+    };
+    assert_eq!(out[&stage], (Outcome::Never, None));
+    let d = analyze(&u);
+    let gd = d.iter().find(|d| d.kind() == "gap").unwrap();
+    assert_eq!(gd.severity, Severity::Note);
+    u.contracts[0].star = Some(star(&mut sp, vec![(Outcome::Suggest, None)]));
+    assert!(!kinds(&u).contains(&"gap"));
+}
+
+#[test]
+fn dead_contract_names_the_contradiction() {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let stage = fid(&s, "Stage");
+    let mut a = contract(&mut sp, "a");
+    a.eligible = Some(stage_eq(&s, "a"));
+    a.exclusions[0].when = atom(
+        Subject::Field(stage),
+        Test::In {
+            values: vec![Value::Str("a".into()), Value::Str("b".into())],
+            negated: false,
+        },
+    );
+    a.fields = vec![line(&mut sp, stage, vec![(Outcome::Auto, None)])];
+    let mut u = unit(s, vec![a]);
+    let fs = findings(&u);
+    let why = fs
+        .iter()
+        .find_map(|f| match f {
+            Finding::DeadContract { why, .. } => Some(why.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(why.contains("Stage == \"a\""), "{why}");
+    u.contracts[0].exclusions[0].when = Cond::False;
+    assert!(!kinds(&u).contains(&"dead_contract"));
+}
+
+fn loop_unit(auto_b: bool) -> CheckedUnit {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let (stage, num) = (fid(&s, "Stage"), fid(&s, "Num"));
+    let mut a = contract(&mut sp, "a");
+    a.triggers = vec![Trigger::Update(Some(vec![num]))];
+    a.fields = vec![line(&mut sp, stage, vec![(Outcome::Auto, None)])];
+    let mut b = contract(&mut sp, "b");
+    b.actor.name = Some("y".into());
+    b.triggers = vec![Trigger::Update(Some(vec![stage]))];
+    b.fields = vec![line(
+        &mut sp,
+        num,
+        vec![(
+            if auto_b {
+                Outcome::Auto
+            } else {
+                Outcome::Review
+            },
+            None,
+        )],
+    )];
+    unit(s, vec![a, b])
+}
+
+#[test]
+fn automation_loops() {
+    let d = analyze(&loop_unit(true));
+    let l = d.iter().find(|d| d.kind() == "automation_loop").unwrap();
+    assert!(l.is_error());
+    assert!(
+        l.message.contains("a → Stage → b → Num → a"),
+        "{}",
+        l.message
+    );
+    let d = analyze(&loop_unit(false));
+    let l = d.iter().find(|d| d.kind() == "automation_loop").unwrap();
+    assert_eq!(l.severity, Severity::Warning);
+    let mut u = loop_unit(true);
+    u.contracts[1].triggers = vec![Trigger::Create];
+    assert!(!kinds(&u).contains(&"automation_loop"));
+}
+
+#[test]
+fn threshold_order_and_no_approver() {
+    let mut u = two(None, None);
+    u.contracts[0].confidence.auto = Some((d("0.5"), Default::default()));
+    u.contracts[0].confidence.review = Some((d("0.8"), Default::default()));
+    assert!(kinds(&u).contains(&"threshold_order"));
+    u.contracts[0].confidence.review = Some((d("0.4"), Default::default()));
+    assert!(!kinds(&u).contains(&"threshold_order"));
+    // review reachable through the confidence cap, no route
+    assert!(!kinds(&u).contains(&"no_approver"));
+    u.contracts[0].approval.review = None;
+    let d = analyze(&u);
+    assert!(d.iter().any(|d| d.kind() == "no_approver" && d.is_error()));
+    // a rule route suffices for a rule's own outcome
+    let mut u = two(None, None);
+    u.contracts[1].approval.review = None;
+    assert!(kinds(&u).contains(&"no_approver"));
+    u.contracts[1].fields[0].rules[0].route = Some(Approver::RecordOwner);
+    assert!(!kinds(&u).contains(&"no_approver"));
+    // draft mode caps auto to review
+    let mut u = two(None, None);
+    u.contracts[0].mode = Mode::Draft;
+    u.contracts[0].approval.review = None;
+    assert!(kinds(&u).contains(&"no_approver"));
+}
+
+#[test]
+fn hygiene_findings() {
+    let mut u = two(None, None);
+    let k = kinds(&u);
+    for kind in ["unsuppressed_automation", "no_rollback", "thin_audit"] {
+        assert!(!k.contains(&kind), "{kind}");
+    }
+    u.contracts[0].exclusions.clear();
+    u.contracts[0].rollback = None;
+    u.contracts[0].audit = None;
+    u.contracts[1].exclusions.clear();
+    u.contracts[1].rollback = None;
+    u.contracts[1].audit.as_mut().unwrap().fields.pop();
+    let k = kinds(&u);
+    // only `a` can auto
+    assert_eq!(
+        k.iter()
+            .filter(|k| **k == "unsuppressed_automation")
+            .count(),
+        1
+    );
+    assert_eq!(k.iter().filter(|k| **k == "no_rollback").count(), 1);
+    assert_eq!(k.iter().filter(|k| **k == "thin_audit").count(), 2);
+}
+
+#[test]
+fn overlap_findings_group_per_component() {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let stage = fid(&s, "Stage");
+    let mut cs = Vec::new();
+    let mut broad = contract(&mut sp, "broad");
+    broad.fields = vec![line(&mut sp, stage, vec![(Outcome::Auto, None)])];
+    cs.push(broad);
+    for i in 0..5 {
+        let mut c = contract(&mut sp, &format!("narrow{i}"));
+        c.eligible = Some(num_cmp(&s, CmpOp::Eq, i));
+        c.fields = vec![line(&mut sp, stage, vec![(Outcome::Review, None)])];
+        cs.push(c);
+    }
+    let u = unit(s, cs);
+    let fs = findings(&u);
+    assert_eq!(
+        fs.iter()
+            .filter(|f| matches!(f, Finding::Conflict { .. }))
+            .count(),
+        5
+    );
+    for f in fs.iter().filter(|f| matches!(f, Finding::Conflict { .. })) {
+        check_conflict_witness(&u, f);
+    }
+    let d = analyze(&u);
+    let conflicts: Vec<_> = d.iter().filter(|d| d.kind() == "conflict").collect();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].secondary.len(), 9);
+    assert_eq!(
+        conflicts[0]
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("also"))
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn new_value_and_changed_are_exact() {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let (stage, flag) = (fid(&s, "Stage"), fid(&s, "Flag"));
+    let new_stage_a = atom(
+        Subject::New(stage),
+        Test::Cmp(CmpOp::Eq, Value::Str("a".into())),
+    );
+    let mut a = contract(&mut sp, "a");
+    // Flag is decided; new Stage == "a" with Stage unchanged reads the current value
+    a.fields = vec![line(
+        &mut sp,
+        flag,
+        vec![
+            (Outcome::Auto, Some(new_stage_a.clone())),
+            (Outcome::Review, Some(Cond::Not(Box::new(new_stage_a)))),
+        ],
+    )];
+    let u = unit(s, vec![a]);
+    let k = kinds(&u);
+    assert!(!k.contains(&"gap") && !k.contains(&"shadowed_rule") && !k.contains(&"dead_rule"));
+}
+
+// ------------------------------------------------------------ brute force
+
+const STAGES: [&str; 3] = ["a", "b", "c"];
+
+fn arb_atom() -> impl Strategy<Value = Cond> {
+    let s = schema(&[]);
+    let (flag, num, stage) = (fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage"));
+    let subj = move |which: u8, f: FieldId| {
+        if which == 0 {
+            Subject::New(f)
+        } else {
+            Subject::Field(f)
+        }
+    };
+    prop_oneof![
+        (0u8..3, 0usize..3).prop_map(move |(w, v)| atom(
+            subj(w, stage),
+            Test::Cmp(CmpOp::Eq, Value::Str(STAGES[v].into()))
+        )),
+        (
+            0u8..3,
+            proptest::collection::btree_set(0usize..3, 1..3),
+            any::<bool>()
+        )
+            .prop_map(move |(w, vs, neg)| atom(
+                subj(w, stage),
+                Test::In {
+                    values: vs
+                        .into_iter()
+                        .map(|v| Value::Str(STAGES[v].into()))
+                        .collect(),
+                    negated: neg
+                }
+            )),
+        (0u8..3).prop_map(move |w| atom(subj(w, stage), Test::IsEmpty)),
+        (0u8..3).prop_map(move |w| atom(subj(w, flag), Test::IsTrue)),
+        (0u8..3).prop_map(move |w| atom(subj(w, flag), Test::IsSet)),
+        (0u8..3, 0usize..6, 0i64..3).prop_map(move |(w, op, v)| atom(
+            subj(w, num),
+            Test::Cmp(
+                [
+                    CmpOp::Eq,
+                    CmpOp::Ne,
+                    CmpOp::Lt,
+                    CmpOp::Le,
+                    CmpOp::Gt,
+                    CmpOp::Ge
+                ][op],
+                Value::Num(Decimal::from_int(v))
+            )
+        )),
+        (0usize..3).prop_map(move |f| Cond::Changed {
+            field: [flag, num, stage][f],
+            span: Default::default()
+        }),
+        (0usize..2).prop_map(|t| atom(
+            Subject::Confidence,
+            Test::Cmp(CmpOp::Ge, Value::Num(d(["0.5", "0.8"][t])))
+        )),
+        Just(atom(
+            Subject::Event,
+            Test::Cmp(CmpOp::Eq, Value::Event(Event::Update))
+        )),
+    ]
+}
+
+fn arb_cond() -> impl Strategy<Value = Cond> {
+    arb_atom().prop_recursive(2, 6, 3, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::And),
+            proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::Or),
+            inner.prop_map(|c| Cond::Not(Box::new(c))),
+        ]
+    })
+}
+
+fn arb_outcome() -> impl Strategy<Value = Outcome> {
+    (0usize..5).prop_map(|i| Outcome::ALL[i])
+}
+
+type Rules = Vec<(Outcome, Option<Cond>)>;
+
+#[derive(Clone, Debug)]
+struct Spec {
+    name: usize,
+    trigger: usize,
+    eligible: Option<Cond>,
+    exclude: Option<Cond>,
+    thresholds: (Option<usize>, Option<usize>),
+    lines: Vec<(usize, Rules)>,
+    star: Option<Rules>,
+}
+
+fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
+    proptest::collection::vec(
+        (arb_outcome(), proptest::option::weighted(0.8, arb_cond())),
+        1..4,
+    )
+}
+
+fn arb_spec() -> impl Strategy<Value = Spec> {
+    (
+        0usize..3,
+        0usize..4,
+        proptest::option::weighted(0.5, arb_cond()),
+        proptest::option::weighted(0.3, arb_cond()),
+        (
+            proptest::option::of(0usize..2),
+            proptest::option::of(0usize..2),
+        ),
+        proptest::collection::btree_map(0usize..3, arb_rules(), 1..3),
+        proptest::option::weighted(0.3, arb_rules()),
+    )
+        .prop_map(
+            |(name, trigger, eligible, exclude, thresholds, lines, star)| Spec {
+                name,
+                trigger,
+                eligible,
+                exclude,
+                thresholds,
+                lines: lines.into_iter().collect(),
+                star,
+            },
+        )
+}
+
+fn build(specs: &[Spec]) -> CheckedUnit {
+    let s = schema(&[]);
+    let mut sp = Spans(0);
+    let fields = [fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage")];
+    let mut cs = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let mut c = contract(&mut sp, &format!("c{i}"));
+        c.actor.name = [Some("x".to_string()), Some("y".to_string()), None][spec.name].clone();
+        c.triggers = match spec.trigger {
+            0 => vec![Trigger::Update(None)],
+            1 => vec![Trigger::Create, Trigger::Update(Some(vec![fields[2]]))],
+            2 => vec![Trigger::Update(Some(vec![fields[0], fields[1]]))],
+            _ => vec![Trigger::Create, Trigger::Delete],
+        };
+        c.eligible = spec.eligible.clone();
+        c.exclusions[0].when = spec.exclude.clone().unwrap_or(Cond::False);
+        let th = ["0.5", "0.8"];
+        c.confidence.auto = spec.thresholds.0.map(|t| (d(th[t]), Default::default()));
+        c.confidence.review = spec.thresholds.1.map(|t| (d(th[t]), Default::default()));
+        c.fields = spec
+            .lines
+            .iter()
+            .map(|(f, rules)| line(&mut sp, fields[*f], rules.clone()))
+            .collect();
+        c.star = spec.star.clone().map(|r| star(&mut sp, r));
+        cs.push(c);
+    }
+    unit(s, cs)
+}
+
+fn all_mutations(s: &Schema) -> Vec<Mut> {
+    let (flag, num, stage) = (fid(s, "Flag"), fid(s, "Num"), fid(s, "Stage"));
+    let flags = [V::Null, V::Bool(true), V::Bool(false)];
+    let nums: Vec<V> = std::iter::once(V::Null)
+        .chain((-1..=3).map(|i| V::Num(Decimal::from_int(i))))
+        .collect();
+    let stages: Vec<V> = std::iter::once(V::Null)
+        .chain(STAGES.iter().map(|s| V::Str(s.to_string())))
+        .collect();
+    let opt = |vs: &[V]| -> Vec<Option<V>> {
+        std::iter::once(None)
+            .chain(vs.iter().cloned().map(Some))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for rf in &flags {
+        for rn in &nums {
+            for rs in &stages {
+                for cf in opt(&flags) {
+                    for cn in opt(&nums) {
+                        for cs in opt(&stages) {
+                            for event in [Event::Create, Event::Update, Event::Delete] {
+                                for conf in ["0.3", "0.5", "0.8"] {
+                                    let mut m = Mut {
+                                        event,
+                                        kind: ActorKind::Ai,
+                                        name: "x".into(),
+                                        confidence: d(conf),
+                                        source: "s".into(),
+                                        record: [
+                                            (flag, rf.clone()),
+                                            (num, rn.clone()),
+                                            (stage, rs.clone()),
+                                        ]
+                                        .into(),
+                                        changes: Default::default(),
+                                    };
+                                    for (f, v) in [(flag, &cf), (num, &cn), (stage, &cs)] {
+                                        if let Some(v) = v {
+                                            m.changes.insert(f, v.clone());
+                                        }
+                                    }
+                                    out.push(m);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Facts {
+    dead_contracts: BTreeSet<usize>,
+    dead_rules: BTreeSet<(usize, RuleRef)>,
+    shadowed: BTreeSet<(usize, RuleRef)>,
+    gaps: BTreeSet<(usize, usize)>,
+    conflicts: BTreeSet<(usize, usize)>,
+}
+
+fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
+    let n = u.contracts.len();
+    let mut live = vec![false; n];
+    let mut rule_holds: BTreeSet<(usize, RuleRef)> = BTreeSet::new();
+    let mut decides: BTreeSet<(usize, RuleRef)> = BTreeSet::new();
+    let mut gaps = BTreeSet::new();
+    let mut conflicts = BTreeSet::new();
+    for m in muts {
+        let runs: Vec<Applies> = u.contracts.iter().map(|c| run(&u.schema, c, m)).collect();
+        for (i, c) in u.contracts.iter().enumerate() {
+            for (l, ln) in c.fields.iter().enumerate() {
+                if m.changes.contains_key(&ln.field) {
+                    for (r, rule) in ln.rules.iter().enumerate() {
+                        if rule.when.as_ref().is_some_and(|w| eval(w, m)) {
+                            rule_holds.insert((i, RuleRef::Line(l, r)));
+                        }
+                    }
+                }
+            }
+            if let Some(st) = &c.star {
+                for (r, rule) in st.rules.iter().enumerate() {
+                    if rule.when.as_ref().is_some_and(|w| eval(w, m)) {
+                        rule_holds.insert((i, RuleRef::Star(r)));
+                    }
+                }
+            }
+            if let Applies::Live(out) = &runs[i] {
+                live[i] = true;
+                for (f, (_, rule)) in out {
+                    match rule {
+                        Some((usize::MAX, r)) => {
+                            decides.insert((i, RuleRef::Star(*r)));
+                        }
+                        Some((l, r)) => {
+                            decides.insert((i, RuleRef::Line(*l, *r)));
+                        }
+                        None => {}
+                    }
+                    if rule.is_none_or(|(l, _)| l == usize::MAX) && c.star.is_none() {
+                        if let Some(l) = c.fields.iter().position(|x| x.field == *f) {
+                            gaps.insert((i, l));
+                        }
+                    }
+                    if rule.is_none() && c.star.is_some() {
+                        if let Some(l) = c.fields.iter().position(|x| x.field == *f) {
+                            gaps.insert((i, l));
+                        }
+                    }
+                }
+            }
+        }
+        for a in 0..n {
+            for b in a + 1..n {
+                let (ca, cb) = (&u.contracts[a], &u.contracts[b]);
+                if ca.actor.kind != cb.actor.kind
+                    || matches!((&ca.actor.name, &cb.actor.name), (Some(x), Some(y)) if x != y)
+                {
+                    continue;
+                }
+                if let (Applies::Live(x), Applies::Live(y)) = (&runs[a], &runs[b]) {
+                    if x.iter().any(|(f, (o, _))| y[f].0 != *o) {
+                        conflicts.insert((a, b));
+                    }
+                }
+            }
+        }
+    }
+    let mut facts = Facts {
+        gaps,
+        conflicts,
+        ..Default::default()
+    };
+    for (i, c) in u.contracts.iter().enumerate() {
+        if !live[i] {
+            facts.dead_contracts.insert(i);
+        }
+        let mut refs = Vec::new();
+        for (l, ln) in c.fields.iter().enumerate() {
+            for (r, rule) in ln.rules.iter().enumerate() {
+                refs.push((RuleRef::Line(l, r), rule.when.is_some()));
+            }
+        }
+        if let Some(st) = &c.star {
+            for (r, rule) in st.rules.iter().enumerate() {
+                refs.push((RuleRef::Star(r), rule.when.is_some()));
+            }
+        }
+        for (rr, has_when) in refs {
+            let dead = has_when && !rule_holds.contains(&(i, rr));
+            if dead {
+                facts.dead_rules.insert((i, rr));
+            } else if live[i] && !decides.contains(&(i, rr)) {
+                facts.shadowed.insert((i, rr));
+            }
+        }
+    }
+    facts
+}
+
+fn analyzed(u: &CheckedUnit, fs: &[Finding]) -> Facts {
+    let mut f = Facts::default();
+    for x in fs {
+        match x {
+            Finding::DeadContract { contract, .. } => {
+                f.dead_contracts.insert(*contract);
+            }
+            Finding::DeadRule { contract, rule, .. } => {
+                f.dead_rules.insert((*contract, *rule));
+            }
+            Finding::Shadowed { contract, rule, .. } => {
+                f.shadowed.insert((*contract, *rule));
+            }
+            Finding::Gap { contract, line, .. } => {
+                f.gaps.insert((*contract, *line));
+            }
+            Finding::Conflict { a, b, .. } => {
+                f.conflicts.insert((*a, *b));
+                check_conflict_witness(u, x);
+            }
+            _ => {}
+        }
+    }
+    f
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #[test]
+    fn analyzer_matches_brute_force(specs in proptest::collection::vec(arb_spec(), 2..4)) {
+        let u = build(&specs);
+        let muts = all_mutations(&u.schema);
+        let want = brute(&u, &muts);
+        let got = analyzed(&u, &findings(&u));
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// Scale check (not a benchmark): run with
+/// `cargo test --release --test analyze scale -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale_1000_contracts_20000_rules() {
+    let mut extra: Vec<(String, FieldType, bool, bool)> = Vec::new();
+    for i in 0..60 {
+        let ty = match i % 4 {
+            0 => FieldType::Int,
+            1 => FieldType::String,
+            2 => FieldType::Picklist(vec!["p".into(), "q".into(), "r".into(), "s".into()]),
+            _ => FieldType::Currency,
+        };
+        extra.push((format!("F{i:02}"), ty, i % 17 == 0, i % 13 == 0));
+    }
+    let extra_ref: Vec<(&str, FieldType, bool, bool)> = extra
+        .iter()
+        .map(|(n, t, r, p)| (n.as_str(), t.clone(), *r, *p))
+        .collect();
+    let s = schema(&extra_ref);
+    let mut sp = Spans(0);
+    let num = fid(&s, "Num");
+    let mut seed = 12345u64;
+    let mut rnd = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut cs = Vec::new();
+    for i in 0..1000usize {
+        let mut c = contract(&mut sp, &format!("c{i:04}"));
+        c.actor.name = Some(format!("bot{}", i / 2));
+        let band = (i % 2) as i64 * 1000;
+        c.eligible = Some(Cond::And(vec![
+            num_cmp(&s, CmpOp::Ge, band),
+            num_cmp(&s, CmpOp::Lt, band + 1000),
+        ]));
+        c.confidence.auto = Some((d("0.9"), Default::default()));
+        c.confidence.review = Some((d("0.5"), Default::default()));
+        let mut lines = Vec::new();
+        for l in 0..5 {
+            let fi = ((i * 5 + l) % 60) as u32 + 3;
+            let f = FieldId {
+                object: ObjectId(0),
+                index: fi,
+            };
+            let mut rules = Vec::new();
+            for r in 0..4 {
+                let o = Outcome::ALL[rnd(4) as usize];
+                let cond = match rnd(4) {
+                    0 => num_cmp(&s, CmpOp::Gt, rnd(2000) as i64),
+                    1 => stage_eq(&s, ["a", "b", "c"][rnd(3) as usize]),
+                    2 => atom(Subject::Field(f), Test::IsEmpty),
+                    _ => atom(
+                        Subject::Confidence,
+                        Test::Cmp(CmpOp::Ge, Value::Num(d("0.7"))),
+                    ),
+                };
+                rules.push((o, if r == 3 { None } else { Some(cond) }));
+            }
+            lines.push(line(&mut sp, f, rules));
+        }
+        c.fields = lines;
+        c.star = Some(star(&mut sp, vec![(Outcome::Never, None)]));
+        let _ = num;
+        cs.push(c);
+    }
+    let u = unit(s, cs);
+    let t = std::time::Instant::now();
+    let diags = analyze(&u);
+    let el = t.elapsed();
+    let mut counts = std::collections::BTreeMap::new();
+    for d in &diags {
+        *counts.entry(d.kind()).or_insert(0) += 1;
+    }
+    eprintln!("analyze: 1000 contracts, 20000 rules: {el:?}, {counts:?}");
+}
+
+/// Writes the benchmark unit for `crmc check` timing:
+/// `cargo test --release --test analyze dump_synth -- --ignored` then
+/// `time target/release/crmc check $TMPDIR/crmc_synth_1000x20.crmc`.
+#[test]
+#[ignore]
+fn dump_synth() {
+    let text = crmc::analyze::synth::synthetic_unit(1000, 20, 1);
+    let path = std::env::temp_dir().join("crmc_synth_1000x20.crmc");
+    std::fs::write(&path, text).unwrap();
+    eprintln!("wrote {}", path.display());
+}
