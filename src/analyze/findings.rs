@@ -681,7 +681,15 @@ fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             .collect();
         let mut edges: BTreeMap<usize, (FieldId, bool)> = BTreeMap::new();
         let mut add = |b: usize, f: FieldId, auto: bool| {
-            if b == a {
+            // A loop is two automations re-triggering each other. The
+            // contracts of one actor govern that one automation (split by
+            // `eligible`), and its own writes matching its own `trigger` is
+            // what governing them means, not a second automation starting.
+            let same_automation = unit
+                .contracts
+                .get(b)
+                .is_some_and(|cb| cb.actor.kind == ca.actor.kind && cb.actor.name == ca.actor.name);
+            if b == a || same_automation {
                 return;
             }
             let e = edges.entry(b).or_insert((f, auto));
