@@ -12,6 +12,17 @@ pub struct SourceFile {
     /// Canonical identity used to load each file once (a path, or `std/...`).
     pub key: PathBuf,
     pub text: String,
+    /// Byte offset where each line starts (line 1 at index 0).
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    fn new(name: String, key: PathBuf, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)))
+            .collect();
+        SourceFile { name, key, text, line_starts }
+    }
 }
 
 /// All files of a unit, indexed by [`FileId`].
@@ -32,11 +43,7 @@ impl SourceMap {
         text: impl Into<String>,
     ) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            name: name.into(),
-            key: key.into(),
-            text: text.into(),
-        });
+        self.files.push(SourceFile::new(name.into(), key.into(), text.into()));
         id
     }
 
@@ -67,14 +74,12 @@ impl SourceMap {
 
     /// 1-based (line, column) of a byte offset; columns count characters.
     pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
-        let Some(f) = self.get(file) else {
-            return (1, 1);
-        };
-        let offset = (offset as usize).min(f.text.len());
-        let before = f.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let Some(f) = self.get(file) else { return (1, 1) };
+        let offset = offset.min(u32::try_from(f.text.len()).unwrap_or(u32::MAX));
+        // The last line starting at or before the offset.
+        let line = f.line_starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = f.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
+        let col = f.text.get(line_start..offset as usize).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
     }
 }
@@ -142,4 +147,22 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let mut map = SourceMap::new();
+        let f = map.add("a", "a", "ab\nçd\n\nx");
+        assert_eq!(map.line_col(f, 0), (1, 1));
+        assert_eq!(map.line_col(f, 2), (1, 3));
+        assert_eq!(map.line_col(f, 3), (2, 1));
+        assert_eq!(map.line_col(f, 5), (2, 2), "ç is one column");
+        assert_eq!(map.line_col(f, 7), (3, 1));
+        assert_eq!(map.line_col(f, 8), (4, 1));
+        assert_eq!(map.line_col(f, 99), (4, 2), "past the end clamps");
+    }
 }

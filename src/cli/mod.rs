@@ -10,6 +10,7 @@ mod inspect;
 mod paths;
 mod report;
 mod schema;
+mod synth;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -70,6 +71,9 @@ Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
     /// Work with CRM schemas (`crmc schema import ...`)
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
+    /// Print a synthetic unit (for benchmarks)
+    #[command(hide = true)]
+    Synth(synth::SynthArgs),
 }
 
 /// How diagnostics are printed.
@@ -95,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),
+        Command::Synth(args) => synth::run(args),
     }
 }
 
