@@ -85,12 +85,21 @@ fn object_of(obj: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, 
     }
 }
 
+/// [`object_of`], moving the map out of an owned object.
+fn take_object(obj: &mut Map<String, Value>, key: &str) -> Result<Map<String, Value>, EvalError> {
+    match obj.remove(key) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(EvalError::new(format!("`{key}` must be an object"))),
+    }
+}
+
 impl Mutation {
     /// Parses one line of §7 JSON.
     pub fn from_json(text: &str) -> Result<Mutation, EvalError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| EvalError::new(format!("invalid JSON: {e}")))?;
-        Mutation::from_value(&value)
+        Mutation::from_owned_value(value)
     }
 
     /// Validates a parsed JSON value as a mutation.
@@ -98,6 +107,31 @@ impl Mutation {
         let Value::Object(obj) = value else {
             return Err(EvalError::new("a mutation must be a JSON object"));
         };
+        let head = Mutation::head(obj)?;
+        let record = object_of(obj, "record")?;
+        let parents = object_of(obj, "parents")?;
+        check_parents(&parents)?;
+        let changes = object_of(obj, "changes")?;
+        Ok(head.with(record, parents, changes))
+    }
+
+    /// [`Mutation::from_value`], moving the maps out of the value instead of
+    /// copying them.
+    pub fn from_owned_value(value: Value) -> Result<Mutation, EvalError> {
+        let Value::Object(mut obj) = value else {
+            return Err(EvalError::new("a mutation must be a JSON object"));
+        };
+        let head = Mutation::head(&obj)?;
+        let record = take_object(&mut obj, "record")?;
+        let parents = take_object(&mut obj, "parents")?;
+        check_parents(&parents)?;
+        let changes = take_object(&mut obj, "changes")?;
+        Ok(head.with(record, parents, changes))
+    }
+
+    /// Everything but the three maps, validated in the order the messages
+    /// promise (unknown keys first, then each key in turn).
+    fn head(obj: &Map<String, Value>) -> Result<Head, EvalError> {
         if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(EvalError::new(format!("unknown key `{k}`")));
         }
@@ -146,13 +180,7 @@ impl Mutation {
         let at = time::parse_datetime(&at_text).ok_or_else(|| {
             EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at_text}`"))
         })?;
-        let record = object_of(obj, "record")?;
-        let parents = object_of(obj, "parents")?;
-        if let Some((k, _)) = parents.iter().find(|(_, v)| !v.is_object()) {
-            return Err(EvalError::new(format!("parent `{k}` must be an object")));
-        }
-        let changes = object_of(obj, "changes")?;
-        Ok(Mutation {
+        Ok(Head {
             object,
             event,
             actor,
@@ -160,9 +188,46 @@ impl Mutation {
             source,
             at_text,
             at,
+        })
+    }
+}
+
+fn check_parents(parents: &Map<String, Value>) -> Result<(), EvalError> {
+    match parents.iter().find(|(_, v)| !v.is_object()) {
+        Some((k, _)) => Err(EvalError::new(format!("parent `{k}` must be an object"))),
+        None => Ok(()),
+    }
+}
+
+/// A mutation's scalar part.
+struct Head {
+    object: String,
+    event: Event,
+    actor: Actor,
+    confidence: Option<f64>,
+    source: Option<String>,
+    at_text: String,
+    at: i64,
+}
+
+impl Head {
+    fn with(
+        self,
+        record: Map<String, Value>,
+        parents: Map<String, Value>,
+        changes: Map<String, Value>,
+    ) -> Mutation {
+        Mutation {
+            object: self.object,
+            event: self.event,
+            actor: self.actor,
+            confidence: self.confidence,
+            source: self.source,
+            at_text: self.at_text,
+            at: self.at,
             record,
             parents,
             changes,
-        })
+        }
     }
 }
