@@ -292,9 +292,9 @@ impl Table {
             .get(obj_ix.ix())
             .and_then(|per_event| per_event.get(m.event.ix()))
             .map_or(&[][..], Vec::as_slice);
-        let mut apps: Vec<Applicable<'t>> = Vec::new();
-        let mut verdicts: Vec<Verdict> = Vec::new();
-        let mut reasons: Vec<Reason> = Vec::new();
+        let mut apps: Vec<Applicable<'t>> = Vec::with_capacity(candidates.len());
+        let mut verdicts: Vec<Verdict> = Vec::with_capacity(candidates.len() * targets.len());
+        let mut reasons: Vec<Reason> = Vec::with_capacity(candidates.len() * (targets.len() + 2));
         let len = |r: &Vec<Reason>| r.len() as u32;
         for &cix in candidates {
             let Some(c) = self.contracts.get(cix.ix()) else {
@@ -1242,4 +1242,68 @@ pub fn decide_batch(table: &Table, input: &str) -> Vec<String> {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| decide_line(table, l, i + 1))
         .collect()
+}
+
+/// What [`decide_stream`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Input lines read, blank ones included.
+    pub lines: usize,
+    /// Decision lines written.
+    pub decisions: usize,
+    /// Error lines written.
+    pub errors: usize,
+}
+
+/// Decides an NDJSON stream line by line in constant memory (one line and
+/// one output buffer, reused), writing exactly what [`decide_batch`] would:
+/// one output line per non-blank input line, a decision or an
+/// `{"error":{"line":N,"message":..}}` line; the stream goes on after an
+/// error. A line that is not UTF-8 is an error line. Only I/O errors stop it.
+pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
+    table: &Table,
+    mut reader: R,
+    mut writer: W,
+) -> std::io::Result<Stats> {
+    let mut stats = Stats::default();
+    let mut line: Vec<u8> = Vec::with_capacity(4096);
+    let mut out: Vec<u8> = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        stats.lines += 1;
+        let mut bytes = line.as_slice();
+        if let Some(b) = bytes.strip_suffix(b"\n") {
+            bytes = b.strip_suffix(b"\r").unwrap_or(b);
+        }
+        out.clear();
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) if t.trim().is_empty() => continue,
+            Ok(t) => Ok(t),
+            Err(_) => Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                    Err(e) => format!("invalid JSON: {e}"),
+                    Ok(_) => "invalid JSON: not UTF-8".to_string(),
+                },
+            ),
+        };
+        let result = text.and_then(|t| {
+            let m = Mutation::from_json(t).map_err(|e| e.message)?;
+            table.decide_json_into(&m, &mut out).map_err(|e| e.message)
+        });
+        match result {
+            Ok(()) => stats.decisions += 1,
+            Err(message) => {
+                out.clear();
+                out.extend_from_slice(error_line(stats.lines, &message).as_bytes());
+                stats.errors += 1;
+            }
+        }
+        out.push(b'\n');
+        writer.write_all(&out)?;
+    }
+    writer.flush()?;
+    Ok(stats)
 }

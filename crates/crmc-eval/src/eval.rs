@@ -161,6 +161,9 @@ pub(crate) enum Parent<'t, 'm> {
 /// Looks a local field index up in a sparse, sorted slot list.
 fn sparse<'a, 'm>(slots: &'a [(u32, Slot<'m>)], l: usize) -> Option<&'a Slot<'m>> {
     let l = u32::try_from(l).ok()?;
+    if slots.len() <= 8 {
+        return slots.iter().find(|(k, _)| *k == l).map(|(_, s)| s);
+    }
     slots
         .binary_search_by_key(&l, |(k, _)| *k)
         .ok()
@@ -305,18 +308,35 @@ impl<'t, 'm> Ctx<'t, 'm> {
 
     /// Evaluates a condition program. `stack` is scratch space.
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
+        let ops = self.t.cond(c);
+        // The common one-atom condition needs no stack.
+        if let [Op::Atom(s, t)] = ops {
+            return self.test(self.subject(s), t);
+        }
         stack.clear();
-        for op in self.t.cond(c) {
+        for op in ops {
             let v = match op {
                 Op::True => Tv::True,
                 Op::False => Tv::False,
                 Op::And(n) => {
                     let start = stack.len().saturating_sub(*n as usize);
-                    stack.drain(start..).fold(Tv::True, Tv::and)
+                    let v = stack
+                        .get(start..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .fold(Tv::True, |a, b| a.and(*b));
+                    stack.truncate(start);
+                    v
                 }
                 Op::Or(n) => {
                     let start = stack.len().saturating_sub(*n as usize);
-                    stack.drain(start..).fold(Tv::False, Tv::or)
+                    let v = stack
+                        .get(start..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .fold(Tv::False, |a, b| a.or(*b));
+                    stack.truncate(start);
+                    v
                 }
                 Op::Not => stack.pop().unwrap_or(Tv::Unknown).negate(),
                 Op::Changed(f) => Tv::from_bool(self.is_changed(*f)),

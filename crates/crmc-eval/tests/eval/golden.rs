@@ -8,7 +8,7 @@
 
 use crate::fixture::*;
 use crmc_eval::table::*;
-use crmc_eval::{decide_line, Mutation, Table};
+use crmc_eval::{decide_batch, decide_line, decide_stream, Mutation, Table};
 use serde_json::{json, Map, Value};
 
 /// The spec's contract and variants of it: another name and mode, any
@@ -199,4 +199,43 @@ fn golden_corpus_is_unchanged() {
         std::fs::write(p, &out).unwrap();
     }
     assert_eq!(h, 9223141363765774900, "corpus hash");
+}
+
+#[test]
+fn stream_writes_what_batch_returns() {
+    let t = table();
+    let mut r = Lcg(11);
+    let mut input = String::new();
+    for i in 0..300 {
+        input.push_str(&mutation(&mut r).to_string());
+        input.push_str(match i % 7 {
+            0 => "\r\n",
+            1 => "\n  \n",
+            2 => "\n{\"object\":\"Lead\"}\n",
+            3 => "\nnot json\n",
+            _ => "\n",
+        });
+    }
+    input.push_str("{\"object\":\"Nope\"}");
+    let expected: String = decide_batch(&t, &input)
+        .into_iter()
+        .map(|l| l + "\n")
+        .collect();
+    let mut out = Vec::new();
+    let stats = decide_stream(&t, input.as_bytes(), &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_eq!(stats.lines, input.lines().count());
+    assert_eq!(stats.decisions + stats.errors, expected.lines().count());
+
+    // A line that is not UTF-8 is an error line and the stream goes on.
+    let mut bad = b"{\"object\":\"\xff\"}\n".to_vec();
+    bad.extend_from_slice(input.lines().next().unwrap().as_bytes());
+    let mut out = Vec::new();
+    let stats = decide_stream(&t, bad.as_slice(), &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let mut lines = out.lines();
+    let first: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(first["error"]["line"], json!(1));
+    assert!(lines.next().unwrap().starts_with("{\"outcome\""));
+    assert_eq!((stats.decisions, stats.errors), (1, 1));
 }
