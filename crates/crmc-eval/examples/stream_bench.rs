@@ -1,7 +1,7 @@
 //! NDJSON throughput: [`crmc_eval::decide_stream`] against a program that
 //! only parses the same lines with `serde_json`.
 //!
-//! `cargo run --release -p crmc-eval --example stream_bench -- [LINES] [RULES]`
+//! `cargo run --release -p crmc-eval --example stream_bench -- [LINES] [RULES] [CONTRACTS]`
 //!
 //! Writes LINES (default 1,000,000) generated mutations to a temporary file,
 //! then, single-threaded, reads the file back three times through a 64 KiB
@@ -9,7 +9,9 @@
 //! - `parse_value`: `serde_json::from_slice::<serde_json::Value>` per line;
 //! - `parse_mutation`: `Mutation::from_json` per line (parse + validate);
 //! - `decide_stream`: parse, validate, decide against a RULES-rule table
-//!   (default 200) and write every decision line to a `BufWriter` on a file.
+//!   (default 200, spread over CONTRACTS contracts, default 10, all of which
+//!   apply to every line) and write every decision line to a `BufWriter` on
+//!   a file.
 //!
 //! Prints lines per second for each and the process's peak resident set
 //! (`VmHWM`) after each phase: constant memory means it does not grow with
@@ -22,11 +24,10 @@ use crmc_eval::Table;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::time::Instant;
 
-/// The `decide` bench's table: 10 contracts on `Lead`, `rules / 30` fields
-/// each with two conditional rules and a fallback, eligibility, an
+/// The `decide` bench's table: `contracts` contracts on `Lead`, `rules /
+/// contracts / 3` fields each with two conditional rules and a fallback, eligibility, an
 /// exclusion, confidence thresholds and a full audit clause.
-fn table(rules: usize) -> Table {
-    let contracts = 10;
+fn table(rules: usize, contracts: usize) -> Table {
     let per = (rules / contracts / 3).max(1);
     let fields = per + 2;
     let mut b = TableBuilder::new("bench");
@@ -192,8 +193,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let lines: usize = args.next().map_or(1_000_000, |a| a.parse().unwrap());
     let rules: usize = args.next().map_or(200, |a| a.parse().unwrap());
-    let t = table(rules);
-    let fields = (rules / 30).max(1);
+    let contracts: usize = args.next().map_or(10, |a| a.parse().unwrap());
+    let t = table(rules, contracts);
+    let fields = (rules / contracts / 3).max(1);
     let dir = std::env::temp_dir().join(format!("crmc-stream-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let input = dir.join("in.ndjson");
@@ -209,7 +211,7 @@ fn main() {
     }
     let size = std::fs::metadata(&input).unwrap().len();
     println!(
-        "input: {lines} lines, {size} bytes ({:.0} B/line), table of {} rules; peak RSS {} KiB",
+        "input: {lines} lines, {size} bytes ({:.0} B/line), table of {} rules in {contracts} contracts; peak RSS {} KiB",
         size as f64 / lines as f64,
         t.rule_count(),
         peak_rss_kib()

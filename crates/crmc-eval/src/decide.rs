@@ -213,6 +213,32 @@ fn fmt_num(x: f64) -> String {
     serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string())
 }
 
+/// Appends `n` in decimal.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for d in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(*d));
+    }
+}
+
+/// Appends what a condition lacks, `, `-separated.
+fn push_missing(out: &mut String, ctx: &Ctx<'_, '_>, c: Option<CondRange>) {
+    if let Some(c) = c {
+        out.push_str(&ctx.missing(c).join(", "));
+    }
+}
+
 fn needs(o: Outcome) -> bool {
     matches!(o, Outcome::Review | Outcome::Escalate)
 }
@@ -560,12 +586,9 @@ impl Table {
     }
 
     fn rule_text(&self, rr: RuleRef, target: &str, out: &mut String) {
-        let _ = write!(
-            out,
-            "{}#{}",
-            if rr.star { "*" } else { target },
-            rr.position
-        );
+        out.push_str(if rr.star { "*" } else { target });
+        out.push('#');
+        push_u64(out, u64::from(rr.position));
     }
 
     fn render_reason(
@@ -576,72 +599,75 @@ impl Table {
         r: Reason,
         out: &mut String,
     ) {
-        let cname = self.str(c.name);
-        let _ = write!(out, "contract `{cname}`: ");
-        let _ = match r {
-            Reason::EligibilityUnknown(e) => write!(
-                out,
-                "eligibility unknown (missing {}), at least review",
-                ctx.missing(e).join(", ")
-            ),
+        out.push_str("contract `");
+        out.push_str(self.str(c.name));
+        out.push_str("`: ");
+        match r {
+            Reason::EligibilityUnknown(e) => {
+                out.push_str("eligibility unknown (missing ");
+                push_missing(out, ctx, Some(e));
+                out.push_str("), at least review");
+            }
             Reason::ExclusionUnknown(i) => {
                 self.exclusion_label(c, i, out);
-                let missing = c
-                    .exclusions
-                    .get(i)
-                    .map(|x| ctx.missing(x.when).join(", "))
-                    .unwrap_or_default();
-                write!(out, " unknown (missing {missing}), at least review")
+                out.push_str(" unknown (missing ");
+                push_missing(out, ctx, c.exclusions.get(i).map(|x| x.when));
+                out.push_str("), at least review");
             }
-            Reason::ConfidenceMissing(o) => write!(
-                out,
-                "confidence missing, treated as below every threshold, {}",
-                if o == Outcome::Never {
+            Reason::ConfidenceMissing(o) => {
+                out.push_str("confidence missing, treated as below every threshold, ");
+                out.push_str(if o == Outcome::Never {
                     "never"
                 } else {
                     "at least review"
-                }
-            ),
-            Reason::BelowReview(conf, r) => write!(
-                out,
-                "confidence {} below review threshold {}, never",
-                fmt_num(conf),
-                fmt_num(r)
-            ),
-            Reason::BelowAuto(conf, t) => write!(
-                out,
-                "confidence {} below auto threshold {}, at least review",
-                fmt_num(conf),
-                fmt_num(t)
-            ),
+                });
+            }
+            Reason::BelowReview(conf, r) => {
+                let _ = write!(
+                    out,
+                    "confidence {} below review threshold {}, never",
+                    fmt_num(conf),
+                    fmt_num(r)
+                );
+            }
+            Reason::BelowAuto(conf, t) => {
+                let _ = write!(
+                    out,
+                    "confidence {} below auto threshold {}, at least review",
+                    fmt_num(conf),
+                    fmt_num(t)
+                );
+            }
             Reason::Mode(mode, cap) => {
-                write!(out, "mode {}, at least {}", mode.as_str(), cap.as_str())
+                out.push_str("mode ");
+                out.push_str(mode.as_str());
+                out.push_str(", at least ");
+                out.push_str(cap.as_str());
             }
             Reason::RuleHolds(rr, o) => {
                 out.push_str("rule `");
                 self.rule_text(rr, target, out);
-                write!(out, "` decides {}", o.as_str())
+                out.push_str("` decides ");
+                out.push_str(o.as_str());
             }
             Reason::RuleUnknown(rr, when, o) => {
                 out.push_str("rule `");
                 self.rule_text(rr, target, out);
-                write!(
-                    out,
-                    "` unknown (missing {}), at least {}",
-                    when.map(|w| ctx.missing(w).join(", ")).unwrap_or_default(),
-                    o.as_str()
-                )
+                out.push_str("` unknown (missing ");
+                push_missing(out, ctx, when);
+                out.push_str("), at least ");
+                out.push_str(o.as_str());
             }
-            Reason::NoRule => write!(
-                out,
-                "no rule for `{target}` holds{}, never",
-                if c.star.is_some() {
-                    ""
-                } else {
-                    " and there is no `*` rule"
+            Reason::NoRule => {
+                out.push_str("no rule for `");
+                out.push_str(target);
+                out.push_str("` holds");
+                if c.star.is_none() {
+                    out.push_str(" and there is no `*` rule");
                 }
-            ),
-        };
+                out.push_str(", never");
+            }
+        }
     }
 
     /// Calls `f` with each of a target's reasons, in order.
@@ -1080,11 +1106,12 @@ impl Table {
             out.extend_from_slice(b"]}");
         }
         out.extend_from_slice(b"],\"audit\":[");
+        let mut record_id = None;
         for ti in 0..core.targets.len() {
             if ti > 0 {
                 out.push(b',');
             }
-            self.write_audit(m, core, ti, out);
+            self.write_audit(m, core, ti, &mut record_id, out);
         }
         out.extend_from_slice(b"],\"rollback\":{\"previous\":{");
         // `previous` is a map by name: sorted, the last value of a name wins.
@@ -1137,7 +1164,14 @@ impl Table {
         out.push(b']');
     }
 
-    fn write_audit(&self, m: &Mutation, core: &Core<'_, '_>, ti: usize, out: &mut Vec<u8>) {
+    fn write_audit<'m>(
+        &self,
+        m: &'m Mutation,
+        core: &Core<'_, '_>,
+        ti: usize,
+        record_id: &mut Option<Option<&'m Value>>,
+        out: &mut Vec<u8>,
+    ) {
         let Some(t) = core.targets.get(ti) else {
             out.extend_from_slice(b"{}");
             return;
@@ -1160,10 +1194,13 @@ impl Table {
             out.extend_from_slice(af.as_str().as_bytes());
             out.extend_from_slice(b"\":");
             match af {
-                AuditField::RecordId => match self.record_id(m, core.object) {
-                    Some(v) => json_value(out, v),
-                    None => out.extend_from_slice(b"null"),
-                },
+                AuditField::RecordId => {
+                    let id = record_id.get_or_insert_with(|| self.record_id(m, core.object));
+                    match id {
+                        Some(v) => json_value(out, v),
+                        None => out.extend_from_slice(b"null"),
+                    }
+                }
                 AuditField::Contract => json_opt_str(out, contract.map(|c| self.str(c.name))),
                 AuditField::Version => match contract {
                     Some(c) => json_u64(out, u64::from(c.version)),
