@@ -1046,6 +1046,8 @@ impl Table {
         if !order.is_sorted_by(|a, b| name(a) < name(b)) {
             order.sort_by(|a, b| name(a).cmp(name(b)));
         }
+        // Where each target's reasons array was written, for the audit.
+        let mut reasons_at: Vec<Option<(usize, usize)>> = vec![None; core.targets.len()];
         let mut first = true;
         for (i, ti) in order.iter().enumerate() {
             if order.get(i + 1).is_some_and(|n| name(n) == name(ti)) {
@@ -1070,7 +1072,11 @@ impl Table {
                 None => out.extend_from_slice(b"null"),
             }
             out.extend_from_slice(b",\"reasons\":");
+            let start = out.len();
             self.write_reasons(core, *ti, out);
+            if let Some(r) = reasons_at.get_mut(*ti) {
+                *r = Some((start, out.len()));
+            }
             out.push(b'}');
         }
         out.extend_from_slice(b"},\"approvals\":[");
@@ -1111,7 +1117,7 @@ impl Table {
             if ti > 0 {
                 out.push(b',');
             }
-            self.write_audit(m, core, ti, &mut record_id, out);
+            self.write_audit(m, core, ti, &mut record_id, &reasons_at, out);
         }
         out.extend_from_slice(b"],\"rollback\":{\"previous\":{");
         // `previous` is a map by name: sorted, the last value of a name wins.
@@ -1170,6 +1176,7 @@ impl Table {
         core: &Core<'_, '_>,
         ti: usize,
         record_id: &mut Option<Option<&'m Value>>,
+        reasons_at: &[Option<(usize, usize)>],
         out: &mut Vec<u8>,
     ) {
         let Some(t) = core.targets.get(ti) else {
@@ -1231,7 +1238,15 @@ impl Table {
                     out.push(b'}');
                 }
                 AuditField::Outcome => json_str(out, outcome.as_str()),
-                AuditField::Reasons => self.write_reasons(core, core.field_target(ti), out),
+                AuditField::Reasons => {
+                    let ft = core.field_target(ti);
+                    match reasons_at.get(ft).copied().flatten() {
+                        Some((start, end)) if end <= out.len() => {
+                            out.extend_from_within(start..end)
+                        }
+                        _ => self.write_reasons(core, ft, out),
+                    }
+                }
             }
         }
         out.push(b'}');
