@@ -268,7 +268,7 @@ impl Table {
     /// Decides one mutation. Errs only when the mutation names an object the
     /// table does not know.
     pub fn decide(&self, m: &Mutation) -> Result<Decision, EvalError> {
-        let core = self.core(m)?;
+        let core = self.core(m, true)?;
         Ok(self.materialize(m, &core))
     }
 
@@ -276,17 +276,21 @@ impl Table {
     /// `serde_json::to_string(&self.decide(m)?)`) to `out`, without
     /// building a [`Decision`].
     pub fn decide_json_into(&self, m: &Mutation, out: &mut Vec<u8>) -> Result<(), EvalError> {
-        let core = self.core(m)?;
+        let core = self.core(m, true)?;
         self.write_json(m, &core, out);
         Ok(())
     }
 
-    /// Decides one mutation down to its overall outcome, rendering nothing.
+    /// Decides one mutation down to its overall outcome (the `outcome` of
+    /// [`Table::decide`]): every applicable contract, exclusion, rule and cap
+    /// is evaluated, but no approval, audit or rollback is worked out and no
+    /// string is rendered.
     pub fn decide_outcome(&self, m: &Mutation) -> Result<Outcome, EvalError> {
-        Ok(self.core(m)?.outcome)
+        Ok(self.core(m, false)?.outcome)
     }
 
-    fn core<'t, 'm>(&'t self, m: &'m Mutation) -> Result<Core<'t, 'm>, EvalError> {
+    /// `full`: also approvals and rollback.
+    fn core<'t, 'm>(&'t self, m: &'m Mutation, full: bool) -> Result<Core<'t, 'm>, EvalError> {
         let obj_ix = self
             .object_by_name(&m.object)
             .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object)))?;
@@ -463,8 +467,10 @@ impl Table {
             notify: Vec::new(),
         };
         // 6. Approvals and rollback.
-        core.approvals = self.approvals(&core, &mut stack);
-        self.rollback_parts(&mut core);
+        if full {
+            core.approvals = self.approvals(&core, &mut stack);
+            self.rollback_parts(&mut core);
+        }
         Ok(core)
     }
 

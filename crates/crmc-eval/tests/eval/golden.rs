@@ -1,5 +1,6 @@
 //! Pinned output over a deterministic corpus of mutations: the decision JSON
-//! (`decide_line`) must agree with serializing [`crmc_eval::Decision`], and
+//! (`decide_line`) must agree with serializing [`crmc_eval::Decision`] (and
+//! `decide_outcome` with its `outcome`), and
 //! the whole output must hash to the pinned value, so an optimisation of the
 //! evaluator cannot change a byte of what it says.
 //!
@@ -189,6 +190,7 @@ fn golden_corpus_is_unchanged() {
         if let Ok(mm) = Mutation::from_json(&line) {
             if let Ok(d) = t.decide(&mm) {
                 assert_eq!(got, serde_json::to_string(&d).unwrap(), "{line}");
+                assert_eq!(t.decide_outcome(&mm).unwrap(), d.outcome, "{line}");
             }
         }
         fnv(&mut h, got.as_bytes());
