@@ -187,6 +187,7 @@ fn golden_corpus_is_unchanged() {
         let m = mutation(&mut r);
         let line = m.to_string();
         let got = decide_line(&t, &line, i + 1);
+        assert_eq!(Mutation::from_json(&line), Mutation::from_value(&m));
         if let Ok(mm) = Mutation::from_json(&line) {
             if let Ok(d) = t.decide(&mm) {
                 assert_eq!(got, serde_json::to_string(&d).unwrap(), "{line}");
