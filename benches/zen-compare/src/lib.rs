@@ -148,7 +148,11 @@ pub fn zen_jdm(rules: usize) -> Value {
 pub fn input(rules: usize, k: usize, count: usize) -> (String, Value, f64, f64) {
     let n = fields_for(rules);
     let field = field_name((k * n / count.max(1)) % n);
-    let cur = if k % 2 == 0 { Value::Null } else { json!(7) };
+    let cur = if k.is_multiple_of(2) {
+        Value::Null
+    } else {
+        json!(7)
+    };
     let new = [5.0, 500.0][(k / 2) % 2];
     let conf = [0.95, 0.5, 0.93][k % 3];
     (field, cur, new, conf)
