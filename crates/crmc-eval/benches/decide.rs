@@ -121,11 +121,35 @@ fn mutation() -> Mutation {
     Mutation::from_value(&v).unwrap_or_else(|e| unreachable!("{e}"))
 }
 
+/// The full owned [`crmc_eval::Decision`]: every reason, audit entry and
+/// rollback value as `String`s and `Value`s.
 #[divan::bench(args = [20, 200, 2_000])]
 fn decide(bencher: divan::Bencher, rules: usize) {
     let t = table(rules);
     let m = mutation();
     bencher.bench(|| t.decide(divan::black_box(&m)).map(|d| d.outcome).ok());
+}
+
+/// The same decision written as its JSON line into a reused buffer.
+#[divan::bench(args = [20, 200, 2_000])]
+fn decide_json_into(bencher: divan::Bencher, rules: usize) {
+    let t = table(rules);
+    let m = mutation();
+    let mut out = Vec::with_capacity(8192);
+    bencher.bench_local(|| {
+        out.clear();
+        t.decide_json_into(divan::black_box(&m), &mut out).ok();
+        out.len()
+    });
+}
+
+/// The same decision down to its outcome (all rules, approvals and
+/// rollback still decided), rendering no string.
+#[divan::bench(args = [20, 200, 2_000])]
+fn decide_outcome(bencher: divan::Bencher, rules: usize) {
+    let t = table(rules);
+    let m = mutation();
+    bencher.bench(|| t.decide_outcome(divan::black_box(&m)).ok());
 }
 
 #[divan::bench]

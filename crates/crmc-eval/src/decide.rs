@@ -3,12 +3,14 @@
 use crate::eval::{Ctx, Tv};
 use crate::mutation::{EvalError, Mutation};
 use crate::table::{
-    Approver, AuditField, ContractIx, ContractRow, Event, FieldIx, Mode, Outcome, RuleRow, Table,
-    Trigger, TypeTag,
+    Approver, AuditField, CondRange, ContractRow, Event, FieldIx, Mode, ObjectRow, Outcome,
+    RuleRow, StrId, Table, Trigger, TypeTag,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// The decision for one mutation.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -100,40 +102,195 @@ enum TargetKind {
     Record,
 }
 
+/// A rule as a decision names it: `Field#n`, or `*#n` for a `*` rule.
+#[derive(Clone, Copy)]
+struct RuleRef {
+    star: bool,
+    position: u32,
+}
+
+/// A reason, kept structured until a decision is rendered: deciding builds
+/// no strings, and only the reasons of the deciding verdicts are rendered.
+#[derive(Clone, Copy)]
+enum Reason {
+    EligibilityUnknown(CondRange),
+    /// By position in the contract's `exclusions`.
+    ExclusionUnknown(usize),
+    ConfidenceMissing(Outcome),
+    BelowReview(f64, f64),
+    BelowAuto(f64, f64),
+    Mode(Mode, Outcome),
+    RuleHolds(RuleRef, Outcome),
+    RuleUnknown(RuleRef, Option<CondRange>, Outcome),
+    NoRule,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SchemaNote {
+    Plain,
+    Readonly,
+    Protected,
+}
+
 /// One contract's verdict on one target.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy)]
 struct Verdict {
     outcome: Outcome,
-    rule: Option<String>,
+    rule: Option<RuleRef>,
     /// The deciding rule's outcome and route.
     rule_outcome: Outcome,
     route: Option<Approver>,
-    reasons: Vec<String>,
+    /// The rules' reasons: `reasons[start..end]`.
+    start: u32,
+    end: u32,
+    /// An exclusion holds: the exclusion is the only reason.
+    excluded: bool,
+    /// The contract's cap reasons apply.
+    capped: bool,
+    schema: SchemaNote,
 }
 
-struct Applicable {
-    ix: ContractIx,
+struct Applicable<'t> {
+    c: &'t ContractRow,
     floor: Outcome,
-    floor_reasons: Vec<String>,
-    /// The exclusion that holds.
-    excluded: Option<String>,
+    floor_reasons: (u32, u32),
+    /// The exclusion that holds, by position.
+    excluded: Option<usize>,
     cap: Outcome,
-    cap_reasons: Vec<String>,
-    verdicts: Vec<Verdict>,
+    cap_reasons: (u32, u32),
 }
 
-fn rule_label(target: &str, r: &RuleRow) -> String {
-    format!("{target}#{}", r.position)
+/// An approval need, before rendering.
+struct Need {
+    level: &'static str,
+    approver: Option<Approver>,
+    within: Option<u64>,
+    /// Contract names.
+    contracts: Vec<StrId>,
+    /// Target positions.
+    fields: Vec<usize>,
+}
+
+/// A target's final outcome and the applicable contract that decided it.
+#[derive(Clone, Copy)]
+struct Decided {
+    by: Option<usize>,
+    outcome: Outcome,
+}
+
+/// Everything a decision says, before any string is built.
+struct Core<'t, 'm> {
+    ctx: Ctx<'t, 'm>,
+    object: &'t ObjectRow,
+    targets: Vec<Target<'m>>,
+    apps: Vec<Applicable<'t>>,
+    /// `verdicts[ai * targets.len() + ti]`.
+    verdicts: Vec<Verdict>,
+    reasons: Vec<Reason>,
+    decided: Vec<Decided>,
+    outcome: Outcome,
+    approvals: Vec<Need>,
+    keep: Option<StrId>,
+    notify: Vec<Approver>,
+}
+
+impl Core<'_, '_> {
+    fn verdict(&self, ai: usize, ti: usize) -> Option<&Verdict> {
+        self.verdicts.get(ai * self.targets.len() + ti)
+    }
+
+    /// The target whose decision `fields[name]` holds: the last of that name.
+    fn field_target(&self, ti: usize) -> usize {
+        let name = self.targets.get(ti).map_or("", |t| t.name);
+        self.targets
+            .iter()
+            .rposition(|t| t.name == name)
+            .unwrap_or(ti)
+    }
 }
 
 fn fmt_num(x: f64) -> String {
     serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string())
 }
 
+/// Appends `n` in decimal.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for d in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(*d));
+    }
+}
+
+/// Appends what a condition lacks, `, `-separated.
+fn push_missing(out: &mut String, ctx: &Ctx<'_, '_>, c: Option<CondRange>) {
+    if let Some(c) = c {
+        out.push_str(&ctx.missing(c).join(", "));
+    }
+}
+
+fn needs(o: Outcome) -> bool {
+    matches!(o, Outcome::Review | Outcome::Escalate)
+}
+
+/// Writes `s` as a JSON string.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn json_value(out: &mut Vec<u8>, v: &Value) {
+    let _ = serde_json::to_writer(&mut *out, v);
+}
+
+fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn json_u64(out: &mut Vec<u8>, n: u64) {
+    let _ = write!(out, "{n}");
+}
+
 impl Table {
     /// Decides one mutation. Errs only when the mutation names an object the
     /// table does not know.
     pub fn decide(&self, m: &Mutation) -> Result<Decision, EvalError> {
+        let core = self.core(m, true)?;
+        Ok(self.materialize(m, &core))
+    }
+
+    /// Decides one mutation and appends the decision's JSON (exactly
+    /// `serde_json::to_string(&self.decide(m)?)`) to `out`, without
+    /// building a [`Decision`].
+    pub fn decide_json_into(&self, m: &Mutation, out: &mut Vec<u8>) -> Result<(), EvalError> {
+        let core = self.core(m, true)?;
+        self.write_json(m, &core, out);
+        Ok(())
+    }
+
+    /// Decides one mutation down to its overall outcome (the `outcome` of
+    /// [`Table::decide`]): every applicable contract, exclusion, rule and cap
+    /// is evaluated, but no approval, audit or rollback is worked out and no
+    /// string is rendered.
+    pub fn decide_outcome(&self, m: &Mutation) -> Result<Outcome, EvalError> {
+        Ok(self.core(m, false)?.outcome)
+    }
+
+    /// `full`: also approvals and rollback.
+    fn core<'t, 'm>(&'t self, m: &'m Mutation, full: bool) -> Result<Core<'t, 'm>, EvalError> {
         let obj_ix = self
             .object_by_name(&m.object)
             .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object)))?;
@@ -143,16 +300,15 @@ impl Table {
         let ctx = Ctx::new(self, m, object);
         let mut stack = Vec::with_capacity(16);
 
-        let mut targets: Vec<Target<'_>> = m
-            .changes
-            .keys()
-            .map(|k| Target {
+        let mut targets: Vec<Target<'m>> = Vec::with_capacity(m.changes.len() + 1);
+        targets.extend(m.changes.keys().map(|k| {
+            Target {
                 name: k,
                 kind: self
                     .field_by_name(object, k)
                     .map_or(TargetKind::Unknown, TargetKind::Field),
-            })
-            .collect();
+            }
+        }));
         if m.event == Event::Delete {
             targets.push(Target {
                 name: "*",
@@ -166,7 +322,10 @@ impl Table {
             .get(obj_ix.ix())
             .and_then(|per_event| per_event.get(m.event.ix()))
             .map_or(&[][..], Vec::as_slice);
-        let mut applicable: Vec<Applicable> = Vec::new();
+        let mut apps: Vec<Applicable<'t>> = Vec::with_capacity(candidates.len());
+        let mut verdicts: Vec<Verdict> = Vec::with_capacity(candidates.len() * targets.len());
+        let mut reasons: Vec<Reason> = Vec::with_capacity(candidates.len() * (targets.len() + 2));
+        let len = |r: &Vec<Reason>| r.len() as u32;
         for &cix in candidates {
             let Some(c) = self.contracts.get(cix.ix()) else {
                 continue;
@@ -178,51 +337,44 @@ impl Table {
             {
                 continue;
             }
-            let cname = self.str(c.name);
             let mut a = Applicable {
-                ix: cix,
+                c,
                 floor: Outcome::Auto,
-                floor_reasons: Vec::new(),
+                floor_reasons: (len(&reasons), 0),
                 excluded: None,
                 cap: Outcome::Auto,
-                cap_reasons: Vec::new(),
-                verdicts: Vec::new(),
+                cap_reasons: (0, 0),
             };
             if let Some(e) = c.eligible {
                 match ctx.eval(e, &mut stack) {
-                    Tv::False => continue,
+                    Tv::False => {
+                        reasons.truncate(a.floor_reasons.0 as usize);
+                        continue;
+                    }
                     Tv::True => {}
                     Tv::Unknown => {
                         a.floor = Outcome::Review;
-                        a.floor_reasons.push(format!(
-                            "contract `{cname}`: eligibility unknown (missing {}), at least review",
-                            ctx.missing(e).join(", ")
-                        ));
+                        reasons.push(Reason::EligibilityUnknown(e));
                     }
                 }
             }
             // 2. Exclusions.
             for (i, x) in c.exclusions.iter().enumerate() {
-                let label = match x.name {
-                    Some(n) => format!("exclusion `{}`", self.str(n)),
-                    None => format!("exclusion #{}", i + 1),
-                };
                 match ctx.eval(x.when, &mut stack) {
                     Tv::False => {}
                     Tv::True => {
                         if a.excluded.is_none() {
-                            a.excluded = Some(format!("contract `{cname}`: {label} holds, never"));
+                            a.excluded = Some(i);
                         }
                     }
                     Tv::Unknown => {
                         a.floor = a.floor.max(Outcome::Review);
-                        a.floor_reasons.push(format!(
-                            "contract `{cname}`: {label} unknown (missing {}), at least review",
-                            ctx.missing(x.when).join(", ")
-                        ));
+                        reasons.push(Reason::ExclusionUnknown(i));
                     }
                 }
             }
+            a.floor_reasons.1 = len(&reasons);
+            a.cap_reasons = (len(&reasons), 0);
             // 4. Contract-wide caps: confidence and mode.
             if c.auto_at.is_some() || c.review_at.is_some() {
                 match m.confidence {
@@ -233,26 +385,15 @@ impl Table {
                             Outcome::Review
                         };
                         a.cap = a.cap.max(o);
-                        a.cap_reasons.push(format!(
-                            "contract `{cname}`: confidence missing, treated as below every threshold, {}",
-                            if o == Outcome::Never { "never" } else { "at least review" }
-                        ));
+                        reasons.push(Reason::ConfidenceMissing(o));
                     }
                     Some(conf) => {
                         if let Some(r) = c.review_at.filter(|r| conf < *r) {
                             a.cap = Outcome::Never;
-                            a.cap_reasons.push(format!(
-                                "contract `{cname}`: confidence {} below review threshold {}, never",
-                                fmt_num(conf),
-                                fmt_num(r)
-                            ));
+                            reasons.push(Reason::BelowReview(conf, r));
                         } else if let Some(t) = c.auto_at.filter(|t| conf < *t) {
                             a.cap = a.cap.max(Outcome::Review);
-                            a.cap_reasons.push(format!(
-                                "contract `{cname}`: confidence {} below auto threshold {}, at least review",
-                                fmt_num(conf),
-                                fmt_num(t)
-                            ));
+                            reasons.push(Reason::BelowAuto(conf, t));
                         }
                     }
                 }
@@ -264,92 +405,73 @@ impl Table {
             };
             if mode_cap > Outcome::Auto {
                 a.cap = a.cap.max(mode_cap);
-                a.cap_reasons.push(format!(
-                    "contract `{cname}`: mode {}, at least {}",
-                    c.mode.as_str(),
-                    mode_cap.as_str()
-                ));
+                reasons.push(Reason::Mode(c.mode, mode_cap));
             }
+            a.cap_reasons.1 = len(&reasons);
             // 3. Field rules, per target.
-            a.verdicts = targets
-                .iter()
-                .map(|t| self.verdict(c, &a, t, &ctx, &mut stack))
-                .collect();
-            applicable.push(a);
+            for t in &targets {
+                let v = self.verdict(c, &a, t, &ctx, &mut stack, &mut reasons);
+                verdicts.push(v);
+            }
+            apps.push(a);
         }
 
         // 5. Combination, per target.
-        let mut fields = BTreeMap::new();
-        // (target, deciding applicable index, final outcome)
-        let mut decided: Vec<(usize, Option<usize>, Outcome)> = Vec::new();
+        let nt = targets.len();
+        let mut decided: Vec<Decided> = Vec::with_capacity(nt);
         for (ti, t) in targets.iter().enumerate() {
-            let (fd, by) = match t.kind {
-                TargetKind::Unknown => (
-                    FieldDecision {
-                        outcome: Outcome::Never,
-                        contract: None,
-                        rule: None,
-                        reasons: vec![format!(
-                            "`{}` is not a field of `{}`, never",
-                            t.name, m.object
-                        )],
-                    },
-                    None,
-                ),
+            let d = match t.kind {
+                TargetKind::Unknown => Decided {
+                    by: None,
+                    outcome: Outcome::Never,
+                },
                 _ => {
-                    let mut best: Option<(usize, &Verdict)> = None;
-                    for (ai, a) in applicable.iter().enumerate() {
-                        if let Some(v) = a.verdicts.get(ti) {
-                            if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
-                                best = Some((ai, v));
+                    let mut best: Option<(usize, Outcome)> = None;
+                    for ai in 0..apps.len() {
+                        if let Some(v) = verdicts.get(ai * nt + ti) {
+                            if best.is_none_or(|(_, b)| v.outcome > b) {
+                                best = Some((ai, v.outcome));
                             }
                         }
                     }
                     match best {
-                        Some((ai, v)) => (
-                            FieldDecision {
-                                outcome: v.outcome,
-                                contract: applicable
-                                    .get(ai)
-                                    .and_then(|a| self.contracts.get(a.ix.ix()))
-                                    .map(|c| self.str(c.name).to_string()),
-                                rule: v.rule.clone(),
-                                reasons: v.reasons.clone(),
-                            },
-                            Some(ai),
-                        ),
-                        None => (
-                            FieldDecision {
-                                outcome: Outcome::Never,
-                                contract: None,
-                                rule: None,
-                                reasons: vec!["no contract governs".to_string()],
-                            },
-                            None,
-                        ),
+                        Some((ai, o)) => Decided {
+                            by: Some(ai),
+                            outcome: o,
+                        },
+                        None => Decided {
+                            by: None,
+                            outcome: Outcome::Never,
+                        },
                     }
                 }
             };
-            decided.push((ti, by, fd.outcome));
-            fields.insert(t.name.to_string(), fd);
+            decided.push(d);
         }
-
-        // 6. Overall, approvals, audit, rollback.
-        let outcome = decided.iter().map(|d| d.2).max().unwrap_or(Outcome::Never);
-        let approvals = self.approvals(&targets, &decided, &applicable, &ctx, &mut stack);
-        let audit = targets
+        let outcome = decided
             .iter()
-            .zip(&decided)
-            .map(|(t, d)| self.audit_entry(m, object, t, d, &applicable, &fields))
-            .collect();
-        let rollback = self.rollback(m, &decided, &applicable);
-        Ok(Decision {
+            .map(|d| d.outcome)
+            .max()
+            .unwrap_or(Outcome::Never);
+        let mut core = Core {
+            ctx,
+            object,
+            targets,
+            apps,
+            verdicts,
+            reasons,
+            decided,
             outcome,
-            fields,
-            approvals,
-            audit,
-            rollback,
-        })
+            approvals: Vec::new(),
+            keep: None,
+            notify: Vec::new(),
+        };
+        // 6. Approvals and rollback.
+        if full {
+            core.approvals = self.approvals(&core, &mut stack);
+            self.rollback_parts(&mut core);
+        }
+        Ok(core)
     }
 
     fn trigger_matches(&self, t: &Trigger, ctx: &Ctx<'_, '_>) -> bool {
@@ -364,59 +486,56 @@ impl Table {
     fn verdict(
         &self,
         c: &ContractRow,
-        a: &Applicable,
+        a: &Applicable<'_>,
         t: &Target<'_>,
         ctx: &Ctx<'_, '_>,
         stack: &mut Vec<Tv>,
+        reasons: &mut Vec<Reason>,
     ) -> Verdict {
-        let cname = self.str(c.name);
-        if let Some(x) = &a.excluded {
+        let start = reasons.len() as u32;
+        if a.excluded.is_some() {
             return Verdict {
                 outcome: Outcome::Never,
                 rule: None,
                 rule_outcome: Outcome::Never,
                 route: None,
-                reasons: vec![x.clone()],
+                start,
+                end: start,
+                excluded: true,
+                capped: false,
+                schema: SchemaNote::Plain,
             };
         }
         let field = match t.kind {
             TargetKind::Field(f) => Some(f),
             _ => None,
         };
-        let lines: [(&str, &[RuleRow]); 2] = [
-            (t.name, field.and_then(|f| c.rules_for(f)).unwrap_or(&[])),
-            ("*", c.star.as_deref().unwrap_or(&[])),
+        let lines: [(bool, &[RuleRow]); 2] = [
+            (false, field.and_then(|f| c.rules_for(f)).unwrap_or(&[])),
+            (true, c.star.as_deref().unwrap_or(&[])),
         ];
-        let mut reasons = Vec::new();
         // The strongest rule whose condition was unknown, and the first that held.
-        let mut pending: Option<(Outcome, String, Option<Approver>)> = None;
-        let mut held: Option<(Outcome, String, Option<Approver>)> = None;
-        'lines: for (label, rules) in lines {
+        let mut pending: Option<(Outcome, RuleRef, Option<Approver>)> = None;
+        let mut held: Option<(Outcome, RuleRef, Option<Approver>)> = None;
+        'lines: for (star, rules) in lines {
             for r in rules {
+                let rr = RuleRef {
+                    star,
+                    position: r.position,
+                };
                 let tv = r.when.map_or(Tv::True, |w| ctx.eval(w, stack));
                 match tv {
                     Tv::False => {}
                     Tv::True => {
-                        reasons.push(format!(
-                            "contract `{cname}`: rule `{}` decides {}",
-                            rule_label(label, r),
-                            r.outcome.as_str()
-                        ));
-                        held = Some((r.outcome, rule_label(label, r), r.route));
+                        reasons.push(Reason::RuleHolds(rr, r.outcome));
+                        held = Some((r.outcome, rr, r.route));
                         break 'lines;
                     }
                     Tv::Unknown => {
                         let o = r.outcome.max(Outcome::Review);
-                        reasons.push(format!(
-                            "contract `{cname}`: rule `{}` unknown (missing {}), at least {}",
-                            rule_label(label, r),
-                            r.when
-                                .map(|w| ctx.missing(w).join(", "))
-                                .unwrap_or_default(),
-                            o.as_str()
-                        ));
+                        reasons.push(Reason::RuleUnknown(rr, r.when, o));
                         if pending.as_ref().is_none_or(|p| o > p.0) {
-                            pending = Some((o, rule_label(label, r), r.route));
+                            pending = Some((o, rr, r.route));
                         }
                     }
                 }
@@ -426,15 +545,7 @@ impl Table {
             (Some(h), Some(p)) if p.0 > h.0 => (p.0, Some(p.1), p.2),
             (Some(h), _) => (h.0, Some(h.1), h.2),
             (None, p) => {
-                reasons.push(format!(
-                    "contract `{cname}`: no rule for `{}` holds{}, never",
-                    t.name,
-                    if c.star.is_some() {
-                        ""
-                    } else {
-                        " and there is no `*` rule"
-                    }
-                ));
+                reasons.push(Reason::NoRule);
                 (Outcome::Never, p.map(|p| p.1), None)
             }
         };
@@ -442,18 +553,18 @@ impl Table {
         if a.floor > outcome {
             outcome = a.floor;
         }
-        reasons.extend(a.floor_reasons.iter().cloned());
-        if a.cap > Outcome::Auto {
+        let capped = a.cap > Outcome::Auto;
+        if capped {
             outcome = outcome.max(a.cap);
-            reasons.extend(a.cap_reasons.iter().cloned());
         }
+        let mut schema = SchemaNote::Plain;
         if let Some(row) = field.and_then(|f| self.field(f)) {
             if row.readonly {
                 outcome = Outcome::Never;
-                reasons.push(format!("field `{}` is readonly, never", t.name));
+                schema = SchemaNote::Readonly;
             } else if row.protected && outcome < Outcome::Review {
                 outcome = Outcome::Review;
-                reasons.push(format!("field `{}` is protected, at least review", t.name));
+                schema = SchemaNote::Protected;
             }
         }
         Verdict {
@@ -461,62 +572,248 @@ impl Table {
             rule,
             rule_outcome,
             route,
-            reasons,
+            start,
+            end: reasons.len() as u32,
+            excluded: false,
+            capped,
+            schema,
         }
     }
 
-    fn approvals(
+    fn exclusion_label(&self, c: &ContractRow, i: usize, out: &mut String) {
+        match c.exclusions.get(i).and_then(|x| x.name) {
+            Some(n) => {
+                let _ = write!(out, "exclusion `{}`", self.str(n));
+            }
+            None => {
+                let _ = write!(out, "exclusion #{}", i + 1);
+            }
+        }
+    }
+
+    fn rule_text(&self, rr: RuleRef, target: &str, out: &mut String) {
+        out.push_str(if rr.star { "*" } else { target });
+        out.push('#');
+        push_u64(out, u64::from(rr.position));
+    }
+
+    fn render_reason(
         &self,
-        targets: &[Target<'_>],
-        decided: &[(usize, Option<usize>, Outcome)],
-        applicable: &[Applicable],
         ctx: &Ctx<'_, '_>,
-        stack: &mut Vec<Tv>,
-    ) -> Vec<ApprovalNeed> {
-        let mut out: Vec<ApprovalNeed> = Vec::new();
-        let mut add = |level: &str,
-                       approver: Option<String>,
+        c: &ContractRow,
+        target: &str,
+        r: Reason,
+        out: &mut String,
+    ) {
+        out.push_str("contract `");
+        out.push_str(self.str(c.name));
+        out.push_str("`: ");
+        match r {
+            Reason::EligibilityUnknown(e) => {
+                out.push_str("eligibility unknown (missing ");
+                push_missing(out, ctx, Some(e));
+                out.push_str("), at least review");
+            }
+            Reason::ExclusionUnknown(i) => {
+                self.exclusion_label(c, i, out);
+                out.push_str(" unknown (missing ");
+                push_missing(out, ctx, c.exclusions.get(i).map(|x| x.when));
+                out.push_str("), at least review");
+            }
+            Reason::ConfidenceMissing(o) => {
+                out.push_str("confidence missing, treated as below every threshold, ");
+                out.push_str(if o == Outcome::Never {
+                    "never"
+                } else {
+                    "at least review"
+                });
+            }
+            Reason::BelowReview(conf, r) => {
+                let _ = write!(
+                    out,
+                    "confidence {} below review threshold {}, never",
+                    fmt_num(conf),
+                    fmt_num(r)
+                );
+            }
+            Reason::BelowAuto(conf, t) => {
+                let _ = write!(
+                    out,
+                    "confidence {} below auto threshold {}, at least review",
+                    fmt_num(conf),
+                    fmt_num(t)
+                );
+            }
+            Reason::Mode(mode, cap) => {
+                out.push_str("mode ");
+                out.push_str(mode.as_str());
+                out.push_str(", at least ");
+                out.push_str(cap.as_str());
+            }
+            Reason::RuleHolds(rr, o) => {
+                out.push_str("rule `");
+                self.rule_text(rr, target, out);
+                out.push_str("` decides ");
+                out.push_str(o.as_str());
+            }
+            Reason::RuleUnknown(rr, when, o) => {
+                out.push_str("rule `");
+                self.rule_text(rr, target, out);
+                out.push_str("` unknown (missing ");
+                push_missing(out, ctx, when);
+                out.push_str("), at least ");
+                out.push_str(o.as_str());
+            }
+            Reason::NoRule => {
+                out.push_str("no rule for `");
+                out.push_str(target);
+                out.push_str("` holds");
+                if c.star.is_none() {
+                    out.push_str(" and there is no `*` rule");
+                }
+                out.push_str(", never");
+            }
+        }
+    }
+
+    /// Calls `f` with each of a target's reasons, in order.
+    fn each_reason(&self, core: &Core<'_, '_>, ti: usize, f: &mut dyn FnMut(&str)) {
+        let Some(t) = core.targets.get(ti) else {
+            return;
+        };
+        let mut buf = String::new();
+        let d = core.decided.get(ti).copied();
+        let Some((ai, a)) = d
+            .and_then(|d| d.by)
+            .and_then(|ai| Some((ai, core.apps.get(ai)?)))
+        else {
+            if matches!(t.kind, TargetKind::Unknown) {
+                let _ = write!(
+                    buf,
+                    "`{}` is not a field of `{}`, never",
+                    t.name, core.ctx.m.object
+                );
+                f(&buf);
+            } else {
+                f("no contract governs");
+            }
+            return;
+        };
+        let Some(v) = core.verdict(ai, ti) else {
+            return;
+        };
+        let c = a.c;
+        let mut emit = |r: Reason, buf: &mut String| {
+            buf.clear();
+            self.render_reason(&core.ctx, c, t.name, r, buf);
+            f(buf);
+        };
+        if v.excluded {
+            let cname = self.str(c.name);
+            let _ = write!(buf, "contract `{cname}`: ");
+            self.exclusion_label(c, a.excluded.unwrap_or(0), &mut buf);
+            buf.push_str(" holds, never");
+            f(&buf);
+            return;
+        }
+        let range = |(s, e): (u32, u32)| core.reasons.get(s as usize..e as usize).unwrap_or(&[]);
+        for r in range((v.start, v.end)) {
+            emit(*r, &mut buf);
+        }
+        for r in range(a.floor_reasons) {
+            emit(*r, &mut buf);
+        }
+        if v.capped {
+            for r in range(a.cap_reasons) {
+                emit(*r, &mut buf);
+            }
+        }
+        buf.clear();
+        match v.schema {
+            SchemaNote::Plain => return,
+            SchemaNote::Readonly => {
+                let _ = write!(buf, "field `{}` is readonly, never", t.name);
+            }
+            SchemaNote::Protected => {
+                let _ = write!(buf, "field `{}` is protected, at least review", t.name);
+            }
+        }
+        f(&buf);
+    }
+
+    fn rule_label(&self, core: &Core<'_, '_>, ti: usize) -> Option<String> {
+        let ai = core.decided.get(ti)?.by?;
+        let rr = core.verdict(ai, ti)?.rule?;
+        let mut s = String::new();
+        self.rule_text(rr, core.targets.get(ti)?.name, &mut s);
+        Some(s)
+    }
+
+    fn deciding_contract<'t>(&self, core: &Core<'t, '_>, ti: usize) -> Option<&'t ContractRow> {
+        let ai = core.decided.get(ti)?.by?;
+        core.apps.get(ai).map(|a| a.c)
+    }
+
+    fn approver_eq(&self, a: Option<Approver>, b: Option<Approver>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(Approver::RecordOwner), Some(Approver::RecordOwner)) => true,
+            (Some(Approver::Role(x)), Some(Approver::Role(y)))
+            | (Some(Approver::User(x)), Some(Approver::User(y)))
+            | (Some(Approver::Queue(x)), Some(Approver::Queue(y))) => self.str(x) == self.str(y),
+            _ => false,
+        }
+    }
+
+    fn approvals(&self, core: &Core<'_, '_>, stack: &mut Vec<Tv>) -> Vec<Need> {
+        let mut out: Vec<Need> = Vec::new();
+        let mut add = |level: &'static str,
+                       approver: Option<Approver>,
                        within: Option<u64>,
-                       c: &str,
-                       f: &str| {
+                       c: StrId,
+                       ti: usize| {
+            let cname = self.str(c);
+            let tname = core.targets.get(ti).map_or("", |t| t.name);
             match out
                 .iter_mut()
-                .find(|n| n.level == level && n.approver == approver)
+                .find(|n| n.level == level && self.approver_eq(n.approver, approver))
             {
                 Some(n) => {
-                    n.within_secs = match (n.within_secs, within) {
+                    n.within = match (n.within, within) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
                     };
-                    if !n.contracts.iter().any(|x| x == c) {
-                        n.contracts.push(c.to_string());
+                    if !n.contracts.iter().any(|x| self.str(*x) == cname) {
+                        n.contracts.push(c);
                     }
-                    if !n.fields.iter().any(|x| x == f) {
-                        n.fields.push(f.to_string());
+                    if !n
+                        .fields
+                        .iter()
+                        .any(|x| core.targets.get(*x).is_some_and(|t| t.name == tname))
+                    {
+                        n.fields.push(ti);
                     }
                 }
-                None => out.push(ApprovalNeed {
-                    level: level.to_string(),
+                None => out.push(Need {
+                    level,
                     approver,
-                    within_secs: within,
-                    contracts: vec![c.to_string()],
-                    fields: vec![f.to_string()],
+                    within,
+                    contracts: vec![c],
+                    fields: vec![ti],
                 }),
             }
         };
-        let needs = |o: Outcome| matches!(o, Outcome::Review | Outcome::Escalate);
-        for &(ti, by, outcome) in decided {
+        for (ti, d) in core.decided.iter().enumerate() {
+            let outcome = d.outcome;
             if !needs(outcome) {
                 continue;
             }
-            let Some(t) = targets.get(ti) else { continue };
-            let Some(a) = by.and_then(|ai| applicable.get(ai)) else {
+            let Some(ai) = d.by else { continue };
+            let Some(a) = core.apps.get(ai) else {
                 continue;
             };
-            let Some(c) = self.contracts.get(a.ix.ix()) else {
-                continue;
-            };
-            let v = a.verdicts.get(ti);
+            let c = a.c;
+            let v = core.verdict(ai, ti);
             let rule_route = v
                 .filter(|v| v.rule_outcome == outcome)
                 .and_then(|v| v.route);
@@ -525,29 +822,23 @@ impl Table {
                 _ => c.escalate_route.as_ref(),
             };
             let (approver, within) = match (rule_route, route) {
-                (Some(r), _) => (Some(self.approver_text(r)), route.and_then(|r| r.within)),
-                (None, Some(r)) => (Some(self.approver_text(r.approver)), r.within),
+                (Some(r), _) => (Some(r), route.and_then(|r| r.within)),
+                (None, Some(r)) => (Some(r.approver), r.within),
                 (None, None) => (None, None),
             };
-            add(outcome.as_str(), approver, within, self.str(c.name), t.name);
+            add(outcome.as_str(), approver, within, c.name, ti);
             // `require` clauses of every applicable contract that itself
             // asked for an approval of this field; unknown counts as holding.
-            for a in applicable {
-                let Some(c) = self.contracts.get(a.ix.ix()) else {
-                    continue;
-                };
-                if !a.verdicts.get(ti).is_some_and(|v| needs(v.outcome)) {
+            for (aj, a) in core.apps.iter().enumerate() {
+                if !core.verdict(aj, ti).is_some_and(|v| needs(v.outcome)) {
                     continue;
                 }
-                for req in &c.require {
-                    if req.when.is_none_or(|w| ctx.eval(w, stack) != Tv::False) {
-                        add(
-                            "require",
-                            Some(self.approver_text(req.approver)),
-                            None,
-                            self.str(c.name),
-                            t.name,
-                        );
+                for req in &a.c.require {
+                    if req
+                        .when
+                        .is_none_or(|w| core.ctx.eval(w, stack) != Tv::False)
+                    {
+                        add("require", Some(req.approver), None, a.c.name, ti);
                     }
                 }
             }
@@ -555,36 +846,150 @@ impl Table {
         out
     }
 
-    fn record_id(&self, m: &Mutation, object: &crate::table::ObjectRow) -> Value {
+    /// `keep` and `notify` of the rollback entry.
+    fn rollback_parts(&self, core: &mut Core<'_, '_>) {
+        let mut keep: Option<(u64, StrId)> = None;
+        let mut notify: Vec<Approver> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        for ai in core.decided.iter().filter_map(|d| d.by) {
+            if seen.contains(&ai) {
+                continue;
+            }
+            seen.push(ai);
+            let Some(rb) = core.apps.get(ai).and_then(|a| a.c.rollback.as_ref()) else {
+                continue;
+            };
+            if let Some(text) = rb.keep_text {
+                let secs = rb.keep_secs.unwrap_or(0);
+                if keep.as_ref().is_none_or(|(k, _)| secs > *k) {
+                    keep = Some((secs, text));
+                }
+            }
+            for a in &rb.notify {
+                if !notify.iter().any(|n| self.approver_eq(Some(*n), Some(*a))) {
+                    notify.push(*a);
+                }
+            }
+        }
+        core.keep = keep.map(|k| k.1);
+        core.notify = notify;
+    }
+
+    fn record_id<'m>(&self, m: &'m Mutation, object: &ObjectRow) -> Option<&'m Value> {
         let id_field = self
             .object_fields(object)
             .iter()
             .filter(|f| f.ty == TypeTag::Id)
             .map(|f| self.str(f.name))
             .min_by_key(|n| *n != "Id");
-        m.record
-            .get(id_field.unwrap_or("Id"))
-            .cloned()
-            .unwrap_or(Value::Null)
+        m.record.get(id_field.unwrap_or("Id"))
+    }
+
+    /// A target's audit fields, in output order.
+    fn audit_list<'t>(
+        &self,
+        core: &Core<'t, '_>,
+        ti: usize,
+    ) -> (Option<&'t ContractRow>, AuditList<'t>) {
+        let contract = self.deciding_contract(core, ti);
+        let list = match contract.and_then(|c| c.audit.as_ref()) {
+            Some(list) => AuditList {
+                field_first: !list.contains(&AuditField::Field),
+                rest: list.as_slice(),
+            },
+            None if contract.is_some() => AuditList {
+                field_first: true,
+                rest: &[],
+            },
+            None => AuditList {
+                field_first: true,
+                rest: &[AuditField::Outcome, AuditField::Reasons],
+            },
+        };
+        (contract, list)
+    }
+
+    fn is_sensitive(&self, t: &Target<'_>) -> bool {
+        match t.kind {
+            TargetKind::Field(f) => self.field(f).is_some_and(|r| r.sensitive),
+            _ => false,
+        }
+    }
+
+    /// The decision as owned data.
+    fn materialize(&self, m: &Mutation, core: &Core<'_, '_>) -> Decision {
+        let mut fields = BTreeMap::new();
+        for (ti, t) in core.targets.iter().enumerate() {
+            let mut reasons = Vec::new();
+            self.each_reason(core, ti, &mut |r| reasons.push(r.to_string()));
+            let fd = FieldDecision {
+                outcome: core.decided.get(ti).map_or(Outcome::Never, |d| d.outcome),
+                contract: self
+                    .deciding_contract(core, ti)
+                    .map(|c| self.str(c.name).to_string()),
+                rule: self.rule_label(core, ti),
+                reasons,
+            };
+            fields.insert(t.name.to_string(), fd);
+        }
+        let approvals = core
+            .approvals
+            .iter()
+            .map(|n| ApprovalNeed {
+                level: n.level.to_string(),
+                approver: n.approver.map(|a| self.approver_text(a)),
+                within_secs: n.within,
+                contracts: n
+                    .contracts
+                    .iter()
+                    .map(|c| self.str(*c).to_string())
+                    .collect(),
+                fields: n
+                    .fields
+                    .iter()
+                    .filter_map(|ti| core.targets.get(*ti))
+                    .map(|t| t.name.to_string())
+                    .collect(),
+            })
+            .collect();
+        let audit = (0..core.targets.len())
+            .map(|ti| self.audit_entry(m, core, ti, &fields))
+            .collect();
+        let mut previous: BTreeMap<String, Value> = BTreeMap::new();
+        if m.event == Event::Delete {
+            for (k, v) in &m.record {
+                previous.insert(k.clone(), v.clone());
+            }
+        }
+        for k in m.changes.keys() {
+            previous.insert(k.clone(), m.record.get(k).cloned().unwrap_or(Value::Null));
+        }
+        Decision {
+            outcome: core.outcome,
+            fields,
+            approvals,
+            audit,
+            rollback: RollbackEntry {
+                previous,
+                keep: core.keep.map(|k| self.str(k).to_string()),
+                notify: core.notify.iter().map(|a| self.approver_text(*a)).collect(),
+            },
+        }
     }
 
     fn audit_entry(
         &self,
         m: &Mutation,
-        object: &crate::table::ObjectRow,
-        t: &Target<'_>,
-        d: &(usize, Option<usize>, Outcome),
-        applicable: &[Applicable],
+        core: &Core<'_, '_>,
+        ti: usize,
         fields: &BTreeMap<String, FieldDecision>,
     ) -> AuditEntry {
-        let fd = fields.get(t.name);
-        let contract =
-            d.1.and_then(|ai| applicable.get(ai))
-                .and_then(|a| self.contracts.get(a.ix.ix()));
-        let sensitive = match t.kind {
-            TargetKind::Field(f) => self.field(f).is_some_and(|r| r.sensitive),
-            _ => false,
+        let Some(t) = core.targets.get(ti) else {
+            return AuditEntry(Vec::new());
         };
+        let outcome = core.decided.get(ti).map_or(Outcome::Never, |d| d.outcome);
+        let (contract, list) = self.audit_list(core, ti);
+        let sensitive = self.is_sensitive(t);
         let mask = |v: Value| {
             if sensitive && !v.is_null() {
                 Value::String("***".to_string())
@@ -592,24 +997,15 @@ impl Table {
                 v
             }
         };
-        let list: Vec<AuditField> = match contract.and_then(|c| c.audit.as_ref()) {
-            Some(list) => {
-                let mut l = Vec::with_capacity(list.len() + 1);
-                if !list.contains(&AuditField::Field) {
-                    l.push(AuditField::Field);
-                }
-                l.extend(list.iter().copied());
-                l
-            }
-            None if contract.is_some() => vec![AuditField::Field],
-            None => vec![AuditField::Field, AuditField::Outcome, AuditField::Reasons],
-        };
         let is_record = matches!(t.kind, TargetKind::Record);
         let entry = list
-            .into_iter()
+            .iter()
             .map(|af| {
                 let v = match af {
-                    AuditField::RecordId => self.record_id(m, object),
+                    AuditField::RecordId => self
+                        .record_id(m, core.object)
+                        .cloned()
+                        .unwrap_or(Value::Null),
                     AuditField::Contract => contract
                         .map_or(Value::Null, |c| Value::String(self.str(c.name).to_string())),
                     AuditField::Version => contract.map_or(Value::Null, |c| Value::from(c.version)),
@@ -633,8 +1029,8 @@ impl Table {
                         "kind": m.actor.kind.as_str(),
                         "name": m.actor.name,
                     }),
-                    AuditField::Outcome => Value::String(d.2.as_str().to_string()),
-                    AuditField::Reasons => fd.map_or(Value::Null, |fd| {
+                    AuditField::Outcome => Value::String(outcome.as_str().to_string()),
+                    AuditField::Reasons => fields.get(t.name).map_or(Value::Null, |fd| {
                         Value::Array(fd.reasons.iter().cloned().map(Value::String).collect())
                     }),
                 };
@@ -644,61 +1040,246 @@ impl Table {
         AuditEntry(entry)
     }
 
-    fn rollback(
-        &self,
-        m: &Mutation,
-        decided: &[(usize, Option<usize>, Outcome)],
-        applicable: &[Applicable],
-    ) -> RollbackEntry {
-        let mut previous: BTreeMap<String, Value> = BTreeMap::new();
+    /// The decision's JSON, written directly: byte for byte what serializing
+    /// [`Self::materialize`]'s `Decision` with `serde_json` gives.
+    fn write_json(&self, m: &Mutation, core: &Core<'_, '_>, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"outcome\":\"");
+        out.extend_from_slice(core.outcome.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"fields\":{");
+        // `fields` is a map by name: sorted, the last target of a name wins.
+        let mut order: Vec<usize> = (0..core.targets.len()).collect();
+        let name = |ti: &usize| core.targets.get(*ti).map_or("", |t| t.name);
+        if !order.is_sorted_by(|a, b| name(a) < name(b)) {
+            order.sort_by(|a, b| name(a).cmp(name(b)));
+        }
+        // Where each target's reasons array was written, for the audit.
+        let mut reasons_at: Vec<Option<(usize, usize)>> = vec![None; core.targets.len()];
+        let mut first = true;
+        for (i, ti) in order.iter().enumerate() {
+            if order.get(i + 1).is_some_and(|n| name(n) == name(ti)) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            json_str(out, name(ti));
+            out.extend_from_slice(b":{\"outcome\":\"");
+            let outcome = core.decided.get(*ti).map_or(Outcome::Never, |d| d.outcome);
+            out.extend_from_slice(outcome.as_str().as_bytes());
+            out.extend_from_slice(b"\",\"contract\":");
+            json_opt_str(
+                out,
+                self.deciding_contract(core, *ti).map(|c| self.str(c.name)),
+            );
+            out.extend_from_slice(b",\"rule\":");
+            match self.rule_label(core, *ti) {
+                Some(r) => json_str(out, &r),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\"reasons\":");
+            let start = out.len();
+            self.write_reasons(core, *ti, out);
+            if let Some(r) = reasons_at.get_mut(*ti) {
+                *r = Some((start, out.len()));
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"},\"approvals\":[");
+        for (i, n) in core.approvals.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"level\":");
+            json_str(out, n.level);
+            out.extend_from_slice(b",\"approver\":");
+            match n.approver {
+                Some(a) => json_str(out, &self.approver_text(a)),
+                None => out.extend_from_slice(b"null"),
+            }
+            if let Some(w) = n.within {
+                out.extend_from_slice(b",\"within_secs\":");
+                json_u64(out, w);
+            }
+            out.extend_from_slice(b",\"contracts\":[");
+            for (j, c) in n.contracts.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                json_str(out, self.str(*c));
+            }
+            out.extend_from_slice(b"],\"fields\":[");
+            for (j, ti) in n.fields.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                json_str(out, name(ti));
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"],\"audit\":[");
+        let mut record_id = None;
+        for ti in 0..core.targets.len() {
+            if ti > 0 {
+                out.push(b',');
+            }
+            self.write_audit(m, core, ti, &mut record_id, &reasons_at, out);
+        }
+        out.extend_from_slice(b"],\"rollback\":{\"previous\":{");
+        // `previous` is a map by name: sorted, the last value of a name wins.
+        let mut prev: Vec<(&str, Option<&Value>)> = Vec::with_capacity(m.changes.len());
         if m.event == Event::Delete {
-            for (k, v) in &m.record {
-                previous.insert(k.clone(), v.clone());
-            }
+            prev.extend(m.record.iter().map(|(k, v)| (k.as_str(), Some(v))));
         }
-        for k in m.changes.keys() {
-            previous.insert(k.clone(), m.record.get(k).cloned().unwrap_or(Value::Null));
+        prev.extend(m.changes.keys().map(|k| (k.as_str(), m.record.get(k))));
+        if !prev.is_sorted_by(|a, b| a.0 < b.0) {
+            prev.sort_by(|a, b| a.0.cmp(b.0));
         }
-        let mut keep: Option<(u64, String)> = None;
-        let mut notify: Vec<String> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
-        for ai in decided.iter().filter_map(|d| d.1) {
-            if seen.contains(&ai) {
+        let mut first = true;
+        for (i, (k, v)) in prev.iter().enumerate() {
+            if prev.get(i + 1).is_some_and(|n| n.0 == *k) {
                 continue;
             }
-            seen.push(ai);
-            let Some(rb) = applicable
-                .get(ai)
-                .and_then(|a| self.contracts.get(a.ix.ix()))
-                .and_then(|c| c.rollback.as_ref())
-            else {
-                continue;
-            };
-            if let Some(text) = rb.keep_text {
-                let secs = rb.keep_secs.unwrap_or(0);
-                if keep.as_ref().is_none_or(|(k, _)| secs > *k) {
-                    keep = Some((secs, self.str(text).to_string()));
-                }
+            if !first {
+                out.push(b',');
             }
-            for a in &rb.notify {
-                let t = self.approver_text(*a);
-                if !notify.contains(&t) {
-                    notify.push(t);
+            first = false;
+            json_str(out, k);
+            out.push(b':');
+            match v {
+                Some(v) => json_value(out, v),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.extend_from_slice(b"},\"keep\":");
+        json_opt_str(out, core.keep.map(|k| self.str(k)));
+        out.extend_from_slice(b",\"notify\":[");
+        for (i, a) in core.notify.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_str(out, &self.approver_text(*a));
+        }
+        out.extend_from_slice(b"]}}");
+    }
+
+    fn write_reasons(&self, core: &Core<'_, '_>, ti: usize, out: &mut Vec<u8>) {
+        out.push(b'[');
+        let mut first = true;
+        self.each_reason(core, ti, &mut |r| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            json_str(out, r);
+        });
+        out.push(b']');
+    }
+
+    fn write_audit<'m>(
+        &self,
+        m: &'m Mutation,
+        core: &Core<'_, '_>,
+        ti: usize,
+        record_id: &mut Option<Option<&'m Value>>,
+        reasons_at: &[Option<(usize, usize)>],
+        out: &mut Vec<u8>,
+    ) {
+        let Some(t) = core.targets.get(ti) else {
+            out.extend_from_slice(b"{}");
+            return;
+        };
+        let outcome = core.decided.get(ti).map_or(Outcome::Never, |d| d.outcome);
+        let (contract, list) = self.audit_list(core, ti);
+        let sensitive = self.is_sensitive(t);
+        let is_record = matches!(t.kind, TargetKind::Record);
+        let masked = |out: &mut Vec<u8>, v: Option<&Value>| match v {
+            None | Some(Value::Null) => out.extend_from_slice(b"null"),
+            Some(_) if sensitive => out.extend_from_slice(b"\"***\""),
+            Some(v) => json_value(out, v),
+        };
+        out.push(b'{');
+        for (i, af) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'"');
+            out.extend_from_slice(af.as_str().as_bytes());
+            out.extend_from_slice(b"\":");
+            match af {
+                AuditField::RecordId => {
+                    let id = record_id.get_or_insert_with(|| self.record_id(m, core.object));
+                    match id {
+                        Some(v) => json_value(out, v),
+                        None => out.extend_from_slice(b"null"),
+                    }
+                }
+                AuditField::Contract => json_opt_str(out, contract.map(|c| self.str(c.name))),
+                AuditField::Version => match contract {
+                    Some(c) => json_u64(out, u64::from(c.version)),
+                    None => out.extend_from_slice(b"null"),
+                },
+                AuditField::Trigger => json_str(out, m.event.as_str()),
+                AuditField::Field => json_str(out, t.name),
+                AuditField::OldValue | AuditField::NewValue if is_record => {
+                    out.extend_from_slice(b"null")
+                }
+                AuditField::OldValue => masked(out, m.record.get(t.name)),
+                AuditField::NewValue => masked(out, m.changes.get(t.name)),
+                AuditField::Source => json_opt_str(out, m.source.as_deref()),
+                AuditField::Confidence => {
+                    match m.confidence.and_then(serde_json::Number::from_f64) {
+                        Some(n) => {
+                            let _ = serde_json::to_writer(&mut *out, &n);
+                        }
+                        None => out.extend_from_slice(b"null"),
+                    }
+                }
+                AuditField::Timestamp => json_str(out, &m.at_text),
+                AuditField::Actor => {
+                    out.extend_from_slice(b"{\"kind\":");
+                    json_str(out, m.actor.kind.as_str());
+                    out.extend_from_slice(b",\"name\":");
+                    json_str(out, &m.actor.name);
+                    out.push(b'}');
+                }
+                AuditField::Outcome => json_str(out, outcome.as_str()),
+                AuditField::Reasons => {
+                    let ft = core.field_target(ti);
+                    match reasons_at.get(ft).copied().flatten() {
+                        Some((start, end)) if end <= out.len() => {
+                            out.extend_from_within(start..end)
+                        }
+                        _ => self.write_reasons(core, ft, out),
+                    }
                 }
             }
         }
-        RollbackEntry {
-            previous,
-            keep: keep.map(|k| k.1),
-            notify,
-        }
+        out.push(b'}');
+    }
+}
+
+/// A target's audit fields: `field` first unless the contract lists it.
+struct AuditList<'t> {
+    field_first: bool,
+    rest: &'t [AuditField],
+}
+
+impl AuditList<'_> {
+    fn iter(&self) -> impl Iterator<Item = AuditField> + '_ {
+        self.field_first
+            .then_some(AuditField::Field)
+            .into_iter()
+            .chain(self.rest.iter().copied())
     }
 }
 
 /// Decides one line of §7 JSON; the decision's JSON line.
 pub fn decide_json(table: &Table, line: &str) -> Result<String, EvalError> {
     let m = Mutation::from_json(line)?;
-    Ok(table.decide(&m)?.to_json_string())
+    let mut out = Vec::with_capacity(1024);
+    table.decide_json_into(&m, &mut out)?;
+    String::from_utf8(out).map_err(|e| EvalError::new(e.to_string()))
 }
 
 /// Decides one NDJSON line (1-based `line_no`): a decision line, or an
@@ -719,4 +1300,68 @@ pub fn decide_batch(table: &Table, input: &str) -> Vec<String> {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| decide_line(table, l, i + 1))
         .collect()
+}
+
+/// What [`decide_stream`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Input lines read, blank ones included.
+    pub lines: usize,
+    /// Decision lines written.
+    pub decisions: usize,
+    /// Error lines written.
+    pub errors: usize,
+}
+
+/// Decides an NDJSON stream line by line in constant memory (one line and
+/// one output buffer, reused), writing exactly what [`decide_batch`] would:
+/// one output line per non-blank input line, a decision or an
+/// `{"error":{"line":N,"message":..}}` line; the stream goes on after an
+/// error. A line that is not UTF-8 is an error line. Only I/O errors stop it.
+pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
+    table: &Table,
+    mut reader: R,
+    mut writer: W,
+) -> std::io::Result<Stats> {
+    let mut stats = Stats::default();
+    let mut line: Vec<u8> = Vec::with_capacity(4096);
+    let mut out: Vec<u8> = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        stats.lines += 1;
+        let mut bytes = line.as_slice();
+        if let Some(b) = bytes.strip_suffix(b"\n") {
+            bytes = b.strip_suffix(b"\r").unwrap_or(b);
+        }
+        out.clear();
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) if t.trim().is_empty() => continue,
+            Ok(t) => Ok(t),
+            Err(_) => Err(
+                match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                    Err(e) => format!("invalid JSON: {e}"),
+                    Ok(_) => "invalid JSON: not UTF-8".to_string(),
+                },
+            ),
+        };
+        let result = text.and_then(|t| {
+            let m = Mutation::from_json(t).map_err(|e| e.message)?;
+            table.decide_json_into(&m, &mut out).map_err(|e| e.message)
+        });
+        match result {
+            Ok(()) => stats.decisions += 1,
+            Err(message) => {
+                out.clear();
+                out.extend_from_slice(error_line(stats.lines, &message).as_bytes());
+                stats.errors += 1;
+            }
+        }
+        out.push(b'\n');
+        writer.write_all(&out)?;
+    }
+    writer.flush()?;
+    Ok(stats)
 }

@@ -21,7 +21,7 @@ use crate::table::{
     CmpOp, CondRange, Const, Event, FieldIx, ObjectRow, Op, Subject, Table, Test, TypeTag,
 };
 use crate::time::{self, SECS_PER_DAY};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 /// A Kleene truth value.
@@ -153,8 +153,41 @@ pub(crate) enum Parent<'t, 'm> {
     None,
     Given {
         object: &'t ObjectRow,
-        slots: Vec<Slot<'m>>,
+        /// Sparse, sorted by local field index; a field not here is absent.
+        slots: Vec<(u32, Slot<'m>)>,
     },
+}
+
+/// Looks a local field index up in a sparse, sorted slot list.
+fn sparse<'a, 'm>(slots: &'a [(u32, Slot<'m>)], l: usize) -> Option<&'a Slot<'m>> {
+    let l = u32::try_from(l).ok()?;
+    if slots.len() <= 8 {
+        return slots.iter().find(|(k, _)| *k == l).map(|(_, s)| s);
+    }
+    slots
+        .binary_search_by_key(&l, |(k, _)| *k)
+        .ok()
+        .and_then(|i| slots.get(i))
+        .map(|(_, s)| s)
+}
+
+/// Resolves a JSON object's keys against an object's fields: one decoded
+/// slot per known field, sorted by local index (names the schema lacks are
+/// skipped).
+fn resolve<'m>(t: &Table, object: &ObjectRow, map: &'m Map<String, Value>) -> Vec<(u32, Slot<'m>)> {
+    let fields = t.object_fields(object);
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
+            if let Some(row) = fields.get(l) {
+                out.push((l as u32, decode(row.ty, v)));
+            }
+        }
+    }
+    if !out.is_sorted_by_key(|(l, _)| *l) {
+        out.sort_by_key(|(l, _)| *l);
+    }
+    out
 }
 
 /// A mutation resolved against one object of a table.
@@ -162,10 +195,14 @@ pub(crate) struct Ctx<'t, 'm> {
     pub t: &'t Table,
     pub m: &'m Mutation,
     pub object: &'t ObjectRow,
-    /// Current values, by local field index.
-    pub cur: Vec<Slot<'m>>,
-    /// Proposed values, by local field index.
-    pub new: Vec<Option<Slot<'m>>>,
+    /// Current values, sparse by local field index; a field not listed is
+    /// `missing`.
+    cur: Vec<(u32, Slot<'m>)>,
+    /// What a field the record does not list holds: empty on create,
+    /// unknown otherwise.
+    missing: Slot<'static>,
+    /// Proposed values, sparse by local field index.
+    new: Vec<(u32, Slot<'m>)>,
     /// By relation position in `object.relations`.
     pub parents: Vec<Parent<'t, 'm>>,
     pub confidence: Slot<'m>,
@@ -176,55 +213,27 @@ pub(crate) struct Ctx<'t, 'm> {
 
 impl<'t, 'm> Ctx<'t, 'm> {
     pub fn new(t: &'t Table, m: &'m Mutation, object: &'t ObjectRow) -> Ctx<'t, 'm> {
-        let fields = t.object_fields(object);
         let missing = if m.event == Event::Create {
             Slot::Null
         } else {
             Slot::Absent
         };
-        let mut cur = vec![missing; fields.len()];
-        let mut new = vec![None; fields.len()];
-        for (k, v) in &m.record {
-            if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
-                if let (Some(slot), Some(row)) = (cur.get_mut(l), fields.get(l)) {
-                    *slot = decode(row.ty, v);
-                }
-            }
-        }
-        for (k, v) in &m.changes {
-            if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
-                if let (Some(slot), Some(row)) = (new.get_mut(l), fields.get(l)) {
-                    *slot = Some(decode(row.ty, v));
-                }
-            }
-        }
+        let cur = resolve(t, object, &m.record);
+        let new = resolve(t, object, &m.changes);
         let parents = object
             .relations
             .iter()
             .map(|r| {
                 let target = t.object(r.target);
                 match (m.parents.get(t.str(r.name)), target) {
-                    (Some(Value::Object(p)), Some(target)) => {
-                        let tf = t.object_fields(target);
-                        let mut slots = vec![Slot::Absent; tf.len()];
-                        for (k, v) in p {
-                            if let Some(l) =
-                                t.field_by_name(target, k).and_then(|f| target.local(f))
-                            {
-                                if let (Some(slot), Some(row)) = (slots.get_mut(l), tf.get(l)) {
-                                    *slot = decode(row.ty, v);
-                                }
-                            }
-                        }
-                        Parent::Given {
-                            object: target,
-                            slots,
-                        }
-                    }
+                    (Some(Value::Object(p)), Some(target)) => Parent::Given {
+                        object: target,
+                        slots: resolve(t, target, p),
+                    },
                     _ => {
                         let via_null = object
                             .local(r.via)
-                            .and_then(|l| cur.get(l))
+                            .map(|l| sparse(&cur, l).unwrap_or(&missing))
                             .is_some_and(|s| *s == Slot::Null);
                         if via_null {
                             Parent::None
@@ -240,6 +249,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
             m,
             object,
             cur,
+            missing,
             new,
             parents,
             confidence: m
@@ -257,30 +267,35 @@ impl<'t, 'm> Ctx<'t, 'm> {
     pub fn is_changed(&self, f: FieldIx) -> bool {
         self.object
             .local(f)
-            .and_then(|l| self.new.get(l))
-            .is_some_and(Option::is_some)
+            .is_some_and(|l| sparse(&self.new, l).is_some())
+    }
+
+    fn cur_slot(&self, l: usize) -> &Slot<'m> {
+        if l >= self.object.fields_len as usize {
+            return &Slot::Absent;
+        }
+        sparse(&self.cur, l).unwrap_or(&self.missing)
     }
 
     fn subject(&self, s: &Subject) -> &Slot<'m> {
         const ABSENT: &Slot<'static> = &Slot::Absent;
         const NULL: &Slot<'static> = &Slot::Null;
         match s {
-            Subject::Field(f) => self
-                .object
-                .local(*f)
-                .and_then(|l| self.cur.get(l))
-                .unwrap_or(ABSENT),
+            Subject::Field(f) => match self.object.local(*f) {
+                Some(l) => self.cur_slot(l),
+                None => ABSENT,
+            },
             Subject::New(f) => match self.object.local(*f) {
-                Some(l) => match self.new.get(l) {
-                    Some(Some(v)) => v,
-                    _ => self.cur.get(l).unwrap_or(ABSENT),
+                Some(l) => match sparse(&self.new, l) {
+                    Some(v) => v,
+                    None => self.cur_slot(l),
                 },
                 None => ABSENT,
             },
             Subject::Parent { relation, field } => match self.parents.get(*relation as usize) {
                 Some(Parent::Given { object, slots }) => object
                     .local(*field)
-                    .and_then(|l| slots.get(l))
+                    .and_then(|l| sparse(slots, l))
                     .unwrap_or(ABSENT),
                 Some(Parent::None) => NULL,
                 _ => ABSENT,
@@ -293,18 +308,35 @@ impl<'t, 'm> Ctx<'t, 'm> {
 
     /// Evaluates a condition program. `stack` is scratch space.
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
+        let ops = self.t.cond(c);
+        // The common one-atom condition needs no stack.
+        if let [Op::Atom(s, t)] = ops {
+            return self.test(self.subject(s), t);
+        }
         stack.clear();
-        for op in self.t.cond(c) {
+        for op in ops {
             let v = match op {
                 Op::True => Tv::True,
                 Op::False => Tv::False,
                 Op::And(n) => {
                     let start = stack.len().saturating_sub(*n as usize);
-                    stack.drain(start..).fold(Tv::True, Tv::and)
+                    let v = stack
+                        .get(start..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .fold(Tv::True, |a, b| a.and(*b));
+                    stack.truncate(start);
+                    v
                 }
                 Op::Or(n) => {
                     let start = stack.len().saturating_sub(*n as usize);
-                    stack.drain(start..).fold(Tv::False, Tv::or)
+                    let v = stack
+                        .get(start..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .fold(Tv::False, |a, b| a.or(*b));
+                    stack.truncate(start);
+                    v
                 }
                 Op::Not => stack.pop().unwrap_or(Tv::Unknown).negate(),
                 Op::Changed(f) => Tv::from_bool(self.is_changed(*f)),

@@ -40,7 +40,10 @@
 //! ```
 //!
 //! For NDJSON streams, [`decide_line`] and [`decide_batch`] turn each input
-//! line into a decision line or an `{"error":{"line":N,"message":..}}` line.
+//! line into a decision line or an `{"error":{"line":N,"message":..}}` line;
+//! [`decide_stream`] does the same from a reader to a writer in constant
+//! memory. [`Table::decide_json_into`] writes a decision's JSON without
+//! building a [`Decision`], [`Table::decide_outcome`] renders nothing.
 //!
 //! # Semantics (language-v1 §5.3)
 //!
@@ -76,8 +79,8 @@ pub mod time;
 
 pub use codec::LoadError;
 pub use decide::{
-    decide_batch, decide_json, decide_line, error_line, ApprovalNeed, AuditEntry, Decision,
-    FieldDecision, RollbackEntry,
+    decide_batch, decide_json, decide_line, decide_stream, error_line, ApprovalNeed, AuditEntry,
+    Decision, FieldDecision, RollbackEntry, Stats,
 };
 pub use mutation::{Actor, EvalError, Mutation};
 pub use table::{Outcome, Table};

@@ -85,12 +85,21 @@ fn object_of(obj: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, 
     }
 }
 
+/// [`object_of`], moving the map out of an owned object.
+fn take_object(obj: &mut Map<String, Value>, key: &str) -> Result<Map<String, Value>, EvalError> {
+    match obj.remove(key) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(EvalError::new(format!("`{key}` must be an object"))),
+    }
+}
+
 impl Mutation {
     /// Parses one line of §7 JSON.
     pub fn from_json(text: &str) -> Result<Mutation, EvalError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| EvalError::new(format!("invalid JSON: {e}")))?;
-        Mutation::from_value(&value)
+        Mutation::from_owned_value(value)
     }
 
     /// Validates a parsed JSON value as a mutation.
@@ -98,17 +107,74 @@ impl Mutation {
         let Value::Object(obj) = value else {
             return Err(EvalError::new("a mutation must be a JSON object"));
         };
+        let head = Mutation::head(obj)?;
+        let record = object_of(obj, "record")?;
+        let parents = object_of(obj, "parents")?;
+        check_parents(&parents)?;
+        let changes = object_of(obj, "changes")?;
+        Ok(head.with(record, parents, changes))
+    }
+
+    /// [`Mutation::from_value`], moving the maps out of the value instead of
+    /// copying them.
+    pub fn from_owned_value(value: Value) -> Result<Mutation, EvalError> {
+        let Value::Object(mut obj) = value else {
+            return Err(EvalError::new("a mutation must be a JSON object"));
+        };
+        let h = Mutation::head_ref(&obj)?;
+        let (event, kind, confidence, at, has_source) =
+            (h.event, h.kind, h.confidence, h.at, h.source.is_some());
+        // Validated: move the strings out instead of copying them.
+        let name = match obj.get_mut("actor") {
+            Some(Value::Object(a)) => take_string(a, "name"),
+            _ => String::new(),
+        };
+        let head = Head {
+            object: take_string(&mut obj, "object"),
+            event,
+            actor: Actor { kind, name },
+            confidence,
+            source: has_source.then(|| take_string(&mut obj, "source")),
+            at_text: take_string(&mut obj, "at"),
+            at,
+        };
+        let record = take_object(&mut obj, "record")?;
+        let parents = take_object(&mut obj, "parents")?;
+        check_parents(&parents)?;
+        let changes = take_object(&mut obj, "changes")?;
+        Ok(head.with(record, parents, changes))
+    }
+
+    /// Everything but the three maps, validated in the order the messages
+    /// promise (unknown keys first, then each key in turn).
+    fn head(obj: &Map<String, Value>) -> Result<Head, EvalError> {
+        let h = Mutation::head_ref(obj)?;
+        Ok(Head {
+            object: h.object.to_string(),
+            event: h.event,
+            actor: Actor {
+                kind: h.kind,
+                name: h.name.to_string(),
+            },
+            confidence: h.confidence,
+            source: h.source.map(str::to_string),
+            at_text: h.at_text.to_string(),
+            at: h.at,
+        })
+    }
+
+    fn head_ref(obj: &Map<String, Value>) -> Result<HeadRef<'_>, EvalError> {
         if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(EvalError::new(format!("unknown key `{k}`")));
         }
-        let object = required_str(obj, "object")?.to_string();
+        let object = required_str(obj, "object")?;
         let event_text = required_str(obj, "event")?;
         let event = Event::parse(event_text).ok_or_else(|| {
             EvalError::new(format!(
                 "unknown event `{event_text}` (expected create, update or delete)"
             ))
         })?;
-        let actor = match obj.get("actor") {
+        let (kind, name) = match obj.get("actor") {
             Some(Value::Object(a)) => {
                 let kind_text =
                     required_str(a, "kind").map_err(|e| EvalError::new(format!("actor: {e}")))?;
@@ -117,10 +183,9 @@ impl Mutation {
                         "unknown actor kind `{kind_text}` (expected ai, integration or human)"
                     ))
                 })?;
-                let name = required_str(a, "name")
-                    .map_err(|e| EvalError::new(format!("actor: {e}")))?
-                    .to_string();
-                Actor { kind, name }
+                let name =
+                    required_str(a, "name").map_err(|e| EvalError::new(format!("actor: {e}")))?;
+                (kind, name)
             }
             Some(_) => return Err(EvalError::new("`actor` must be an object")),
             None => return Err(EvalError::new("missing `actor`")),
@@ -139,30 +204,82 @@ impl Mutation {
         };
         let source = match obj.get("source") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.as_str()),
             Some(_) => return Err(EvalError::new("`source` must be a string")),
         };
-        let at_text = required_str(obj, "at")?.to_string();
-        let at = time::parse_datetime(&at_text).ok_or_else(|| {
+        let at_text = required_str(obj, "at")?;
+        let at = time::parse_datetime(at_text).ok_or_else(|| {
             EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at_text}`"))
         })?;
-        let record = object_of(obj, "record")?;
-        let parents = object_of(obj, "parents")?;
-        if let Some((k, _)) = parents.iter().find(|(_, v)| !v.is_object()) {
-            return Err(EvalError::new(format!("parent `{k}` must be an object")));
-        }
-        let changes = object_of(obj, "changes")?;
-        Ok(Mutation {
+        Ok(HeadRef {
             object,
             event,
-            actor,
+            kind,
+            name,
             confidence,
             source,
             at_text,
             at,
+        })
+    }
+}
+
+fn check_parents(parents: &Map<String, Value>) -> Result<(), EvalError> {
+    match parents.iter().find(|(_, v)| !v.is_object()) {
+        Some((k, _)) => Err(EvalError::new(format!("parent `{k}` must be an object"))),
+        None => Ok(()),
+    }
+}
+
+/// A validated mutation's scalar part, borrowed.
+struct HeadRef<'a> {
+    object: &'a str,
+    event: Event,
+    kind: ActorKind,
+    name: &'a str,
+    confidence: Option<f64>,
+    source: Option<&'a str>,
+    at_text: &'a str,
+    at: i64,
+}
+
+/// Moves a string value out (empty if it is not one: never, once validated).
+fn take_string(obj: &mut Map<String, Value>, key: &str) -> String {
+    match obj.remove(key) {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// A mutation's scalar part.
+struct Head {
+    object: String,
+    event: Event,
+    actor: Actor,
+    confidence: Option<f64>,
+    source: Option<String>,
+    at_text: String,
+    at: i64,
+}
+
+impl Head {
+    fn with(
+        self,
+        record: Map<String, Value>,
+        parents: Map<String, Value>,
+        changes: Map<String, Value>,
+    ) -> Mutation {
+        Mutation {
+            object: self.object,
+            event: self.event,
+            actor: self.actor,
+            confidence: self.confidence,
+            source: self.source,
+            at_text: self.at_text,
+            at: self.at,
             record,
             parents,
             changes,
-        })
+        }
     }
 }

@@ -4,5 +4,6 @@
 
 mod codec;
 mod fixture;
+mod golden;
 mod props;
 mod semantics;

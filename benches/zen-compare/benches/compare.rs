@@ -1,0 +1,85 @@
+//! crmc-eval against zen-engine on equivalent tables (see `src/lib.rs`),
+//! single thread, inputs pre-parsed, tables loaded/compiled once.
+//!
+//! `cargo bench` (in `benches/zen-compare`)
+
+use std::sync::Arc;
+use zen_compare::*;
+use zen_engine::model::DecisionContent;
+use zen_engine::DecisionEngine;
+
+fn main() {
+    divan::main();
+}
+
+const SIZES: [usize; 3] = [20, 200, 2_000];
+const INPUTS: usize = 64;
+
+fn crmc_inputs(rules: usize) -> Vec<crmc_eval::Mutation> {
+    (0..INPUTS)
+        .filter_map(|k| crmc_input(rules, k, INPUTS))
+        .collect()
+}
+
+/// crmc: the full owned `Decision` (reasons, audit, rollback as strings).
+#[divan::bench(args = SIZES)]
+fn crmc_decide(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % inputs.len();
+        t.decide(divan::black_box(&inputs[k]))
+            .map(|d| d.outcome)
+            .ok()
+    });
+}
+
+/// crmc: the decision's JSON line into a reused buffer.
+#[divan::bench(args = SIZES)]
+fn crmc_decide_json(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut out = Vec::with_capacity(4096);
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % inputs.len();
+        out.clear();
+        t.decide_json_into(divan::black_box(&inputs[k]), &mut out)
+            .ok();
+        out.len()
+    });
+}
+
+/// crmc: decided in full, nothing rendered; only the outcome returned.
+#[divan::bench(args = SIZES)]
+fn crmc_decide_outcome(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % inputs.len();
+        t.decide_outcome(divan::black_box(&inputs[k])).ok()
+    });
+}
+
+/// zen-engine: `Decision::evaluate` on a decision created and compiled once.
+#[divan::bench(args = SIZES)]
+fn zen_evaluate(bencher: divan::Bencher, rules: usize) {
+    let Ok(content) = serde_json::from_value::<DecisionContent>(zen_jdm(rules)) else {
+        return;
+    };
+    let mut decision = DecisionEngine::default().create_decision(Arc::new(content));
+    decision.compile();
+    let inputs: Vec<zen_engine::Variable> = (0..INPUTS)
+        .map(|k| zen_input(rules, k, INPUTS).into())
+        .collect();
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % inputs.len();
+        let input = inputs[k].clone();
+        futures::executor::block_on(decision.evaluate(divan::black_box(input)))
+            .map(|r| r.result)
+            .ok()
+    });
+}
