@@ -19,9 +19,17 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(name: String, key: PathBuf, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)))
+            .chain(
+                text.match_indices('\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            )
             .collect();
-        SourceFile { name, key, text, line_starts }
+        SourceFile {
+            name,
+            key,
+            text,
+            line_starts,
+        }
     }
 }
 
@@ -43,7 +51,8 @@ impl SourceMap {
         text: impl Into<String>,
     ) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(name.into(), key.into(), text.into()));
+        self.files
+            .push(SourceFile::new(name.into(), key.into(), text.into()));
         id
     }
 
@@ -74,12 +83,21 @@ impl SourceMap {
 
     /// 1-based (line, column) of a byte offset; columns count characters.
     pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
-        let Some(f) = self.get(file) else { return (1, 1) };
+        let Some(f) = self.get(file) else {
+            return (1, 1);
+        };
         let offset = offset.min(u32::try_from(f.text.len()).unwrap_or(u32::MAX));
         // The last line starting at or before the offset.
-        let line = f.line_starts.partition_point(|&start| start <= offset).max(1);
+        let line = f
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
         let line_start = f.line_starts.get(line - 1).copied().unwrap_or(0) as usize;
-        let col = f.text.get(line_start..offset as usize).map_or(0, |s| s.chars().count()) + 1;
+        let col = f
+            .text
+            .get(line_start..offset as usize)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line, col)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::fail_usage;
 use crmc_eval::Table;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,54 +35,12 @@ pub fn run(args: EvalArgs) -> ExitCode {
         },
         None => Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock())),
     };
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match stream(&table, reader, &mut out) {
-        Ok(()) => ExitCode::SUCCESS,
+    let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // One output line per non-blank input line, in order, in constant memory.
+    match crmc_eval::decide_stream(&table, reader, out) {
+        Ok(_) => ExitCode::SUCCESS,
         // A closed pipe (e.g. `| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail_usage(e),
     }
-}
-
-/// One output line per non-blank input line, in order; memory stays
-/// constant whatever the input's length.
-fn stream(
-    table: &Table,
-    mut reader: Box<dyn BufRead>,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let mut line = String::new();
-    let mut line_no = 0usize;
-    loop {
-        line.clear();
-        let read = match reader.read_line(&mut line) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                line_no += 1;
-                writeln!(
-                    out,
-                    "{}",
-                    crmc_eval::error_line(line_no, "the line is not valid UTF-8")
-                )?;
-                // Skip the rest of the bad line.
-                let mut junk = Vec::new();
-                reader.read_until(b'\n', &mut junk)?;
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        if read == 0 {
-            break;
-        }
-        line_no += 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        writeln!(
-            out,
-            "{}",
-            crmc_eval::decide_line(table, line.trim_end(), line_no)
-        )?;
-    }
-    out.flush()
 }

@@ -17,6 +17,9 @@ pub struct SynthArgs {
 }
 
 pub fn run(args: SynthArgs) -> ExitCode {
-    print!("{}", crmc::analyze::synth::synthetic_unit(args.contracts, args.rules, args.seed));
+    print!(
+        "{}",
+        crmc::analyze::synth::synthetic_unit(args.contracts, args.rules, args.seed)
+    );
     ExitCode::SUCCESS
 }

@@ -119,26 +119,20 @@ enum Val<'m> {
     Event(Event),
 }
 
-/// A JSON number: exactly when it is a plain decimal, else as a float.
+/// A JSON number. Numbers compare as the 64-bit floats JSON parses to, as
+/// the evaluator documents (exact for integers up to 2^53 and for decimals
+/// of up to 15 significant digits); literals likewise.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Num {
-    exact: Option<Decimal>,
     float: f64,
 }
 
 impl Num {
     fn of_json(n: &serde_json::Number) -> Option<Num> {
-        let float = n.as_f64()?;
-        Some(Num {
-            exact: Decimal::parse(&n.to_string()),
-            float,
-        })
+        Some(Num { float: n.as_f64()? })
     }
     fn cmp_const(self, c: Decimal) -> Option<Ordering> {
-        match self.exact {
-            Some(d) => Some(d.cmp(&c)),
-            None => self.float.partial_cmp(&c.to_f64()),
-        }
+        self.float.partial_cmp(&c.to_f64())
     }
 }
 

@@ -544,9 +544,11 @@ impl Table {
         let (rule_outcome, rule, route) = match (held, pending) {
             (Some(h), Some(p)) if p.0 > h.0 => (p.0, Some(p.1), p.2),
             (Some(h), _) => (h.0, Some(h.1), h.2),
-            (None, p) => {
+            // Nothing held: `never` by fall-through, decided by no rule (an
+            // unknown rule cannot raise anything above `never`).
+            (None, _) => {
                 reasons.push(Reason::NoRule);
-                (Outcome::Never, p.map(|p| p.1), None)
+                (Outcome::Never, None, None)
             }
         };
         let mut outcome = rule_outcome;

@@ -445,7 +445,11 @@ impl<'t, 'm> Ctx<'t, 'm> {
                 };
                 let found = match v {
                     Val::Str(s) => set.strs.binary_search_by(|id| t.str(*id).cmp(s)).is_ok(),
-                    Val::Num(n) => set.nums.binary_search_by(|x| x.total_cmp(n)).is_ok(),
+                    Val::Num(n) => {
+                        // `-0.0 == 0.0`, as with `==`; the set holds `0.0`.
+                        let n = if *n == 0.0 { 0.0 } else { *n };
+                        set.nums.binary_search_by(|x| x.total_cmp(&n)).is_ok()
+                    }
                     Val::Items(_) => set.strs.iter().any(|id| items_equal(t, v, *id)),
                     _ => set
                         .other

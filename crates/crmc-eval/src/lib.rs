@@ -55,6 +55,9 @@
 //!   one that held, unless an unknown rule raised the outcome above it;
 //! - missing `confidence` with a `confidence` block present is below every
 //!   threshold (`never` with a `review` threshold, else at least `review`);
+//! - numbers compare as the 64-bit floats JSON parses to (exact for integers
+//!   up to 2^53 and decimals of up to 15 significant digits; `-0` equals `0`);
+//!   strings compare case-sensitively;
 //! - a change to a name the schema lacks decides `never` (contract `null`);
 //! - a `delete` is decided by the `*` rules as a pseudo-field `*`;
 //!   a create/update without changes decides `never` with no fields;
