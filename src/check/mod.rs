@@ -7,7 +7,6 @@
 //! conds.rs       Expr -> Cond (names, operators, literals)
 //! values.rs      literal against a type -> Value / JSON
 //! test_blocks.rs test blocks -> TestCase
-//! dates.rs       date and RFC 3339 literals
 //! errors.rs      CheckError -> Diagnostic (all user-facing text)
 //! ```
 //!
@@ -16,7 +15,6 @@
 
 mod conds;
 mod contracts;
-mod dates;
 pub mod errors;
 pub mod model;
 mod schema;
@@ -30,7 +28,7 @@ use errors::CheckError;
 use std::collections::BTreeMap;
 
 pub use crate::diagnostics::suggest::suggest;
-pub use dates::{parse_date, parse_datetime};
+pub use crmc_eval::time::{parse_date, parse_datetime};
 
 /// All files of a unit, imports already resolved by the loader.
 #[derive(Clone, Copy)]

@@ -3,7 +3,6 @@
 
 use super::conds::{field_of, relation_of};
 use super::contracts::{object_of, Once};
-use super::dates::parse_datetime;
 use super::errors::{CheckError, Found};
 use super::model::{self, Event, FieldId, ObjectId};
 use super::schema::SchemaInfo;
@@ -11,6 +10,7 @@ use super::values::{json_value, unit_interval};
 use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{self, Ident, Literal, TestItemKind};
+use crmc_eval::time::parse_datetime;
 
 type Values = Vec<(FieldId, serde_json::Value)>;
 

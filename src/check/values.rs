@@ -1,13 +1,13 @@
 //! Literals against types: a literal that fits a field's type becomes a
 //! [`Value`] (conditions) or a JSON value (tests); anything else an error.
 
-use super::dates::{parse_date, parse_datetime};
 use super::errors::{CheckError, Expected, Found};
 use super::model::{Field, FieldType, Value};
 use crate::decimal::Decimal;
 use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{LitKind, Literal};
+use crmc_eval::time::{parse_date, parse_datetime};
 
 pub fn found(lit: &Literal) -> Found {
     match &lit.kind {
