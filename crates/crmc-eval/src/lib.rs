@@ -83,7 +83,8 @@ pub mod time;
 pub use codec::LoadError;
 pub use decide::{
     decide_batch, decide_json, decide_line, decide_stream, error_line, ApprovalNeed, AuditEntry,
-    Decision, FieldDecision, RollbackEntry, Stats,
+    Decision, Evaluator, FieldDecision, FieldOutcome, PreparedMutation, RollbackEntry, RuleId,
+    Stats,
 };
 pub use mutation::{Actor, EvalError, Mutation};
 pub use table::{Outcome, Table};
