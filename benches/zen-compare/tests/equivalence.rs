@@ -39,9 +39,13 @@ fn same_outcomes() {
             assert_eq!(o, crmc.outcome);
             let f = fields[0];
             assert_eq!(f.outcome, crmc.outcome);
-            let rule = f
-                .rule
-                .map(|r| format!("{}#{}", if r.star { "*" } else { &field }, r.position));
+            let rule = f.rule.map(|r| {
+                format!(
+                    "{}#{}",
+                    if r.star { "*" } else { field.as_str() },
+                    r.position
+                )
+            });
             assert_eq!(rule, crmc.fields[&field].rule);
             seen.insert(crmc.outcome);
         }
