@@ -63,6 +63,37 @@ fn crmc_decide_outcome(bencher: divan::Bencher, rules: usize) {
     });
 }
 
+/// crmc: an [`crmc_eval::Evaluator`] (reused scratch, no allocation per
+/// decision) on prepared mutations; returns the outcome and the changed
+/// field's outcome and deciding rule, as zen's table output does.
+#[divan::bench(args = SIZES)]
+fn crmc_decide_fields(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let prepared: Vec<_> = inputs.iter().filter_map(|m| ev.prepare(m).ok()).collect();
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % prepared.len();
+        let (o, fields) = ev.decide_fields(divan::black_box(&prepared[k]));
+        (o, fields.first().map(|f| (f.outcome, f.rule)))
+    });
+}
+
+/// crmc: an [`crmc_eval::Evaluator`] on the unprepared mutations (names
+/// resolved and values decoded per decision); the outcome only.
+#[divan::bench(args = SIZES)]
+fn crmc_evaluator_outcome(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k = (k + 1) % inputs.len();
+        ev.decide_outcome(divan::black_box(&inputs[k])).ok()
+    });
+}
+
 /// zen-engine: `Decision::evaluate` on a decision created and compiled once.
 #[divan::bench(args = SIZES)]
 fn zen_evaluate(bencher: divan::Bencher, rules: usize) {

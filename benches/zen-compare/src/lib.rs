@@ -14,11 +14,20 @@
 //!
 //! The zen table (hit policy `first`) has one row per rule, in the same
 //! order: input columns `field` (the changed field's name), `cur` (its
-//! current value), `new` (the proposed value) and `confidence`; output
-//! `outcome`. The `*` rule is a last row with only an output.
+//! current value), `new` (the proposed value) and `confidence`; outputs
+//! `outcome` and `rule` (the deciding rule, `Fnnnnn#n` or `*#1`). The `*`
+//! rule is a last row with only outputs.
 //!
-//! An input changes one field. For crmc it is a pre-parsed [`Mutation`];
-//! for zen a pre-built `Variable` `{field, cur, new, confidence}`. Inputs
+//! Both sides produce the same information per input: the changed field's
+//! outcome and the rule that decided it (crmc: [`crmc_eval::Evaluator::decide_fields`],
+//! which also names the deciding contract and applies the contract-level
+//! steps — applicability, caps, schema flags — that zen's table lacks).
+//!
+//! An input changes one field. For crmc it is a pre-parsed [`Mutation`]
+//! (for `decide_fields`, a [`crmc_eval::PreparedMutation`]: the mutation
+//! resolved once against the table, names to field indices, values decoded
+//! by field type); for zen a pre-built `Variable` `{field, cur, new,
+//! confidence}` (parsed once, as zen's own benchmarks do). Inputs
 //! cycle over the fields in table order, so zen's first-hit scan reads half
 //! the table on average while crmc finds the field's rules by binary search:
 //! that difference is part of what is measured.
@@ -108,18 +117,19 @@ pub fn zen_jdm(rules: usize) -> Value {
     let mut rows = Vec::with_capacity(3 * n + 1);
     for i in 0..n {
         let f = format!("'{}'", field_name(i));
+        let rule = |n: u32| format!("'{}#{n}'", field_name(i));
         rows.push(
             json!({"_id": format!("r{i}a"), "i_field": f, "i_cur": "$ == null",
-            "i_new": "", "i_conf": ">= 0.9", "o_outcome": "'auto'"}),
+            "i_new": "", "i_conf": ">= 0.9", "o_outcome": "'auto'", "o_rule": rule(1)}),
         );
         rows.push(json!({"_id": format!("r{i}b"), "i_field": f, "i_cur": "",
-            "i_new": "< 100", "i_conf": "", "o_outcome": "'review'"}));
+            "i_new": "< 100", "i_conf": "", "o_outcome": "'review'", "o_rule": rule(2)}));
         rows.push(json!({"_id": format!("r{i}c"), "i_field": f, "i_cur": "",
-            "i_new": "", "i_conf": "", "o_outcome": "'suggest'"}));
+            "i_new": "", "i_conf": "", "o_outcome": "'suggest'", "o_rule": rule(3)}));
     }
     rows.push(
         json!({"_id": "star", "i_field": "", "i_cur": "", "i_new": "", "i_conf": "",
-        "o_outcome": "'never'"}),
+        "o_outcome": "'never'", "o_rule": "'*#1'"}),
     );
     json!({
         "nodes": [
@@ -132,7 +142,10 @@ pub fn zen_jdm(rules: usize) -> Value {
                     {"id": "i_new", "name": "new", "field": "new"},
                     {"id": "i_conf", "name": "confidence", "field": "confidence"}
                 ],
-                "outputs": [{"id": "o_outcome", "name": "outcome", "field": "outcome"}],
+                "outputs": [
+                    {"id": "o_outcome", "name": "outcome", "field": "outcome"},
+                    {"id": "o_rule", "name": "rule", "field": "rule"}
+                ],
                 "rules": rows
             }},
             {"id": "out", "name": "response", "type": "outputNode", "content": {}}

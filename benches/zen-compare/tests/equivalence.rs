@@ -27,6 +27,26 @@ fn same_outcomes() {
                 "rules {rules} input {k}: {:?}",
                 zen_input(rules, k, count)
             );
+            let (field, _, _, _) = input(rules, k, count);
+            assert_eq!(
+                zo["rule"].as_str(),
+                crmc.fields[&field].rule.as_deref(),
+                "rules {rules} input {k}"
+            );
+            let mut ev = crmc_eval::Evaluator::new(&t);
+            let p = ev.prepare(&m).unwrap();
+            let (o, fields) = ev.decide_fields(&p);
+            assert_eq!(o, crmc.outcome);
+            let f = fields[0];
+            assert_eq!(f.outcome, crmc.outcome);
+            let rule = f.rule.map(|r| {
+                format!(
+                    "{}#{}",
+                    if r.star { "*" } else { field.as_str() },
+                    r.position
+                )
+            });
+            assert_eq!(rule, crmc.fields[&field].rule);
             seen.insert(crmc.outcome);
         }
         assert_eq!(seen.len(), 3, "inputs exercise auto, review and suggest");

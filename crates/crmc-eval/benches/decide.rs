@@ -152,6 +152,41 @@ fn decide_outcome(bencher: divan::Bencher, rules: usize) {
     bencher.bench(|| t.decide_outcome(divan::black_box(&m)).ok());
 }
 
+/// [`decide_outcome`] through a reused [`crmc_eval::Evaluator`]: no
+/// allocation per decision.
+#[divan::bench(args = [20, 200, 2_000])]
+fn evaluator_outcome(bencher: divan::Bencher, rules: usize) {
+    let t = table(rules);
+    let m = mutation();
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    bencher.bench_local(|| ev.decide_outcome(divan::black_box(&m)).ok());
+}
+
+/// A prepared mutation (names resolved, values decoded once) decided per
+/// field (outcome, contract, rule) by a reused evaluator.
+#[divan::bench(args = [20, 200, 2_000])]
+fn evaluator_decide_fields(bencher: divan::Bencher, rules: usize) {
+    let t = table(rules);
+    let m = mutation();
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let Ok(p) = ev.prepare(&m) else { return };
+    bencher.bench_local(|| ev.decide_fields(divan::black_box(&p)).0);
+}
+
+/// The decision's JSON through a reused evaluator.
+#[divan::bench(args = [20, 200, 2_000])]
+fn evaluator_json_into(bencher: divan::Bencher, rules: usize) {
+    let t = table(rules);
+    let m = mutation();
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let mut out = Vec::with_capacity(8192);
+    bencher.bench_local(|| {
+        out.clear();
+        ev.decide_json_into(divan::black_box(&m), &mut out).ok();
+        out.len()
+    });
+}
+
 #[divan::bench]
 fn decide_json_line(bencher: divan::Bencher) {
     let t = table(200);

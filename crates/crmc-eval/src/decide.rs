@@ -1,10 +1,10 @@
 //! Deciding one mutation (language-v1 §5.3) and the decision's JSON (§7).
 
-use crate::eval::{Ctx, Tv};
-use crate::mutation::{EvalError, Mutation};
+use crate::eval::{recycle, Ctx, CtxBufs, Tv};
+use crate::mutation::{entries_get, EvalError, In, Mutation, J};
 use crate::table::{
-    Approver, AuditField, CondRange, ContractRow, Event, FieldIx, Mode, ObjectRow, Outcome,
-    RuleRow, StrId, Table, Trigger, TypeTag,
+    Approver, AuditField, CondRange, ContractIx, ContractRow, Event, FieldIx, Mode, ObjectRow,
+    Outcome, RuleRow, StrId, Table, Trigger, TypeTag,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
@@ -152,6 +152,7 @@ struct Verdict {
 
 struct Applicable<'t> {
     c: &'t ContractRow,
+    ix: ContractIx,
     floor: Outcome,
     floor_reasons: (u32, u32),
     /// The exclusion that holds, by position.
@@ -179,10 +180,10 @@ struct Decided {
 }
 
 /// Everything a decision says, before any string is built.
-struct Core<'t, 'm> {
-    ctx: Ctx<'t, 'm>,
+struct Core<'c, 't, 'm> {
+    ctx: &'c Ctx<'t, 'm>,
     object: &'t ObjectRow,
-    targets: Vec<Target<'m>>,
+    targets: &'c [Target<'m>],
     apps: Vec<Applicable<'t>>,
     /// `verdicts[ai * targets.len() + ti]`.
     verdicts: Vec<Verdict>,
@@ -194,7 +195,7 @@ struct Core<'t, 'm> {
     notify: Vec<Approver>,
 }
 
-impl Core<'_, '_> {
+impl Core<'_, '_, '_> {
     fn verdict(&self, ai: usize, ti: usize) -> Option<&Verdict> {
         self.verdicts.get(ai * self.targets.len() + ti)
     }
@@ -207,6 +208,254 @@ impl Core<'_, '_> {
             .rposition(|t| t.name == name)
             .unwrap_or(ti)
     }
+}
+
+/// Buffers kept between decisions, emptied and reused so a decision
+/// allocates nothing once they have grown (stored at `'static`, retyped to
+/// each decision's lifetimes by [`recycle`]).
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<Tv>,
+    ctx: CtxBufs,
+    targets: Vec<Target<'static>>,
+    apps: Vec<Applicable<'static>>,
+    verdicts: Vec<Verdict>,
+    reasons: Vec<Reason>,
+    decided: Vec<Decided>,
+    record: Vec<(&'static str, J<'static>)>,
+    changes: Vec<(&'static str, J<'static>)>,
+    parents: Vec<(&'static str, Vec<(&'static str, J<'static>)>)>,
+}
+
+impl Scratch {
+    /// Takes a decision's buffers back.
+    fn put(&mut self, core: Core<'_, '_, '_>) {
+        self.apps = recycle(core.apps);
+        self.verdicts = core.verdicts;
+        self.reasons = core.reasons;
+        self.decided = core.decided;
+    }
+
+    fn put_ctx(&mut self, ctx: Ctx<'_, '_>, targets: Vec<Target<'_>>) {
+        self.ctx = ctx.into_bufs();
+        self.targets = recycle(targets);
+    }
+
+    /// An empty input over the kept buffers.
+    fn input<'m>(&mut self) -> In<'m> {
+        In {
+            record: recycle(std::mem::take(&mut self.record)),
+            changes: recycle(std::mem::take(&mut self.changes)),
+            parents: recycle(std::mem::take(&mut self.parents)),
+            ..In::default()
+        }
+    }
+
+    fn put_input(&mut self, i: In<'_>) {
+        self.record = recycle(i.record);
+        self.changes = recycle(i.changes);
+        self.parents = recycle(i.parents);
+    }
+}
+
+/// How one target of a decision came out: what a decision's `fields` entry
+/// says, without strings. See [`Evaluator::decide_fields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldOutcome {
+    /// The changed field (`None`: a name the schema lacks, or the `*`
+    /// pseudo-field of a delete).
+    pub field: Option<FieldIx>,
+    pub outcome: Outcome,
+    /// The deciding contract (`null` `contract` in the JSON when `None`).
+    pub contract: Option<ContractIx>,
+    /// The deciding rule (`null` `rule` when `None`).
+    pub rule: Option<RuleId>,
+}
+
+/// A rule as a decision names it: `Field#position`, or `*#position`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleId {
+    pub star: bool,
+    pub position: u32,
+}
+
+/// A mutation resolved once against a table: its object found, its field
+/// names resolved to field indices and its values decoded by field type.
+/// The analogue of an engine's pre-parsed input; decide it (any number of
+/// times) with [`Evaluator::decide_prepared`].
+pub struct PreparedMutation<'t, 'm> {
+    ctx: Ctx<'t, 'm>,
+    targets: Vec<Target<'m>>,
+}
+
+impl PreparedMutation<'_, '_> {
+    /// The targets, in the order of [`Evaluator::decide_fields`]'s slice:
+    /// the changed names in name order (then `*` for a delete).
+    pub fn target_names(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(|t| t.name)
+    }
+}
+
+/// A table with reusable scratch space: decides mutations without
+/// allocating once its buffers have grown (the [`Table`] methods build a
+/// fresh one per call). One per thread; it borrows the table.
+///
+/// ```
+/// # use crmc_eval::{Evaluator, Table, Mutation};
+/// # fn f(table: &Table, mutations: &[Mutation]) -> Result<(), crmc_eval::EvalError> {
+/// let mut ev = Evaluator::new(table);
+/// for m in mutations {
+///     let outcome = ev.decide_outcome(m)?;           // resolves names per call
+///     let p = ev.prepare(m)?;                        // or resolve once...
+///     let (o, fields) = ev.decide_fields(&p);        // ...and decide per field
+///     assert_eq!(o, outcome);
+///     # let _ = fields;
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Evaluator<'t> {
+    table: &'t Table,
+    s: Scratch,
+    fields: Vec<FieldOutcome>,
+}
+
+impl<'t> Evaluator<'t> {
+    pub fn new(table: &'t Table) -> Evaluator<'t> {
+        Evaluator {
+            table,
+            s: Scratch::default(),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn table(&self) -> &'t Table {
+        self.table
+    }
+
+    /// [`Table::decide_outcome`], without allocating.
+    pub fn decide_outcome(&mut self, m: &Mutation) -> Result<Outcome, EvalError> {
+        let t = self.table;
+        let mut i = self.s.input();
+        fill_input(&mut i, m);
+        let r = t.prepare_in(&i, &mut self.s).map(|(ctx, targets)| {
+            let core = t.core(&ctx, &targets, false, &mut self.s);
+            let o = core.outcome;
+            self.s.put(core);
+            self.s.put_ctx(ctx, targets);
+            o
+        });
+        self.s.put_input(i);
+        r
+    }
+
+    /// [`Table::decide_json_into`], reusing this evaluator's buffers.
+    pub fn decide_json_into(&mut self, m: &Mutation, out: &mut Vec<u8>) -> Result<(), EvalError> {
+        let mut i = self.s.input();
+        fill_input(&mut i, m);
+        let r = self.decide_in_json(&i, out);
+        self.s.put_input(i);
+        r
+    }
+
+    fn decide_in_json(&mut self, i: &In<'_>, out: &mut Vec<u8>) -> Result<(), EvalError> {
+        let t = self.table;
+        let (ctx, targets) = t.prepare_in(i, &mut self.s)?;
+        let core = t.core(&ctx, &targets, true, &mut self.s);
+        t.write_json(i, &core, out);
+        self.s.put(core);
+        self.s.put_ctx(ctx, targets);
+        Ok(())
+    }
+
+    /// Resolves a mutation against the table once (object, field names,
+    /// typed values); errs when its object is unknown.
+    pub fn prepare<'m>(&self, m: &'m Mutation) -> Result<PreparedMutation<'t, 'm>, EvalError> {
+        let i = In::from_mutation(m);
+        let (ctx, targets) = self.table.prepare_in(&i, &mut Scratch::default())?;
+        Ok(PreparedMutation { ctx, targets })
+    }
+
+    /// Decides a prepared mutation: the overall outcome and, per target
+    /// (in [`PreparedMutation::target_names`] order), its outcome, deciding
+    /// contract and rule — what the decision's `fields` say, as ids.
+    /// Every applicable contract, exclusion, rule and cap is evaluated;
+    /// approvals, audit, rollback and reasons are not rendered.
+    pub fn decide_fields(&mut self, p: &PreparedMutation<'_, '_>) -> (Outcome, &[FieldOutcome]) {
+        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
+        self.fields.clear();
+        for (ti, t) in p.targets.iter().enumerate() {
+            let d = core.decided.get(ti).copied();
+            let by = d.and_then(|d| d.by);
+            let rule = by
+                .and_then(|ai| core.verdict(ai, ti))
+                .and_then(|v| v.rule)
+                .map(|r| RuleId {
+                    star: r.star,
+                    position: r.position,
+                });
+            self.fields.push(FieldOutcome {
+                field: match t.kind {
+                    TargetKind::Field(f) => Some(f),
+                    _ => None,
+                },
+                outcome: d.map_or(Outcome::Never, |d| d.outcome),
+                contract: by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
+                rule,
+            });
+        }
+        let o = core.outcome;
+        self.s.put(core);
+        (o, &self.fields)
+    }
+
+    /// [`Evaluator::decide_fields`], the overall outcome only.
+    pub fn decide_prepared(&mut self, p: &PreparedMutation<'_, '_>) -> Outcome {
+        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
+        let o = core.outcome;
+        self.s.put(core);
+        o
+    }
+
+    /// Decides one line of §7 JSON into `out` (the decision's JSON, or an
+    /// error message): exactly what `decide_json` gives, parsed without
+    /// building `Value`s when the line is simple.
+    fn decide_text(&mut self, text: &str, out: &mut Vec<u8>) -> Result<(), String> {
+        let mut i = self.s.input();
+        let r = if i.parse_fast(text) {
+            self.decide_in_json(&i, out).map_err(|e| e.message)
+        } else {
+            match Mutation::from_json(text) {
+                Ok(m) => self.decide_json_into(&m, out).map_err(|e| e.message),
+                Err(e) => Err(e.message),
+            }
+        };
+        self.s.put_input(i);
+        r
+    }
+}
+
+/// `i` (empty, over kept buffers) for `m`.
+fn fill_input<'m>(i: &mut In<'m>, m: &'m Mutation) {
+    let entries = |map: &'m serde_json::Map<String, Value>, e: &mut Vec<(&'m str, J<'m>)>| {
+        e.extend(map.iter().map(|(k, v)| (k.as_str(), J::from_value(v))));
+    };
+    i.object = &m.object;
+    i.event = Some(m.event);
+    i.kind = Some(m.actor.kind);
+    i.name = &m.actor.name;
+    i.confidence = m.confidence;
+    i.source = m.source.as_deref();
+    i.at_text = &m.at_text;
+    i.at = m.at;
+    entries(&m.record, &mut i.record);
+    entries(&m.changes, &mut i.changes);
+    i.parents.extend(m.parents.iter().map(|(k, v)| {
+        let mut e = Vec::new();
+        if let Value::Object(p) = v {
+            entries(p, &mut e);
+        }
+        (k.as_str(), e)
+    }));
 }
 
 fn fmt_num(x: f64) -> String {
@@ -249,10 +498,6 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-fn json_value(out: &mut Vec<u8>, v: &Value) {
-    let _ = serde_json::to_writer(&mut *out, v);
-}
-
 fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => json_str(out, s),
@@ -268,40 +513,45 @@ impl Table {
     /// Decides one mutation. Errs only when the mutation names an object the
     /// table does not know.
     pub fn decide(&self, m: &Mutation) -> Result<Decision, EvalError> {
-        let core = self.core(m, true)?;
-        Ok(self.materialize(m, &core))
+        let i = In::from_mutation(m);
+        let mut s = Scratch::default();
+        let (ctx, targets) = self.prepare_in(&i, &mut s)?;
+        let core = self.core(&ctx, &targets, true, &mut s);
+        Ok(self.materialize(&i, &core))
     }
 
     /// Decides one mutation and appends the decision's JSON (exactly
     /// `serde_json::to_string(&self.decide(m)?)`) to `out`, without
     /// building a [`Decision`].
     pub fn decide_json_into(&self, m: &Mutation, out: &mut Vec<u8>) -> Result<(), EvalError> {
-        let core = self.core(m, true)?;
-        self.write_json(m, &core, out);
-        Ok(())
+        Evaluator::new(self).decide_json_into(m, out)
     }
 
     /// Decides one mutation down to its overall outcome (the `outcome` of
     /// [`Table::decide`]): every applicable contract, exclusion, rule and cap
     /// is evaluated, but no approval, audit or rollback is worked out and no
-    /// string is rendered.
+    /// string is rendered. [`Evaluator::decide_outcome`] does the same
+    /// without allocating.
     pub fn decide_outcome(&self, m: &Mutation) -> Result<Outcome, EvalError> {
-        Ok(self.core(m, false)?.outcome)
+        Evaluator::new(self).decide_outcome(m)
     }
 
-    /// `full`: also approvals and rollback.
-    fn core<'t, 'm>(&'t self, m: &'m Mutation, full: bool) -> Result<Core<'t, 'm>, EvalError> {
+    /// Resolves a mutation against its object: the evaluation context and
+    /// the targets (one per change, then `*` for a delete).
+    fn prepare_in<'t, 'm>(
+        &'t self,
+        m: &In<'m>,
+        s: &mut Scratch,
+    ) -> Result<(Ctx<'t, 'm>, Vec<Target<'m>>), EvalError> {
         let obj_ix = self
-            .object_by_name(&m.object)
+            .object_by_name(m.object)
             .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object)))?;
         let object = self
             .object(obj_ix)
             .ok_or_else(|| EvalError::new("corrupt table"))?;
-        let ctx = Ctx::new(self, m, object);
-        let mut stack = Vec::with_capacity(16);
-
-        let mut targets: Vec<Target<'m>> = Vec::with_capacity(m.changes.len() + 1);
-        targets.extend(m.changes.keys().map(|k| {
+        let ctx = Ctx::new(self, m, obj_ix, object, std::mem::take(&mut s.ctx));
+        let mut targets: Vec<Target<'m>> = recycle(std::mem::take(&mut s.targets));
+        targets.extend(m.changes.iter().map(|(k, _)| {
             Target {
                 name: k,
                 kind: self
@@ -309,36 +559,53 @@ impl Table {
                     .map_or(TargetKind::Unknown, TargetKind::Field),
             }
         }));
-        if m.event == Event::Delete {
+        if m.event() == Event::Delete {
             targets.push(Target {
                 name: "*",
                 kind: TargetKind::Record,
             });
         }
+        Ok((ctx, targets))
+    }
+
+    /// `full`: also approvals and rollback.
+    fn core<'c, 't, 'm>(
+        &'t self,
+        ctx: &'c Ctx<'t, 'm>,
+        targets: &'c [Target<'m>],
+        full: bool,
+        s: &mut Scratch,
+    ) -> Core<'c, 't, 'm> {
+        let object = ctx.object;
+        let obj_ix = ctx.obj_ix;
+        let mut stack = std::mem::take(&mut s.stack);
 
         // 1. Applicable contracts.
         let candidates = self
             .index
             .get(obj_ix.ix())
-            .and_then(|per_event| per_event.get(m.event.ix()))
+            .and_then(|per_event| per_event.get(ctx.ev.ix()))
             .map_or(&[][..], Vec::as_slice);
-        let mut apps: Vec<Applicable<'t>> = Vec::with_capacity(candidates.len());
-        let mut verdicts: Vec<Verdict> = Vec::with_capacity(candidates.len() * targets.len());
-        let mut reasons: Vec<Reason> = Vec::with_capacity(candidates.len() * (targets.len() + 2));
+        let mut apps: Vec<Applicable<'t>> = recycle(std::mem::take(&mut s.apps));
+        let mut verdicts: Vec<Verdict> = std::mem::take(&mut s.verdicts);
+        verdicts.clear();
+        let mut reasons: Vec<Reason> = std::mem::take(&mut s.reasons);
+        reasons.clear();
         let len = |r: &Vec<Reason>| r.len() as u32;
         for &cix in candidates {
             let Some(c) = self.contracts.get(cix.ix()) else {
                 continue;
             };
             if c.object != obj_ix
-                || c.actor_kind != m.actor.kind
-                || c.actor_name.is_some_and(|n| self.str(n) != m.actor.name)
-                || !c.triggers.iter().any(|t| self.trigger_matches(t, &ctx))
+                || c.actor_kind != ctx.kind
+                || c.actor_name.is_some_and(|n| self.str(n) != ctx.name)
+                || !c.triggers.iter().any(|t| self.trigger_matches(t, ctx))
             {
                 continue;
             }
             let mut a = Applicable {
                 c,
+                ix: cix,
                 floor: Outcome::Auto,
                 floor_reasons: (len(&reasons), 0),
                 excluded: None,
@@ -377,7 +644,7 @@ impl Table {
             a.cap_reasons = (len(&reasons), 0);
             // 4. Contract-wide caps: confidence and mode.
             if c.auto_at.is_some() || c.review_at.is_some() {
-                match m.confidence {
+                match ctx.conf {
                     None => {
                         let o = if c.review_at.is_some() {
                             Outcome::Never
@@ -409,8 +676,8 @@ impl Table {
             }
             a.cap_reasons.1 = len(&reasons);
             // 3. Field rules, per target.
-            for t in &targets {
-                let v = self.verdict(c, &a, t, &ctx, &mut stack, &mut reasons);
+            for t in targets {
+                let v = self.verdict(c, &a, t, ctx, &mut stack, &mut reasons);
                 verdicts.push(v);
             }
             apps.push(a);
@@ -418,7 +685,8 @@ impl Table {
 
         // 5. Combination, per target.
         let nt = targets.len();
-        let mut decided: Vec<Decided> = Vec::with_capacity(nt);
+        let mut decided: Vec<Decided> = std::mem::take(&mut s.decided);
+        decided.clear();
         for (ti, t) in targets.iter().enumerate() {
             let d = match t.kind {
                 TargetKind::Unknown => Decided {
@@ -471,11 +739,12 @@ impl Table {
             core.approvals = self.approvals(&core, &mut stack);
             self.rollback_parts(&mut core);
         }
-        Ok(core)
+        s.stack = stack;
+        core
     }
 
     fn trigger_matches(&self, t: &Trigger, ctx: &Ctx<'_, '_>) -> bool {
-        match (t, ctx.m.event) {
+        match (t, ctx.ev) {
             (Trigger::Create, Event::Create) | (Trigger::Delete, Event::Delete) => true,
             (Trigger::Update(None), Event::Update) => true,
             (Trigger::Update(Some(fs)), Event::Update) => fs.iter().any(|f| ctx.is_changed(*f)),
@@ -679,7 +948,7 @@ impl Table {
     }
 
     /// Calls `f` with each of a target's reasons, in order.
-    fn each_reason(&self, core: &Core<'_, '_>, ti: usize, f: &mut dyn FnMut(&str)) {
+    fn each_reason(&self, core: &Core<'_, '_, '_>, ti: usize, f: &mut dyn FnMut(&str)) {
         let Some(t) = core.targets.get(ti) else {
             return;
         };
@@ -693,7 +962,8 @@ impl Table {
                 let _ = write!(
                     buf,
                     "`{}` is not a field of `{}`, never",
-                    t.name, core.ctx.m.object
+                    t.name,
+                    self.str(core.object.name)
                 );
                 f(&buf);
             } else {
@@ -707,7 +977,7 @@ impl Table {
         let c = a.c;
         let mut emit = |r: Reason, buf: &mut String| {
             buf.clear();
-            self.render_reason(&core.ctx, c, t.name, r, buf);
+            self.render_reason(core.ctx, c, t.name, r, buf);
             f(buf);
         };
         if v.excluded {
@@ -743,7 +1013,7 @@ impl Table {
         f(&buf);
     }
 
-    fn rule_label(&self, core: &Core<'_, '_>, ti: usize) -> Option<String> {
+    fn rule_label(&self, core: &Core<'_, '_, '_>, ti: usize) -> Option<String> {
         let ai = core.decided.get(ti)?.by?;
         let rr = core.verdict(ai, ti)?.rule?;
         let mut s = String::new();
@@ -751,7 +1021,7 @@ impl Table {
         Some(s)
     }
 
-    fn deciding_contract<'t>(&self, core: &Core<'t, '_>, ti: usize) -> Option<&'t ContractRow> {
+    fn deciding_contract<'t>(&self, core: &Core<'_, 't, '_>, ti: usize) -> Option<&'t ContractRow> {
         let ai = core.decided.get(ti)?.by?;
         core.apps.get(ai).map(|a| a.c)
     }
@@ -767,7 +1037,7 @@ impl Table {
         }
     }
 
-    fn approvals(&self, core: &Core<'_, '_>, stack: &mut Vec<Tv>) -> Vec<Need> {
+    fn approvals(&self, core: &Core<'_, '_, '_>, stack: &mut Vec<Tv>) -> Vec<Need> {
         let mut out: Vec<Need> = Vec::new();
         let mut add = |level: &'static str,
                        approver: Option<Approver>,
@@ -849,7 +1119,7 @@ impl Table {
     }
 
     /// `keep` and `notify` of the rollback entry.
-    fn rollback_parts(&self, core: &mut Core<'_, '_>) {
+    fn rollback_parts(&self, core: &mut Core<'_, '_, '_>) {
         let mut keep: Option<(u64, StrId)> = None;
         let mut notify: Vec<Approver> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
@@ -877,20 +1147,20 @@ impl Table {
         core.notify = notify;
     }
 
-    fn record_id<'m>(&self, m: &'m Mutation, object: &ObjectRow) -> Option<&'m Value> {
+    fn record_id<'m>(&self, m: &In<'m>, object: &ObjectRow) -> Option<J<'m>> {
         let id_field = self
             .object_fields(object)
             .iter()
             .filter(|f| f.ty == TypeTag::Id)
             .map(|f| self.str(f.name))
             .min_by_key(|n| *n != "Id");
-        m.record.get(id_field.unwrap_or("Id"))
+        entries_get(&m.record, id_field.unwrap_or("Id"))
     }
 
     /// A target's audit fields, in output order.
     fn audit_list<'t>(
         &self,
-        core: &Core<'t, '_>,
+        core: &Core<'_, 't, '_>,
         ti: usize,
     ) -> (Option<&'t ContractRow>, AuditList<'t>) {
         let contract = self.deciding_contract(core, ti);
@@ -919,7 +1189,7 @@ impl Table {
     }
 
     /// The decision as owned data.
-    fn materialize(&self, m: &Mutation, core: &Core<'_, '_>) -> Decision {
+    fn materialize(&self, m: &In<'_>, core: &Core<'_, '_, '_>) -> Decision {
         let mut fields = BTreeMap::new();
         for (ti, t) in core.targets.iter().enumerate() {
             let mut reasons = Vec::new();
@@ -958,13 +1228,16 @@ impl Table {
             .map(|ti| self.audit_entry(m, core, ti, &fields))
             .collect();
         let mut previous: BTreeMap<String, Value> = BTreeMap::new();
-        if m.event == Event::Delete {
+        if m.event() == Event::Delete {
             for (k, v) in &m.record {
-                previous.insert(k.clone(), v.clone());
+                previous.insert(k.to_string(), v.to_value());
             }
         }
-        for k in m.changes.keys() {
-            previous.insert(k.clone(), m.record.get(k).cloned().unwrap_or(Value::Null));
+        for k in m.changes.iter().map(|(k, _)| *k) {
+            previous.insert(
+                k.to_string(),
+                entries_get(&m.record, k).map_or(Value::Null, J::to_value),
+            );
         }
         Decision {
             outcome: core.outcome,
@@ -981,8 +1254,8 @@ impl Table {
 
     fn audit_entry(
         &self,
-        m: &Mutation,
-        core: &Core<'_, '_>,
+        m: &In<'_>,
+        core: &Core<'_, '_, '_>,
         ti: usize,
         fields: &BTreeMap<String, FieldDecision>,
     ) -> AuditEntry {
@@ -1006,30 +1279,31 @@ impl Table {
                 let v = match af {
                     AuditField::RecordId => self
                         .record_id(m, core.object)
-                        .cloned()
-                        .unwrap_or(Value::Null),
+                        .map_or(Value::Null, J::to_value),
                     AuditField::Contract => contract
                         .map_or(Value::Null, |c| Value::String(self.str(c.name).to_string())),
                     AuditField::Version => contract.map_or(Value::Null, |c| Value::from(c.version)),
-                    AuditField::Trigger => Value::String(m.event.as_str().to_string()),
+                    AuditField::Trigger => Value::String(m.event().as_str().to_string()),
                     AuditField::Field => Value::String(t.name.to_string()),
                     AuditField::OldValue if is_record => Value::Null,
                     AuditField::OldValue => {
-                        mask(m.record.get(t.name).cloned().unwrap_or(Value::Null))
+                        mask(entries_get(&m.record, t.name).map_or(Value::Null, J::to_value))
                     }
                     AuditField::NewValue if is_record => Value::Null,
                     AuditField::NewValue => {
-                        mask(m.changes.get(t.name).cloned().unwrap_or(Value::Null))
+                        mask(entries_get(&m.changes, t.name).map_or(Value::Null, J::to_value))
                     }
-                    AuditField::Source => m.source.clone().map_or(Value::Null, Value::String),
+                    AuditField::Source => m
+                        .source
+                        .map_or(Value::Null, |s| Value::String(s.to_string())),
                     AuditField::Confidence => m
                         .confidence
                         .and_then(serde_json::Number::from_f64)
                         .map_or(Value::Null, Value::Number),
-                    AuditField::Timestamp => Value::String(m.at_text.clone()),
+                    AuditField::Timestamp => Value::String(m.at_text.to_string()),
                     AuditField::Actor => serde_json::json!({
-                        "kind": m.actor.kind.as_str(),
-                        "name": m.actor.name,
+                        "kind": m.kind().as_str(),
+                        "name": m.name,
                     }),
                     AuditField::Outcome => Value::String(outcome.as_str().to_string()),
                     AuditField::Reasons => fields.get(t.name).map_or(Value::Null, |fd| {
@@ -1044,7 +1318,7 @@ impl Table {
 
     /// The decision's JSON, written directly: byte for byte what serializing
     /// [`Self::materialize`]'s `Decision` with `serde_json` gives.
-    fn write_json(&self, m: &Mutation, core: &Core<'_, '_>, out: &mut Vec<u8>) {
+    fn write_json(&self, m: &In<'_>, core: &Core<'_, '_, '_>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"outcome\":\"");
         out.extend_from_slice(core.outcome.as_str().as_bytes());
         out.extend_from_slice(b"\",\"fields\":{");
@@ -1129,11 +1403,15 @@ impl Table {
         }
         out.extend_from_slice(b"],\"rollback\":{\"previous\":{");
         // `previous` is a map by name: sorted, the last value of a name wins.
-        let mut prev: Vec<(&str, Option<&Value>)> = Vec::with_capacity(m.changes.len());
-        if m.event == Event::Delete {
-            prev.extend(m.record.iter().map(|(k, v)| (k.as_str(), Some(v))));
+        let mut prev: Vec<(&str, Option<J<'_>>)> = Vec::with_capacity(m.changes.len());
+        if m.event() == Event::Delete {
+            prev.extend(m.record.iter().map(|(k, v)| (*k, Some(*v))));
         }
-        prev.extend(m.changes.keys().map(|k| (k.as_str(), m.record.get(k))));
+        prev.extend(
+            m.changes
+                .iter()
+                .map(|(k, _)| (*k, entries_get(&m.record, k))),
+        );
         if !prev.is_sorted_by(|a, b| a.0 < b.0) {
             prev.sort_by(|a, b| a.0.cmp(b.0));
         }
@@ -1149,7 +1427,7 @@ impl Table {
             json_str(out, k);
             out.push(b':');
             match v {
-                Some(v) => json_value(out, v),
+                Some(v) => v.write(out),
                 None => out.extend_from_slice(b"null"),
             }
         }
@@ -1165,7 +1443,7 @@ impl Table {
         out.extend_from_slice(b"]}}");
     }
 
-    fn write_reasons(&self, core: &Core<'_, '_>, ti: usize, out: &mut Vec<u8>) {
+    fn write_reasons(&self, core: &Core<'_, '_, '_>, ti: usize, out: &mut Vec<u8>) {
         out.push(b'[');
         let mut first = true;
         self.each_reason(core, ti, &mut |r| {
@@ -1180,10 +1458,10 @@ impl Table {
 
     fn write_audit<'m>(
         &self,
-        m: &'m Mutation,
-        core: &Core<'_, '_>,
+        m: &In<'m>,
+        core: &Core<'_, '_, '_>,
         ti: usize,
-        record_id: &mut Option<Option<&'m Value>>,
+        record_id: &mut Option<Option<J<'m>>>,
         reasons_at: &[Option<(usize, usize)>],
         out: &mut Vec<u8>,
     ) {
@@ -1195,10 +1473,11 @@ impl Table {
         let (contract, list) = self.audit_list(core, ti);
         let sensitive = self.is_sensitive(t);
         let is_record = matches!(t.kind, TargetKind::Record);
-        let masked = |out: &mut Vec<u8>, v: Option<&Value>| match v {
-            None | Some(Value::Null) => out.extend_from_slice(b"null"),
+        let masked = |out: &mut Vec<u8>, v: Option<J<'_>>| match v {
+            None => out.extend_from_slice(b"null"),
+            Some(v) if v.is_null() => out.extend_from_slice(b"null"),
             Some(_) if sensitive => out.extend_from_slice(b"\"***\""),
-            Some(v) => json_value(out, v),
+            Some(v) => v.write(out),
         };
         out.push(b'{');
         for (i, af) in list.iter().enumerate() {
@@ -1212,7 +1491,7 @@ impl Table {
                 AuditField::RecordId => {
                     let id = record_id.get_or_insert_with(|| self.record_id(m, core.object));
                     match id {
-                        Some(v) => json_value(out, v),
+                        Some(v) => v.write(out),
                         None => out.extend_from_slice(b"null"),
                     }
                 }
@@ -1221,14 +1500,14 @@ impl Table {
                     Some(c) => json_u64(out, u64::from(c.version)),
                     None => out.extend_from_slice(b"null"),
                 },
-                AuditField::Trigger => json_str(out, m.event.as_str()),
+                AuditField::Trigger => json_str(out, m.event().as_str()),
                 AuditField::Field => json_str(out, t.name),
                 AuditField::OldValue | AuditField::NewValue if is_record => {
                     out.extend_from_slice(b"null")
                 }
-                AuditField::OldValue => masked(out, m.record.get(t.name)),
-                AuditField::NewValue => masked(out, m.changes.get(t.name)),
-                AuditField::Source => json_opt_str(out, m.source.as_deref()),
+                AuditField::OldValue => masked(out, entries_get(&m.record, t.name)),
+                AuditField::NewValue => masked(out, entries_get(&m.changes, t.name)),
+                AuditField::Source => json_opt_str(out, m.source),
                 AuditField::Confidence => {
                     match m.confidence.and_then(serde_json::Number::from_f64) {
                         Some(n) => {
@@ -1237,12 +1516,12 @@ impl Table {
                         None => out.extend_from_slice(b"null"),
                     }
                 }
-                AuditField::Timestamp => json_str(out, &m.at_text),
+                AuditField::Timestamp => json_str(out, m.at_text),
                 AuditField::Actor => {
                     out.extend_from_slice(b"{\"kind\":");
-                    json_str(out, m.actor.kind.as_str());
+                    json_str(out, m.kind().as_str());
                     out.extend_from_slice(b",\"name\":");
-                    json_str(out, &m.actor.name);
+                    json_str(out, m.name);
                     out.push(b'}');
                 }
                 AuditField::Outcome => json_str(out, outcome.as_str()),
@@ -1278,9 +1557,10 @@ impl AuditList<'_> {
 
 /// Decides one line of §7 JSON; the decision's JSON line.
 pub fn decide_json(table: &Table, line: &str) -> Result<String, EvalError> {
-    let m = Mutation::from_json(line)?;
     let mut out = Vec::with_capacity(1024);
-    table.decide_json_into(&m, &mut out)?;
+    Evaluator::new(table)
+        .decide_text(line, &mut out)
+        .map_err(EvalError::new)?;
     String::from_utf8(out).map_err(|e| EvalError::new(e.to_string()))
 }
 
@@ -1326,6 +1606,7 @@ pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
     mut writer: W,
 ) -> std::io::Result<Stats> {
     let mut stats = Stats::default();
+    let mut ev = Evaluator::new(table);
     let mut line: Vec<u8> = Vec::with_capacity(4096);
     let mut out: Vec<u8> = Vec::with_capacity(4096);
     loop {
@@ -1349,10 +1630,7 @@ pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
                 },
             ),
         };
-        let result = text.and_then(|t| {
-            let m = Mutation::from_json(t).map_err(|e| e.message)?;
-            table.decide_json_into(&m, &mut out).map_err(|e| e.message)
-        });
+        let result = text.and_then(|t| ev.decide_text(t, &mut out));
         match result {
             Ok(()) => stats.decisions += 1,
             Err(message) => {

@@ -16,12 +16,13 @@
 //!   a malformed date) is also unknown, and so never makes a write more
 //!   permissive; `is empty` on it is false.
 
-use crate::mutation::Mutation;
+use crate::mutation::{In, J};
 use crate::table::{
-    CmpOp, CondRange, Const, Event, FieldIx, ObjectRow, Op, Subject, Table, Test, TypeTag,
+    ActorKind, CmpOp, CondRange, Const, Event, FieldIx, ObjectIx, ObjectRow, Op, Subject, Table,
+    Test, TypeTag,
 };
 use crate::time::{self, SECS_PER_DAY};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::cmp::Ordering;
 
 /// A Kleene truth value.
@@ -100,6 +101,46 @@ fn items(s: &str) -> Vec<&str> {
     v
 }
 
+/// Decodes a borrowed JSON value as a value of a field of type `ty`.
+pub(crate) fn decode_j(ty: TypeTag, v: J<'_>) -> Slot<'_> {
+    let val = match (ty, v) {
+        (_, J::Value(v)) => return decode(ty, v),
+        (_, J::Null) => return Slot::Null,
+        (TypeTag::Bool, J::Bool(b)) => Some(Val::Bool(b)),
+        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::U(u)) => {
+            Some(Val::Num(u as f64))
+        }
+        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::I(i)) => {
+            Some(Val::Num(i as f64))
+        }
+        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::F(f)) => {
+            Some(Val::Num(f))
+        }
+        (TypeTag::Date, J::Str(s)) => time::parse_date(s)
+            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
+            .map(Val::Day),
+        (TypeTag::Datetime, J::Str(s)) => time::parse_datetime(s)
+            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
+            .map(Val::Sec),
+        (TypeTag::Multipicklist, J::Str(s)) => Some(Val::Items(items(s))),
+        (
+            TypeTag::Id
+            | TypeTag::String
+            | TypeTag::Email
+            | TypeTag::Phone
+            | TypeTag::Url
+            | TypeTag::Picklist
+            | TypeTag::Ref,
+            J::Str(s),
+        ) => Some(Val::Str(s)),
+        _ => None,
+    };
+    match val {
+        Some(v) => Slot::Val(v),
+        None => Slot::Bad(ty),
+    }
+}
+
 /// Decodes a JSON value as a value of a field of type `ty`.
 pub(crate) fn decode(ty: TypeTag, v: &Value) -> Slot<'_> {
     let val = match (ty, v) {
@@ -174,27 +215,55 @@ fn sparse<'a, 'm>(slots: &'a [(u32, Slot<'m>)], l: usize) -> Option<&'a Slot<'m>
 /// Resolves a JSON object's keys against an object's fields: one decoded
 /// slot per known field, sorted by local index (names the schema lacks are
 /// skipped).
-fn resolve<'m>(t: &Table, object: &ObjectRow, map: &'m Map<String, Value>) -> Vec<(u32, Slot<'m>)> {
+pub(crate) fn resolve<'m>(
+    t: &Table,
+    object: &ObjectRow,
+    map: &[(&'m str, J<'m>)],
+    out: &mut Vec<(u32, Slot<'m>)>,
+) {
     let fields = t.object_fields(object);
-    let mut out = Vec::with_capacity(map.len());
+    out.clear();
     for (k, v) in map {
         if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
             if let Some(row) = fields.get(l) {
-                out.push((l as u32, decode(row.ty, v)));
+                out.push((l as u32, decode_j(row.ty, *v)));
             }
         }
     }
     if !out.is_sorted_by_key(|(l, _)| *l) {
         out.sort_by_key(|(l, _)| *l);
     }
-    out
+}
+
+/// Reuses a vector's allocation for another element type of the same
+/// layout (in practice: the same type at another lifetime). Safe: the
+/// vector is emptied, and the standard library's in-place collection keeps
+/// the buffer when the layouts agree (else it allocates, which is correct
+/// too).
+pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// The buffers a [`Ctx`] resolves a mutation into, kept between decisions.
+#[derive(Default)]
+pub(crate) struct CtxBufs {
+    cur: Vec<(u32, Slot<'static>)>,
+    new: Vec<(u32, Slot<'static>)>,
+    parents: Vec<Parent<'static, 'static>>,
 }
 
 /// A mutation resolved against one object of a table.
 pub(crate) struct Ctx<'t, 'm> {
     pub t: &'t Table,
-    pub m: &'m Mutation,
     pub object: &'t ObjectRow,
+    pub obj_ix: ObjectIx,
+    pub ev: Event,
+    pub kind: ActorKind,
+    pub name: &'m str,
+    pub conf: Option<f64>,
+    /// `at`, seconds since the epoch.
+    pub at: i64,
     /// Current values, sparse by local field index; a field not listed is
     /// `missing`.
     cur: Vec<(u32, Slot<'m>)>,
@@ -212,42 +281,56 @@ pub(crate) struct Ctx<'t, 'm> {
 }
 
 impl<'t, 'm> Ctx<'t, 'm> {
-    pub fn new(t: &'t Table, m: &'m Mutation, object: &'t ObjectRow) -> Ctx<'t, 'm> {
-        let missing = if m.event == Event::Create {
+    pub fn new(
+        t: &'t Table,
+        m: &In<'m>,
+        obj_ix: ObjectIx,
+        object: &'t ObjectRow,
+        bufs: CtxBufs,
+    ) -> Ctx<'t, 'm> {
+        let missing = if m.event() == Event::Create {
             Slot::Null
         } else {
             Slot::Absent
         };
-        let cur = resolve(t, object, &m.record);
-        let new = resolve(t, object, &m.changes);
-        let parents = object
-            .relations
-            .iter()
-            .map(|r| {
-                let target = t.object(r.target);
-                match (m.parents.get(t.str(r.name)), target) {
-                    (Some(Value::Object(p)), Some(target)) => Parent::Given {
+        let mut cur = recycle(bufs.cur);
+        resolve(t, object, &m.record, &mut cur);
+        let mut new = recycle(bufs.new);
+        resolve(t, object, &m.changes, &mut new);
+        let mut parents: Vec<Parent<'t, 'm>> = recycle(bufs.parents);
+        parents.extend(object.relations.iter().map(|r| {
+            let target = t.object(r.target);
+            match (m.parent(t.str(r.name)), target) {
+                (Some(p), Some(target)) => {
+                    let mut slots = Vec::new();
+                    resolve(t, target, p, &mut slots);
+                    Parent::Given {
                         object: target,
-                        slots: resolve(t, target, p),
-                    },
-                    _ => {
-                        let via_null = object
-                            .local(r.via)
-                            .map(|l| sparse(&cur, l).unwrap_or(&missing))
-                            .is_some_and(|s| *s == Slot::Null);
-                        if via_null {
-                            Parent::None
-                        } else {
-                            Parent::Missing
-                        }
+                        slots,
                     }
                 }
-            })
-            .collect();
+                _ => {
+                    let via_null = object
+                        .local(r.via)
+                        .map(|l| sparse(&cur, l).unwrap_or(&missing))
+                        .is_some_and(|s| *s == Slot::Null);
+                    if via_null {
+                        Parent::None
+                    } else {
+                        Parent::Missing
+                    }
+                }
+            }
+        }));
         Ctx {
             t,
-            m,
             object,
+            obj_ix,
+            ev: m.event(),
+            kind: m.kind(),
+            name: m.name,
+            conf: m.confidence,
+            at: m.at,
             cur,
             missing,
             new,
@@ -255,12 +338,18 @@ impl<'t, 'm> Ctx<'t, 'm> {
             confidence: m
                 .confidence
                 .map_or(Slot::Absent, |c| Slot::Val(Val::Num(c))),
-            source: m
-                .source
-                .as_deref()
-                .map_or(Slot::Absent, |s| Slot::Val(Val::Str(s))),
-            event: Slot::Val(Val::Ev(m.event)),
+            source: m.source.map_or(Slot::Absent, |s| Slot::Val(Val::Str(s))),
+            event: Slot::Val(Val::Ev(m.event())),
             at_day: m.at.div_euclid(SECS_PER_DAY),
+        }
+    }
+
+    /// The buffers back, for the next decision.
+    pub fn into_bufs(self) -> CtxBufs {
+        CtxBufs {
+            cur: recycle(self.cur),
+            new: recycle(self.new),
+            parents: recycle(self.parents),
         }
     }
 
@@ -473,7 +562,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
             Test::BeforeDaysAgo(n) | Test::AfterDaysAgo(n) => {
                 let ord = match v {
                     Val::Day(d) => d.cmp(&self.at_day.saturating_sub(*n)),
-                    Val::Sec(s) => s.cmp(&self.m.at.saturating_sub(n.saturating_mul(SECS_PER_DAY))),
+                    Val::Sec(s) => s.cmp(&self.at.saturating_sub(n.saturating_mul(SECS_PER_DAY))),
                     _ => return Tv::Unknown,
                 };
                 Tv::from_bool(if matches!(test, Test::BeforeDaysAgo(_)) {

@@ -45,6 +45,17 @@
 //! memory. [`Table::decide_json_into`] writes a decision's JSON without
 //! building a [`Decision`], [`Table::decide_outcome`] renders nothing.
 //!
+//! For many decisions on one thread, an [`Evaluator`] keeps its scratch
+//! buffers between calls, so deciding allocates nothing once they have
+//! grown; [`Evaluator::prepare`] resolves a mutation against the table once
+//! (object, field names to indices, values decoded by field type) and
+//! [`Evaluator::decide_fields`] then gives the outcome and, per changed
+//! field, its outcome, deciding contract and rule ([`FieldOutcome`]).
+//! [`decide_stream`] parses each line straight into a borrowed mutation
+//! (no `serde_json::Value`), falling back to the `Value` parse for lines
+//! it does not take (escaped strings, array or object values, repeated
+//! keys, anything invalid), so results and messages are the same.
+//!
 //! # Semantics (language-v1 §5.3)
 //!
 //! Conditions use Kleene three-valued logic; see [`eval`] for what is empty
@@ -83,7 +94,8 @@ pub mod time;
 pub use codec::LoadError;
 pub use decide::{
     decide_batch, decide_json, decide_line, decide_stream, error_line, ApprovalNeed, AuditEntry,
-    Decision, FieldDecision, RollbackEntry, Stats,
+    Decision, Evaluator, FieldDecision, FieldOutcome, PreparedMutation, RollbackEntry, RuleId,
+    Stats,
 };
 pub use mutation::{Actor, EvalError, Mutation};
 pub use table::{Outcome, Table};

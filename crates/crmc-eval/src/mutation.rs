@@ -283,3 +283,448 @@ impl Head {
         }
     }
 }
+
+// ---------------------------------------------------------------- borrowed input
+
+/// A JSON value of a record, change or parent field, borrowed: scalars
+/// inline, anything else (arrays, objects) as the parsed `Value`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum J<'m> {
+    Null,
+    Bool(bool),
+    /// Numbers exactly as `serde_json` holds them (so they print alike).
+    U(u64),
+    I(i64),
+    F(f64),
+    Str(&'m str),
+    Value(&'m Value),
+}
+
+impl<'m> J<'m> {
+    pub fn from_value(v: &'m Value) -> J<'m> {
+        match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => J::U(u),
+                (None, Some(i)) => J::I(i),
+                _ => J::F(n.as_f64().unwrap_or(0.0)),
+            },
+            Value::String(s) => J::Str(s),
+            _ => J::Value(v),
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        matches!(self, J::Null) || matches!(self, J::Value(Value::Null))
+    }
+
+    /// The owned `Value` this stands for.
+    pub fn to_value(self) -> Value {
+        match self {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(b),
+            J::U(u) => Value::from(u),
+            J::I(i) => Value::from(i),
+            J::F(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            J::Str(s) => Value::String(s.to_string()),
+            J::Value(v) => v.clone(),
+        }
+    }
+
+    /// Appends the value's JSON, exactly as `serde_json` writes [`Self::to_value`].
+    pub fn write(self, out: &mut Vec<u8>) {
+        // Writing to a `Vec` cannot fail.
+        let _ = match self {
+            J::Null => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+            J::Bool(b) => {
+                out.extend_from_slice(if b { b"true" } else { b"false" });
+                Ok(())
+            }
+            J::U(u) => serde_json::to_writer(&mut *out, &u),
+            J::I(i) => serde_json::to_writer(&mut *out, &i),
+            J::F(f) if f.is_finite() => serde_json::to_writer(&mut *out, &f),
+            J::F(_) => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+            J::Str(s) => serde_json::to_writer(&mut *out, s),
+            J::Value(v) => serde_json::to_writer(&mut *out, v),
+        };
+    }
+}
+
+/// Entries of a JSON object: sorted by key, one per key (the last one
+/// written wins), as a `serde_json::Map` holds them.
+pub(crate) type Entries<'m> = Vec<(&'m str, J<'m>)>;
+
+pub(crate) fn entries_get<'m>(e: &[(&'m str, J<'m>)], key: &str) -> Option<J<'m>> {
+    e.binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .and_then(|i| e.get(i))
+        .map(|(_, v)| *v)
+}
+
+/// Sorts entries by key, keeping the last of equal keys.
+fn normalize(e: &mut Entries<'_>) {
+    if e.is_sorted_by(|a, b| a.0 < b.0) {
+        return;
+    }
+    // Stable: equal keys keep their input order; keep the last.
+    e.sort_by(|a, b| a.0.cmp(b.0));
+    let mut i = e.len();
+    while i > 1 {
+        i -= 1;
+        if e.get(i - 1).map(|x| x.0) == e.get(i).map(|x| x.0) {
+            e.remove(i - 1);
+        }
+    }
+}
+
+/// A validated mutation, borrowed: what deciding reads. Built from a
+/// [`Mutation`] or parsed straight from a line without building `Value`s.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct In<'m> {
+    pub object: &'m str,
+    pub event: Option<Event>,
+    pub kind: Option<ActorKind>,
+    pub name: &'m str,
+    pub confidence: Option<f64>,
+    pub source: Option<&'m str>,
+    pub at_text: &'m str,
+    pub at: i64,
+    pub record: Entries<'m>,
+    pub changes: Entries<'m>,
+    /// Sorted by relation name.
+    pub parents: Vec<(&'m str, Entries<'m>)>,
+}
+
+impl<'m> In<'m> {
+    pub fn event(&self) -> Event {
+        self.event.unwrap_or(Event::Update)
+    }
+    pub fn kind(&self) -> ActorKind {
+        self.kind.unwrap_or(ActorKind::Human)
+    }
+
+    pub fn from_mutation(m: &'m Mutation) -> In<'m> {
+        let entries = |map: &'m Map<String, Value>| -> Entries<'m> {
+            map.iter()
+                .map(|(k, v)| (k.as_str(), J::from_value(v)))
+                .collect()
+        };
+        In {
+            object: &m.object,
+            event: Some(m.event),
+            kind: Some(m.actor.kind),
+            name: &m.actor.name,
+            confidence: m.confidence,
+            source: m.source.as_deref(),
+            at_text: &m.at_text,
+            at: m.at,
+            record: entries(&m.record),
+            changes: entries(&m.changes),
+            parents: m
+                .parents
+                .iter()
+                .map(|(k, v)| {
+                    let e = match v {
+                        Value::Object(p) => entries(p),
+                        _ => Vec::new(),
+                    };
+                    (k.as_str(), e)
+                })
+                .collect(),
+        }
+    }
+
+    pub fn parent(&self, name: &str) -> Option<&Entries<'m>> {
+        self.parents
+            .binary_search_by(|(k, _)| (*k).cmp(name))
+            .ok()
+            .and_then(|i| self.parents.get(i))
+            .map(|(_, e)| e)
+    }
+
+    /// Parses and validates one line of §7 JSON into `self` (reusing its
+    /// buffers) without building `Value`s. `false` when the line is not a
+    /// simple valid mutation (malformed, an escaped string, an array or
+    /// object value, a repeated top-level key): [`Mutation::from_json`]
+    /// then decides what it is and says what is wrong, so messages and
+    /// results never depend on this path.
+    pub fn parse_fast(&mut self, text: &'m str) -> bool {
+        self.record.clear();
+        self.changes.clear();
+        self.parents.clear();
+        self.object = "";
+        self.event = None;
+        self.kind = None;
+        self.name = "";
+        self.confidence = None;
+        self.source = None;
+        self.at_text = "";
+        let mut de = serde_json::Deserializer::from_str(text);
+        let ok = serde::Deserializer::deserialize_map(&mut de, TopVisitor { into: self }).is_ok()
+            && de.end().is_ok();
+        if !ok {
+            return false;
+        }
+        let (Some(_), Some(_)) = (self.event, self.kind) else {
+            return false;
+        };
+        match time::parse_datetime(self.at_text) {
+            Some(at) => self.at = at,
+            None => return false,
+        }
+        normalize(&mut self.record);
+        normalize(&mut self.changes);
+        true
+    }
+}
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+/// Any failure: the slow path will say what it is.
+fn fail<E: de::Error>() -> E {
+    E::custom("")
+}
+
+struct TopVisitor<'a, 'm> {
+    into: &'a mut In<'m>,
+}
+
+/// A string borrowed from the input (no escapes).
+struct BStr;
+
+impl<'de> Visitor<'de> for BStr {
+    type Value = &'de str;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<&'de str, E> {
+        Ok(v)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for BStr {
+    type Value = &'de str;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<&'de str, D::Error> {
+        d.deserialize_str(BStr)
+    }
+}
+
+/// A scalar value, or `null` for an optional one.
+struct JSeed;
+
+impl<'de> Visitor<'de> for JSeed {
+    type Value = J<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a scalar")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<J<'de>, E> {
+        Ok(J::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<J<'de>, E> {
+        Ok(J::Bool(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<J<'de>, E> {
+        Ok(J::U(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<J<'de>, E> {
+        Ok(J::I(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<J<'de>, E> {
+        Ok(J::F(v))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<J<'de>, E> {
+        Ok(J::Str(v))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for JSeed {
+    type Value = J<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<J<'de>, D::Error> {
+        d.deserialize_any(JSeed)
+    }
+}
+
+/// An object of scalars appended to a vector (`null` appends nothing).
+struct EntriesSeed<'a, 'm> {
+    into: &'a mut Entries<'m>,
+}
+
+impl<'de> Visitor<'de> for EntriesSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key_seed(BStr)? {
+            let v = map.next_value_seed(JSeed)?;
+            self.into.push((k, v));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// `parents`: an object of objects.
+struct ParentsSeed<'a, 'm> {
+    into: &'a mut Vec<(&'m str, Entries<'m>)>,
+}
+
+impl<'de> Visitor<'de> for ParentsSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(k) = map.next_key_seed(BStr)? {
+            let mut e = Vec::new();
+            map.next_value_seed(ObjectSeed { into: &mut e })?;
+            normalize(&mut e);
+            self.into.push((k, e));
+        }
+        let p = &mut *self.into;
+        if !p.is_sorted_by(|a, b| a.0 < b.0) {
+            // Repeated relation names: leave them to the slow path.
+            p.sort_by(|a, b| a.0.cmp(b.0));
+            if p.windows(2)
+                .any(|w| w.first().map(|x| x.0) == w.get(1).map(|x| x.0))
+            {
+                return Err(fail());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ParentsSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// A parent: an object (not `null`).
+struct ObjectSeed<'a, 'm> {
+    into: &'a mut Entries<'m>,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(EntriesSeed { into: self.into })
+    }
+}
+
+/// `actor`: `kind` and `name` strings; other keys ignored.
+struct ActorSeed<'a, 'm> {
+    into: &'a mut In<'m>,
+}
+
+impl<'de> Visitor<'de> for ActorSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut name = None;
+        while let Some(k) = map.next_key_seed(BStr)? {
+            match k {
+                "kind" => {
+                    self.into.kind =
+                        Some(ActorKind::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?)
+                }
+                "name" => name = Some(map.next_value_seed(BStr)?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        self.into.name = name.ok_or_else(fail)?;
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ActorSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mutation")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let m = self.into;
+        let mut seen = 0u16;
+        while let Some(k) = map.next_key_seed(BStr)? {
+            let bit = KEYS.iter().position(|x| *x == k).ok_or_else(fail)?;
+            if seen & (1 << bit) != 0 {
+                return Err(fail());
+            }
+            seen |= 1 << bit;
+            match k {
+                "object" => m.object = map.next_value_seed(BStr)?,
+                "event" => {
+                    m.event = Some(Event::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?)
+                }
+                "actor" => map.next_value_seed(ActorSeed { into: &mut *m })?,
+                "confidence" => {
+                    m.confidence = match map.next_value_seed(JSeed)? {
+                        J::Null => None,
+                        J::U(u) => Some(u as f64),
+                        J::I(i) => Some(i as f64),
+                        J::F(f) => Some(f),
+                        _ => return Err(fail()),
+                    };
+                    if m.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+                        return Err(fail());
+                    }
+                }
+                "source" => {
+                    m.source = match map.next_value_seed(JSeed)? {
+                        J::Null => None,
+                        J::Str(s) => Some(s),
+                        _ => return Err(fail()),
+                    }
+                }
+                "at" => m.at_text = map.next_value_seed(BStr)?,
+                "record" => map.next_value_seed(EntriesSeed {
+                    into: &mut m.record,
+                })?,
+                "changes" => map.next_value_seed(EntriesSeed {
+                    into: &mut m.changes,
+                })?,
+                _ => map.next_value_seed(ParentsSeed {
+                    into: &mut m.parents,
+                })?,
+            }
+        }
+        // `object`, `event`, `actor` (kind checked above) and `at` are required.
+        let required = [0usize, 1, 2, 5];
+        if required.iter().any(|b| seen & (1 << b) == 0) {
+            return Err(fail());
+        }
+        Ok(())
+    }
+}

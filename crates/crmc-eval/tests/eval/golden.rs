@@ -242,3 +242,97 @@ fn stream_writes_what_batch_returns() {
     assert!(lines.next().unwrap().starts_with("{\"outcome\""));
     assert_eq!((stats.decisions, stats.errors), (1, 1));
 }
+
+/// The slow path's answer for a line: a decision's JSON or the message.
+fn slow(t: &Table, line: &str) -> String {
+    match Mutation::from_json(line) {
+        Ok(m) => match t.decide(&m) {
+            Ok(d) => serde_json::to_string(&d).unwrap(),
+            Err(e) => crmc_eval::error_line(1, &e.message),
+        },
+        Err(e) => crmc_eval::error_line(1, &e.message),
+    }
+}
+
+/// `decide_line` parses simple lines without building `Value`s; whatever
+/// the line, it says exactly what parsing into `Value`s and deciding says.
+#[test]
+fn fast_parse_agrees_with_value_parse() {
+    let t = table();
+    let base = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.93,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null,"AnnualRevenue":5000},"changes":{"Industry":"Technology"}}"#;
+    let variants = [
+        base.to_string(),
+        base.replace("\"Technology\"", "\"Tech\\u006eology\""),
+        base.replace(
+            "\"Industry\":null",
+            "\"Industry\":null,\"Industry\":\"Banking\"",
+        ),
+        base.replace(
+            r#""changes":{"#,
+            r#""changes":{"Rating":"Hot","Industry":"A","#,
+        ),
+        base.replace(
+            "\"object\":\"Lead\",",
+            "\"object\":\"Lead\",\"object\":\"Lead\",",
+        ),
+        base.replace("\"object\":\"Lead\"", "\"object\":\"Nope\""),
+        base.replace("0.93", "1.5"),
+        base.replace("0.93", "1"),
+        base.replace("0.93", "null"),
+        base.replace("0.93", "\"x\""),
+        base.replace("\"enrichment\"", "null"),
+        base.replace("\"update\"", "\"delete\""),
+        base.replace("\"update\"", "\"create\""),
+        base.replace("\"update\"", "\"upsert\""),
+        base.replace("\"ai\"", "\"robot\""),
+        base.replace(",\"name\":\"alim\"", ""),
+        base.replace("\"name\":\"alim\"", "\"name\":\"alim\",\"x\":[1,{}]"),
+        base.replace("2026-11-21T10:00:00Z", "yesterday"),
+        base.replace("5000", "5000.0"),
+        base.replace("5000", "-5e3"),
+        base.replace("5000", "[\"a\",\"b\"]"),
+        base.replace("5000", "{\"a\":1}"),
+        base.replace(
+            "\"record\":{",
+            "\"parents\":{\"Account\":{\"Type\":\"Customer\"}},\"record\":{",
+        ),
+        base.replace(
+            "\"record\":{",
+            "\"parents\":{\"Account\":null},\"record\":{",
+        ),
+        base.replace("\"record\":{", "\"zzz\":1,\"record\":{"),
+        base.replace("\"record\":{\"Id\":\"00Q1\",", "\"record\":null,\"x\":{"),
+        base.replace("{\"Industry\":\"Technology\"}", "null"),
+        base.replace("{\"Industry\":\"Technology\"}", "{}"),
+        base.replace("{\"Industry\":\"Technology\"}", "[]"),
+        format!("{base} x"),
+        base.trim_end_matches('}').to_string(),
+        "[1]".to_string(),
+        "{}".to_string(),
+    ];
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    for line in &variants {
+        assert_eq!(decide_line(&t, line, 1), slow(&t, line), "{line}");
+        if let Ok(m) = Mutation::from_json(line) {
+            if let Ok(d) = t.decide(&m) {
+                assert_eq!(ev.decide_outcome(&m).unwrap(), d.outcome, "{line}");
+                let p = ev.prepare(&m).unwrap();
+                let names: Vec<String> = p.target_names().map(str::to_string).collect();
+                let (o, fields) = ev.decide_fields(&p);
+                assert_eq!(o, d.outcome);
+                for (name, f) in names.iter().zip(fields) {
+                    let fd = &d.fields[name];
+                    assert_eq!(f.outcome, fd.outcome, "{line}");
+                    let rule = f
+                        .rule
+                        .map(|r| format!("{}#{}", if r.star { "*" } else { name }, r.position));
+                    assert_eq!(rule, fd.rule, "{line}");
+                    let c = f
+                        .contract
+                        .map(|c| t.str(t.contracts[c.ix()].name).to_string());
+                    assert_eq!(c, fd.contract, "{line}");
+                }
+            }
+        }
+    }
+}
