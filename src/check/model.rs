@@ -420,77 +420,8 @@ pub struct Requirement {
     pub span: Span,
 }
 
-/// The fixed vocabulary of audit fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AuditField {
-    RecordId,
-    Contract,
-    Version,
-    Trigger,
-    Field,
-    OldValue,
-    NewValue,
-    Source,
-    Confidence,
-    Timestamp,
-    Actor,
-    Outcome,
-    Reasons,
-}
-
-impl AuditField {
-    pub const ALL: [AuditField; 13] = [
-        AuditField::RecordId,
-        AuditField::Contract,
-        AuditField::Version,
-        AuditField::Trigger,
-        AuditField::Field,
-        AuditField::OldValue,
-        AuditField::NewValue,
-        AuditField::Source,
-        AuditField::Confidence,
-        AuditField::Timestamp,
-        AuditField::Actor,
-        AuditField::Outcome,
-        AuditField::Reasons,
-    ];
-    /// The fields analysis-v1 requires for an audit not to be "thin".
-    pub const REQUIRED: [AuditField; 11] = [
-        AuditField::RecordId,
-        AuditField::Contract,
-        AuditField::Version,
-        AuditField::Trigger,
-        AuditField::Field,
-        AuditField::OldValue,
-        AuditField::NewValue,
-        AuditField::Source,
-        AuditField::Confidence,
-        AuditField::Timestamp,
-        AuditField::Actor,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditField::RecordId => "record_id",
-            AuditField::Contract => "contract",
-            AuditField::Version => "version",
-            AuditField::Trigger => "trigger",
-            AuditField::Field => "field",
-            AuditField::OldValue => "old_value",
-            AuditField::NewValue => "new_value",
-            AuditField::Source => "source",
-            AuditField::Confidence => "confidence",
-            AuditField::Timestamp => "timestamp",
-            AuditField::Actor => "actor",
-            AuditField::Outcome => "outcome",
-            AuditField::Reasons => "reasons",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<AuditField> {
-        AuditField::ALL.into_iter().find(|f| f.as_str() == name)
-    }
-}
+/// The fixed vocabulary of audit fields (shared with the table format).
+pub use crmc_eval::table::AuditField;
 
 #[derive(Clone, Debug)]
 pub struct Audit {

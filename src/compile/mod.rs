@@ -167,25 +167,6 @@ fn cmp_op(op: model::CmpOp) -> t::CmpOp {
     }
 }
 
-fn audit_field(a: model::AuditField) -> t::AuditField {
-    use model::AuditField as A;
-    match a {
-        A::RecordId => t::AuditField::RecordId,
-        A::Contract => t::AuditField::Contract,
-        A::Version => t::AuditField::Version,
-        A::Trigger => t::AuditField::Trigger,
-        A::Field => t::AuditField::Field,
-        A::OldValue => t::AuditField::OldValue,
-        A::NewValue => t::AuditField::NewValue,
-        A::Source => t::AuditField::Source,
-        A::Confidence => t::AuditField::Confidence,
-        A::Timestamp => t::AuditField::Timestamp,
-        A::Actor => t::AuditField::Actor,
-        A::Outcome => t::AuditField::Outcome,
-        A::Reasons => t::AuditField::Reasons,
-    }
-}
-
 impl Lower<'_> {
     fn object(&self, o: ObjectId) -> Result<ObjectIx, CompileError> {
         self.objects
@@ -419,10 +400,7 @@ impl Lower<'_> {
             review_route,
             escalate_route,
             require,
-            audit: c
-                .audit
-                .as_ref()
-                .map(|a| a.fields.iter().map(|f| audit_field(*f)).collect()),
+            audit: c.audit.as_ref().map(|a| a.fields.clone()),
             rollback,
         })
     }

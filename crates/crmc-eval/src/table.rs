@@ -270,6 +270,26 @@ impl AuditField {
         AuditField::Outcome,
         AuditField::Reasons,
     ];
+    /// The fields analysis-v1 requires for an audit not to be "thin".
+    pub const REQUIRED: [AuditField; 11] = [
+        AuditField::RecordId,
+        AuditField::Contract,
+        AuditField::Version,
+        AuditField::Trigger,
+        AuditField::Field,
+        AuditField::OldValue,
+        AuditField::NewValue,
+        AuditField::Source,
+        AuditField::Confidence,
+        AuditField::Timestamp,
+        AuditField::Actor,
+    ];
+
+    /// The audit field a name in an `audit` clause stands for.
+    pub fn parse(name: &str) -> Option<AuditField> {
+        AuditField::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditField::RecordId => "record_id",
