@@ -1,0 +1,125 @@
+//! The mutation seen through the schema: current, proposed and parent values.
+
+use super::*;
+
+pub(super) struct World<'u, 'm> {
+    pub(super) unit: &'u CheckedUnit,
+    pub(super) object: ObjectId,
+    pub(super) m: &'m Mutation,
+    pub(super) event: Event,
+}
+
+impl<'u, 'm> World<'u, 'm> {
+    pub(super) fn name(&self, f: FieldId) -> &'u str {
+        &self.unit.schema.field(f).name
+    }
+
+    pub(super) fn current(&self, f: FieldId) -> Reading<'m> {
+        match self.m.record.get(self.name(f)) {
+            Some(v) => read(&self.unit.schema.field(f).ty, v),
+            None if self.event == Event::Create => Reading::Empty,
+            None => Reading::Missing,
+        }
+    }
+
+    pub(super) fn changed(&self, f: FieldId) -> bool {
+        self.m.changes.contains_key(self.name(f))
+    }
+
+    pub(super) fn proposed(&self, f: FieldId) -> Reading<'m> {
+        match self.m.changes.get(self.name(f)) {
+            Some(v) => read(&self.unit.schema.field(f).ty, v),
+            None => self.current(f),
+        }
+    }
+
+    pub(super) fn parent_given(&self, relation: &str) -> Option<&'m serde_json::Map<String, Json>> {
+        self.m.parents.get(relation).and_then(Json::as_object)
+    }
+
+    pub(super) fn parent(&self, relation: &str, f: FieldId) -> Reading<'m> {
+        if let Some(p) = self.parent_given(relation) {
+            return match p.get(self.name(f)) {
+                Some(v) => read(&self.unit.schema.field(f).ty, v),
+                None => Reading::Missing,
+            };
+        }
+        match self.unit.schema.relation(self.object, relation) {
+            Some(rel) if self.current(rel.via) == Reading::Empty => Reading::Empty,
+            _ => Reading::Missing,
+        }
+    }
+
+    pub(super) fn subject(&self, s: &Subject) -> Reading<'m> {
+        match s {
+            Subject::Field(f) => self.current(*f),
+            Subject::New(f) => self.proposed(*f),
+            Subject::Parent { relation, field } => self.parent(relation, *field),
+            Subject::Confidence => match self.m.confidence {
+                Some(c) => match serde_json::Number::from_f64(c).and_then(|n| Num::of_json(&n)) {
+                    Some(n) => Reading::Known(Val::Number(n)),
+                    None => Reading::Missing,
+                },
+                None => Reading::Missing,
+            },
+            Subject::Source => match &self.m.source {
+                Some(s) => Reading::Known(Val::Text(s)),
+                None => Reading::Missing,
+            },
+            Subject::Event => Reading::Known(Val::Event(self.event)),
+        }
+    }
+
+    pub(super) fn truth(&self, c: &Cond) -> Truth {
+        match c {
+            Cond::True => Truth::Yes,
+            Cond::False => Truth::No,
+            Cond::And(cs) => all(cs.iter().map(|c| self.truth(c))),
+            Cond::Or(cs) => any(cs.iter().map(|c| self.truth(c))),
+            Cond::Not(c) => not(self.truth(c)),
+            Cond::Changed { field, .. } => Truth::of(self.changed(*field)),
+            Cond::Atom { subject, test, .. } => apply(test, &self.subject(subject), self.m.at),
+        }
+    }
+
+    /// What the input lacks: one phrase per unknown atom, in source order.
+    pub(super) fn lacking(&self, c: &Cond, out: &mut Vec<String>) {
+        match c {
+            Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| self.lacking(c, out)),
+            Cond::Not(c) => self.lacking(c, out),
+            Cond::Atom { subject, test, .. } => {
+                let r = self.subject(subject);
+                if apply(test, &r, self.m.at) == Truth::Maybe {
+                    let invalid = match r {
+                        Reading::Invalid(t) => format!(" (not a valid {t})"),
+                        _ => String::new(),
+                    };
+                    let phrase = match subject {
+                        Subject::Field(f) => format!("record field `{}`{invalid}", self.name(*f)),
+                        Subject::New(f) => format!("new value of `{}`{invalid}", self.name(*f)),
+                        Subject::Parent { relation, field } => {
+                            if self.parent_given(relation).is_some() {
+                                format!("parent field `{relation}.{}`{invalid}", self.name(*field))
+                            } else {
+                                format!("parent `{relation}`")
+                            }
+                        }
+                        Subject::Confidence => "`confidence`".to_string(),
+                        Subject::Source => "`source`".to_string(),
+                        Subject::Event => "`event`".to_string(),
+                    };
+                    if !out.contains(&phrase) {
+                        out.push(phrase);
+                    }
+                }
+            }
+            Cond::True | Cond::False | Cond::Changed { .. } => {}
+        }
+    }
+
+    pub(super) fn missing(&self, c: &Cond) -> String {
+        let mut out = Vec::new();
+        self.lacking(c, &mut out);
+        out.join(", ")
+    }
+}
