@@ -9,6 +9,7 @@ use crate::check::model::{AuditField, CheckedUnit, Cond, Contract, FieldId, Outc
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// One finding. Contracts are indexes into `CheckedUnit::contracts`.
 #[derive(Clone, Debug)]
@@ -85,7 +86,7 @@ pub struct Ctx<'u> {
     pub unit: &'u CheckedUnit,
     pub dom: Dom<'u>,
     pub infos: Vec<Info>,
-    chains: HashMap<(usize, FieldId), Chain>,
+    chains: HashMap<(usize, FieldId), Rc<Chain>>,
 }
 
 impl<'u> Ctx<'u> {
@@ -109,13 +110,14 @@ impl<'u> Ctx<'u> {
         }
     }
 
-    pub fn chain(&mut self, c: usize, f: FieldId) -> &Chain {
+    pub fn chain(&mut self, c: usize, f: FieldId) -> Rc<Chain> {
         let unit = self.unit;
         let dom = &self.dom;
         let infos = &self.infos;
         self.chains
             .entry((c, f))
-            .or_insert_with(|| chain(dom, &unit.contracts[c], &infos[c], f))
+            .or_insert_with(|| Rc::new(chain(dom, &unit.contracts[c], &infos[c], f)))
+            .clone()
     }
 
     fn parts(&self, cs: &[usize], decided: &[FieldId]) -> Parts<'_> {
@@ -155,7 +157,9 @@ pub fn findings(unit: &CheckedUnit) -> Vec<Finding> {
 }
 
 pub fn run(unit: &CheckedUnit) -> Report {
+    let mut t = super::Phases::new();
     let mut cx = Ctx::new(unit);
+    t.mark("regions");
     let mut out = Vec::new();
     let mut dead = vec![false; unit.contracts.len()];
     for (i, c) in unit.contracts.iter().enumerate() {
@@ -166,9 +170,13 @@ pub fn run(unit: &CheckedUnit) -> Report {
         per_rule(&mut cx, i, dead[i], &mut out);
         hygiene(&mut cx, i, c, dead[i], &mut out);
     }
+    t.mark("per-contract");
     conflicts(&mut cx, &dead, &mut out);
+    t.mark("conflicts");
     ownership(&mut cx, &dead, &mut out);
+    t.mark("ownership");
     loops(&mut cx, &dead, &mut out);
+    t.mark("loops");
     Report {
         findings: out,
         gave_up: cx.dom.gave_up.get(),
@@ -230,7 +238,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
     // shadowing and gaps, from the chains
     let mut star_decides: BTreeSet<usize> = BTreeSet::new();
     for (l, line) in c.fields.iter().enumerate() {
-        let ch = cx.chain(i, line.field).clone();
+        let ch = cx.chain(i, line.field);
         let deciding: BTreeSet<RuleRef> = ch.base.iter().map(|p| p.rule).collect();
         for p in &ch.base {
             if let RuleRef::Star(s) = p.rule {
@@ -340,7 +348,7 @@ fn hygiene(cx: &mut Ctx<'_>, i: usize, c: &Contract, dead: bool, out: &mut Vec<F
     // no approver
     let mut need: BTreeMap<Outcome, Vec<(FieldId, RuleRef)>> = BTreeMap::new();
     for f in cx.own_fields(i) {
-        let ch = cx.chain(i, f).clone();
+        let ch = cx.chain(i, f);
         for p in &ch.fin {
             if !matches!(p.outcome, Outcome::Review | Outcome::Escalate) {
                 continue;
@@ -453,10 +461,10 @@ fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             if !listed && ca.star.is_none() && cb.star.is_none() {
                 continue;
             }
-            let pa = cx.chain(a, f).fin.clone();
-            let pb = cx.chain(b, f).fin.clone();
-            'pairs: for x in &pa {
-                for y in &pb {
+            let ca_f = cx.chain(a, f);
+            let cb_f = cx.chain(b, f);
+            'pairs: for x in &ca_f.fin {
+                for y in &cb_f.fin {
                     if x.outcome == y.outcome {
                         continue;
                     }
