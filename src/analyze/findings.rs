@@ -560,16 +560,110 @@ fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                     autos.push((k, v));
                 }
             }
-            for (x, (a, xa)) in autos.iter().enumerate() {
-                for (b, xb) in &autos[x + 1..] {
-                    if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
-                        continue;
-                    }
-                    ownership_pair(cx, *a, *b, f, xa, xb, out);
+            for (x, y) in overlapping(&autos) {
+                let ((a, xa), (b, xb)) = (&autos[x], &autos[y]);
+                if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
+                    continue;
+                }
+                ownership_pair(cx, *a, *b, f, xa, xb, out);
+            }
+        }
+    }
+}
+
+/// The pairs `(x, y)`, `x < y`, of `autos` whose auto cubes may meet on
+/// the record, in order: a sweep over the hulls of one numeric record
+/// variable (the one most cubes constrain, typically an `eligible` band)
+/// instead of every pair. Entries the variable does not bound (or that
+/// allow its empty value) pair with every entry. A superset of the pairs
+/// with meeting cubes; [`ownership_pair`] decides exactly.
+fn overlapping(autos: &[(usize, Vec<AutoCube>)]) -> Vec<(usize, usize)> {
+    use super::algebra::Con;
+    // the numeric record variable constrained by the most cubes
+    let mut counts: BTreeMap<&Var, usize> = BTreeMap::new();
+    for (_, cubes) in autos {
+        for (_, _, p) in cubes {
+            for (v, c) in &p.cons {
+                if matches!(v, Var::Field(_)) && matches!(c, Con::Num(_)) {
+                    *counts.entry(v).or_default() += 1;
                 }
             }
         }
     }
+    let Some(var) = counts
+        .iter()
+        .max_by_key(|(v, n)| (**n, std::cmp::Reverse(**v)))
+        .map(|(v, _)| (*v).clone())
+    else {
+        return all_pairs(autos.len());
+    };
+    type Hull = (
+        Option<crate::decimal::Decimal>,
+        Option<crate::decimal::Decimal>,
+    );
+    // per entry: the hull of its cubes on `var`, or None (unbounded/empty)
+    let hull = |cubes: &[AutoCube]| -> Option<Hull> {
+        let mut acc: Option<Hull> = None;
+        for (_, _, p) in cubes {
+            let Some(Con::Num(n)) = p.get(&var) else {
+                return None;
+            };
+            if n.empty {
+                return None;
+            }
+            let (Some(first), Some(last)) = (n.intervals.first(), n.intervals.last()) else {
+                continue;
+            };
+            let (lo, hi) = (first.lo.map(|b| b.value), last.hi.map(|b| b.value));
+            acc = Some(match acc {
+                None => (lo, hi),
+                Some((alo, ahi)) => (
+                    alo.zip(lo).map(|(a, b)| a.min(b)),
+                    ahi.zip(hi).map(|(a, b)| a.max(b)),
+                ),
+            });
+        }
+        Some(acc.unwrap_or((None, None)))
+    };
+    let mut wide: Vec<usize> = Vec::new();
+    let mut narrow: Vec<(Hull, usize)> = Vec::new();
+    for (x, (_, cubes)) in autos.iter().enumerate() {
+        match hull(cubes) {
+            Some(h) => narrow.push((h, x)),
+            None => wide.push(x),
+        }
+    }
+    // sort by lower end (None first)
+    narrow.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let pair = |x: usize, y: usize| (x.min(y), x.max(y));
+    for (k, &((_, hi), x)) in narrow.iter().enumerate() {
+        for &((lo2, _), y) in &narrow[k + 1..] {
+            // sorted by lower end: once one starts after `hi`, all do
+            if let (Some(h), Some(l)) = (hi, lo2) {
+                if l > h {
+                    break;
+                }
+            }
+            out.push(pair(x, y));
+        }
+    }
+    for (k, &x) in wide.iter().enumerate() {
+        for &y in &wide[k + 1..] {
+            out.push(pair(x, y));
+        }
+        for &(_, y) in &narrow {
+            out.push(pair(x, y));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
+        .collect()
 }
 
 fn ownership_pair(
