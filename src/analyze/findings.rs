@@ -9,6 +9,7 @@ use crate::check::model::{AuditField, CheckedUnit, Cond, Contract, FieldId, Outc
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// One finding. Contracts are indexes into `CheckedUnit::contracts`.
 #[derive(Clone, Debug)]
@@ -85,7 +86,7 @@ pub struct Ctx<'u> {
     pub unit: &'u CheckedUnit,
     pub dom: Dom<'u>,
     pub infos: Vec<Info>,
-    chains: HashMap<(usize, FieldId), Chain>,
+    chains: HashMap<(usize, FieldId), Rc<Chain>>,
 }
 
 impl<'u> Ctx<'u> {
@@ -109,13 +110,14 @@ impl<'u> Ctx<'u> {
         }
     }
 
-    pub fn chain(&mut self, c: usize, f: FieldId) -> &Chain {
+    pub fn chain(&mut self, c: usize, f: FieldId) -> Rc<Chain> {
         let unit = self.unit;
         let dom = &self.dom;
         let infos = &self.infos;
         self.chains
             .entry((c, f))
-            .or_insert_with(|| chain(dom, &unit.contracts[c], &infos[c], f))
+            .or_insert_with(|| Rc::new(chain(dom, &unit.contracts[c], &infos[c], f)))
+            .clone()
     }
 
     fn parts(&self, cs: &[usize], decided: &[FieldId]) -> Parts<'_> {
@@ -155,7 +157,9 @@ pub fn findings(unit: &CheckedUnit) -> Vec<Finding> {
 }
 
 pub fn run(unit: &CheckedUnit) -> Report {
+    let mut t = super::Phases::new();
     let mut cx = Ctx::new(unit);
+    t.mark("regions");
     let mut out = Vec::new();
     let mut dead = vec![false; unit.contracts.len()];
     for (i, c) in unit.contracts.iter().enumerate() {
@@ -166,9 +170,13 @@ pub fn run(unit: &CheckedUnit) -> Report {
         per_rule(&mut cx, i, dead[i], &mut out);
         hygiene(&mut cx, i, c, dead[i], &mut out);
     }
+    t.mark("per-contract");
     conflicts(&mut cx, &dead, &mut out);
+    t.mark("conflicts");
     ownership(&mut cx, &dead, &mut out);
+    t.mark("ownership");
     loops(&mut cx, &dead, &mut out);
+    t.mark("loops");
     Report {
         findings: out,
         gave_up: cx.dom.gave_up.get(),
@@ -230,7 +238,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
     // shadowing and gaps, from the chains
     let mut star_decides: BTreeSet<usize> = BTreeSet::new();
     for (l, line) in c.fields.iter().enumerate() {
-        let ch = cx.chain(i, line.field).clone();
+        let ch = cx.chain(i, line.field);
         let deciding: BTreeSet<RuleRef> = ch.base.iter().map(|p| p.rule).collect();
         for p in &ch.base {
             if let RuleRef::Star(s) = p.rule {
@@ -340,7 +348,7 @@ fn hygiene(cx: &mut Ctx<'_>, i: usize, c: &Contract, dead: bool, out: &mut Vec<F
     // no approver
     let mut need: BTreeMap<Outcome, Vec<(FieldId, RuleRef)>> = BTreeMap::new();
     for f in cx.own_fields(i) {
-        let ch = cx.chain(i, f).clone();
+        let ch = cx.chain(i, f);
         for p in &ch.fin {
             if !matches!(p.outcome, Outcome::Review | Outcome::Escalate) {
                 continue;
@@ -453,10 +461,10 @@ fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             if !listed && ca.star.is_none() && cb.star.is_none() {
                 continue;
             }
-            let pa = cx.chain(a, f).fin.clone();
-            let pb = cx.chain(b, f).fin.clone();
-            'pairs: for x in &pa {
-                for y in &pb {
+            let ca_f = cx.chain(a, f);
+            let cb_f = cx.chain(b, f);
+            'pairs: for x in &ca_f.fin {
+                for y in &cb_f.fin {
                     if x.outcome == y.outcome {
                         continue;
                     }
@@ -552,16 +560,110 @@ fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                     autos.push((k, v));
                 }
             }
-            for (x, (a, xa)) in autos.iter().enumerate() {
-                for (b, xb) in &autos[x + 1..] {
-                    if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
-                        continue;
-                    }
-                    ownership_pair(cx, *a, *b, f, xa, xb, out);
+            for (x, y) in overlapping(&autos) {
+                let ((a, xa), (b, xb)) = (&autos[x], &autos[y]);
+                if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
+                    continue;
+                }
+                ownership_pair(cx, *a, *b, f, xa, xb, out);
+            }
+        }
+    }
+}
+
+/// The pairs `(x, y)`, `x < y`, of `autos` whose auto cubes may meet on
+/// the record, in order: a sweep over the hulls of one numeric record
+/// variable (the one most cubes constrain, typically an `eligible` band)
+/// instead of every pair. Entries the variable does not bound (or that
+/// allow its empty value) pair with every entry. A superset of the pairs
+/// with meeting cubes; [`ownership_pair`] decides exactly.
+fn overlapping(autos: &[(usize, Vec<AutoCube>)]) -> Vec<(usize, usize)> {
+    use super::algebra::Con;
+    // the numeric record variable constrained by the most cubes
+    let mut counts: BTreeMap<&Var, usize> = BTreeMap::new();
+    for (_, cubes) in autos {
+        for (_, _, p) in cubes {
+            for (v, c) in &p.cons {
+                if matches!(v, Var::Field(_)) && matches!(c, Con::Num(_)) {
+                    *counts.entry(v).or_default() += 1;
                 }
             }
         }
     }
+    let Some(var) = counts
+        .iter()
+        .max_by_key(|(v, n)| (**n, std::cmp::Reverse(**v)))
+        .map(|(v, _)| (*v).clone())
+    else {
+        return all_pairs(autos.len());
+    };
+    type Hull = (
+        Option<crate::decimal::Decimal>,
+        Option<crate::decimal::Decimal>,
+    );
+    // per entry: the hull of its cubes on `var`, or None (unbounded/empty)
+    let hull = |cubes: &[AutoCube]| -> Option<Hull> {
+        let mut acc: Option<Hull> = None;
+        for (_, _, p) in cubes {
+            let Some(Con::Num(n)) = p.get(&var) else {
+                return None;
+            };
+            if n.empty {
+                return None;
+            }
+            let (Some(first), Some(last)) = (n.intervals.first(), n.intervals.last()) else {
+                continue;
+            };
+            let (lo, hi) = (first.lo.map(|b| b.value), last.hi.map(|b| b.value));
+            acc = Some(match acc {
+                None => (lo, hi),
+                Some((alo, ahi)) => (
+                    alo.zip(lo).map(|(a, b)| a.min(b)),
+                    ahi.zip(hi).map(|(a, b)| a.max(b)),
+                ),
+            });
+        }
+        Some(acc.unwrap_or((None, None)))
+    };
+    let mut wide: Vec<usize> = Vec::new();
+    let mut narrow: Vec<(Hull, usize)> = Vec::new();
+    for (x, (_, cubes)) in autos.iter().enumerate() {
+        match hull(cubes) {
+            Some(h) => narrow.push((h, x)),
+            None => wide.push(x),
+        }
+    }
+    // sort by lower end (None first)
+    narrow.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let pair = |x: usize, y: usize| (x.min(y), x.max(y));
+    for (k, &((_, hi), x)) in narrow.iter().enumerate() {
+        for &((lo2, _), y) in &narrow[k + 1..] {
+            // sorted by lower end: once one starts after `hi`, all do
+            if let (Some(h), Some(l)) = (hi, lo2) {
+                if l > h {
+                    break;
+                }
+            }
+            out.push(pair(x, y));
+        }
+    }
+    for (k, &x) in wide.iter().enumerate() {
+        for &y in &wide[k + 1..] {
+            out.push(pair(x, y));
+        }
+        for &(_, y) in &narrow {
+            out.push(pair(x, y));
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
+        .collect()
 }
 
 fn ownership_pair(

@@ -181,7 +181,9 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
             (Con::Text(_), Value::Str(s)) => match op {
                 CmpOp::Eq => Con::Text(TextSet::of([s.clone()])),
                 CmpOp::Ne => Con::Text(TextSet {
-                    vals: super::algebra::text::Vals::NotIn([s.clone()].into()),
+                    vals: super::algebra::text::Vals::NotIn(std::sync::Arc::new(
+                        [s.clone()].into(),
+                    )),
                     empty: false,
                 }),
                 // ordering on strings is not in the language; all non-empty

@@ -26,7 +26,35 @@ pub use findings::{findings, run, Finding, Report};
 /// Every finding of a checked unit, as diagnostics sorted by position.
 pub fn analyze(unit: &CheckedUnit) -> Vec<Diagnostic> {
     let report = findings::run(unit);
+    let mut t = Phases::new();
     let mut diags = render::render(unit, &report);
+    t.mark("render");
     crate::diagnostics::sort(&mut diags);
+    t.mark("sort");
     diags
+}
+
+/// Phase timings on stderr when `CRMC_ANALYZE_TIMINGS` is set (for scale
+/// work; see `benches/check.rs`).
+pub(crate) struct Phases {
+    at: Option<std::time::Instant>,
+}
+
+impl Phases {
+    pub(crate) fn new() -> Phases {
+        let on = std::env::var_os("CRMC_ANALYZE_TIMINGS").is_some();
+        Phases {
+            at: on.then(std::time::Instant::now),
+        }
+    }
+
+    pub(crate) fn mark(&mut self, phase: &str) {
+        if let Some(at) = self.at {
+            eprintln!(
+                "analyze: {phase:<12} {:>8.1} ms",
+                at.elapsed().as_secs_f64() * 1e3
+            );
+            self.at = Some(std::time::Instant::now());
+        }
+    }
 }

@@ -3,6 +3,13 @@
 //! come in pairs per actor with disjoint `eligible` revenue bands, rules mix
 //! comparisons, picklist membership, emptiness and confidence, so every
 //! analysis pass has real work. Deterministic for a seed.
+//!
+//! Like a real org, the automations are spread over territories (revenue
+//! ranges): sixteen actors share one, so different actors' automations meet on
+//! some records (ownership findings) but not every actor meets every other
+//! one, and a minority of contracts re-trigger on updates of fields others
+//! write (loops). The number of findings grows with the number of contracts,
+//! not with its square; a pairwise analysis still faces every pair.
 
 use std::fmt::Write;
 
@@ -48,7 +55,12 @@ const INDUSTRIES: [&str; 6] = [
 const RATINGS: [&str; 3] = ["Hot", "Warm", "Cold"];
 const OUTCOMES: [&str; 4] = ["review", "suggest", "escalate", "auto"];
 
-fn cond(rng: &mut Rng) -> String {
+/// Width of one territory's revenue range: two bands of 1,000,000.
+const TERRITORY: u64 = 2_000_000;
+/// Actors (of four contracts each) working one territory.
+const ACTORS_PER_TERRITORY: usize = 16;
+
+fn cond(rng: &mut Rng, territory: u64) -> String {
     match rng.below(6) {
         0 => format!("Industry == \"{}\"", INDUSTRIES[rng.below(6) as usize]),
         1 => format!(
@@ -61,7 +73,7 @@ fn cond(rng: &mut Rng) -> String {
         4 => format!("{} is empty", FIELDS[rng.below(7) as usize].0),
         _ => format!(
             "AnnualRevenue < {} and Industry != \"{}\"",
-            rng.below(1000) * 1000,
+            territory * TERRITORY + rng.below(2000) * 1000,
             INDUSTRIES[rng.below(6) as usize]
         ),
     }
@@ -74,15 +86,25 @@ pub fn synthetic_unit(contracts: usize, rules_per_contract: usize, seed: u64) ->
     let lines = FIELDS.len().min(rules_per_contract.max(1));
     for i in 0..contracts {
         let object = OBJECTS[i % 2];
-        // two contracts per (object, actor), on disjoint revenue bands
+        // two contracts per (object, actor), on disjoint revenue bands of
+        // the actor's territory
         let actor = i / 4;
-        let band = (i / 2) % 2;
-        let (lo, hi) = (band * 1_000_000, (band + 1) * 1_000_000);
+        let territory = (actor / ACTORS_PER_TERRITORY) as u64;
+        let band = ((i / 2) % 2) as u64;
+        let lo = territory * TERRITORY + band * 1_000_000;
+        let hi = lo + 1_000_000;
         let _ = writeln!(out, "contract synth_{i} version 1 {{");
         let _ = writeln!(out, "  object {object}");
         let _ = writeln!(out, "  actor ai \"bot{actor}\"");
         let _ = writeln!(out, "  mode conditional_write");
-        let _ = writeln!(out, "  trigger on create, update(Industry, Rating)");
+        // most contracts run on create; some re-run when a field changes
+        let trigger = match rng.below(10) {
+            0 => format!("create, update({})", FIELDS[rng.below(2) as usize].0),
+            1 | 2 => "create, update(Status)"
+                .replace("Status", if object == "Lead" { "Status" } else { "Type" }),
+            _ => "create".to_string(),
+        };
+        let _ = writeln!(out, "  trigger on {trigger}");
         let _ = writeln!(
             out,
             "  eligible when AnnualRevenue >= {lo} and AnnualRevenue < {hi}"
@@ -106,9 +128,12 @@ pub fn synthetic_unit(contracts: usize, rules_per_contract: usize, seed: u64) ->
                 if r + 1 == n {
                     rules.push(o.to_string());
                 } else if o == "auto" {
-                    rules.push(format!("auto when {field} is empty and {}", cond(&mut rng)));
+                    rules.push(format!(
+                        "auto when {field} is empty and {}",
+                        cond(&mut rng, territory)
+                    ));
                 } else {
-                    rules.push(format!("{o} when {}", cond(&mut rng)));
+                    rules.push(format!("{o} when {}", cond(&mut rng, territory)));
                 }
             }
             let _ = writeln!(out, "    {field}: {}", rules.join(", "));

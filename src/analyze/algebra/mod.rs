@@ -310,8 +310,26 @@ impl<'a> Dom<'a> {
         Some(out)
     }
 
+    /// Whether the cube has a member: `solve(cube).is_some()`, without
+    /// building the assignment unless patterns are involved.
     pub fn sat(&self, cube: &Cube) -> bool {
-        self.solve(cube).is_some()
+        if cube.cons.iter().any(|(v, _)| matches!(v, Var::Pat(..))) {
+            return self.solve(cube).is_some();
+        }
+        cube.cons.iter().all(|(var, con)| match con {
+            Con::Num(n) => n.pick().is_some(),
+            Con::Text(t) => {
+                let hint = match var {
+                    Var::Source => "analysis",
+                    _ => "w",
+                };
+                text::has_member(t, hint)
+            }
+            Con::Bits(b) => match var {
+                Var::Event => b & 7 != 0,
+                _ => b & (T | F | EMPTY) != 0,
+            },
+        })
     }
 
     pub fn region_empty(&self, r: &[Cube]) -> bool {
@@ -363,7 +381,7 @@ pub fn base_of(ty: &FieldType) -> Con {
             Con::Num(NumSet::new(vec![Interval::ALL], true, false))
         }
         FieldType::Picklist(vals) => Con::Text(TextSet {
-            vals: text::Vals::In(vals.iter().cloned().collect()),
+            vals: text::Vals::In(std::sync::Arc::new(vals.iter().cloned().collect())),
             empty: true,
         }),
         _ => Con::Text(TextSet::any(true)),

@@ -6,13 +6,56 @@
 //! co-finite ones.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A shared set of strings: cubes are cloned often and picklist sets are
+/// large, so clones share the set.
+pub type Strs = Arc<BTreeSet<String>>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Vals {
     /// Exactly these non-empty values.
-    In(BTreeSet<String>),
+    In(Strs),
     /// Every non-empty value except these.
-    NotIn(BTreeSet<String>),
+    NotIn(Strs),
+}
+
+/// `a ∩ b`, sharing an operand when it is the result.
+fn inter(a: &Strs, b: &Strs) -> Strs {
+    if Arc::ptr_eq(a, b) {
+        return a.clone();
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.iter().all(|x| large.contains(x)) {
+        return small.clone();
+    }
+    Arc::new(
+        small
+            .iter()
+            .filter(|x| large.contains(*x))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// `a \ b`, sharing `a` when nothing is removed.
+fn diff(a: &Strs, b: &Strs) -> Strs {
+    if b.is_empty() || !a.iter().any(|x| b.contains(x)) {
+        return a.clone();
+    }
+    Arc::new(a.difference(b).cloned().collect())
+}
+
+/// `a ∪ b`, sharing an operand when it is the result.
+fn union(a: &Strs, b: &Strs) -> Strs {
+    if Arc::ptr_eq(a, b) {
+        return a.clone();
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.iter().all(|x| large.contains(x)) {
+        return large.clone();
+    }
+    Arc::new(a.union(b).cloned().collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,14 +67,14 @@ pub struct TextSet {
 impl TextSet {
     pub fn any(empty: bool) -> TextSet {
         TextSet {
-            vals: Vals::NotIn(BTreeSet::new()),
+            vals: Vals::NotIn(Strs::default()),
             empty,
         }
     }
 
     pub fn of(values: impl IntoIterator<Item = String>) -> TextSet {
         TextSet {
-            vals: Vals::In(values.into_iter().collect()),
+            vals: Vals::In(Arc::new(values.into_iter().collect())),
             empty: false,
         }
     }
@@ -42,11 +85,9 @@ impl TextSet {
 
     pub fn intersect(&self, other: &TextSet) -> TextSet {
         let vals = match (&self.vals, &other.vals) {
-            (Vals::In(a), Vals::In(b)) => Vals::In(a.intersection(b).cloned().collect()),
-            (Vals::In(a), Vals::NotIn(b)) | (Vals::NotIn(b), Vals::In(a)) => {
-                Vals::In(a.difference(b).cloned().collect())
-            }
-            (Vals::NotIn(a), Vals::NotIn(b)) => Vals::NotIn(a.union(b).cloned().collect()),
+            (Vals::In(a), Vals::In(b)) => Vals::In(inter(a, b)),
+            (Vals::In(a), Vals::NotIn(b)) | (Vals::NotIn(b), Vals::In(a)) => Vals::In(diff(a, b)),
+            (Vals::NotIn(a), Vals::NotIn(b)) => Vals::NotIn(union(a, b)),
         };
         TextSet {
             vals,
@@ -149,6 +190,18 @@ pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Sol
                 Solved::GaveUp
             }
         }
+    }
+}
+
+/// Whether [`solve`] with no pattern requirements finds a member, without
+/// building it (the common case of satisfiability checks).
+pub fn has_member(set: &TextSet, hint: &str) -> bool {
+    if set.empty {
+        return true;
+    }
+    match &set.vals {
+        Vals::In(vals) => vals.iter().any(|v| !v.is_empty()),
+        Vals::NotIn(ex) => ex.len() < 10_000 || plain_member(set, hint).is_some(),
     }
 }
 

@@ -1,0 +1,43 @@
+//! `crmc check` at scale (analysis-v1 §Scale): load, parse, type-check and
+//! analyze synthetic units of 100, 1,000 and 10,000 contracts with 20 field
+//! rules each over `std/salesforce` (`crmc synth` generates the same units).
+//!
+//! `cargo bench --bench check`. The 10,000-contract unit takes seconds per
+//! run, so it runs a few samples only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crmc::pipeline::{self, Depth};
+use crmc::source::MemoryProvider;
+use divan::Bencher;
+use std::path::PathBuf;
+
+fn main() {
+    divan::main();
+}
+
+fn check(b: Bencher, contracts: usize) {
+    let text = crmc::analyze::synth::synthetic_unit(contracts, 20, 1);
+    let provider = MemoryProvider::new().with("synth.crmc", text);
+    let roots = [PathBuf::from("synth.crmc")];
+    b.bench(|| {
+        let front = pipeline::run(&roots, &provider, Depth::Analyze).expect("loads");
+        assert!(front.checked.is_some());
+        front.diagnostics.len()
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn check_100(b: Bencher) {
+    check(b, 100);
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn check_1000(b: Bencher) {
+    check(b, 1_000);
+}
+
+#[divan::bench(sample_count = 2, sample_size = 1)]
+fn check_10000(b: Bencher) {
+    check(b, 10_000);
+}
