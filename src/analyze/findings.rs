@@ -742,7 +742,7 @@ fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
     let mut g: DiGraph<usize, (FieldId, bool)> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
     // index triggers: (object, field) -> contracts; and "any update"
-    let mut by_field: HashMap<FieldId, Vec<usize>> = HashMap::new();
+    let mut by_field: BTreeMap<FieldId, Vec<usize>> = BTreeMap::new();
     let mut any_update: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, c) in unit.contracts.iter().enumerate() {
         if dead[i] {
