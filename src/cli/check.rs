@@ -82,6 +82,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let failed = checked.iter().flat_map(|f| &f.diagnostics).any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
+    // The process ends here: freeing every tree of a large unit one node at
+    // a time would only delay the exit (a tenth of a 1,000-contract check).
+    std::mem::forget(checked);
     if failed {
         ExitCode::from(1)
     } else {
