@@ -415,8 +415,22 @@ impl<'t, 'm> Ctx<'t, 'm> {
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
         let ops = self.t.cond(c);
         // The common one-atom condition needs no stack.
-        if let [Op::Atom(s, t)] = ops {
-            return self.test(self.subject(s), t);
+        match ops {
+            [Op::Atom(s, t)] => return self.test(self.subject(s), t),
+            // Two atoms joined, short-circuiting (atoms have no effects).
+            [Op::Atom(s1, t1), Op::Atom(s2, t2), Op::And(2)] => {
+                return match self.test(self.subject(s1), t1) {
+                    Tv::False => Tv::False,
+                    a => a.and(self.test(self.subject(s2), t2)),
+                };
+            }
+            [Op::Atom(s1, t1), Op::Atom(s2, t2), Op::Or(2)] => {
+                return match self.test(self.subject(s1), t1) {
+                    Tv::True => Tv::True,
+                    a => a.or(self.test(self.subject(s2), t2)),
+                };
+            }
+            _ => {}
         }
         stack.clear();
         for op in ops {

@@ -14,7 +14,7 @@ pub(crate) struct ObjNames {
     pub id_field: Option<u32>,
 }
 
-/// FxHash-like, eight bytes at a time.
+/// FxHash-like, eight bytes at a time, with a final mix.
 fn hash(s: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h = (s.len() as u64).wrapping_mul(K);
@@ -26,13 +26,16 @@ fn hash(s: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        if let Some(d) = w.get_mut(..rest.len()) {
-            d.copy_from_slice(rest);
-        }
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, b| (w << 8) | u64::from(*b));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    h ^ (h >> 29)
+    // Mix the high bits down: the low bits of a product depend only on
+    // the low bits of its factors (names often differ only at the end).
+    let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
 
 impl ObjNames {
