@@ -2,15 +2,15 @@
 
 use crate::eval::{recycle, Ctx, CtxBufs, Tv};
 use crate::mutation::{entries_get, EvalError, In, Mutation, J};
+use crate::names::{Lookup, ObjNames};
 use crate::table::{
-    Approver, AuditField, CondRange, ContractIx, ContractRow, Event, FieldIx, Mode, ObjectRow,
-    Outcome, RuleRow, StrId, Table, Trigger, TypeTag,
+    Approver, AuditField, CondRange, ContractIx, ContractRow, Event, FieldIx, Mode, ObjectIx,
+    ObjectRow, Outcome, RuleRow, StrId, Table, Trigger, TypeTag,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// The decision for one mutation.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -225,15 +225,50 @@ struct Scratch {
     record: Vec<(&'static str, J<'static>)>,
     changes: Vec<(&'static str, J<'static>)>,
     parents: Vec<(&'static str, Vec<(&'static str, J<'static>)>)>,
+    /// Field-name indices by object, built for an object the second time
+    /// this scratch space resolves a mutation of it (see [`ObjNames`]).
+    names: Vec<Option<ObjNames>>,
+    /// Per object: whether a mutation of it was resolved before.
+    seen: Vec<bool>,
+    write: WriteBufs,
+    approvals: Vec<Need>,
+    /// Approval needs kept for their buffers.
+    spare_needs: Vec<Need>,
 }
 
 impl Scratch {
+    /// Builds the name indices of `object` and its relations' targets the
+    /// second time a mutation of `object` is resolved.
+    fn index_names(&mut self, t: &Table, ix: ObjectIx, object: &ObjectRow) {
+        let n = t.objects.len();
+        if self.seen.len() != n {
+            self.seen = vec![false; n];
+            self.names = std::iter::repeat_with(|| None).take(n).collect();
+        }
+        let Some(seen) = self.seen.get_mut(ix.ix()) else {
+            return;
+        };
+        if !*seen {
+            *seen = true;
+            return;
+        }
+        let targets = object.relations.iter().map(|r| r.target);
+        for o in std::iter::once(ix).chain(targets) {
+            if let (Some(slot @ None), Some(row)) = (self.names.get_mut(o.ix()), t.object(o)) {
+                *slot = Some(ObjNames::build(t, row));
+            }
+        }
+    }
+
     /// Takes a decision's buffers back.
     fn put(&mut self, core: Core<'_, '_, '_>) {
         self.apps = recycle(core.apps);
         self.verdicts = core.verdicts;
         self.reasons = core.reasons;
         self.decided = core.decided;
+        let mut approvals = core.approvals;
+        self.spare_needs.append(&mut approvals);
+        self.approvals = approvals;
     }
 
     fn put_ctx(&mut self, ctx: Ctx<'_, '_>, targets: Vec<Target<'_>>) {
@@ -361,7 +396,8 @@ impl<'t> Evaluator<'t> {
         let t = self.table;
         let (ctx, targets) = t.prepare_in(i, &mut self.s)?;
         let core = t.core(&ctx, &targets, true, &mut self.s);
-        t.write_json(i, &core, out);
+        let names = self.s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
+        t.write_json(i, &core, names, &mut self.s.write, out);
         self.s.put(core);
         self.s.put_ctx(ctx, targets);
         Ok(())
@@ -458,17 +494,21 @@ fn fill_input<'m>(i: &mut In<'m>, m: &'m Mutation) {
     }));
 }
 
-fn fmt_num(x: f64) -> String {
-    serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string())
+/// Appends `x` as `serde_json` prints it as a number (`x` itself when
+/// JSON has no such number).
+fn push_num(out: &mut String, x: f64) {
+    let _ = match serde_json::Number::from_f64(x) {
+        Some(n) => write!(out, "{n}"),
+        None => write!(out, "{x}"),
+    };
 }
 
-/// Appends `n` in decimal.
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+/// `n` in decimal, written at the end of a 20-byte buffer: the digits.
+fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
     loop {
         i -= 1;
-        if let Some(d) = digits.get_mut(i) {
+        if let Some(d) = buf.get_mut(i) {
             *d = b'0' + (n % 10) as u8;
         }
         n /= 10;
@@ -476,15 +516,19 @@ fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for d in digits.get(i..).unwrap_or(&[]) {
-        out.push(char::from(*d));
-    }
+    buf.get(i..).unwrap_or(&[])
+}
+
+/// Appends `n` in decimal.
+fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    out.push_str(std::str::from_utf8(digits(n, &mut buf)).unwrap_or("0"));
 }
 
 /// Appends what a condition lacks, `, `-separated.
 fn push_missing(out: &mut String, ctx: &Ctx<'_, '_>, c: Option<CondRange>) {
     if let Some(c) = c {
-        out.push_str(&ctx.missing(c).join(", "));
+        ctx.write_missing(c, out);
     }
 }
 
@@ -494,8 +538,42 @@ fn needs(o: Outcome) -> bool {
 
 /// Writes `s` as a JSON string.
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    // Writing to a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    // What `serde_json` escapes: control characters, `"` and `\\`.
+    if !needs_escape(s.as_bytes()) {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}
+
+/// Whether a string has a byte JSON escapes: a control character, `"` or
+/// `\\` (eight bytes at a time).
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `w` is zero / below 0x20 (exact, for n <= 0x80).
+    let zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH != 0;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        let w = u64::from_le_bytes(b);
+        if below(w, 0x20)
+            || zero(w ^ (ONES * u64::from(b'"')))
+            || zero(w ^ (ONES * u64::from(b'\\')))
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
@@ -506,7 +584,8 @@ fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 fn json_u64(out: &mut Vec<u8>, n: u64) {
-    let _ = write!(out, "{n}");
+    let mut buf = [0u8; 20];
+    out.extend_from_slice(digits(n, &mut buf));
 }
 
 impl Table {
@@ -549,16 +628,28 @@ impl Table {
         let object = self
             .object(obj_ix)
             .ok_or_else(|| EvalError::new("corrupt table"))?;
-        let ctx = Ctx::new(self, m, obj_ix, object, std::mem::take(&mut s.ctx));
+        s.index_names(self, obj_ix, object);
+        let bufs = std::mem::take(&mut s.ctx);
         let mut targets: Vec<Target<'m>> = recycle(std::mem::take(&mut s.targets));
-        targets.extend(m.changes.iter().map(|(k, _)| {
-            Target {
-                name: k,
-                kind: self
-                    .field_by_name(object, k)
-                    .map_or(TargetKind::Unknown, TargetKind::Field),
-            }
+        let lk = Lookup {
+            t: self,
+            object,
+            index: s.names.get(obj_ix.ix()).and_then(Option::as_ref),
+        };
+        targets.extend(m.changes.iter().map(|(k, _)| Target {
+            name: k,
+            kind: lk.local(k).map_or(TargetKind::Unknown, |l| {
+                TargetKind::Field(FieldIx(object.fields_start + l as u32))
+            }),
         }));
+        let changes = targets
+            .iter()
+            .zip(&m.changes)
+            .filter_map(|(t, (_, v))| match t.kind {
+                TargetKind::Field(f) => object.local(f).map(|l| (l, *v)),
+                _ => None,
+            });
+        let ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
         if m.event() == Event::Delete {
             targets.push(Target {
                 name: "*",
@@ -736,7 +827,8 @@ impl Table {
         };
         // 6. Approvals and rollback.
         if full {
-            core.approvals = self.approvals(&core, &mut stack);
+            let out = std::mem::take(&mut s.approvals);
+            core.approvals = self.approvals(&core, &mut stack, out, &mut s.spare_needs);
             self.rollback_parts(&mut core);
         }
         s.stack = stack;
@@ -900,20 +992,18 @@ impl Table {
                 });
             }
             Reason::BelowReview(conf, r) => {
-                let _ = write!(
-                    out,
-                    "confidence {} below review threshold {}, never",
-                    fmt_num(conf),
-                    fmt_num(r)
-                );
+                out.push_str("confidence ");
+                push_num(out, conf);
+                out.push_str(" below review threshold ");
+                push_num(out, r);
+                out.push_str(", never");
             }
             Reason::BelowAuto(conf, t) => {
-                let _ = write!(
-                    out,
-                    "confidence {} below auto threshold {}, at least review",
-                    fmt_num(conf),
-                    fmt_num(t)
-                );
+                out.push_str("confidence ");
+                push_num(out, conf);
+                out.push_str(" below auto threshold ");
+                push_num(out, t);
+                out.push_str(", at least review");
             }
             Reason::Mode(mode, cap) => {
                 out.push_str("mode ");
@@ -948,11 +1038,18 @@ impl Table {
     }
 
     /// Calls `f` with each of a target's reasons, in order.
-    fn each_reason(&self, core: &Core<'_, '_, '_>, ti: usize, f: &mut dyn FnMut(&str)) {
+    /// `buf` is scratch space.
+    fn each_reason(
+        &self,
+        core: &Core<'_, '_, '_>,
+        ti: usize,
+        buf: &mut String,
+        f: &mut dyn FnMut(&str),
+    ) {
         let Some(t) = core.targets.get(ti) else {
             return;
         };
-        let mut buf = String::new();
+        buf.clear();
         let d = core.decided.get(ti).copied();
         let Some((ai, a)) = d
             .and_then(|d| d.by)
@@ -965,7 +1062,7 @@ impl Table {
                     t.name,
                     self.str(core.object.name)
                 );
-                f(&buf);
+                f(buf);
             } else {
                 f("no contract governs");
             }
@@ -983,21 +1080,21 @@ impl Table {
         if v.excluded {
             let cname = self.str(c.name);
             let _ = write!(buf, "contract `{cname}`: ");
-            self.exclusion_label(c, a.excluded.unwrap_or(0), &mut buf);
+            self.exclusion_label(c, a.excluded.unwrap_or(0), buf);
             buf.push_str(" holds, never");
-            f(&buf);
+            f(buf);
             return;
         }
         let range = |(s, e): (u32, u32)| core.reasons.get(s as usize..e as usize).unwrap_or(&[]);
         for r in range((v.start, v.end)) {
-            emit(*r, &mut buf);
+            emit(*r, buf);
         }
         for r in range(a.floor_reasons) {
-            emit(*r, &mut buf);
+            emit(*r, buf);
         }
         if v.capped {
             for r in range(a.cap_reasons) {
-                emit(*r, &mut buf);
+                emit(*r, buf);
             }
         }
         buf.clear();
@@ -1010,15 +1107,22 @@ impl Table {
                 let _ = write!(buf, "field `{}` is protected, at least review", t.name);
             }
         }
-        f(&buf);
+        f(buf);
     }
 
-    fn rule_label(&self, core: &Core<'_, '_, '_>, ti: usize) -> Option<String> {
-        let ai = core.decided.get(ti)?.by?;
-        let rr = core.verdict(ai, ti)?.rule?;
-        let mut s = String::new();
-        self.rule_text(rr, core.targets.get(ti)?.name, &mut s);
-        Some(s)
+    /// Appends the deciding rule's label; `false` when no rule decided.
+    fn rule_label(&self, core: &Core<'_, '_, '_>, ti: usize, out: &mut String) -> bool {
+        let label = || {
+            let ai = core.decided.get(ti)?.by?;
+            Some((core.verdict(ai, ti)?.rule?, core.targets.get(ti)?.name))
+        };
+        match label() {
+            Some((rr, name)) => {
+                self.rule_text(rr, name, out);
+                true
+            }
+            None => false,
+        }
     }
 
     fn deciding_contract<'t>(&self, core: &Core<'_, 't, '_>, ti: usize) -> Option<&'t ContractRow> {
@@ -1037,44 +1141,59 @@ impl Table {
         }
     }
 
-    fn approvals(&self, core: &Core<'_, '_, '_>, stack: &mut Vec<Tv>) -> Vec<Need> {
-        let mut out: Vec<Need> = Vec::new();
-        let mut add = |level: &'static str,
-                       approver: Option<Approver>,
-                       within: Option<u64>,
-                       c: StrId,
-                       ti: usize| {
-            let cname = self.str(c);
-            let tname = core.targets.get(ti).map_or("", |t| t.name);
-            match out
-                .iter_mut()
-                .find(|n| n.level == level && self.approver_eq(n.approver, approver))
-            {
-                Some(n) => {
-                    n.within = match (n.within, within) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
-                    if !n.contracts.iter().any(|x| self.str(*x) == cname) {
-                        n.contracts.push(c);
+    /// `out`: an empty vector to fill; `spare`: needs to reuse.
+    fn approvals(
+        &self,
+        core: &Core<'_, '_, '_>,
+        stack: &mut Vec<Tv>,
+        mut out: Vec<Need>,
+        spare: &mut Vec<Need>,
+    ) -> Vec<Need> {
+        let mut add =
+            |level: &'static str,
+             approver: Option<Approver>,
+             within: Option<u64>,
+             c: StrId,
+             ti: usize| {
+                let cname = self.str(c);
+                let tname = core.targets.get(ti).map_or("", |t| t.name);
+                match out
+                    .iter_mut()
+                    .find(|n| n.level == level && self.approver_eq(n.approver, approver))
+                {
+                    Some(n) => {
+                        n.within = match (n.within, within) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                        if !n.contracts.iter().any(|x| *x == c || self.str(*x) == cname) {
+                            n.contracts.push(c);
+                        }
+                        if !n.fields.iter().any(|x| {
+                            *x == ti || core.targets.get(*x).is_some_and(|t| t.name == tname)
+                        }) {
+                            n.fields.push(ti);
+                        }
                     }
-                    if !n
-                        .fields
-                        .iter()
-                        .any(|x| core.targets.get(*x).is_some_and(|t| t.name == tname))
-                    {
+                    None => {
+                        let mut n = spare.pop().unwrap_or(Need {
+                            level,
+                            approver,
+                            within,
+                            contracts: Vec::new(),
+                            fields: Vec::new(),
+                        });
+                        n.level = level;
+                        n.approver = approver;
+                        n.within = within;
+                        n.contracts.clear();
+                        n.contracts.push(c);
+                        n.fields.clear();
                         n.fields.push(ti);
+                        out.push(n);
                     }
                 }
-                None => out.push(Need {
-                    level,
-                    approver,
-                    within,
-                    contracts: vec![c],
-                    fields: vec![ti],
-                }),
-            }
-        };
+            };
         for (ti, d) in core.decided.iter().enumerate() {
             let outcome = d.outcome;
             if !needs(outcome) {
@@ -1122,12 +1241,20 @@ impl Table {
     fn rollback_parts(&self, core: &mut Core<'_, '_, '_>) {
         let mut keep: Option<(u64, StrId)> = None;
         let mut notify: Vec<Approver> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
-        for ai in core.decided.iter().filter_map(|d| d.by) {
-            if seen.contains(&ai) {
+        for (i, ai) in core
+            .decided
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((i, d.by?)))
+        {
+            // Each deciding contract once.
+            if core
+                .decided
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|d| d.by == Some(ai)))
+            {
                 continue;
             }
-            seen.push(ai);
             let Some(rb) = core.apps.get(ai).and_then(|a| a.c.rollback.as_ref()) else {
                 continue;
             };
@@ -1148,12 +1275,28 @@ impl Table {
     }
 
     fn record_id<'m>(&self, m: &In<'m>, object: &ObjectRow) -> Option<J<'m>> {
-        let id_field = self
-            .object_fields(object)
-            .iter()
-            .filter(|f| f.ty == TypeTag::Id)
-            .map(|f| self.str(f.name))
-            .min_by_key(|n| *n != "Id");
+        self.record_id_in(m, object, None)
+    }
+
+    /// [`Self::record_id`], with the id field from `names` when built.
+    fn record_id_in<'m>(
+        &self,
+        m: &In<'m>,
+        object: &ObjectRow,
+        names: Option<&ObjNames>,
+    ) -> Option<J<'m>> {
+        let fields = self.object_fields(object);
+        let id_field = match names {
+            Some(ix) => ix
+                .id_field
+                .and_then(|l| fields.get(l as usize))
+                .map(|f| self.str(f.name)),
+            None => fields
+                .iter()
+                .filter(|f| f.ty == TypeTag::Id)
+                .map(|f| self.str(f.name))
+                .min_by_key(|n| *n != "Id"),
+        };
         entries_get(&m.record, id_field.unwrap_or("Id"))
     }
 
@@ -1193,13 +1336,18 @@ impl Table {
         let mut fields = BTreeMap::new();
         for (ti, t) in core.targets.iter().enumerate() {
             let mut reasons = Vec::new();
-            self.each_reason(core, ti, &mut |r| reasons.push(r.to_string()));
+            self.each_reason(core, ti, &mut String::new(), &mut |r| {
+                reasons.push(r.to_string())
+            });
             let fd = FieldDecision {
                 outcome: core.decided.get(ti).map_or(Outcome::Never, |d| d.outcome),
                 contract: self
                     .deciding_contract(core, ti)
                     .map(|c| self.str(c.name).to_string()),
-                rule: self.rule_label(core, ti),
+                rule: {
+                    let mut s = String::new();
+                    self.rule_label(core, ti, &mut s).then_some(s)
+                },
                 reasons,
             };
             fields.insert(t.name.to_string(), fd);
@@ -1317,19 +1465,33 @@ impl Table {
     }
 
     /// The decision's JSON, written directly: byte for byte what serializing
-    /// [`Self::materialize`]'s `Decision` with `serde_json` gives.
-    fn write_json(&self, m: &In<'_>, core: &Core<'_, '_, '_>, out: &mut Vec<u8>) {
+    /// [`Self::materialize`]'s `Decision` with `serde_json` gives. `names`:
+    /// the object's name index, if built; `w`: reused buffers.
+    fn write_json(
+        &self,
+        m: &In<'_>,
+        core: &Core<'_, '_, '_>,
+        names: Option<&ObjNames>,
+        w: &mut WriteBufs,
+        out: &mut Vec<u8>,
+    ) {
         out.extend_from_slice(b"{\"outcome\":\"");
         out.extend_from_slice(core.outcome.as_str().as_bytes());
         out.extend_from_slice(b"\",\"fields\":{");
+        let nt = core.targets.len();
         // `fields` is a map by name: sorted, the last target of a name wins.
-        let mut order: Vec<usize> = (0..core.targets.len()).collect();
+        let order = &mut w.order;
+        order.clear();
+        order.extend(0..nt);
         let name = |ti: &usize| core.targets.get(*ti).map_or("", |t| t.name);
         if !order.is_sorted_by(|a, b| name(a) < name(b)) {
             order.sort_by(|a, b| name(a).cmp(name(b)));
         }
         // Where each target's reasons array was written, for the audit.
-        let mut reasons_at: Vec<Option<(usize, usize)>> = vec![None; core.targets.len()];
+        let reasons_at = &mut w.reasons_at;
+        reasons_at.clear();
+        reasons_at.resize(nt, None);
+        let buf = &mut w.buf;
         let mut first = true;
         for (i, ti) in order.iter().enumerate() {
             if order.get(i + 1).is_some_and(|n| name(n) == name(ti)) {
@@ -1349,13 +1511,15 @@ impl Table {
                 self.deciding_contract(core, *ti).map(|c| self.str(c.name)),
             );
             out.extend_from_slice(b",\"rule\":");
-            match self.rule_label(core, *ti) {
-                Some(r) => json_str(out, &r),
-                None => out.extend_from_slice(b"null"),
+            buf.clear();
+            if self.rule_label(core, *ti, buf) {
+                json_str(out, buf);
+            } else {
+                out.extend_from_slice(b"null");
             }
             out.extend_from_slice(b",\"reasons\":");
             let start = out.len();
-            self.write_reasons(core, *ti, out);
+            self.write_reasons(core, *ti, buf, out);
             if let Some(r) = reasons_at.get_mut(*ti) {
                 *r = Some((start, out.len()));
             }
@@ -1393,25 +1557,47 @@ impl Table {
             }
             out.extend_from_slice(b"]}");
         }
+        // The current value of each changed field (targets `0..changes.len()`
+        // are the changes, in order), for the audit and the rollback.
+        let mut olds: Vec<Option<J<'_>>> = recycle(std::mem::take(&mut w.olds));
+        olds.extend(m.changes.iter().map(|(k, _)| entries_get(&m.record, k)));
+        // What every audit entry of the line says alike.
+        w.conf.clear();
+        match m.confidence.and_then(serde_json::Number::from_f64) {
+            Some(n) => {
+                let _ = serde_json::to_writer(&mut w.conf, &n);
+            }
+            None => w.conf.extend_from_slice(b"null"),
+        }
+        w.actor.clear();
+        w.actor.extend_from_slice(b"{\"kind\":");
+        json_str(&mut w.actor, m.kind().as_str());
+        w.actor.extend_from_slice(b",\"name\":");
+        json_str(&mut w.actor, m.name);
+        w.actor.push(b'}');
         out.extend_from_slice(b"],\"audit\":[");
         let mut record_id = None;
-        for ti in 0..core.targets.len() {
+        for ti in 0..nt {
             if ti > 0 {
                 out.push(b',');
             }
-            self.write_audit(m, core, ti, &mut record_id, &reasons_at, out);
+            let a = AuditCtx {
+                m,
+                names,
+                olds: &olds,
+                reasons_at: &w.reasons_at,
+                conf: &w.conf,
+                actor: &w.actor,
+            };
+            self.write_audit(&a, core, ti, &mut record_id, &mut w.buf, out);
         }
         out.extend_from_slice(b"],\"rollback\":{\"previous\":{");
         // `previous` is a map by name: sorted, the last value of a name wins.
-        let mut prev: Vec<(&str, Option<J<'_>>)> = Vec::with_capacity(m.changes.len());
+        let mut prev: Vec<(&str, Option<J<'_>>)> = recycle(std::mem::take(&mut w.prev));
         if m.event() == Event::Delete {
             prev.extend(m.record.iter().map(|(k, v)| (*k, Some(*v))));
         }
-        prev.extend(
-            m.changes
-                .iter()
-                .map(|(k, _)| (*k, entries_get(&m.record, k))),
-        );
+        prev.extend(m.changes.iter().zip(&olds).map(|((k, _), v)| (*k, *v)));
         if !prev.is_sorted_by(|a, b| a.0 < b.0) {
             prev.sort_by(|a, b| a.0.cmp(b.0));
         }
@@ -1431,6 +1617,8 @@ impl Table {
                 None => out.extend_from_slice(b"null"),
             }
         }
+        w.prev = recycle(prev);
+        w.olds = recycle(olds);
         out.extend_from_slice(b"},\"keep\":");
         json_opt_str(out, core.keep.map(|k| self.str(k)));
         out.extend_from_slice(b",\"notify\":[");
@@ -1443,10 +1631,16 @@ impl Table {
         out.extend_from_slice(b"]}}");
     }
 
-    fn write_reasons(&self, core: &Core<'_, '_, '_>, ti: usize, out: &mut Vec<u8>) {
+    fn write_reasons(
+        &self,
+        core: &Core<'_, '_, '_>,
+        ti: usize,
+        buf: &mut String,
+        out: &mut Vec<u8>,
+    ) {
         out.push(b'[');
         let mut first = true;
-        self.each_reason(core, ti, &mut |r| {
+        self.each_reason(core, ti, buf, &mut |r| {
             if !first {
                 out.push(b',');
             }
@@ -1458,13 +1652,14 @@ impl Table {
 
     fn write_audit<'m>(
         &self,
-        m: &In<'m>,
+        a: &AuditCtx<'_, 'm>,
         core: &Core<'_, '_, '_>,
         ti: usize,
         record_id: &mut Option<Option<J<'m>>>,
-        reasons_at: &[Option<(usize, usize)>],
+        buf: &mut String,
         out: &mut Vec<u8>,
     ) {
+        let m = a.m;
         let Some(t) = core.targets.get(ti) else {
             out.extend_from_slice(b"{}");
             return;
@@ -1484,12 +1679,11 @@ impl Table {
             if i > 0 {
                 out.push(b',');
             }
-            out.push(b'"');
-            out.extend_from_slice(af.as_str().as_bytes());
-            out.extend_from_slice(b"\":");
+            out.extend_from_slice(audit_key(af));
             match af {
                 AuditField::RecordId => {
-                    let id = record_id.get_or_insert_with(|| self.record_id(m, core.object));
+                    let id =
+                        record_id.get_or_insert_with(|| self.record_id_in(m, core.object, a.names));
                     match id {
                         Some(v) => v.write(out),
                         None => out.extend_from_slice(b"null"),
@@ -1505,38 +1699,81 @@ impl Table {
                 AuditField::OldValue | AuditField::NewValue if is_record => {
                     out.extend_from_slice(b"null")
                 }
-                AuditField::OldValue => masked(out, entries_get(&m.record, t.name)),
-                AuditField::NewValue => masked(out, entries_get(&m.changes, t.name)),
+                // Targets `0..changes.len()` are the changes, in order.
+                AuditField::OldValue => masked(
+                    out,
+                    match a.olds.get(ti) {
+                        Some(v) => *v,
+                        None => entries_get(&m.record, t.name),
+                    },
+                ),
+                AuditField::NewValue => masked(
+                    out,
+                    match m.changes.get(ti) {
+                        Some((_, v)) => Some(*v),
+                        None => entries_get(&m.changes, t.name),
+                    },
+                ),
                 AuditField::Source => json_opt_str(out, m.source),
-                AuditField::Confidence => {
-                    match m.confidence.and_then(serde_json::Number::from_f64) {
-                        Some(n) => {
-                            let _ = serde_json::to_writer(&mut *out, &n);
-                        }
-                        None => out.extend_from_slice(b"null"),
-                    }
-                }
+                AuditField::Confidence => out.extend_from_slice(a.conf),
                 AuditField::Timestamp => json_str(out, m.at_text),
-                AuditField::Actor => {
-                    out.extend_from_slice(b"{\"kind\":");
-                    json_str(out, m.kind().as_str());
-                    out.extend_from_slice(b",\"name\":");
-                    json_str(out, m.name);
-                    out.push(b'}');
-                }
+                AuditField::Actor => out.extend_from_slice(a.actor),
                 AuditField::Outcome => json_str(out, outcome.as_str()),
                 AuditField::Reasons => {
                     let ft = core.field_target(ti);
-                    match reasons_at.get(ft).copied().flatten() {
+                    match a.reasons_at.get(ft).copied().flatten() {
                         Some((start, end)) if end <= out.len() => {
                             out.extend_from_within(start..end)
                         }
-                        _ => self.write_reasons(core, ft, out),
+                        _ => self.write_reasons(core, ft, buf, out),
                     }
                 }
             }
         }
         out.push(b'}');
+    }
+}
+
+/// What [`Table::write_audit`] reads besides the decision.
+struct AuditCtx<'a, 'm> {
+    m: &'a In<'m>,
+    names: Option<&'a ObjNames>,
+    /// The current value of each change.
+    olds: &'a [Option<J<'m>>],
+    reasons_at: &'a [Option<(usize, usize)>],
+    /// The line's `confidence` and `actor` JSON.
+    conf: &'a [u8],
+    actor: &'a [u8],
+}
+
+/// Buffers [`Table::write_json`] reuses between decisions.
+#[derive(Default)]
+struct WriteBufs {
+    order: Vec<usize>,
+    reasons_at: Vec<Option<(usize, usize)>>,
+    olds: Vec<Option<J<'static>>>,
+    prev: Vec<(&'static str, Option<J<'static>>)>,
+    buf: String,
+    conf: Vec<u8>,
+    actor: Vec<u8>,
+}
+
+/// An audit field's key, quoted, with its colon.
+fn audit_key(af: AuditField) -> &'static [u8] {
+    match af {
+        AuditField::RecordId => b"\"record_id\":",
+        AuditField::Contract => b"\"contract\":",
+        AuditField::Version => b"\"version\":",
+        AuditField::Trigger => b"\"trigger\":",
+        AuditField::Field => b"\"field\":",
+        AuditField::OldValue => b"\"old_value\":",
+        AuditField::NewValue => b"\"new_value\":",
+        AuditField::Source => b"\"source\":",
+        AuditField::Confidence => b"\"confidence\":",
+        AuditField::Timestamp => b"\"timestamp\":",
+        AuditField::Actor => b"\"actor\":",
+        AuditField::Outcome => b"\"outcome\":",
+        AuditField::Reasons => b"\"reasons\":",
     }
 }
 
@@ -1644,4 +1881,32 @@ pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
     }
     writer.flush()?;
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_str_writes_what_serde_json_writes() {
+        for len in 0..20 {
+            for pos in 0..len.max(1) {
+                for b in 0u8..=0x7f {
+                    let mut bytes = vec![b'a'; len];
+                    if let Some(x) = bytes.get_mut(pos) {
+                        *x = b;
+                    }
+                    let s = String::from_utf8(bytes).unwrap();
+                    let mut out = Vec::new();
+                    json_str(&mut out, &s);
+                    assert_eq!(out, serde_json::to_vec(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
+        for s in ["é\"x", "ééééééééé\u{1}", "\u{7f}\u{80}\u{ffff}abcdefgh\\"] {
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
 }

@@ -17,6 +17,7 @@
 //!   permissive; `is empty` on it is false.
 
 use crate::mutation::{In, J};
+use crate::names::{Lookup, ObjNames};
 use crate::table::{
     ActorKind, CmpOp, CondRange, Const, Event, FieldIx, ObjectIx, ObjectRow, Op, Subject, Table,
     Test, TypeTag,
@@ -216,15 +217,14 @@ fn sparse<'a, 'm>(slots: &'a [(u32, Slot<'m>)], l: usize) -> Option<&'a Slot<'m>
 /// slot per known field, sorted by local index (names the schema lacks are
 /// skipped).
 pub(crate) fn resolve<'m>(
-    t: &Table,
-    object: &ObjectRow,
+    lk: Lookup<'_, '_>,
     map: &[(&'m str, J<'m>)],
     out: &mut Vec<(u32, Slot<'m>)>,
 ) {
-    let fields = t.object_fields(object);
+    let fields = lk.t.object_fields(lk.object);
     out.clear();
     for (k, v) in map {
-        if let Some(l) = t.field_by_name(object, k).and_then(|f| object.local(f)) {
+        if let Some(l) = lk.local(k) {
             if let Some(row) = fields.get(l) {
                 out.push((l as u32, decode_j(row.ty, *v)));
             }
@@ -281,29 +281,45 @@ pub(crate) struct Ctx<'t, 'm> {
 }
 
 impl<'t, 'm> Ctx<'t, 'm> {
+    /// `changes`: the changed fields the object has, as (local index,
+    /// value); `names`: field-name indices by object, where built.
     pub fn new(
         t: &'t Table,
         m: &In<'m>,
         obj_ix: ObjectIx,
         object: &'t ObjectRow,
         bufs: CtxBufs,
+        names: &[Option<ObjNames>],
+        changes: impl Iterator<Item = (usize, J<'m>)>,
     ) -> Ctx<'t, 'm> {
+        let lookup = |o: ObjectIx, object: &'t ObjectRow| Lookup {
+            t,
+            object,
+            index: names.get(o.ix()).and_then(Option::as_ref),
+        };
         let missing = if m.event() == Event::Create {
             Slot::Null
         } else {
             Slot::Absent
         };
         let mut cur = recycle(bufs.cur);
-        resolve(t, object, &m.record, &mut cur);
-        let mut new = recycle(bufs.new);
-        resolve(t, object, &m.changes, &mut new);
+        resolve(lookup(obj_ix, object), &m.record, &mut cur);
+        let mut new: Vec<(u32, Slot<'m>)> = recycle(bufs.new);
+        let fields = t.object_fields(object);
+        new.extend(changes.filter_map(|(l, v)| {
+            let row = fields.get(l)?;
+            Some((l as u32, decode_j(row.ty, v)))
+        }));
+        if !new.is_sorted_by_key(|(l, _)| *l) {
+            new.sort_by_key(|(l, _)| *l);
+        }
         let mut parents: Vec<Parent<'t, 'm>> = recycle(bufs.parents);
         parents.extend(object.relations.iter().map(|r| {
             let target = t.object(r.target);
             match (m.parent(t.str(r.name)), target) {
                 (Some(p), Some(target)) => {
                     let mut slots = Vec::new();
-                    resolve(t, target, p, &mut slots);
+                    resolve(lookup(r.target, target), p, &mut slots);
                     Parent::Given {
                         object: target,
                         slots,
@@ -399,8 +415,22 @@ impl<'t, 'm> Ctx<'t, 'm> {
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
         let ops = self.t.cond(c);
         // The common one-atom condition needs no stack.
-        if let [Op::Atom(s, t)] = ops {
-            return self.test(self.subject(s), t);
+        match ops {
+            [Op::Atom(s, t)] => return self.test(self.subject(s), t),
+            // Two atoms joined, short-circuiting (atoms have no effects).
+            [Op::Atom(s1, t1), Op::Atom(s2, t2), Op::And(2)] => {
+                return match self.test(self.subject(s1), t1) {
+                    Tv::False => Tv::False,
+                    a => a.and(self.test(self.subject(s2), t2)),
+                };
+            }
+            [Op::Atom(s1, t1), Op::Atom(s2, t2), Op::Or(2)] => {
+                return match self.test(self.subject(s1), t1) {
+                    Tv::True => Tv::True,
+                    a => a.or(self.test(self.subject(s2), t2)),
+                };
+            }
+            _ => {}
         }
         stack.clear();
         for op in ops {
@@ -440,33 +470,54 @@ impl<'t, 'm> Ctx<'t, 'm> {
         }
     }
 
-    /// What the input lacks for a condition to be decided: one phrase per
-    /// atom that evaluates to unknown, deduplicated, in program order.
-    pub fn missing(&self, c: CondRange) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    /// Appends what the input lacks for a condition to be decided: one
+    /// phrase per atom that evaluates to unknown, deduplicated, in program
+    /// order, `, `-separated.
+    pub fn write_missing(&self, c: CondRange, out: &mut String) {
+        let base = out.len();
+        // Where each phrase written so far starts and ends (the first few
+        // without allocating).
+        let mut first = [(0usize, 0usize); 4];
+        let mut n = 0;
+        let mut more: Vec<(usize, usize)> = Vec::new();
         for op in self.t.cond(c) {
             if let Op::Atom(s, t) = op {
                 if self.test(self.subject(s), t) == Tv::Unknown {
-                    let d = self.describe(s);
-                    if !out.contains(&d) {
-                        out.push(d);
+                    let mark = out.len();
+                    if mark > base {
+                        out.push_str(", ");
+                    }
+                    let start = out.len();
+                    self.describe(s, out);
+                    let d = out.get(start..).unwrap_or("");
+                    let mut seen = first.get(..n).unwrap_or(&[]).iter().chain(&more);
+                    if seen.any(|(a, b)| out.get(*a..*b) == Some(d)) {
+                        out.truncate(mark);
+                    } else if let Some(f) = first.get_mut(n) {
+                        *f = (start, out.len());
+                        n += 1;
+                    } else {
+                        more.push((start, out.len()));
                     }
                 }
             }
         }
-        out
     }
 
-    fn describe(&self, s: &Subject) -> String {
+    fn describe(&self, s: &Subject, out: &mut String) {
         let t = self.t;
-        let bad = |slot: &Slot<'_>| match slot {
-            Slot::Bad(ty) => format!(" (not a valid {})", ty.as_str()),
-            _ => String::new(),
-        };
         let slot = self.subject(s);
         match s {
-            Subject::Field(f) => format!("record field `{}`{}", t.field_name(*f), bad(slot)),
-            Subject::New(f) => format!("new value of `{}`{}", t.field_name(*f), bad(slot)),
+            Subject::Field(f) => {
+                out.push_str("record field `");
+                out.push_str(t.field_name(*f));
+                out.push('`');
+            }
+            Subject::New(f) => {
+                out.push_str("new value of `");
+                out.push_str(t.field_name(*f));
+                out.push('`');
+            }
             Subject::Parent { relation, field } => {
                 let rel = self
                     .object
@@ -475,14 +526,28 @@ impl<'t, 'm> Ctx<'t, 'm> {
                     .map_or("", |r| t.str(r.name));
                 match self.parents.get(*relation as usize) {
                     Some(Parent::Given { .. }) => {
-                        format!("parent field `{rel}.{}`{}", t.field_name(*field), bad(slot))
+                        out.push_str("parent field `");
+                        out.push_str(rel);
+                        out.push('.');
+                        out.push_str(t.field_name(*field));
+                        out.push('`');
                     }
-                    _ => format!("parent `{rel}`"),
+                    _ => {
+                        out.push_str("parent `");
+                        out.push_str(rel);
+                        out.push('`');
+                        return;
+                    }
                 }
             }
-            Subject::Confidence => "`confidence`".to_string(),
-            Subject::Source => "`source`".to_string(),
-            Subject::Event => "`event`".to_string(),
+            Subject::Confidence => return out.push_str("`confidence`"),
+            Subject::Source => return out.push_str("`source`"),
+            Subject::Event => return out.push_str("`event`"),
+        }
+        if let Slot::Bad(ty) = slot {
+            out.push_str(" (not a valid ");
+            out.push_str(ty.as_str());
+            out.push(')');
         }
     }
 

@@ -88,6 +88,7 @@ pub mod codec;
 mod decide;
 pub mod eval;
 mod mutation;
+mod names;
 pub mod table;
 pub mod time;
 

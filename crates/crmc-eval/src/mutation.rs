@@ -678,18 +678,28 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
         let m = self.into;
         let mut seen = 0u16;
         while let Some(k) = map.next_key_seed(BStr)? {
-            let bit = KEYS.iter().position(|x| *x == k).ok_or_else(fail)?;
+            // The key's position in `KEYS`.
+            let bit = match k {
+                "object" => 0,
+                "event" => 1,
+                "actor" => 2,
+                "confidence" => 3,
+                "source" => 4,
+                "at" => 5,
+                "record" => 6,
+                "parents" => 7,
+                "changes" => 8,
+                _ => return Err(fail()),
+            };
             if seen & (1 << bit) != 0 {
                 return Err(fail());
             }
             seen |= 1 << bit;
-            match k {
-                "object" => m.object = map.next_value_seed(BStr)?,
-                "event" => {
-                    m.event = Some(Event::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?)
-                }
-                "actor" => map.next_value_seed(ActorSeed { into: &mut *m })?,
-                "confidence" => {
+            match bit {
+                0 => m.object = map.next_value_seed(BStr)?,
+                1 => m.event = Some(Event::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?),
+                2 => map.next_value_seed(ActorSeed { into: &mut *m })?,
+                3 => {
                     m.confidence = match map.next_value_seed(JSeed)? {
                         J::Null => None,
                         J::U(u) => Some(u as f64),
@@ -701,18 +711,18 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
                         return Err(fail());
                     }
                 }
-                "source" => {
+                4 => {
                     m.source = match map.next_value_seed(JSeed)? {
                         J::Null => None,
                         J::Str(s) => Some(s),
                         _ => return Err(fail()),
                     }
                 }
-                "at" => m.at_text = map.next_value_seed(BStr)?,
-                "record" => map.next_value_seed(EntriesSeed {
+                5 => m.at_text = map.next_value_seed(BStr)?,
+                6 => map.next_value_seed(EntriesSeed {
                     into: &mut m.record,
                 })?,
-                "changes" => map.next_value_seed(EntriesSeed {
+                8 => map.next_value_seed(EntriesSeed {
                     into: &mut m.changes,
                 })?,
                 _ => map.next_value_seed(ParentsSeed {

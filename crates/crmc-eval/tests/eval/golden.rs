@@ -336,3 +336,23 @@ fn fast_parse_agrees_with_value_parse() {
         }
     }
 }
+
+/// A reused evaluator (which builds field-name indices and keeps its
+/// buffers) says what a fresh one says, over the golden corpus.
+#[test]
+fn stream_agrees_with_line_over_the_corpus() {
+    let t = table();
+    let mut r = Lcg(7);
+    let mut input = String::new();
+    let mut expected = String::new();
+    for i in 0..3000 {
+        let line = mutation(&mut r).to_string();
+        expected.push_str(&decide_line(&t, &line, i + 1));
+        expected.push('\n');
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let mut out = Vec::new();
+    decide_stream(&t, input.as_bytes(), &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
