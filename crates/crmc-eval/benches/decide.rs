@@ -2,8 +2,6 @@
 //!
 //! `cargo bench -p crmc-eval --bench decide`
 
-use crmc_eval::builder::{FieldSpec, TableBuilder};
-use crmc_eval::table::*;
 use crmc_eval::{Mutation, Table};
 use serde_json::json;
 
@@ -11,106 +9,11 @@ fn main() {
     divan::main();
 }
 
-/// A table with `rules` field rules: 10 contracts on one object with
-/// `rules / 10` fields each, every field with two conditional rules and a
-/// fallback, plus eligibility and an exclusion per contract.
+mod fixture;
+
+/// Ten contracts that all apply, `rules` field rules between them.
 fn table(rules: usize) -> Table {
-    let contracts = 10;
-    let per = (rules / contracts / 3).max(1);
-    let fields = per + 2;
-    let mut b = TableBuilder::new("bench");
-    let specs: Vec<FieldSpec> = (0..fields)
-        .map(|i| FieldSpec::new(&format!("F{i:05}"), TypeTag::Number))
-        .chain([
-            FieldSpec::new("Status", TypeTag::Picklist),
-            FieldSpec::new("Zz", TypeTag::Bool),
-        ])
-        .collect();
-    let o = b.object("Lead", &specs);
-    let status = b.field(o, "Status").unwrap_or(FieldIx(0));
-    let zz = b.field(o, "Zz").unwrap_or(FieldIx(0));
-    let open = b.intern("Open");
-    let working = b.intern("Working");
-    for c in 0..contracts {
-        let set = b.set(&[Const::Str(open), Const::Str(working)]);
-        let eligible = b.cond(vec![Op::Atom(
-            Subject::Field(status),
-            Test::In {
-                set,
-                negated: false,
-            },
-        )]);
-        let excl = b.cond(vec![Op::Atom(Subject::Field(zz), Test::IsTrue)]);
-        let mut field_rules = Vec::new();
-        for i in 0..per {
-            let f = b.field(o, &format!("F{i:05}")).unwrap_or(FieldIx(0));
-            let w1 = b.cond(vec![
-                Op::Atom(Subject::Field(f), Test::IsEmpty),
-                Op::Atom(Subject::Confidence, Test::Cmp(CmpOp::Ge, Const::Num(0.9))),
-                Op::And(2),
-            ]);
-            let w2 = b.cond(vec![Op::Atom(
-                Subject::New(f),
-                Test::Cmp(CmpOp::Lt, Const::Num(100.0)),
-            )]);
-            field_rules.push(FieldRules {
-                field: f,
-                rules: vec![
-                    RuleRow {
-                        outcome: Outcome::Auto,
-                        route: None,
-                        when: Some(w1),
-                        position: 1,
-                    },
-                    RuleRow {
-                        outcome: Outcome::Review,
-                        route: None,
-                        when: Some(w2),
-                        position: 2,
-                    },
-                    RuleRow {
-                        outcome: Outcome::Suggest,
-                        route: None,
-                        when: None,
-                        position: 3,
-                    },
-                ],
-            });
-        }
-        let name = b.intern(&format!("c{c:03}"));
-        b.contract(ContractRow {
-            name,
-            version: 1,
-            object: o,
-            actor_kind: ActorKind::Ai,
-            actor_name: None,
-            mode: Mode::ConditionalWrite,
-            triggers: vec![Trigger::Update(None)],
-            eligible: Some(eligible),
-            exclusions: vec![ExclusionRow {
-                name: None,
-                when: excl,
-            }],
-            auto_at: Some(0.8),
-            review_at: Some(0.5),
-            field_rules,
-            star: Some(vec![RuleRow {
-                outcome: Outcome::Never,
-                route: None,
-                when: None,
-                position: 1,
-            }]),
-            review_route: Some(Route {
-                approver: Approver::RecordOwner,
-                within: Some(3600),
-            }),
-            escalate_route: None,
-            require: vec![],
-            audit: Some(AuditField::ALL.to_vec()),
-            rollback: None,
-        });
-    }
-    b.finish().unwrap_or_default()
+    fixture::table(rules, 10)
 }
 
 fn mutation() -> Mutation {
