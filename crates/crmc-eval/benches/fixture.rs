@@ -2,7 +2,7 @@
 //! `examples/stream_bench.rs` and `examples/table_size.rs` (included with
 //! `#[path]`), so every figure is measured on the same kind of table.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use crmc_eval::builder::{FieldSpec, TableBuilder};
 use crmc_eval::table::*;
