@@ -681,7 +681,7 @@ fn ownership_pair(
             'found: for (ra, qa, pa) in xa {
                 for (rb, qb, pb) in xb {
                     // cheap test on the record variables first
-                    if pa.intersect(pb).is_none() {
+                    if !pa.meets(pb) {
                         continue;
                     }
                     let Some(m) = qa.intersect(pb) else {
