@@ -81,12 +81,40 @@ pub enum Finding {
     },
 }
 
-/// Shared state: infos and chains, computed on demand.
+/// What the whole-unit phases (ownership, loops) need of a chain.
+pub struct Summary {
+    /// Some piece decides below `suggest` (the contract writes the field).
+    pub writes: bool,
+    /// Some piece decides `auto`.
+    pub auto: bool,
+    /// The `auto` pieces' cubes, in chain order.
+    pub autos: Vec<(RuleRef, super::algebra::Cube)>,
+}
+
+impl Summary {
+    fn of(ch: &Chain) -> Summary {
+        Summary {
+            writes: ch.fin.iter().any(|p| p.outcome < Outcome::Suggest),
+            auto: ch.fin.iter().any(|p| p.outcome == Outcome::Auto),
+            autos: ch
+                .fin
+                .iter()
+                .filter(|p| p.outcome == Outcome::Auto)
+                .flat_map(|p| p.region.iter().map(move |c| (p.rule, c.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// Shared state: infos and chains, computed on demand. Full chains are kept
+/// only while one contract's per-contract findings are made; after that,
+/// [`Summary`]s.
 pub struct Ctx<'u> {
     pub unit: &'u CheckedUnit,
     pub dom: Dom<'u>,
     pub infos: Vec<Info>,
     chains: HashMap<(usize, FieldId), Rc<Chain>>,
+    summaries: HashMap<(usize, FieldId), Rc<Summary>>,
 }
 
 impl<'u> Ctx<'u> {
@@ -107,7 +135,32 @@ impl<'u> Ctx<'u> {
             dom,
             infos,
             chains: HashMap::new(),
+            summaries: HashMap::new(),
         }
+    }
+
+    /// Replaces the cached chains by their summaries.
+    fn summarize(&mut self) {
+        for (k, ch) in self.chains.drain() {
+            self.summaries.insert(k, Rc::new(Summary::of(&ch)));
+        }
+    }
+
+    pub fn summary(&mut self, c: usize, f: FieldId) -> Rc<Summary> {
+        if let Some(s) = self.summaries.get(&(c, f)) {
+            return s.clone();
+        }
+        let s = Rc::new(match self.chains.get(&(c, f)) {
+            Some(ch) => Summary::of(ch),
+            None => Summary::of(&chain(
+                &self.dom,
+                &self.unit.contracts[c],
+                &self.infos[c],
+                f,
+            )),
+        });
+        self.summaries.insert((c, f), s.clone());
+        s
     }
 
     pub fn chain(&mut self, c: usize, f: FieldId) -> Rc<Chain> {
@@ -169,9 +222,11 @@ pub fn run(unit: &CheckedUnit) -> Report {
         }
         per_rule(&mut cx, i, dead[i], &mut out);
         hygiene(&mut cx, i, c, dead[i], &mut out);
+        cx.summarize();
     }
     t.mark("per-contract");
     conflicts(&mut cx, &dead, &mut out);
+    cx.summarize();
     t.mark("conflicts");
     ownership(&mut cx, &dead, &mut out);
     t.mark("ownership");
@@ -546,15 +601,10 @@ fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                     continue;
                 }
                 let v: Vec<AutoCube> = cx
-                    .chain(k, f)
-                    .fin
+                    .summary(k, f)
+                    .autos
                     .iter()
-                    .filter(|p| p.outcome == Outcome::Auto)
-                    .flat_map(|p| {
-                        p.region
-                            .iter()
-                            .map(move |c| (p.rule, c.clone(), c.project(is_record_var)))
-                    })
+                    .map(|(r, c)| (*r, c.clone(), c.project(is_record_var)))
                     .collect();
                 if !v.is_empty() {
                     autos.push((k, v));
@@ -681,7 +731,7 @@ fn ownership_pair(
             'found: for (ra, qa, pa) in xa {
                 for (rb, qb, pb) in xb {
                     // cheap test on the record variables first
-                    if pa.intersect(pb).is_none() {
+                    if !pa.meets(pb) {
                         continue;
                     }
                     let Some(m) = qa.intersect(pb) else {
@@ -768,11 +818,9 @@ fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
         // fields a can write, with whether it can auto them
         let mut writes: BTreeMap<FieldId, bool> = BTreeMap::new();
         for f in cx.own_fields(a) {
-            let ch = cx.chain(a, f);
-            let w = ch.fin.iter().any(|p| p.outcome < Outcome::Suggest);
-            if w {
-                let auto = ch.fin.iter().any(|p| p.outcome == Outcome::Auto);
-                writes.insert(f, auto);
+            let s = cx.summary(a, f);
+            if s.writes {
+                writes.insert(f, s.auto);
             }
         }
         // a `*` rule writes every unlisted field like its representative

@@ -76,6 +76,15 @@ impl Con {
         }
     }
 
+    /// Whether `self` and `other` share a value: `!intersect().is_empty()`,
+    /// without building bit sets.
+    pub fn meets(&self, other: &Con) -> bool {
+        match (self, other) {
+            (Con::Bits(a), Con::Bits(b)) => a & b != 0,
+            _ => !self.intersect(other).is_empty(),
+        }
+    }
+
     /// `base` minus `self`.
     pub fn complement_in(&self, base: &Con) -> Con {
         match (self, base) {
@@ -150,6 +159,26 @@ impl Cube {
             }
         }
         Some(Cube { cons: out })
+    }
+
+    /// Whether `intersect` would give `Some`, without building the cube.
+    pub fn meets(&self, other: &Cube) -> bool {
+        let (mut i, mut j) = (0, 0);
+        while i < self.cons.len() && j < other.cons.len() {
+            let (a, b) = (&self.cons[i], &other.cons[j]);
+            match a.0.cmp(&b.0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    if !a.1.meets(&b.1) {
+                        return false;
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        true
     }
 
     /// `self` minus `other`, as disjoint cubes.
@@ -347,9 +376,9 @@ impl<'a> Dom<'a> {
         let mut cur: Region = a.to_vec();
         for sub in b {
             let mut next = Vec::with_capacity(cur.len());
-            for c in &cur {
-                if c.intersect(sub).is_none() {
-                    next.push(c.clone());
+            for c in cur {
+                if !c.meets(sub) {
+                    next.push(c);
                 } else {
                     next.extend(c.minus(sub, self));
                 }
