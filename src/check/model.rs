@@ -189,22 +189,8 @@ pub enum Value {
     Event(Event),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Event {
-    Create,
-    Update,
-    Delete,
-}
-
-impl Event {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Event::Create => "create",
-            Event::Update => "update",
-            Event::Delete => "delete",
-        }
-    }
-}
+/// The mutation's event (the table format's type).
+pub use crmc_eval::table::Event;
 
 /// What an atom reads.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

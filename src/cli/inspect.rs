@@ -57,10 +57,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
                 .unwrap_or("?");
             let actor = format!(
                 "{} {}",
-                serde_json::to_value(c.actor_kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                c.actor_kind.as_str(),
                 c.actor_name.map(|n| table.str(n)).unwrap_or("*")
             );
             let n = c.field_rules.iter().map(|f| f.rules.len()).sum::<usize>()

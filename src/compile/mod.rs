@@ -138,24 +138,6 @@ fn type_tag(ty: &model::FieldType) -> t::TypeTag {
     }
 }
 
-fn outcome(o: model::Outcome) -> t::Outcome {
-    match o {
-        model::Outcome::Auto => t::Outcome::Auto,
-        model::Outcome::Review => t::Outcome::Review,
-        model::Outcome::Escalate => t::Outcome::Escalate,
-        model::Outcome::Suggest => t::Outcome::Suggest,
-        model::Outcome::Never => t::Outcome::Never,
-    }
-}
-
-fn event(e: model::Event) -> t::Event {
-    match e {
-        model::Event::Create => t::Event::Create,
-        model::Event::Update => t::Event::Update,
-        model::Event::Delete => t::Event::Delete,
-    }
-}
-
 fn cmp_op(op: model::CmpOp) -> t::CmpOp {
     match op {
         model::CmpOp::Eq => t::CmpOp::Eq,
@@ -199,7 +181,7 @@ impl Lower<'_> {
             model::Value::Bool(b) => t::Const::Bool(*b),
             model::Value::Date(d) => t::Const::Date(*d),
             model::Value::Datetime(s) => t::Const::Datetime(*s),
-            model::Value::Event(e) => t::Const::Event(event(*e)),
+            model::Value::Event(e) => t::Const::Event(*e),
         }
     }
 
@@ -294,7 +276,7 @@ impl Lower<'_> {
             .iter()
             .map(|r| {
                 Ok(t::RuleRow {
-                    outcome: outcome(r.outcome),
+                    outcome: r.outcome,
                     route: r.route.as_ref().map(|a| self.approver(a)),
                     when: r.when.as_ref().map(|w| self.cond(w, object)).transpose()?,
                     position: r.position,
@@ -378,18 +360,9 @@ impl Lower<'_> {
             name,
             version: c.version,
             object: self.object(o)?,
-            actor_kind: match c.actor.kind {
-                model::ActorKind::Ai => t::ActorKind::Ai,
-                model::ActorKind::Integration => t::ActorKind::Integration,
-                model::ActorKind::Human => t::ActorKind::Human,
-            },
+            actor_kind: c.actor.kind,
             actor_name,
-            mode: match c.mode {
-                model::Mode::ReadOnly => t::Mode::ReadOnly,
-                model::Mode::Draft => t::Mode::Draft,
-                model::Mode::ConditionalWrite => t::Mode::ConditionalWrite,
-                model::Mode::AutomatedWrite => t::Mode::AutomatedWrite,
-            },
+            mode: c.mode,
             triggers,
             eligible,
             exclusions,

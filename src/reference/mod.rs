@@ -27,8 +27,8 @@
 //! - Ties between contracts go to the first by name.
 
 use crate::check::model::{
-    Actor, ActorKind, Approver, AuditField, CheckedUnit, CmpOp, Cond, Contract, Event, FieldId,
-    FieldType, Mode, ObjectId, Outcome, Rule, Subject, Test, Trigger, Value as Const,
+    Actor, Approver, AuditField, CheckedUnit, CmpOp, Cond, Contract, Event, FieldId, FieldType,
+    Mode, ObjectId, Outcome, Rule, Subject, Test, Trigger, Value as Const,
 };
 use crate::decimal::Decimal;
 use crmc_eval::{
@@ -52,18 +52,8 @@ use world::*;
 
 // ---------------------------------------------------------------- deciding
 
-fn to_eval(o: Outcome) -> crmc_eval::Outcome {
-    match o {
-        Outcome::Auto => crmc_eval::Outcome::Auto,
-        Outcome::Review => crmc_eval::Outcome::Review,
-        Outcome::Escalate => crmc_eval::Outcome::Escalate,
-        Outcome::Suggest => crmc_eval::Outcome::Suggest,
-        Outcome::Never => crmc_eval::Outcome::Never,
-    }
-}
-
 fn word(o: Outcome) -> &'static str {
-    to_eval(o).as_str()
+    o.as_str()
 }
 
 /// A number as the evaluator's JSON prints it.
@@ -172,7 +162,7 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
                         let s = &governing[gi].says[ti];
                         (
                             FieldDecision {
-                                outcome: to_eval(s.outcome),
+                                outcome: s.outcome,
                                 contract: Some(governing[gi].contract.name.clone()),
                                 rule: s.rule.clone(),
                                 reasons: s.reasons.clone(),
@@ -224,7 +214,7 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
         .collect();
     let rollback = rollback(&w, &decided, &governing);
     Ok(Decision {
-        outcome: to_eval(overall),
+        outcome: overall,
         fields,
         approvals,
         audit,
@@ -232,16 +222,8 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
     })
 }
 
-fn actor_kind(k: crmc_eval::table::ActorKind) -> ActorKind {
-    match k {
-        crmc_eval::table::ActorKind::Ai => ActorKind::Ai,
-        crmc_eval::table::ActorKind::Integration => ActorKind::Integration,
-        crmc_eval::table::ActorKind::Human => ActorKind::Human,
-    }
-}
-
 fn actor_matches(a: &Actor, m: &Mutation) -> bool {
-    a.matches(actor_kind(m.actor.kind), &m.actor.name)
+    a.matches(m.actor.kind, &m.actor.name)
 }
 
 /// Steps 1–4 for one contract: `None` when it does not apply.

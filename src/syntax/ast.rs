@@ -4,6 +4,9 @@
 
 use crate::decimal::Decimal;
 use crate::span::Span;
+/// Outcomes, actor kinds and modes are the table format's own types, so the
+/// compiler and the evaluator cannot disagree on their order or spelling.
+pub use crmc_eval::table::{ActorKind, Mode, Outcome};
 
 /// A name as written, with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -197,47 +200,11 @@ impl ClauseKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActorKind {
-    Ai,
-    Integration,
-    Human,
-}
-
-impl ActorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorKind::Ai => "ai",
-            ActorKind::Integration => "integration",
-            ActorKind::Human => "human",
-        }
-    }
-}
-
 /// `actor ai "alim"`; the name `"*"` matches any name of that kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActorPattern {
     pub kind: Spanned<ActorKind>,
     pub name: StrLit,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
-    ReadOnly,
-    Draft,
-    ConditionalWrite,
-    AutomatedWrite,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::ReadOnly => "read_only",
-            Mode::Draft => "draft",
-            Mode::ConditionalWrite => "conditional_write",
-            Mode::AutomatedWrite => "automated_write",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -265,36 +232,6 @@ pub struct Threshold {
     pub level: Spanned<Outcome>,
     pub value: Literal,
     pub span: Span,
-}
-
-/// The five outcomes, in order of restriction (`Ord` follows §5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
-    Auto,
-    Review,
-    Escalate,
-    Suggest,
-    Never,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Auto,
-        Outcome::Review,
-        Outcome::Escalate,
-        Outcome::Suggest,
-        Outcome::Never,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Auto => "auto",
-            Outcome::Review => "review",
-            Outcome::Escalate => "escalate",
-            Outcome::Suggest => "suggest",
-            Outcome::Never => "never",
-        }
-    }
 }
 
 /// One line of a `fields` block: `Industry: auto when empty, review`.

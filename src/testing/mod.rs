@@ -54,7 +54,7 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
         }
     };
     if let Some((expected, _)) = test.expect_overall {
-        let got = outcome_name(&decision.outcome);
+        let got = decision.outcome.as_str();
         if got != expected.as_str() {
             result.failures.push(format!(
                 "expected the write to be `{}`, the decision is `{got}`",
@@ -66,7 +66,7 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
         let name = &unit.schema.field(*field).name;
         match decision.fields.get(name) {
             Some(fd) => {
-                let got = outcome_name(&fd.outcome);
+                let got = fd.outcome.as_str();
                 if got != expected.as_str() {
                     result.failures.push(format!(
                         "expected `{name}` to be `{}`, it is `{got}`",
@@ -81,13 +81,6 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
     }
     result.decision = Some(decision);
     result
-}
-
-fn outcome_name(o: &crmc_eval::Outcome) -> String {
-    serde_json::to_value(o)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The test block as a language-v1 §7 mutation.
@@ -135,7 +128,7 @@ pub fn explain_decision(decision: &Decision) -> Vec<String> {
             };
             format!(
                 "{name}: {}{by}: {}",
-                outcome_name(&fd.outcome),
+                fd.outcome.as_str(),
                 fd.reasons.join("; ")
             )
         })
