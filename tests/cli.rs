@@ -24,12 +24,9 @@ fn crmc_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("crmc runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    // crmc may exit (on a bad table, say) before it reads its input; the
+    // closed pipe is then expected, not a failure.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     child.wait_with_output().unwrap()
 }
 
