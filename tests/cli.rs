@@ -342,3 +342,21 @@ fn fmt_check_reports_unformatted_files() {
         Some(0)
     );
 }
+
+/// The contract in the README's tour checks clean and its test passes.
+#[test]
+fn the_readme_tour_is_a_clean_unit() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```crmc\n")
+        .expect("the README has a crmc block")
+        + "```crmc\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = workdir("readme");
+    std::fs::write(dir.join("tour.crmc"), &readme[start..end]).unwrap();
+    let check = crmc(&["check", "--deny", "warnings", "tour.crmc"], &dir);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let test = crmc(&["test", "tour.crmc"], &dir);
+    assert_eq!(test.status.code(), Some(0), "{}", text(&test.stdout));
+}
