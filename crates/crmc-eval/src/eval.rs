@@ -102,6 +102,28 @@ fn items(s: &str) -> Vec<&str> {
     v
 }
 
+/// A JSON string as a value of a field of type `ty` (`None`: it does not
+/// fit). Shared by both input paths so they cannot decode differently.
+fn decode_str(ty: TypeTag, s: &str) -> Option<Val<'_>> {
+    match ty {
+        TypeTag::Date => time::parse_date(s)
+            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
+            .map(Val::Day),
+        TypeTag::Datetime => time::parse_datetime(s)
+            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
+            .map(Val::Sec),
+        TypeTag::Multipicklist => Some(Val::Items(items(s))),
+        TypeTag::Id
+        | TypeTag::String
+        | TypeTag::Email
+        | TypeTag::Phone
+        | TypeTag::Url
+        | TypeTag::Picklist
+        | TypeTag::Ref => Some(Val::Str(s)),
+        _ => None,
+    }
+}
+
 /// Decodes a borrowed JSON value as a value of a field of type `ty`.
 pub(crate) fn decode_j(ty: TypeTag, v: J<'_>) -> Slot<'_> {
     let val = match (ty, v) {
@@ -117,23 +139,7 @@ pub(crate) fn decode_j(ty: TypeTag, v: J<'_>) -> Slot<'_> {
         (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::F(f)) => {
             Some(Val::Num(f))
         }
-        (TypeTag::Date, J::Str(s)) => time::parse_date(s)
-            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
-            .map(Val::Day),
-        (TypeTag::Datetime, J::Str(s)) => time::parse_datetime(s)
-            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
-            .map(Val::Sec),
-        (TypeTag::Multipicklist, J::Str(s)) => Some(Val::Items(items(s))),
-        (
-            TypeTag::Id
-            | TypeTag::String
-            | TypeTag::Email
-            | TypeTag::Phone
-            | TypeTag::Url
-            | TypeTag::Picklist
-            | TypeTag::Ref,
-            J::Str(s),
-        ) => Some(Val::Str(s)),
+        (_, J::Str(s)) => decode_str(ty, s),
         _ => None,
     };
     match val {
@@ -151,13 +157,6 @@ pub(crate) fn decode(ty: TypeTag, v: &Value) -> Slot<'_> {
             TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent,
             Value::Number(n),
         ) => n.as_f64().map(Val::Num),
-        (TypeTag::Date, Value::String(s)) => time::parse_date(s)
-            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
-            .map(Val::Day),
-        (TypeTag::Datetime, Value::String(s)) => time::parse_datetime(s)
-            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
-            .map(Val::Sec),
-        (TypeTag::Multipicklist, Value::String(s)) => Some(Val::Items(items(s))),
         (TypeTag::Multipicklist, Value::Array(a)) => {
             let mut v = Vec::with_capacity(a.len());
             for x in a {
@@ -170,16 +169,7 @@ pub(crate) fn decode(ty: TypeTag, v: &Value) -> Slot<'_> {
             v.dedup();
             Some(Val::Items(v))
         }
-        (
-            TypeTag::Id
-            | TypeTag::String
-            | TypeTag::Email
-            | TypeTag::Phone
-            | TypeTag::Url
-            | TypeTag::Picklist
-            | TypeTag::Ref,
-            Value::String(s),
-        ) => Some(Val::Str(s)),
+        (_, Value::String(s)) => decode_str(ty, s),
         _ => None,
     };
     match val {
