@@ -78,14 +78,10 @@ struct Loader<'p> {
 impl Loader<'_> {
     /// Parses one file and, depth first, everything it imports.
     fn visit(&mut self, name: String, key: PathBuf, text: String, dir: Option<PathBuf>) {
-        let id = self.unit.sources.add(name.clone(), key.clone(), text);
-        let text = self
-            .unit
-            .sources
-            .get(id)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
+        // Parse before the text moves into the source map: no copy of it.
+        let id = self.unit.sources.next_id();
         let (file, diags) = syntax::parse(id, &text);
+        self.unit.sources.add(name.clone(), key.clone(), text);
         self.unit.diagnostics.extend(diags);
         let imports: Vec<ast::Import> = file
             .items
