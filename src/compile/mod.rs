@@ -72,6 +72,10 @@ pub fn compile(unit: &CheckedUnit) -> Result<Table, CompileError> {
                 readonly: f.readonly,
                 protected: f.protected,
                 sensitive: f.sensitive,
+                values: match &f.ty {
+                    model::FieldType::Picklist(v) | model::FieldType::Multipicklist(v) => v.clone(),
+                    _ => Vec::new(),
+                },
             })
             .collect();
         let ox = b.object(&o.name, &specs);
@@ -165,6 +169,16 @@ impl Lower<'_> {
             .ok_or_else(|| err(format!("field id {}.{} out of range", f.object.0, f.index)))
     }
 
+    /// Whether a field's values compare case-insensitively (email, url).
+    fn is_case_folded(&self, f: FieldId) -> bool {
+        self.unit
+            .schema
+            .objects
+            .get(f.object.0 as usize)
+            .and_then(|o| o.fields.get(f.index as usize))
+            .is_some_and(|fd| matches!(fd.ty, model::FieldType::Email | model::FieldType::Url))
+    }
+
     fn approver(&mut self, a: &model::Approver) -> t::Approver {
         match a {
             model::Approver::RecordOwner => t::Approver::RecordOwner,
@@ -219,6 +233,14 @@ impl Lower<'_> {
                 self.b.push_op(Op::Changed(f));
             }
             Cond::Atom { subject, test, .. } => {
+                // The evaluator lowercases email and url values; their
+                // literals are lowercased here to match (case-insensitive).
+                let folded = match subject {
+                    model::Subject::Field(f)
+                    | model::Subject::New(f)
+                    | model::Subject::Parent { field: f, .. } => self.is_case_folded(*f),
+                    _ => false,
+                };
                 let subject = match subject {
                     model::Subject::Field(f) => t::Subject::Field(self.field(*f)?),
                     model::Subject::New(f) => t::Subject::New(self.field(*f)?),
@@ -243,10 +265,24 @@ impl Lower<'_> {
                     model::Subject::Source => t::Subject::Source,
                     model::Subject::Event => t::Subject::Event,
                 };
+                let fold = |s: &String| if folded { s.to_lowercase() } else { s.clone() };
+                let fold_value = |v: &model::Value| match v {
+                    model::Value::Str(s) => model::Value::Str(fold(s)),
+                    other => other.clone(),
+                };
                 let test = match test {
-                    model::Test::Cmp(op, v) => t::Test::Cmp(cmp_op(*op), self.value(v)),
+                    model::Test::Cmp(op, v) => {
+                        let v = fold_value(v);
+                        t::Test::Cmp(cmp_op(*op), self.value(&v))
+                    }
                     model::Test::In { values, negated } => {
-                        let consts: Vec<t::Const> = values.iter().map(|v| self.value(v)).collect();
+                        let consts: Vec<t::Const> = values
+                            .iter()
+                            .map(|v| {
+                                let v = fold_value(v);
+                                self.value(&v)
+                            })
+                            .collect();
                         t::Test::In {
                             set: self.b.set(&consts),
                             negated: *negated,
@@ -255,9 +291,9 @@ impl Lower<'_> {
                     model::Test::IsEmpty => t::Test::IsEmpty,
                     model::Test::IsSet => t::Test::IsSet,
                     model::Test::IsTrue => t::Test::IsTrue,
-                    model::Test::StartsWith(s) => t::Test::StartsWith(self.b.intern(s)),
-                    model::Test::EndsWith(s) => t::Test::EndsWith(self.b.intern(s)),
-                    model::Test::Contains(s) => t::Test::Contains(self.b.intern(s)),
+                    model::Test::StartsWith(s) => t::Test::StartsWith(self.b.intern(&fold(s))),
+                    model::Test::EndsWith(s) => t::Test::EndsWith(self.b.intern(&fold(s))),
+                    model::Test::Contains(s) => t::Test::Contains(self.b.intern(&fold(s))),
                     model::Test::BeforeDaysAgo(n) => t::Test::BeforeDaysAgo(*n),
                     model::Test::AfterDaysAgo(n) => t::Test::AfterDaysAgo(*n),
                 };

@@ -92,9 +92,9 @@ struct Governing<'u> {
 pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
     let object = unit
         .schema
-        .object_by_name(&m.object)
-        .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object)))?;
-    let event = match m.event.as_str() {
+        .object_by_name(m.object())
+        .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object())))?;
+    let event = match m.event().as_str() {
         "create" => Event::Create,
         "update" => Event::Update,
         _ => Event::Delete,
@@ -106,8 +106,13 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
         event,
     };
 
+    if event == Event::Delete && !m.changes().is_empty() {
+        return Err(EvalError::new(
+            "a delete writes no field values: its `changes` must be `{}`",
+        ));
+    }
     let mut targets: Vec<(String, What)> = m
-        .changes
+        .changes()
         .keys()
         .map(|k| {
             let what = unit
@@ -136,13 +141,39 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
     let mut fields = BTreeMap::new();
     let mut decided: Vec<(Outcome, Option<usize>)> = Vec::new();
     for (ti, (name, what)) in targets.iter().enumerate() {
+        let misfit = match what {
+            What::Field(f) => m
+                .changes()
+                .get(name)
+                .and_then(|v| values::misfit(&unit.schema.field(*f).ty, v)),
+            _ => None,
+        };
         let (fd, by) = match what {
+            _ if misfit.is_some() => (
+                FieldDecision {
+                    outcome: crmc_eval::Outcome::Never,
+                    contract: None,
+                    rule: None,
+                    reasons: vec![format!(
+                        "proposed value of `{name}` is not {}: {}, never",
+                        misfit.unwrap_or_default(),
+                        m.changes()
+                            .get(name)
+                            .map(Json::to_string)
+                            .unwrap_or_default()
+                    )],
+                },
+                None,
+            ),
             What::Stranger => (
                 FieldDecision {
                     outcome: crmc_eval::Outcome::Never,
                     contract: None,
                     rule: None,
-                    reasons: vec![format!("`{name}` is not a field of `{}`, never", m.object)],
+                    reasons: vec![format!(
+                        "`{name}` is not a field of `{}`, never",
+                        m.object()
+                    )],
                 },
                 None,
             ),
@@ -223,7 +254,7 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
 }
 
 fn actor_matches(a: &Actor, m: &Mutation) -> bool {
-    a.matches(m.actor.kind, &m.actor.name)
+    a.matches(m.actor().kind, &m.actor().name)
 }
 
 /// Steps 1–4 for one contract: `None` when it does not apply.
@@ -308,7 +339,7 @@ fn govern<'u>(
         c.confidence.review.map(|t| t.0),
     );
     if auto_at.is_some() || review_at.is_some() {
-        match w.m.confidence {
+        match w.m.confidence() {
             None => {
                 let o = if review_at.is_some() {
                     Outcome::Never

@@ -124,21 +124,23 @@ pub(super) fn audit_entry(
                 AuditField::RecordId => record_id(w),
                 AuditField::Contract => contract.map_or(Json::Null, |c| c.name.clone().into()),
                 AuditField::Version => contract.map_or(Json::Null, |c| c.version.into()),
-                AuditField::Trigger => m.event.as_str().into(),
+                AuditField::Trigger => m.event().as_str().into(),
                 AuditField::Field => tname.into(),
                 AuditField::OldValue if record => Json::Null,
                 AuditField::NewValue if record => Json::Null,
-                AuditField::OldValue => shown(m.record.get(tname)),
-                AuditField::NewValue => shown(m.changes.get(tname)),
-                AuditField::Source => m.source.clone().map_or(Json::Null, Json::String),
+                AuditField::OldValue => shown(m.record().get(tname)),
+                AuditField::NewValue => shown(m.changes().get(tname)),
+                AuditField::Source => m
+                    .source()
+                    .map_or(Json::Null, |s| Json::String(s.to_string())),
                 AuditField::Confidence => m
-                    .confidence
+                    .confidence()
                     .and_then(serde_json::Number::from_f64)
                     .map_or(Json::Null, Json::Number),
-                AuditField::Timestamp => m.at_text.clone().into(),
+                AuditField::Timestamp => m.at_text().into(),
                 AuditField::Actor => serde_json::json!({
-                    "kind": m.actor.kind.as_str(),
-                    "name": m.actor.name,
+                    "kind": m.actor().kind.as_str(),
+                    "name": m.actor().name,
                 }),
                 AuditField::Outcome => word(outcome).into(),
                 AuditField::Reasons => {
@@ -167,7 +169,7 @@ pub(super) fn record_id(w: &World<'_, '_>) -> Json {
     } else {
         ids.first().copied().unwrap_or("Id")
     };
-    w.m.record.get(key).cloned().unwrap_or(Json::Null)
+    w.m.record().get(key).cloned().unwrap_or(Json::Null)
 }
 
 pub(super) fn rollback(
@@ -178,10 +180,10 @@ pub(super) fn rollback(
     let m = w.m;
     let mut previous = BTreeMap::new();
     if w.event == Event::Delete {
-        previous.extend(m.record.iter().map(|(k, v)| (k.clone(), v.clone())));
+        previous.extend(m.record().iter().map(|(k, v)| (k.clone(), v.clone())));
     }
-    for k in m.changes.keys() {
-        previous.insert(k.clone(), m.record.get(k).cloned().unwrap_or(Json::Null));
+    for k in m.changes().keys() {
+        previous.insert(k.clone(), m.record().get(k).cloned().unwrap_or(Json::Null));
     }
     let mut deciding: Vec<usize> = Vec::new();
     for gi in decided.iter().filter_map(|d| d.1) {

@@ -16,7 +16,8 @@ pub(super) enum Reading<'m> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Val<'m> {
-    Text(&'m str),
+    /// Trimmed for every type but `string`; lowercased for email and url.
+    Text(std::borrow::Cow<'m, str>),
     Number(Num),
     Flag(bool),
     /// Days since the epoch.
@@ -38,6 +39,9 @@ pub(super) struct Num {
 impl Num {
     pub(super) fn of_json(n: &serde_json::Number) -> Option<Num> {
         Some(Num { float: n.as_f64()? })
+    }
+    pub(super) fn is_whole(&self) -> bool {
+        self.float.is_finite() && self.float.fract() == 0.0
     }
     pub(super) fn cmp_const(self, c: Decimal) -> Option<Ordering> {
         self.float.partial_cmp(&c.to_f64())
@@ -151,36 +155,74 @@ pub(super) fn instant(s: &str) -> Option<i64> {
     Some(day * DAY + h * 3600 + mi * 60 + sec - offset)
 }
 
-/// Reads a JSON value as a value of a field of type `ty`.
+/// Whether a field's values (and the literals they meet) compare
+/// case-insensitively.
+pub(super) fn folds_case(ty: &FieldType) -> bool {
+    matches!(ty, FieldType::Email | FieldType::Url)
+}
+
+/// Reads a JSON value as a value of a field of type `ty`. `""` (trimmed,
+/// but for `string` fields) is empty, like `null`.
 pub(super) fn read<'m>(ty: &FieldType, v: &'m Json) -> Reading<'m> {
     if v.is_null() {
         return Reading::Empty;
     }
+    if let Json::String(raw) = v {
+        let s = if *ty == FieldType::String {
+            raw.as_str()
+        } else {
+            raw.trim()
+        };
+        if s.is_empty() {
+            return Reading::Empty;
+        }
+    }
+    let text = |v: &'m Json| {
+        v.as_str().map(|s| {
+            if *ty == FieldType::String {
+                s
+            } else {
+                s.trim()
+            }
+        })
+    };
     let val = match ty {
         FieldType::Bool => v.as_bool().map(Val::Flag),
+        FieldType::Int => match v {
+            Json::Number(n) => Num::of_json(n).filter(Num::is_whole).map(Val::Number),
+            _ => None,
+        },
         t if t.is_numeric() => match v {
             Json::Number(n) => Num::of_json(n).map(Val::Number),
             _ => None,
         },
-        FieldType::Date => v
-            .as_str()
+        FieldType::Date => text(v)
             .and_then(|s| date(s).or_else(|| instant(s).map(|t| t.div_euclid(DAY))))
             .map(Val::Day),
-        FieldType::Datetime => v
-            .as_str()
+        FieldType::Datetime => text(v)
             .and_then(|s| instant(s).or_else(|| date(s).map(|d| d * DAY)))
             .map(Val::Instant),
-        FieldType::Multipicklist(_) => match v {
-            Json::String(s) => Some(Val::Items(items_of_text(s))),
-            Json::Array(xs) => xs
-                .iter()
-                .map(Json::as_str)
-                .collect::<Option<BTreeSet<&str>>>()
-                .map(Val::Items),
-            _ => None,
-        },
-        // id, text, picklist, ref
-        _ => v.as_str().map(Val::Text),
+        FieldType::Multipicklist(_) => {
+            let items = match v {
+                Json::String(s) => Some(items_of_text(s)),
+                Json::Array(xs) => xs
+                    .iter()
+                    .map(|x| x.as_str().map(str::trim))
+                    .collect::<Option<BTreeSet<&str>>>()
+                    .map(|mut set| {
+                        set.remove("");
+                        set
+                    }),
+                _ => None,
+            };
+            match items {
+                Some(set) if set.is_empty() => return Reading::Empty,
+                other => other.map(Val::Items),
+            }
+        }
+        t if folds_case(t) => text(v).map(|s| Val::Text(s.to_lowercase().into())),
+        // id, text, phone, picklist, ref
+        _ => text(v).map(|s| Val::Text(s.into())),
     };
     match val {
         Some(v) => Reading::Known(v),
@@ -191,7 +233,7 @@ pub(super) fn read<'m>(ty: &FieldType, v: &'m Json) -> Reading<'m> {
 /// Orders a value against a constant; `None` when they do not compare.
 pub(super) fn order(v: &Val<'_>, c: &Const) -> Option<Ordering> {
     match (v, c) {
-        (Val::Text(a), Const::Str(b)) => Some((*a).cmp(b.as_str())),
+        (Val::Text(a), Const::Str(b)) => Some(a.as_ref().cmp(b.as_str())),
         (Val::Number(a), Const::Num(b)) => a.cmp_const(*b),
         (Val::Flag(a), Const::Bool(b)) => Some(a.cmp(b)),
         (Val::Day(a), Const::Date(b)) => Some(a.cmp(b)),
@@ -223,7 +265,19 @@ pub(super) fn apply(test: &Test, r: &Reading<'_>, at: i64) -> Truth {
                 _ => Truth::Maybe,
             }
         }
-        Reading::Empty => return Truth::of(*test == Test::IsEmpty),
+        // `""` is empty: `F == ""` and `F in ("", ..)` ask `F is empty`.
+        Reading::Empty => {
+            let blank = |c: &Const| matches!(c, Const::Str(s) if s.trim().is_empty());
+            return Truth::of(match test {
+                Test::IsEmpty => true,
+                Test::Cmp(CmpOp::Eq, c) => blank(c),
+                Test::In {
+                    values,
+                    negated: false,
+                } => values.iter().any(blank),
+                _ => false,
+            });
+        }
         Reading::Known(v) => v,
     };
     match test {
@@ -279,4 +333,72 @@ pub(super) fn apply(test: &Test, r: &Reading<'_>, at: i64) -> Truth {
             })
         }
     }
+}
+
+/// Why a proposed value does not fit its field (`None`: it fits), as the
+/// decision's reason words it. `null` and `""` clear the field: they fit.
+pub(super) fn misfit(ty: &FieldType, v: &Json) -> Option<&'static str> {
+    let allowed = |list: &[String], x: &str| list.is_empty() || list.iter().any(|a| a == x);
+    let reading = read(ty, v);
+    let fits = match (&reading, ty) {
+        (Reading::Empty, _) => true,
+        (Reading::Missing | Reading::Invalid(_), _) => false,
+        (Reading::Known(Val::Text(s)), FieldType::Picklist(list)) => {
+            if !allowed(list, s) {
+                return Some("one of the field's allowed values");
+            }
+            true
+        }
+        (Reading::Known(Val::Items(items)), FieldType::Multipicklist(list)) => {
+            if !items.iter().all(|i| allowed(list, i)) {
+                return Some("one of the field's allowed values");
+            }
+            true
+        }
+        (Reading::Known(Val::Text(s)), FieldType::Email) => {
+            let parts: Vec<&str> = s.split('@').collect();
+            s.len() <= 254
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+                && parts.len() == 2
+                && (1..=64).contains(&parts[0].len())
+                && parts[1].split('.').count() >= 2
+                && parts[1].split('.').all(|l| !l.is_empty())
+        }
+        (Reading::Known(Val::Text(s)), FieldType::Url) => {
+            !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        (Reading::Known(Val::Text(s)), FieldType::Phone) => {
+            s.len() <= 40
+                && s.chars().any(|c| c.is_ascii_digit())
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || " +-().,/#*xXeEtT".contains(c))
+        }
+        (Reading::Known(Val::Text(s)), FieldType::Id | FieldType::Ref(_)) => s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        // A write must be exactly the field's format.
+        (Reading::Known(_), FieldType::Date) => {
+            v.as_str().is_some_and(|s| date(s.trim()).is_some())
+        }
+        (Reading::Known(_), FieldType::Datetime) => {
+            v.as_str().is_some_and(|s| instant(s.trim()).is_some())
+        }
+        _ => true,
+    };
+    if fits {
+        return None;
+    }
+    Some(match ty {
+        FieldType::Id | FieldType::Ref(_) => "an id (letters, digits, `-` and `_`)",
+        FieldType::String | FieldType::Picklist(_) => "a string",
+        FieldType::Email => "an email address (`name@domain.example`)",
+        FieldType::Phone => "a phone number (digits, spaces, `+ - ( ) . / x`)",
+        FieldType::Url => "a URL without spaces",
+        FieldType::Bool => "`true` or `false`",
+        FieldType::Int => "a whole number",
+        FieldType::Number | FieldType::Currency | FieldType::Percent => "a number",
+        FieldType::Date => "a date (`YYYY-MM-DD`)",
+        FieldType::Datetime => "an RFC 3339 timestamp (`2026-11-21T10:00:00Z`)",
+        FieldType::Multipicklist(_) => "a `;`-separated string or a list of strings",
+    })
 }

@@ -14,27 +14,35 @@ impl<'u, 'm> World<'u, 'm> {
         &self.unit.schema.field(f).name
     }
 
+    /// On create, the record as it would be created: `record` overlaid
+    /// with `changes`, a field in neither empty.
     pub(super) fn current(&self, f: FieldId) -> Reading<'m> {
-        match self.m.record.get(self.name(f)) {
-            Some(v) => read(&self.unit.schema.field(f).ty, v),
+        let ty = &self.unit.schema.field(f).ty;
+        if self.event == Event::Create {
+            if let Some(v) = self.m.changes().get(self.name(f)) {
+                return read(ty, v);
+            }
+        }
+        match self.m.record().get(self.name(f)) {
+            Some(v) => read(ty, v),
             None if self.event == Event::Create => Reading::Empty,
             None => Reading::Missing,
         }
     }
 
     pub(super) fn changed(&self, f: FieldId) -> bool {
-        self.m.changes.contains_key(self.name(f))
+        self.m.changes().contains_key(self.name(f))
     }
 
     pub(super) fn proposed(&self, f: FieldId) -> Reading<'m> {
-        match self.m.changes.get(self.name(f)) {
+        match self.m.changes().get(self.name(f)) {
             Some(v) => read(&self.unit.schema.field(f).ty, v),
             None => self.current(f),
         }
     }
 
     pub(super) fn parent_given(&self, relation: &str) -> Option<&'m serde_json::Map<String, Json>> {
-        self.m.parents.get(relation).and_then(Json::as_object)
+        self.m.parents().get(relation).and_then(Json::as_object)
     }
 
     pub(super) fn parent(&self, relation: &str, f: FieldId) -> Reading<'m> {
@@ -55,15 +63,15 @@ impl<'u, 'm> World<'u, 'm> {
             Subject::Field(f) => self.current(*f),
             Subject::New(f) => self.proposed(*f),
             Subject::Parent { relation, field } => self.parent(relation, *field),
-            Subject::Confidence => match self.m.confidence {
+            Subject::Confidence => match self.m.confidence() {
                 Some(c) => match serde_json::Number::from_f64(c).and_then(|n| Num::of_json(&n)) {
                     Some(n) => Reading::Known(Val::Number(n)),
                     None => Reading::Missing,
                 },
                 None => Reading::Missing,
             },
-            Subject::Source => match &self.m.source {
-                Some(s) => Reading::Known(Val::Text(s)),
+            Subject::Source => match &self.m.source() {
+                Some(s) => Reading::Known(Val::Text((*s).into())),
                 None => Reading::Missing,
             },
             Subject::Event => Reading::Known(Val::Event(self.event)),
@@ -78,7 +86,38 @@ impl<'u, 'm> World<'u, 'm> {
             Cond::Or(cs) => any(cs.iter().map(|c| self.truth(c))),
             Cond::Not(c) => not(self.truth(c)),
             Cond::Changed { field, .. } => Truth::of(self.changed(*field)),
-            Cond::Atom { subject, test, .. } => apply(test, &self.subject(subject), self.m.at),
+            Cond::Atom { subject, test, .. } => apply(
+                &self.folded(subject, test),
+                &self.subject(subject),
+                self.m.at(),
+            ),
+        }
+    }
+
+    /// The test as it applies to the subject: email and url literals
+    /// lowercased, as their values are.
+    fn folded(&self, s: &Subject, test: &Test) -> Test {
+        let f = match s {
+            Subject::Field(f) | Subject::New(f) | Subject::Parent { field: f, .. } => *f,
+            _ => return test.clone(),
+        };
+        if !folds_case(&self.unit.schema.field(f).ty) {
+            return test.clone();
+        }
+        let low = |c: &Const| match c {
+            Const::Str(s) => Const::Str(s.to_lowercase()),
+            other => other.clone(),
+        };
+        match test {
+            Test::Cmp(op, c) => Test::Cmp(*op, low(c)),
+            Test::In { values, negated } => Test::In {
+                values: values.iter().map(low).collect(),
+                negated: *negated,
+            },
+            Test::StartsWith(x) => Test::StartsWith(x.to_lowercase()),
+            Test::EndsWith(x) => Test::EndsWith(x.to_lowercase()),
+            Test::Contains(x) => Test::Contains(x.to_lowercase()),
+            other => other.clone(),
         }
     }
 
@@ -89,7 +128,7 @@ impl<'u, 'm> World<'u, 'm> {
             Cond::Not(c) => self.lacking(c, out),
             Cond::Atom { subject, test, .. } => {
                 let r = self.subject(subject);
-                if apply(test, &r, self.m.at) == Truth::Maybe {
+                if apply(&self.folded(subject, test), &r, self.m.at()) == Truth::Maybe {
                     let invalid = match r {
                         Reading::Invalid(t) => format!(" (not a valid {t})"),
                         _ => String::new(),

@@ -2,10 +2,10 @@
 //! [`TableBuilder::finish`] sorts what must be sorted, builds the
 //! object/event index and validates the result like a loaded table.
 
-use crate::codec::{validate, LoadError};
+use crate::codec::{expected_index, validate, LoadError};
 use crate::table::{
     CondRange, Const, ContractIx, ContractRow, FieldIx, FieldRow, InSet, ObjectIx, ObjectRow, Op,
-    RelationRow, SetIx, StrId, Table, Trigger, TypeTag,
+    RelationRow, SetIx, StrId, Table, TypeTag,
 };
 use std::collections::HashMap;
 
@@ -17,6 +17,9 @@ pub struct FieldSpec {
     pub readonly: bool,
     pub protected: bool,
     pub sensitive: bool,
+    /// A picklist's or multipicklist's allowed values (any order); empty
+    /// for other types, and for a list the schema does not enumerate.
+    pub values: Vec<String>,
 }
 
 impl FieldSpec {
@@ -27,7 +30,14 @@ impl FieldSpec {
             readonly: false,
             protected: false,
             sensitive: false,
+            values: Vec::new(),
         }
+    }
+
+    /// The field with these allowed values.
+    pub fn with_values<S: AsRef<str>>(mut self, values: &[S]) -> FieldSpec {
+        self.values = values.iter().map(|v| v.as_ref().to_string()).collect();
+        self
     }
 }
 
@@ -66,6 +76,9 @@ impl TableBuilder {
         let fields_start = self.table.fields.len() as u32;
         for f in fields {
             let fname = self.intern(&f.name);
+            let mut values: Vec<StrId> = f.values.iter().map(|v| self.intern(v)).collect();
+            values.sort_by(|a, b| self.table.str(*a).cmp(self.table.str(*b)));
+            values.dedup();
             self.table.fields.push(FieldRow {
                 object: ix,
                 name: fname,
@@ -73,6 +86,7 @@ impl TableBuilder {
                 readonly: f.readonly,
                 protected: f.protected,
                 sensitive: f.sensitive,
+                values,
             });
         }
         self.table.objects.push(ObjectRow {
@@ -157,24 +171,7 @@ impl TableBuilder {
 
     /// Builds the index and validates.
     pub fn finish(mut self) -> Result<Table, LoadError> {
-        let t = &mut self.table;
-        t.index = vec![Default::default(); t.objects.len()];
-        for (ci, c) in t.contracts.iter().enumerate() {
-            let Some(per_event) = t.index.get_mut(c.object.ix()) else {
-                continue;
-            };
-            for (ei, list) in per_event.iter_mut().enumerate() {
-                let hit = c.triggers.iter().any(|tr| {
-                    matches!(
-                        (tr, ei),
-                        (Trigger::Create, 0) | (Trigger::Update(_), 1) | (Trigger::Delete, 2)
-                    )
-                });
-                if hit {
-                    list.push(ContractIx(ci as u32));
-                }
-            }
-        }
+        self.table.index = expected_index(&self.table);
         validate(&self.table)?;
         Ok(self.table)
     }

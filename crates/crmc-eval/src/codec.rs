@@ -25,7 +25,7 @@ use std::fmt;
 
 pub const MAGIC: &[u8; 4] = b"CRMC";
 /// The format this crate writes and the newest it reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
@@ -246,7 +246,9 @@ impl<T: Wire> Wire for Vec<T> {
         if n > r.remaining() {
             return Err(LoadError::Truncated);
         }
-        let mut v = Vec::with_capacity(n);
+        // Reserve by what the bytes can hold, not by the count they claim:
+        // an element may decode to far more memory than its one byte.
+        let mut v = Vec::with_capacity(n.min(r.remaining() / 8).min(1 << 16));
         for _ in 0..n {
             v.push(T::get(r)?);
         }
@@ -352,7 +354,8 @@ wire_struct!(FieldRow {
     ty,
     readonly,
     protected,
-    sensitive
+    sensitive,
+    values
 });
 wire_struct!(InSet { strs, nums, other });
 wire_struct!(ExclusionRow { name, when });
@@ -664,8 +667,10 @@ impl Table {
                 supported: FORMAT_VERSION,
             });
         }
-        if version == 0 {
-            return Err(LoadError::Malformed("format version 0".into()));
+        if version < FORMAT_VERSION {
+            return Err(LoadError::Malformed(format!(
+                "format version {version} is older than this evaluator reads ({FORMAT_VERSION}); rebuild the table with `crmc build`"
+            )));
         }
         let cv_start = r.pos;
         let compiler_version = String::get(&mut r)?;
@@ -791,18 +796,7 @@ impl V<'_> {
                         }
                         Subject::Confidence | Subject::Source | Subject::Event => {}
                     }
-                    match t {
-                        Test::Cmp(_, Const::Str(s))
-                        | Test::StartsWith(s)
-                        | Test::EndsWith(s)
-                        | Test::Contains(s) => {
-                            self.str(*s)?;
-                        }
-                        Test::In { set, .. } if self.t.sets.get(set.ix()).is_none() => {
-                            return Err(invalid(format!("{what}: set {} out of range", set.0)));
-                        }
-                        _ => {}
-                    }
+                    self.test(s, t, what)?;
                 }
                 _ => {}
             }
@@ -814,6 +808,49 @@ impl V<'_> {
         }
         Ok(())
     }
+    /// An atom's test: ids in range, numbers finite, and the constants an
+    /// email or url field is compared with lowercase (the evaluator
+    /// lowercases those values; an uppercase constant could never match, and
+    /// an exclusion written with one would silently never fire).
+    fn test(&self, s: &Subject, t: &Test, what: &str) -> Result<(), LoadError> {
+        let folded = match s {
+            Subject::Field(f) | Subject::New(f) | Subject::Parent { field: f, .. } => {
+                matches!(self.field(*f)?.ty, TypeTag::Email | TypeTag::Url)
+            }
+            _ => false,
+        };
+        let lower = |id: StrId| -> Result<(), LoadError> {
+            let x = self.str(id)?;
+            if folded && x.chars().any(char::is_uppercase) {
+                return Err(invalid(format!(
+                    "{what}: email/url constant `{x}` is not lowercase"
+                )));
+            }
+            Ok(())
+        };
+        match t {
+            Test::Cmp(_, Const::Str(id))
+            | Test::StartsWith(id)
+            | Test::EndsWith(id)
+            | Test::Contains(id) => lower(*id)?,
+            Test::Cmp(_, Const::Num(n)) if !n.is_finite() => {
+                return Err(invalid(format!("{what}: a numeric constant is not finite")));
+            }
+            Test::In { set, .. } => {
+                let set = self
+                    .t
+                    .sets
+                    .get(set.ix())
+                    .ok_or_else(|| invalid(format!("{what}: set {} out of range", set.0)))?;
+                for id in &set.strs {
+                    lower(*id)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     fn rules(&self, rules: &[RuleRow], o: ObjectIx, what: &str) -> Result<(), LoadError> {
         for r in rules {
             if let Some(a) = &r.route {
@@ -825,6 +862,32 @@ impl V<'_> {
         }
         Ok(())
     }
+}
+
+/// `index[o][e]`: in table order, the contracts on object `o` with a trigger
+/// for event `e` (what the compiler writes and the evaluator relies on).
+pub fn expected_index(t: &Table) -> Vec<[Vec<ContractIx>; 3]> {
+    let mut index: Vec<[Vec<ContractIx>; 3]> =
+        (0..t.objects.len()).map(|_| Default::default()).collect();
+    for (ci, c) in t.contracts.iter().enumerate() {
+        let Some(per_event) = index.get_mut(c.object.ix()) else {
+            continue;
+        };
+        for e in Event::ALL {
+            let fires = c.triggers.iter().any(|tr| {
+                matches!(
+                    (tr, e),
+                    (Trigger::Create, Event::Create)
+                        | (Trigger::Update(_), Event::Update)
+                        | (Trigger::Delete, Event::Delete)
+                )
+            });
+            if let (true, Some(list)) = (fires, per_event.get_mut(e.ix())) {
+                list.push(ContractIx(ci as u32));
+            }
+        }
+    }
+    index
 }
 
 /// Checks every invariant documented on [`Table`].
@@ -865,10 +928,26 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
         }
     }
     for (ix, f) in t.fields.iter().enumerate() {
-        v.str(f.name)?;
+        let fname = v.str(f.name)?;
         let o = v.object(f.object)?;
         if o.local(FieldIx(ix as u32)).is_none() {
             return Err(invalid("a field lies outside its object's range"));
+        }
+        if !f.values.is_empty() && !matches!(f.ty, TypeTag::Picklist | TypeTag::Multipicklist) {
+            return Err(invalid(format!(
+                "field `{fname}`: allowed values on a {} field",
+                f.ty.as_str()
+            )));
+        }
+        let mut prev: Option<&str> = None;
+        for id in &f.values {
+            let x = v.str(*id)?;
+            if prev.is_some_and(|p| p >= x) {
+                return Err(invalid(format!(
+                    "field `{fname}`: allowed values not sorted and unique"
+                )));
+            }
+            prev = Some(x);
         }
     }
     for set in &t.sets {
@@ -880,7 +959,7 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
             }
             prev = Some(x);
         }
-        if set.nums.iter().any(|n| n.is_nan())
+        if set.nums.iter().any(|n| !n.is_finite())
             || set.nums.windows(2).any(|w| matches!(w, [a, b] if a >= b))
         {
             return Err(invalid("set numbers not sorted"));
@@ -899,6 +978,13 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
                 for f in fs {
                     v.field_of(*f, o, &what)?;
                 }
+            }
+        }
+        for x in [c.auto_at, c.review_at].into_iter().flatten() {
+            if !(0.0..=1.0).contains(&x) {
+                return Err(invalid(format!(
+                    "{what}: confidence threshold {x} is not between 0 and 1"
+                )));
             }
         }
         if let Some(e) = c.eligible {
@@ -940,21 +1026,12 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
             }
         }
     }
-    if t.index.len() != t.objects.len() {
-        return Err(invalid("index does not cover every object"));
-    }
-    for (oi, per_event) in t.index.iter().enumerate() {
-        for list in per_event {
-            for cix in list {
-                let c = t
-                    .contracts
-                    .get(cix.ix())
-                    .ok_or_else(|| invalid(format!("contract id {} out of range", cix.0)))?;
-                if c.object.ix() != oi {
-                    return Err(invalid("index lists a contract under the wrong object"));
-                }
-            }
-        }
+    // The evaluator only looks at the contracts the index lists: an index
+    // that dropped one would silently drop its exclusions and caps.
+    if t.index != expected_index(t) {
+        return Err(invalid(
+            "the per-event contract index does not match the contracts' objects and triggers",
+        ));
     }
     Ok(())
 }

@@ -7,8 +7,10 @@ use crate::table::{
     Approver, AuditField, CondRange, ContractIx, ContractRow, Event, FieldIx, Mode, ObjectIx,
     ObjectRow, Outcome, RuleRow, StrId, Table, Trigger, TypeTag,
 };
+use crate::values::{self, Misfit};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -91,6 +93,8 @@ pub fn error_line(line: usize, message: &str) -> String {
 struct Target<'m> {
     name: &'m str,
     kind: TargetKind,
+    /// The proposed value does not fit the field: the target decides `never`.
+    misfit: Option<(Misfit, J<'m>)>,
 }
 
 #[derive(Clone, Copy)]
@@ -636,11 +640,21 @@ impl Table {
             object,
             index: s.names.get(obj_ix.ix()).and_then(Option::as_ref),
         };
-        targets.extend(m.changes.iter().map(|(k, _)| Target {
-            name: k,
-            kind: lk.local(k).map_or(TargetKind::Unknown, |l| {
-                TargetKind::Field(FieldIx(object.fields_start + l as u32))
-            }),
+        if m.event() == Event::Delete && !m.changes.is_empty() {
+            return Err(EvalError::new(
+                "a delete writes no field values: its `changes` must be `{}`",
+            ));
+        }
+        targets.extend(m.changes.iter().map(|(k, v)| {
+            let field = lk.local(k).map(|l| FieldIx(object.fields_start + l as u32));
+            Target {
+                name: k,
+                kind: field.map_or(TargetKind::Unknown, TargetKind::Field),
+                misfit: field
+                    .and_then(|f| self.field(f))
+                    .and_then(|row| values::check(self, row, *v).err())
+                    .map(|why| (why, *v)),
+            }
         }));
         let changes = targets
             .iter()
@@ -654,6 +668,7 @@ impl Table {
             targets.push(Target {
                 name: "*",
                 kind: TargetKind::Record,
+                misfit: None,
             });
         }
         Ok((ctx, targets))
@@ -746,10 +761,18 @@ impl Table {
                         reasons.push(Reason::ConfidenceMissing(o));
                     }
                     Some(conf) => {
-                        if let Some(r) = c.review_at.filter(|r| conf < *r) {
+                        // "Not at least the threshold", not `conf < t`: were a
+                        // NaN ever to reach here it would count as below.
+                        let below = |t: &f64| {
+                            !matches!(
+                                conf.partial_cmp(t),
+                                Some(Ordering::Greater | Ordering::Equal)
+                            )
+                        };
+                        if let Some(r) = c.review_at.filter(below) {
                             a.cap = Outcome::Never;
                             reasons.push(Reason::BelowReview(conf, r));
-                        } else if let Some(t) = c.auto_at.filter(|t| conf < *t) {
+                        } else if let Some(t) = c.auto_at.filter(below) {
                             a.cap = a.cap.max(Outcome::Review);
                             reasons.push(Reason::BelowAuto(conf, t));
                         }
@@ -780,6 +803,10 @@ impl Table {
         decided.clear();
         for (ti, t) in targets.iter().enumerate() {
             let d = match t.kind {
+                _ if t.misfit.is_some() => Decided {
+                    by: None,
+                    outcome: Outcome::Never,
+                },
                 TargetKind::Unknown => Decided {
                     by: None,
                     outcome: Outcome::Never,
@@ -1055,7 +1082,19 @@ impl Table {
             .and_then(|d| d.by)
             .and_then(|ai| Some((ai, core.apps.get(ai)?)))
         else {
-            if matches!(t.kind, TargetKind::Unknown) {
+            if let Some((why, v)) = t.misfit {
+                let _ = write!(
+                    buf,
+                    "proposed value of `{}` is not {}: ",
+                    t.name,
+                    why.expected()
+                );
+                let mut json = Vec::new();
+                v.write(&mut json);
+                buf.push_str(&String::from_utf8_lossy(&json));
+                buf.push_str(", never");
+                f(buf);
+            } else if matches!(t.kind, TargetKind::Unknown) {
                 let _ = write!(
                     buf,
                     "`{}` is not a field of `{}`, never",

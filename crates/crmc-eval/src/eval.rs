@@ -6,14 +6,20 @@
 //!
 //! - `null` is *empty*: every comparison, membership, string and date test on
 //!   it is false; `is empty` true.
+//! - On `create` there is no current record: conditions read `record`
+//!   overlaid with `changes`, the record as it would be created; a field in
+//!   neither is empty. Bare `F` and `new F` agree.
+//! - `""` (after trimming, for every type but `string`) is empty, as `null`
+//!   is; `F == ""` holds exactly when `F is empty`. Email and url values are
+//!   lowercased (the compiler lowercases their literals), so
+//!   `x@COMPETITOR.example` ends with `"@competitor.example"`.
 //! - A value the input does not carry is *unknown*: a record field whose key
-//!   is missing (on `update`/`delete`; on `create` the record does not exist
-//!   yet, so a missing key is empty), a parent relation not in `parents`
+//!   is missing (on `update`/`delete`), a parent relation not in `parents`
 //!   (unless the record's ref field is `null`: then there is no parent and
 //!   its fields are empty), a parent field missing from a supplied parent, a
 //!   missing `source` or `confidence`.
 //! - A value of the wrong JSON type for its field (a number for a date field,
-//!   a malformed date) is also unknown, and so never makes a write more
+//!   a malformed date, `5.5` for an `int`) is also unknown, and so never makes a write more
 //!   permissive; `is empty` on it is false.
 
 use crate::mutation::{In, J};
@@ -24,6 +30,7 @@ use crate::table::{
 };
 use crate::time::{self, SECS_PER_DAY};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// A Kleene truth value.
@@ -69,7 +76,9 @@ impl Tv {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Val<'m> {
     Num(f64),
-    Str(&'m str),
+    /// Trimmed (but for `string` fields), lowercased for email and url;
+    /// never empty (`""` is empty, a [`Slot::Null`]).
+    Str(Cow<'m, str>),
     Bool(bool),
     /// Days since the epoch.
     Day(i64),
@@ -103,24 +112,64 @@ fn items(s: &str) -> Vec<&str> {
 }
 
 /// A JSON string as a value of a field of type `ty` (`None`: it does not
-/// fit). Shared by both input paths so they cannot decode differently.
-fn decode_str(ty: TypeTag, s: &str) -> Option<Val<'_>> {
-    match ty {
-        TypeTag::Date => time::parse_date(s)
-            .or_else(|| time::parse_datetime(s).map(|t| t.div_euclid(SECS_PER_DAY)))
-            .map(Val::Day),
-        TypeTag::Datetime => time::parse_datetime(s)
-            .or_else(|| time::parse_date(s).map(|d| d.saturating_mul(SECS_PER_DAY)))
-            .map(Val::Sec),
-        TypeTag::Multipicklist => Some(Val::Items(items(s))),
-        TypeTag::Id
-        | TypeTag::String
-        | TypeTag::Email
-        | TypeTag::Phone
-        | TypeTag::Url
-        | TypeTag::Picklist
-        | TypeTag::Ref => Some(Val::Str(s)),
-        _ => None,
+/// fit; `Some(None)`: it is empty). Shared by both input paths so they
+/// cannot decode differently. Every type but `string` is trimmed, and `""`
+/// (after trimming) is empty, as `null` is: Salesforce sends `null` for a
+/// blank field where HubSpot sends `""`, and both mean "no value".
+fn decode_str(ty: TypeTag, s: &str) -> Option<Option<Val<'_>>> {
+    let t = if ty == TypeTag::String { s } else { s.trim() };
+    if t.is_empty() {
+        return Some(None);
+    }
+    let v = match ty {
+        TypeTag::Date => time::parse_date(t)
+            .or_else(|| time::parse_datetime(t).map(|x| x.div_euclid(SECS_PER_DAY)))
+            .map(Val::Day)?,
+        TypeTag::Datetime => time::parse_datetime(t)
+            .or_else(|| time::parse_date(t).map(|d| d.saturating_mul(SECS_PER_DAY)))
+            .map(Val::Sec)?,
+        TypeTag::Multipicklist => {
+            let items = items(t);
+            if items.is_empty() {
+                return Some(None);
+            }
+            Val::Items(items)
+        }
+        // Domains are case-insensitive, and CRMs match addresses so.
+        TypeTag::Email | TypeTag::Url => Val::Str(lowercase(t)),
+        TypeTag::Id | TypeTag::String | TypeTag::Phone | TypeTag::Picklist | TypeTag::Ref => {
+            Val::Str(Cow::Borrowed(t))
+        }
+        _ => return None,
+    };
+    Some(Some(v))
+}
+
+/// `s` lowercased, borrowed when it already is.
+pub(crate) fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_uppercase) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A JSON number as a value of a numeric field: `int` takes only whole numbers.
+fn decode_num(ty: TypeTag, n: f64) -> Option<Val<'static>> {
+    let fits = match ty {
+        TypeTag::Int => n.is_finite() && n.fract() == 0.0,
+        TypeTag::Number | TypeTag::Currency | TypeTag::Percent => n.is_finite(),
+        _ => false,
+    };
+    fits.then_some(Val::Num(n))
+}
+
+/// A decoded string's slot.
+fn str_slot(ty: TypeTag, s: &str) -> Slot<'_> {
+    match decode_str(ty, s) {
+        Some(Some(v)) => Slot::Val(v),
+        Some(None) => Slot::Null,
+        None => Slot::Bad(ty),
     }
 }
 
@@ -129,17 +178,11 @@ pub(crate) fn decode_j(ty: TypeTag, v: J<'_>) -> Slot<'_> {
     let val = match (ty, v) {
         (_, J::Value(v)) => return decode(ty, v),
         (_, J::Null) => return Slot::Null,
+        (_, J::Str(s)) => return str_slot(ty, s),
         (TypeTag::Bool, J::Bool(b)) => Some(Val::Bool(b)),
-        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::U(u)) => {
-            Some(Val::Num(u as f64))
-        }
-        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::I(i)) => {
-            Some(Val::Num(i as f64))
-        }
-        (TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent, J::F(f)) => {
-            Some(Val::Num(f))
-        }
-        (_, J::Str(s)) => decode_str(ty, s),
+        (_, J::U(u)) => decode_num(ty, u as f64),
+        (_, J::I(i)) => decode_num(ty, i as f64),
+        (_, J::F(f)) => decode_num(ty, f),
         _ => None,
     };
     match val {
@@ -152,24 +195,27 @@ pub(crate) fn decode_j(ty: TypeTag, v: J<'_>) -> Slot<'_> {
 pub(crate) fn decode(ty: TypeTag, v: &Value) -> Slot<'_> {
     let val = match (ty, v) {
         (_, Value::Null) => return Slot::Null,
+        (_, Value::String(s)) => return str_slot(ty, s),
         (TypeTag::Bool, Value::Bool(b)) => Some(Val::Bool(*b)),
-        (
-            TypeTag::Int | TypeTag::Number | TypeTag::Currency | TypeTag::Percent,
-            Value::Number(n),
-        ) => n.as_f64().map(Val::Num),
+        (_, Value::Number(n)) => n.as_f64().and_then(|n| decode_num(ty, n)),
         (TypeTag::Multipicklist, Value::Array(a)) => {
             let mut v = Vec::with_capacity(a.len());
             for x in a {
                 match x {
-                    Value::String(s) => v.push(s.as_str()),
+                    Value::String(s) => match s.trim() {
+                        "" => {}
+                        item => v.push(item),
+                    },
                     _ => return Slot::Bad(ty),
                 }
+            }
+            if v.is_empty() {
+                return Slot::Null;
             }
             v.sort_unstable();
             v.dedup();
             Some(Val::Items(v))
         }
-        (_, Value::String(s)) => decode_str(ty, s),
         _ => None,
     };
     match val {
@@ -222,6 +268,22 @@ pub(crate) fn resolve<'m>(
     }
     if !out.is_sorted_by_key(|(l, _)| *l) {
         out.sort_by_key(|(l, _)| *l);
+    }
+}
+
+/// On create there is no current record: conditions read the record as it
+/// would be created, `record` overlaid with `changes` (so an exclusion on
+/// `Email` sees the proposed address, and bare `F` agrees with `new F`).
+fn overlay<'m>(cur: &mut Vec<(u32, Slot<'m>)>, new: &[(u32, Slot<'m>)]) {
+    for (l, v) in new {
+        match cur.binary_search_by_key(l, |(k, _)| *k) {
+            Ok(i) => {
+                if let Some(e) = cur.get_mut(i) {
+                    e.1 = v.clone();
+                }
+            }
+            Err(i) => cur.insert(i, (*l, v.clone())),
+        }
     }
 }
 
@@ -303,6 +365,9 @@ impl<'t, 'm> Ctx<'t, 'm> {
         if !new.is_sorted_by_key(|(l, _)| *l) {
             new.sort_by_key(|(l, _)| *l);
         }
+        if m.event() == Event::Create {
+            overlay(&mut cur, &new);
+        }
         let mut parents: Vec<Parent<'t, 'm>> = recycle(bufs.parents);
         parents.extend(object.relations.iter().map(|r| {
             let target = t.object(r.target);
@@ -344,7 +409,9 @@ impl<'t, 'm> Ctx<'t, 'm> {
             confidence: m
                 .confidence
                 .map_or(Slot::Absent, |c| Slot::Val(Val::Num(c))),
-            source: m.source.map_or(Slot::Absent, |s| Slot::Val(Val::Str(s))),
+            source: m
+                .source
+                .map_or(Slot::Absent, |s| Slot::Val(Val::Str(Cow::Borrowed(s)))),
             event: Slot::Val(Val::Ev(m.event())),
             at_day: m.at.div_euclid(SECS_PER_DAY),
         }
@@ -551,7 +618,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
                     _ => Tv::Unknown,
                 }
             }
-            Slot::Null => return Tv::from_bool(matches!(test, Test::IsEmpty)),
+            Slot::Null => return self.test_empty(test),
             Slot::Val(v) => v,
         };
         let t = self.t;
@@ -588,7 +655,10 @@ impl<'t, 'm> Ctx<'t, 'm> {
                     return Tv::Unknown;
                 };
                 let found = match v {
-                    Val::Str(s) => set.strs.binary_search_by(|id| t.str(*id).cmp(s)).is_ok(),
+                    Val::Str(s) => set
+                        .strs
+                        .binary_search_by(|id| t.str(*id).cmp(s.as_ref()))
+                        .is_ok(),
                     Val::Num(n) => {
                         // `-0.0 == 0.0`, as with `==`; the set holds `0.0`.
                         let n = if *n == 0.0 { 0.0 } else { *n };
@@ -630,6 +700,27 @@ impl<'t, 'm> Ctx<'t, 'm> {
     }
 }
 
+impl Ctx<'_, '_> {
+    /// A test on an empty value: `is empty` holds, and so do `== ""` and
+    /// `in (.., "", ..)` (`""` is empty); every other comparison is false.
+    fn test_empty(&self, test: &Test) -> Tv {
+        let t = self.t;
+        let blank = |c: &crate::table::StrId| t.str(*c).trim().is_empty();
+        Tv::from_bool(match test {
+            Test::IsEmpty => true,
+            Test::Cmp(CmpOp::Eq, Const::Str(c)) => blank(c),
+            Test::In {
+                set,
+                negated: false,
+            } => t
+                .sets
+                .get(set.ix())
+                .is_some_and(|s| s.strs.iter().any(blank)),
+            _ => false,
+        })
+    }
+}
+
 fn items_equal(t: &Table, v: &Val<'_>, c: crate::table::StrId) -> bool {
     matches!(v, Val::Items(a) if *a == items(t.str(c)))
 }
@@ -639,7 +730,7 @@ fn items_equal(t: &Table, v: &Val<'_>, c: crate::table::StrId) -> bool {
 fn compare(t: &Table, v: &Val<'_>, c: &Const) -> Option<Ordering> {
     match (v, c) {
         (Val::Num(a), Const::Num(b)) => a.partial_cmp(b),
-        (Val::Str(a), Const::Str(b)) => Some((*a).cmp(t.str(*b))),
+        (Val::Str(a), Const::Str(b)) => Some(a.as_ref().cmp(t.str(*b))),
         (Val::Bool(a), Const::Bool(b)) => Some(a.cmp(b)),
         (Val::Day(a), Const::Date(b)) => Some(a.cmp(b)),
         (Val::Day(a), Const::Datetime(b)) => Some(a.saturating_mul(SECS_PER_DAY).cmp(b)),

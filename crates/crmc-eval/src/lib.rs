@@ -89,8 +89,10 @@ mod decide;
 pub mod eval;
 mod mutation;
 mod names;
+mod strict_json;
 pub mod table;
 pub mod time;
+mod values;
 
 pub use codec::LoadError;
 pub use decide::{
@@ -98,5 +100,5 @@ pub use decide::{
     Decision, Evaluator, FieldDecision, FieldOutcome, PreparedMutation, RollbackEntry, RuleId,
     Stats,
 };
-pub use mutation::{Actor, EvalError, Mutation};
+pub use mutation::{Actor, EvalError, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

@@ -34,27 +34,135 @@ pub struct Actor {
     pub name: String,
 }
 
-/// One proposed write. Build it directly, or parse §7 JSON with
-/// [`Mutation::from_json`] / [`Mutation::from_value`].
+/// One proposed write, validated: parse §7 JSON with
+/// [`Mutation::from_json`] / [`Mutation::from_value`], or build one with
+/// [`Mutation::builder`]. The fields are private so that every `Mutation`
+/// holds what those checks allow (a confidence in `0..=1`, never NaN; `at`
+/// parsed from the text it echoes; parents that are objects).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mutation {
-    pub object: String,
-    pub event: Event,
-    pub actor: Actor,
+    pub(crate) object: String,
+    pub(crate) event: Event,
+    pub(crate) actor: Actor,
     /// In `0..=1`; `None` when the input carries none.
-    pub confidence: Option<f64>,
-    pub source: Option<String>,
+    pub(crate) confidence: Option<f64>,
+    pub(crate) source: Option<String>,
     /// `at` as written (RFC 3339), echoed in audit output.
-    pub at_text: String,
-    /// `at` in seconds since the epoch.
-    pub at: i64,
+    pub(crate) at_text: String,
+    /// `at` in seconds since the epoch, parsed from `at_text`.
+    pub(crate) at: i64,
     /// Current values. A key missing here is *unknown* (except on create);
     /// a `null` value is *empty*.
-    pub record: Map<String, Value>,
-    /// Parent records by relation name (`Account`).
-    pub parents: Map<String, Value>,
+    pub(crate) record: Map<String, Value>,
+    /// Parent records by relation name (`Account`); each an object.
+    pub(crate) parents: Map<String, Value>,
     /// Proposed values.
-    pub changes: Map<String, Value>,
+    pub(crate) changes: Map<String, Value>,
+}
+
+impl Mutation {
+    /// Starts a mutation: `at` must be an RFC 3339 timestamp.
+    pub fn builder(
+        object: impl Into<String>,
+        event: Event,
+        actor: Actor,
+        at: &str,
+    ) -> Result<MutationBuilder, EvalError> {
+        let secs = time::parse_datetime(at)
+            .ok_or_else(|| EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at}`")))?;
+        Ok(MutationBuilder {
+            m: Mutation {
+                object: object.into(),
+                event,
+                actor,
+                confidence: None,
+                source: None,
+                at_text: at.to_string(),
+                at: secs,
+                record: Map::new(),
+                parents: Map::new(),
+                changes: Map::new(),
+            },
+        })
+    }
+
+    pub fn object(&self) -> &str {
+        &self.object
+    }
+    pub fn event(&self) -> Event {
+        self.event
+    }
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    /// In `0..=1`, never NaN.
+    pub fn confidence(&self) -> Option<f64> {
+        self.confidence
+    }
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+    /// `at` as written.
+    pub fn at_text(&self) -> &str {
+        &self.at_text
+    }
+    /// `at` in seconds since the epoch.
+    pub fn at(&self) -> i64 {
+        self.at
+    }
+    pub fn record(&self) -> &Map<String, Value> {
+        &self.record
+    }
+    pub fn parents(&self) -> &Map<String, Value> {
+        &self.parents
+    }
+    pub fn changes(&self) -> &Map<String, Value> {
+        &self.changes
+    }
+}
+
+/// Builds a [`Mutation`] from parts, validating each as the JSON parse does.
+#[derive(Clone, Debug)]
+pub struct MutationBuilder {
+    m: Mutation,
+}
+
+impl MutationBuilder {
+    /// Rejects anything outside `0..=1`, NaN included.
+    pub fn confidence(mut self, c: f64) -> Result<MutationBuilder, EvalError> {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(EvalError::new(format!(
+                "`confidence` must be between 0 and 1, got {c}"
+            )));
+        }
+        self.m.confidence = Some(c);
+        Ok(self)
+    }
+    pub fn source(mut self, s: impl Into<String>) -> MutationBuilder {
+        self.m.source = Some(s.into());
+        self
+    }
+    pub fn record(mut self, record: Map<String, Value>) -> MutationBuilder {
+        self.m.record = record;
+        self
+    }
+    pub fn parent(
+        mut self,
+        relation: impl Into<String>,
+        record: Map<String, Value>,
+    ) -> MutationBuilder {
+        self.m
+            .parents
+            .insert(relation.into(), Value::Object(record));
+        self
+    }
+    pub fn changes(mut self, changes: Map<String, Value>) -> MutationBuilder {
+        self.m.changes = changes;
+        self
+    }
+    pub fn build(self) -> Mutation {
+        self.m
+    }
 }
 
 const KEYS: [&str; 9] = [
@@ -85,6 +193,16 @@ fn object_of(obj: &Map<String, Value>, key: &str) -> Result<Map<String, Value>, 
     }
 }
 
+/// Why `changes` is not an object: a mutation must say what it writes.
+fn changes_error(v: Option<&Value>) -> EvalError {
+    match v {
+        None => EvalError::new(
+            "missing `changes` (a mutation must say what it writes; `{}` for nothing)",
+        ),
+        Some(_) => EvalError::new("`changes` must be an object"),
+    }
+}
+
 /// [`object_of`], moving the map out of an owned object.
 fn take_object(obj: &mut Map<String, Value>, key: &str) -> Result<Map<String, Value>, EvalError> {
     match obj.remove(key) {
@@ -96,9 +214,11 @@ fn take_object(obj: &mut Map<String, Value>, key: &str) -> Result<Map<String, Va
 
 impl Mutation {
     /// Parses one line of §7 JSON.
+    /// A key repeated in any object of the line is an error, never
+    /// "the last one wins".
     pub fn from_json(text: &str) -> Result<Mutation, EvalError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| EvalError::new(format!("invalid JSON: {e}")))?;
+        let value = crate::strict_json::parse(text)
+            .map_err(|e| EvalError::new(format!("invalid JSON: {e}")))?;
         Mutation::from_owned_value(value)
     }
 
@@ -111,7 +231,10 @@ impl Mutation {
         let record = object_of(obj, "record")?;
         let parents = object_of(obj, "parents")?;
         check_parents(&parents)?;
-        let changes = object_of(obj, "changes")?;
+        let changes = match obj.get("changes") {
+            Some(Value::Object(m)) => m.clone(),
+            _ => return Err(changes_error(obj.get("changes"))),
+        };
         Ok(head.with(record, parents, changes))
     }
 
@@ -141,7 +264,10 @@ impl Mutation {
         let record = take_object(&mut obj, "record")?;
         let parents = take_object(&mut obj, "parents")?;
         check_parents(&parents)?;
-        let changes = take_object(&mut obj, "changes")?;
+        let changes = match obj.remove("changes") {
+            Some(Value::Object(m)) => m,
+            other => return Err(changes_error(other.as_ref())),
+        };
         Ok(head.with(record, parents, changes))
     }
 
@@ -368,20 +494,16 @@ pub(crate) fn entries_get<'m>(e: &[(&'m str, J<'m>)], key: &str) -> Option<J<'m>
         .map(|(_, v)| *v)
 }
 
-/// Sorts entries by key, keeping the last of equal keys.
-fn normalize(e: &mut Entries<'_>) {
+/// Sorts entries by key; `false` when a key is repeated (the slow path
+/// then reports it: a repeated key is an error, never "the last wins").
+#[must_use]
+fn normalize(e: &mut Entries<'_>) -> bool {
     if e.is_sorted_by(|a, b| a.0 < b.0) {
-        return;
+        return true;
     }
-    // Stable: equal keys keep their input order; keep the last.
     e.sort_by(|a, b| a.0.cmp(b.0));
-    let mut i = e.len();
-    while i > 1 {
-        i -= 1;
-        if e.get(i - 1).map(|x| x.0) == e.get(i).map(|x| x.0) {
-            e.remove(i - 1);
-        }
-    }
+    !e.windows(2)
+        .any(|w| w.first().map(|x| x.0) == w.get(1).map(|x| x.0))
 }
 
 /// A validated mutation, borrowed: what deciding reads. Built from a
@@ -479,9 +601,7 @@ impl<'m> In<'m> {
             Some(at) => self.at = at,
             None => return false,
         }
-        normalize(&mut self.record);
-        normalize(&mut self.changes);
-        true
+        normalize(&mut self.record) && normalize(&mut self.changes)
     }
 }
 
@@ -597,7 +717,9 @@ impl<'de> Visitor<'de> for ParentsSeed<'_, 'de> {
         while let Some(k) = map.next_key_seed(BStr)? {
             let mut e = Vec::new();
             map.next_value_seed(ObjectSeed { into: &mut e })?;
-            normalize(&mut e);
+            if !normalize(&mut e) {
+                return Err(fail());
+            }
             self.into.push((k, e));
         }
         let p = &mut *self.into;
@@ -645,19 +767,22 @@ impl<'de> Visitor<'de> for ActorSeed<'_, 'de> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut name = None;
+        let mut kind = None;
         while let Some(k) = map.next_key_seed(BStr)? {
             match k {
-                "kind" => {
-                    self.into.kind =
-                        Some(ActorKind::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?)
+                // A repeated `kind` or `name` is for the slow path to refuse.
+                "kind" if kind.is_none() => {
+                    kind = Some(ActorKind::parse(map.next_value_seed(BStr)?).ok_or_else(fail)?)
                 }
-                "name" => name = Some(map.next_value_seed(BStr)?),
+                "name" if name.is_none() => name = Some(map.next_value_seed(BStr)?),
+                "kind" | "name" => return Err(fail()),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         self.into.name = name.ok_or_else(fail)?;
+        self.into.kind = Some(kind.ok_or_else(fail)?);
         Ok(())
     }
 }
@@ -722,7 +847,8 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
                 6 => map.next_value_seed(EntriesSeed {
                     into: &mut m.record,
                 })?,
-                8 => map.next_value_seed(EntriesSeed {
+                // `changes` must be an object (`null` is the slow path's error).
+                8 => map.next_value_seed(ObjectSeed {
                     into: &mut m.changes,
                 })?,
                 _ => map.next_value_seed(ParentsSeed {
@@ -730,8 +856,9 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
                 })?,
             }
         }
-        // `object`, `event`, `actor` (kind checked above) and `at` are required.
-        let required = [0usize, 1, 2, 5];
+        // `object`, `event`, `actor` (kind checked above), `at` and
+        // `changes` are required.
+        let required = [0usize, 1, 2, 5, 8];
         if required.iter().any(|b| seen & (1 << b) == 0) {
             return Err(fail());
         }

@@ -10,8 +10,11 @@
 //!   contiguous, name-sorted run `fields[fields_start .. fields_start + fields_len]`;
 //! - every id is in range, every condition program is well formed (it never
 //!   pops more than it pushed and leaves exactly one value);
-//! - `index[o][e]` lists, in table order, the contracts on object `o` with a
-//!   trigger for event `e`; a contract's `field_rules` are sorted by field.
+//! - `index[o][e]` lists, in table order, exactly the contracts on object `o`
+//!   with a trigger for event `e`; a contract's `field_rules` are sorted by field;
+//! - confidence thresholds are numbers in `0..=1` (never NaN); numeric
+//!   constants are finite; string constants compared with email and url
+//!   fields are lowercase; allowed picklist values are sorted and unique.
 
 use serde::Serialize;
 
@@ -346,6 +349,9 @@ pub struct FieldRow {
     pub readonly: bool,
     pub protected: bool,
     pub sensitive: bool,
+    /// A picklist's or multipicklist's allowed values, sorted by content;
+    /// empty when the schema does not enumerate them (any value fits).
+    pub values: Vec<StrId>,
 }
 
 // ---------------------------------------------------------------- conditions

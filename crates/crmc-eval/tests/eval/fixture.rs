@@ -28,6 +28,16 @@ pub fn atom(s: Subject, t: Test) -> Op {
 
 impl Fx {
     pub fn new() -> Fx {
+        Fx::build(false)
+    }
+
+    /// [`Fx::new`] with enumerated picklists: `Rating` (Hot, Warm, Cold),
+    /// `Interests__c` (A, B, C).
+    pub fn strict() -> Fx {
+        Fx::build(true)
+    }
+
+    fn build(enumerated: bool) -> Fx {
         let mut b = TableBuilder::new("test");
         let account = b.object(
             "Account",
@@ -54,7 +64,14 @@ impl Fx {
         ];
         let specs: Vec<FieldSpec> = lead_fields
             .iter()
-            .map(|(n, t, fl)| spec(n, *t, fl))
+            .map(|(n, t, fl)| {
+                let s = spec(n, *t, fl);
+                match (*n, enumerated) {
+                    ("Rating", true) => s.with_values(&["Hot", "Warm", "Cold"]),
+                    ("Interests__c", true) => s.with_values(&["A", "B", "C"]),
+                    _ => s,
+                }
+            })
             .collect();
         let lead = b.object("Lead", &specs);
         let mut f = HashMap::new();

@@ -137,7 +137,14 @@ fn mutation(r: &mut Lcg) -> Value {
         }
     }
     let mut changes = Map::new();
-    for _ in 0..(r.next() % 5) {
+    // A delete writes no values (one with changes is an error line): most
+    // deletes here carry none, so the corpus still decides deletes.
+    let n = if event == "delete" && r.chance(85) {
+        0
+    } else {
+        r.next() % 5
+    };
+    for _ in 0..n {
         let f = *r.pick(&FIELDS);
         changes.insert(f.to_string(), value(r, f));
     }
@@ -201,7 +208,7 @@ fn golden_corpus_is_unchanged() {
     if let Ok(p) = std::env::var("CRMC_GOLDEN_OUT") {
         std::fs::write(p, &out).unwrap();
     }
-    assert_eq!(h, 9223141363765774900, "corpus hash");
+    assert_eq!(h, 7503882428336971015, "corpus hash");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod codec;
+mod fail_closed;
 mod fixture;
 mod golden;
+mod loosen;
 mod props;
 mod semantics;

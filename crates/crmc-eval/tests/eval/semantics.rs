@@ -79,13 +79,21 @@ fn unknown_rule_condition_raises_to_at_least_review() {
 }
 
 #[test]
-fn create_treats_missing_record_keys_as_empty() {
+fn create_reads_the_record_as_it_would_be_created() {
     let t = spec_table();
+    // A key in neither `record` nor `changes` is empty on create...
+    let d = decide(
+        &t,
+        json!({"event": "create", "record": {"Industry": "<absent>"}, "changes": {"Rating": "Hot"}}),
+    );
+    assert_eq!(field(&d, "Rating").outcome, Outcome::Suggest);
+    // ...and a changed field reads its proposed value: the created record
+    // has an Industry, so `auto when empty` does not hold.
     let d = decide(
         &t,
         json!({"event": "create", "record": {"Industry": "<absent>"}}),
     );
-    assert_eq!(field(&d, "Industry").outcome, Outcome::Auto);
+    assert_eq!(field(&d, "Industry").outcome, Outcome::Review);
 }
 
 #[test]
