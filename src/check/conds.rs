@@ -181,13 +181,11 @@ impl<'a> Lowerer<'a, '_> {
 
     pub fn expr(&mut self, e: &Expr) -> Option<Cond> {
         match &e.kind {
-            ExprKind::Or(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Some(flatten(a?, b?, false))
-            }
-            ExprKind::And(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Some(flatten(a?, b?, true))
+            ExprKind::Or(parts) | ExprKind::And(parts) => {
+                // Check every part (to report each mistake) before giving up.
+                let parts: Vec<Option<Cond>> = parts.iter().map(|p| self.expr(p)).collect();
+                let parts = parts.into_iter().collect::<Option<Vec<Cond>>>()?;
+                Some(flatten(parts, matches!(e.kind, ExprKind::And(_))))
             }
             ExprKind::Not(inner) => Some(Cond::Not(Box::new(self.expr(inner)?))),
             ExprKind::Paren(inner) => self.expr(inner),
@@ -532,10 +530,10 @@ fn atom(subject: Subject, test: Test, e: &Expr) -> Cond {
     }
 }
 
-/// `a and b` with nested `and`s (or `or`s) flattened.
-fn flatten(a: Cond, b: Cond, and: bool) -> Cond {
-    let mut items = Vec::new();
-    for c in [a, b] {
+/// `a and b and ...` with nested `and`s (or `or`s, from parentheses) flattened.
+fn flatten(parts: Vec<Cond>, and: bool) -> Cond {
+    let mut items = Vec::with_capacity(parts.len());
+    for c in parts {
         match (c, and) {
             (Cond::And(v), true) | (Cond::Or(v), false) => items.extend(v),
             (c, _) => items.push(c),
