@@ -4,7 +4,7 @@
 use super::errors::{CheckError, Expected, Misuse};
 use super::model::{Cond, Event, Field, FieldId, FieldType, ObjectId, Subject, Test, Value};
 use super::schema::SchemaInfo;
-use super::values::{allowed_value, field_value, found, unit_interval};
+use super::values::{allowed_value, field_value_in, found, unit_interval};
 use crate::diagnostics::suggest::suggest;
 use crate::syntax::ast::{
     CmpOp, DateOp, Expr, ExprKind, Ident, LitKind, Literal, Operand, Path, StrOp,
@@ -175,6 +175,17 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// The allowed values of the (multi)picklist field `r` reads, as a set.
+    fn choices(&self, r: &Resolved<'_>) -> Option<&'a std::collections::HashSet<String>> {
+        let info: &'a SchemaInfo = self.scope.info;
+        match &r.subject {
+            Subject::Field(f) | Subject::New(f) | Subject::Parent { field: f, .. } => {
+                info.choices(*f)
+            }
+            _ => None,
+        }
+    }
+
     fn relation(&mut self, rel: &Ident) -> Option<&'a super::model::Relation> {
         relation_of(self.scope.info, self.scope.object, rel, self.errors)
     }
@@ -283,6 +294,7 @@ impl<'a> Lowerer<'a, '_> {
                             &r.name,
                             &pattern.value,
                             allowed,
+                            self.choices(&r),
                             pattern.span,
                             Some(f.span),
                         ) {
@@ -422,7 +434,7 @@ impl<'a> Lowerer<'a, '_> {
             return None;
         }
         let result = match r.kind {
-            Kind::Field(f) => field_value(&r.name, &f.ty, Some(f.span), lit),
+            Kind::Field(f) => field_value_in(&r.name, &f.ty, self.choices(r), Some(f.span), lit),
             Kind::Confidence => unit_interval("a confidence", "confidence", lit).map(Value::Num),
             Kind::Source => match &lit.kind {
                 LitKind::String(s) => Ok(Value::Str(s.clone())),
