@@ -31,6 +31,11 @@ impl SourceFile {
             line_starts,
         }
     }
+
+    /// Byte offset where each line starts (line 1 at index 0).
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
 }
 
 /// All files of a unit, indexed by [`FileId`].

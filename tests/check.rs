@@ -146,7 +146,7 @@ impl B {
     fn and(&mut self, a: Expr, b: Expr) -> Expr {
         let span = a.span.to(b.span);
         Expr {
-            kind: ExprKind::And(Box::new(a), Box::new(b)),
+            kind: ExprKind::And(vec![a, b]),
             span,
         }
     }

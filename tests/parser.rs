@@ -240,8 +240,11 @@ fn spec_contract_parses_with_the_expected_shape() {
     let ClauseKind::Eligible(e) = clause(c, "eligible") else {
         unreachable!()
     };
-    let ExprKind::And(l, r) = &e.kind else {
+    let ExprKind::And(parts) = &e.kind else {
         panic!("{e:#?}")
+    };
+    let [l, r] = parts.as_slice() else {
+        panic!("{parts:#?}")
     };
     let ExprKind::In {
         lhs,
@@ -312,8 +315,11 @@ fn spec_contract_parses_with_the_expected_shape() {
 
     let employees = field_rules(c, "NumberOfEmployees");
     let when = employees.rules[0].when.as_ref().unwrap();
-    let ExprKind::And(a, b) = &when.kind else {
+    let ExprKind::And(parts) = &when.kind else {
         panic!("{when:#?}")
+    };
+    let [a, b] = parts.as_slice() else {
+        panic!("{parts:#?}")
     };
     assert!(matches!(a.kind, ExprKind::BareEmpty { negated: false }));
     let ExprKind::Compare { lhs, op, rhs } = &b.kind else {
@@ -491,15 +497,15 @@ exclusion w on Lead when M >= 1_000_000 and N <= 2 and O > 0 and P
         })
         .collect();
     // `and` binds tighter than `or`; `not` applies to the parenthesised group.
-    let ExprKind::And(left, d) = &conds[0].kind else {
+    let ExprKind::And(parts) = &conds[0].kind else {
         panic!("{:#?}", conds[0])
+    };
+    let [not, c, d] = parts.as_slice() else {
+        panic!("{parts:#?}")
     };
     assert!(
         matches!(&d.kind, ExprKind::In { negated: true, values, .. } if values[0].kind == LitKind::Bool(true) && values[1].kind == LitKind::Null)
     );
-    let ExprKind::And(not, c) = &left.kind else {
-        panic!()
-    };
     assert!(
         matches!(&c.kind, ExprKind::In { values, .. } if values[2].kind == LitKind::Percent(dec("80")))
     );
@@ -509,24 +515,18 @@ exclusion w on Lead when M >= 1_000_000 and N <= 2 and O > 0 and P
     assert!(matches!(&inner.kind, ExprKind::Paren(p) if matches!(p.kind, ExprKind::Or(..))));
     assert_eq!(slice(text, not.span), "not (A == 1 or B != \"b\")");
 
-    // a or b or c or d or e: left-nested
-    let ExprKind::Or(rest, last) = &conds[1].kind else {
+    // a or b or c or d or e: one node with five operands
+    let ExprKind::Or(parts) = &conds[1].kind else {
         panic!()
+    };
+    let [e, f, g, h, last] = parts.as_slice() else {
+        panic!("{parts:#?}")
     };
     assert!(
         matches!(&last.kind, ExprKind::Compare { rhs, .. } if rhs.kind == LitKind::Number(dec("-3")))
     );
-    let ExprKind::Or(rest, h) = &rest.kind else {
-        panic!()
-    };
     assert!(matches!(&h.kind, ExprKind::StrMatch { op, .. } if op.node == StrOp::Contains));
-    let ExprKind::Or(rest, g) = &rest.kind else {
-        panic!()
-    };
     assert!(matches!(&g.kind, ExprKind::StrMatch { pattern, .. } if pattern.value == "a\"b"));
-    let ExprKind::Or(e, f) = &rest.kind else {
-        panic!()
-    };
     assert!(matches!(&e.kind, ExprKind::IsEmpty { negated: false, .. }));
     assert!(matches!(&f.kind, ExprKind::IsEmpty { negated: true, .. }));
 
@@ -556,10 +556,7 @@ exclusion w on Lead when M >= 1_000_000 and N <= 2 and O > 0 and P
 
 fn flatten_and<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match &e.kind {
-        ExprKind::And(a, b) => {
-            flatten_and(a, out);
-            flatten_and(b, out);
-        }
+        ExprKind::And(parts) => parts.iter().for_each(|p| flatten_and(p, out)),
         _ => out.push(e),
     }
 }

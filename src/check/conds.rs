@@ -4,7 +4,7 @@
 use super::errors::{CheckError, Expected, Misuse};
 use super::model::{Cond, Event, Field, FieldId, FieldType, ObjectId, Subject, Test, Value};
 use super::schema::SchemaInfo;
-use super::values::{allowed_value, field_value, found, unit_interval};
+use super::values::{allowed_value, field_value_in, found, unit_interval};
 use crate::diagnostics::suggest::suggest;
 use crate::syntax::ast::{
     CmpOp, DateOp, Expr, ExprKind, Ident, LitKind, Literal, Operand, Path, StrOp,
@@ -175,19 +175,28 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// The allowed values of the (multi)picklist field `r` reads, as a set.
+    fn choices(&self, r: &Resolved<'_>) -> Option<&'a std::collections::HashSet<String>> {
+        let info: &'a SchemaInfo = self.scope.info;
+        match &r.subject {
+            Subject::Field(f) | Subject::New(f) | Subject::Parent { field: f, .. } => {
+                info.choices(*f)
+            }
+            _ => None,
+        }
+    }
+
     fn relation(&mut self, rel: &Ident) -> Option<&'a super::model::Relation> {
         relation_of(self.scope.info, self.scope.object, rel, self.errors)
     }
 
     pub fn expr(&mut self, e: &Expr) -> Option<Cond> {
         match &e.kind {
-            ExprKind::Or(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Some(flatten(a?, b?, false))
-            }
-            ExprKind::And(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Some(flatten(a?, b?, true))
+            ExprKind::Or(parts) | ExprKind::And(parts) => {
+                // Check every part (to report each mistake) before giving up.
+                let parts: Vec<Option<Cond>> = parts.iter().map(|p| self.expr(p)).collect();
+                let parts = parts.into_iter().collect::<Option<Vec<Cond>>>()?;
+                Some(flatten(parts, matches!(e.kind, ExprKind::And(_))))
             }
             ExprKind::Not(inner) => Some(Cond::Not(Box::new(self.expr(inner)?))),
             ExprKind::Paren(inner) => self.expr(inner),
@@ -285,6 +294,7 @@ impl<'a> Lowerer<'a, '_> {
                             &r.name,
                             &pattern.value,
                             allowed,
+                            self.choices(&r),
                             pattern.span,
                             Some(f.span),
                         ) {
@@ -424,7 +434,7 @@ impl<'a> Lowerer<'a, '_> {
             return None;
         }
         let result = match r.kind {
-            Kind::Field(f) => field_value(&r.name, &f.ty, Some(f.span), lit),
+            Kind::Field(f) => field_value_in(&r.name, &f.ty, self.choices(r), Some(f.span), lit),
             Kind::Confidence => unit_interval("a confidence", "confidence", lit).map(Value::Num),
             Kind::Source => match &lit.kind {
                 LitKind::String(s) => Ok(Value::Str(s.clone())),
@@ -532,10 +542,10 @@ fn atom(subject: Subject, test: Test, e: &Expr) -> Cond {
     }
 }
 
-/// `a and b` with nested `and`s (or `or`s) flattened.
-fn flatten(a: Cond, b: Cond, and: bool) -> Cond {
-    let mut items = Vec::new();
-    for c in [a, b] {
+/// `a and b and ...` with nested `and`s (or `or`s, from parentheses) flattened.
+fn flatten(parts: Vec<Cond>, and: bool) -> Cond {
+    let mut items = Vec::with_capacity(parts.len());
+    for c in parts {
         match (c, and) {
             (Cond::And(v), true) | (Cond::Or(v), false) => items.extend(v),
             (c, _) => items.push(c),

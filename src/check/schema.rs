@@ -7,7 +7,7 @@ use super::model::{Field, FieldId, FieldType, Object, ObjectId, Relation, Schema
 use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{FieldAttr, ObjectDecl, TypeExpr, TypeKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The schema plus the names whose declarations were already reported as
 /// broken, so that uses of them are not reported a second time.
@@ -17,9 +17,16 @@ pub struct SchemaInfo {
     poisoned_objects: BTreeSet<String>,
     /// `(object, field or relation name)`
     poisoned_members: BTreeSet<(String, String)>,
+    /// The values of every picklist and multipicklist field, as a set: a
+    /// unit may compare 100,000 literals against a 100,000-value list.
+    choices: HashMap<FieldId, HashSet<String>>,
 }
 
 impl SchemaInfo {
+    /// The allowed values of a (multi)picklist field, as a set.
+    pub fn choices(&self, field: FieldId) -> Option<&HashSet<String>> {
+        self.choices.get(&field)
+    }
     /// True when `object` failed to be declared (already reported).
     pub fn object_poisoned(&self, object: &str) -> bool {
         self.poisoned_objects.contains(object)
@@ -282,5 +289,16 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
         .map(|(o, m)| (o.clone(), relation_name(m, m).unwrap_or(m).to_string()))
         .collect();
     info.poisoned_members.extend(extra);
+    for (oi, object) in info.schema.objects.iter().enumerate() {
+        for (fi, field) in object.fields.iter().enumerate() {
+            if let FieldType::Picklist(values) | FieldType::Multipicklist(values) = &field.ty {
+                let id = FieldId {
+                    object: ObjectId(u32::try_from(oi).unwrap_or(u32::MAX)),
+                    index: u32::try_from(fi).unwrap_or(u32::MAX),
+                };
+                info.choices.insert(id, values.iter().cloned().collect());
+            }
+        }
+    }
     info
 }

@@ -8,6 +8,7 @@ use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{LitKind, Literal};
 use crmc_eval::time::{parse_date, parse_datetime};
+use std::collections::HashSet;
 
 pub fn found(lit: &Literal) -> Found {
     match &lit.kind {
@@ -60,15 +61,21 @@ fn mismatch(subject: &str, ty: &FieldType, lit: &Literal) -> CheckError {
     }
 }
 
-/// Checks that `value` is among `allowed` (case matters).
+/// Checks that `value` is among `allowed` (case matters). `set` is the same
+/// values as a set, when the caller has it (a lookup instead of a scan).
 pub fn allowed_value(
     subject: &str,
     value: &str,
     allowed: &[String],
+    set: Option<&HashSet<String>>,
     span: Span,
     decl: Option<Span>,
 ) -> Result<(), CheckError> {
-    if allowed.iter().any(|a| a == value) {
+    let found = match set {
+        Some(set) => set.contains(value),
+        None => allowed.iter().any(|a| a == value),
+    };
+    if found {
         return Ok(());
     }
     Err(CheckError::ValueNotAllowed {
@@ -89,6 +96,17 @@ pub fn field_value(
     decl: Option<Span>,
     lit: &Literal,
 ) -> Result<Value, CheckError> {
+    field_value_in(subject, ty, None, decl, lit)
+}
+
+/// [`field_value`], with a (multi)picklist's values as a set (`choices`).
+pub fn field_value_in(
+    subject: &str,
+    ty: &FieldType,
+    choices: Option<&HashSet<String>>,
+    decl: Option<Span>,
+    lit: &Literal,
+) -> Result<Value, CheckError> {
     match (ty, &lit.kind) {
         (
             FieldType::Id
@@ -100,12 +118,12 @@ pub fn field_value(
             LitKind::String(s),
         ) => Ok(Value::Str(s.clone())),
         (FieldType::Picklist(allowed), LitKind::String(s)) => {
-            allowed_value(subject, s, allowed, lit.span, decl)?;
+            allowed_value(subject, s, allowed, choices, lit.span, decl)?;
             Ok(Value::Str(s.clone()))
         }
         (FieldType::Multipicklist(allowed), LitKind::String(s)) => {
             for item in s.split(';') {
-                allowed_value(subject, item, allowed, lit.span, decl)?;
+                allowed_value(subject, item, allowed, choices, lit.span, decl)?;
             }
             Ok(Value::Str(s.clone()))
         }

@@ -2,7 +2,7 @@
 //! commands that start from source files).
 
 use super::Format;
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 use crmc::diagnostics::{render, Diagnostic};
 use crmc::source::SourceMap;
 use std::io::{IsTerminal, Write};
@@ -21,12 +21,14 @@ pub fn print_diagnostics(
             } else {
                 ColorChoice::Never
             };
-            let mut err = StandardStream::stderr(choice);
+            // Buffered: codespan writes a snippet in many small pieces, and
+            // stderr is unbuffered (one write(2) per piece otherwise).
+            let mut err = BufferedStandardStream::stderr(choice);
             render::render_human(sources, diagnostics, &mut err)?;
             if let Some(summary) = render::summary_line(diagnostics) {
                 writeln!(err, "crmc: {summary}")?;
             }
-            Ok(())
+            err.flush()
         }
         Format::Json => writeln!(
             std::io::stdout(),

@@ -4,8 +4,8 @@ use crate::syntax::ast::*;
 
 pub fn expr(e: &Expr) -> String {
     match &e.kind {
-        ExprKind::Or(a, b) => format!("{} or {}", expr(a), expr(b)),
-        ExprKind::And(a, b) => format!("{} and {}", expr(a), expr(b)),
+        ExprKind::Or(parts) => join(parts, " or "),
+        ExprKind::And(parts) => join(parts, " and "),
         ExprKind::Not(a) => format!("not {}", expr(a)),
         ExprKind::Paren(a) => format!("({})", expr(a)),
         ExprKind::Compare { lhs, op, rhs } => {
@@ -62,27 +62,15 @@ pub fn expr(e: &Expr) -> String {
 /// The top-level `and`/`or` chain of an expression, for breaking long lines:
 /// the operands and the operator joining them (`None` for a single atom).
 pub fn chain(e: &Expr) -> (Vec<&Expr>, Option<&'static str>) {
-    fn collect<'e>(e: &'e Expr, or: bool, out: &mut Vec<&'e Expr>) {
-        match (&e.kind, or) {
-            (ExprKind::Or(a, b), true) | (ExprKind::And(a, b), false) => {
-                collect(a, or, out);
-                collect(b, or, out);
-            }
-            _ => out.push(e),
-        }
-    }
-    let mut out = Vec::new();
     match &e.kind {
-        ExprKind::Or(..) => {
-            collect(e, true, &mut out);
-            (out, Some("or"))
-        }
-        ExprKind::And(..) => {
-            collect(e, false, &mut out);
-            (out, Some("and"))
-        }
+        ExprKind::Or(parts) => (parts.iter().collect(), Some("or")),
+        ExprKind::And(parts) => (parts.iter().collect(), Some("and")),
         _ => (vec![e], None),
     }
+}
+
+fn join(parts: &[Expr], op: &str) -> String {
+    parts.iter().map(expr).collect::<Vec<_>>().join(op)
 }
 
 pub fn operand(o: &Operand) -> String {

@@ -350,8 +350,11 @@ pub struct Expr {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExprKind {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// `a or b or ...`: one node per chain (two or more operands), so a long
+    /// chain is wide, never deep.
+    Or(Vec<Expr>),
+    /// `a and b and ...`, like [`ExprKind::Or`].
+    And(Vec<Expr>),
     Not(Box<Expr>),
     /// `( e )`, kept so the formatter can print what was written.
     Paren(Box<Expr>),

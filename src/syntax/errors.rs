@@ -71,6 +71,8 @@ pub enum SyntaxError {
     MissingCondition { span: Span },
     /// E0112
     TooDeep { span: Span },
+    /// E0113: a condition nests `not`s and parentheses too deeply.
+    CondTooDeep { span: Span },
 }
 
 pub const CLAUSE_KEYWORDS: &[&str] = &[
@@ -111,7 +113,8 @@ impl SyntaxError {
             | SyntaxError::UnknownWord { span, .. }
             | SyntaxError::BadOperator { span, .. }
             | SyntaxError::MissingCondition { span }
-            | SyntaxError::TooDeep { span } => *span,
+            | SyntaxError::TooDeep { span }
+            | SyntaxError::CondTooDeep { span } => *span,
             SyntaxError::UnclosedBlock { at, .. } => *at,
         }
     }
@@ -130,6 +133,7 @@ impl SyntaxError {
             SyntaxError::BadOperator { .. } => "E0110",
             SyntaxError::MissingCondition { .. } => "E0111",
             SyntaxError::TooDeep { .. } => "E0112",
+            SyntaxError::CondTooDeep { .. } => "E0113",
         }
     }
 
@@ -289,6 +293,16 @@ impl SyntaxError {
                 "nested too deeply",
             )
             .with_help("split the condition into simpler parts; the file was not read past this point"),
+            SyntaxError::CondTooDeep { span } => Diagnostic::new(
+                code,
+                format!(
+                    "this condition nests `not` and parentheses more than {} levels deep",
+                    super::exprs::MAX_COND_DEPTH
+                ),
+                span,
+                "nested too deeply",
+            )
+            .with_help("split the condition into named exclusions or simpler rules; `not not X` is just `X`"),
         }
     }
 }

@@ -7,10 +7,17 @@ use super::lower::{children, find, Lower, P};
 use super::recover::Ctx;
 use pest::Parser;
 
+/// How many `not`s and parentheses a condition may nest. Real conditions use
+/// a handful; the bound keeps every recursive walk of the tree (check,
+/// analysis, compile, fmt) far from the end of the stack.
+pub(super) const MAX_COND_DEPTH: usize = 64;
+
 impl Lower<'_> {
     /// A `cond` pair: a well-formed expression, or the `bad_cond` rest of
     /// the line (explained here). `when` is the keyword before it.
     pub(super) fn cond(&mut self, p: &P<'_>, when: crate::span::Span) -> Option<Expr> {
+        self.cond_depth = 0;
+        self.cond_too_deep = false;
         let inner = p.clone().into_inner().next();
         match inner {
             Some(e) if e.as_rule() == Rule::expr => self.expr(&e),
@@ -52,8 +59,8 @@ impl Lower<'_> {
 
     pub(super) fn expr(&mut self, p: &P<'_>) -> Option<Expr> {
         match p.as_rule() {
-            Rule::expr => self.fold(p, Rule::and_expr, ExprKind::Or),
-            Rule::and_expr => self.fold(p, Rule::not_expr, ExprKind::And),
+            Rule::expr => self.chain(p, Rule::and_expr, ExprKind::Or),
+            Rule::and_expr => self.chain(p, Rule::not_expr, ExprKind::And),
             Rule::not_expr => {
                 let mut nots = Vec::new();
                 let mut atom = None;
@@ -64,7 +71,19 @@ impl Lower<'_> {
                         atom = Some(c);
                     }
                 }
-                let mut e = self.atom(&atom?)?;
+                let atom = atom?;
+                // Each `not` is one level of the tree every later stage walks
+                // recursively: bound them together with the parentheses.
+                if let Some(&first) = nots.first() {
+                    if self.cond_depth + nots.len() > MAX_COND_DEPTH {
+                        self.too_deep_cond(first.to(self.span(&atom)));
+                        return None;
+                    }
+                }
+                self.cond_depth += nots.len();
+                let e = self.atom(&atom);
+                self.cond_depth -= nots.len();
+                let mut e = e?;
                 for not in nots.into_iter().rev() {
                     let span = not.to(e.span);
                     e = Expr {
@@ -78,31 +97,43 @@ impl Lower<'_> {
         }
     }
 
-    /// `a OP b OP c` -> `(a OP b) OP c`, for `or` and `and`.
-    fn fold(
-        &mut self,
-        p: &P<'_>,
-        part: Rule,
-        make: fn(Box<Expr>, Box<Expr>) -> ExprKind,
-    ) -> Option<Expr> {
+    /// `a OP b OP c` -> one n-ary node, for `or` and `and`: the chain's
+    /// length never becomes the tree's depth.
+    fn chain(&mut self, p: &P<'_>, part: Rule, make: fn(Vec<Expr>) -> ExprKind) -> Option<Expr> {
         let parts: Vec<Option<Expr>> = children(p, part).map(|c| self.expr(&c)).collect();
-        let mut parts = parts.into_iter();
-        let mut acc = parts.next()??;
-        for next in parts {
-            let next = next?;
-            let span = acc.span.to(next.span);
-            acc = Expr {
-                kind: make(Box::new(acc), Box::new(next)),
-                span,
-            };
+        let mut parts = parts.into_iter().collect::<Option<Vec<Expr>>>()?;
+        if parts.len() == 1 {
+            return parts.pop();
         }
-        Some(acc)
+        let span = parts.first()?.span.to(parts.last()?.span);
+        Some(Expr {
+            kind: make(parts),
+            span,
+        })
+    }
+
+    /// Reports a condition nested deeper than [`MAX_COND_DEPTH`] once per
+    /// condition (the inner levels would repeat it).
+    fn too_deep_cond(&mut self, span: crate::span::Span) {
+        if !self.cond_too_deep {
+            self.cond_too_deep = true;
+            self.errors.push(SyntaxError::CondTooDeep { span });
+        }
     }
 
     fn atom(&mut self, p: &P<'_>) -> Option<Expr> {
         let span = self.span(p);
         let kind = match p.as_rule() {
-            Rule::paren => ExprKind::Paren(Box::new(self.expr(&find(p, Rule::expr)?)?)),
+            Rule::paren => {
+                if self.cond_depth >= MAX_COND_DEPTH {
+                    self.too_deep_cond(span);
+                    return None;
+                }
+                self.cond_depth += 1;
+                let inner = find(p, Rule::expr).and_then(|e| self.expr(&e));
+                self.cond_depth -= 1;
+                ExprKind::Paren(Box::new(inner?))
+            }
             Rule::changed => ExprKind::Changed(self.path(&find(p, Rule::path)?)),
             Rule::bare_empty => ExprKind::BareEmpty {
                 negated: find(p, Rule::kw_set).is_some(),

@@ -40,6 +40,10 @@ pub(super) struct Lower<'t> {
     /// `(end, start)` of every comment, sorted by end: used to trim spans.
     comment_bounds: Vec<(usize, usize)>,
     pub(super) errors: Vec<SyntaxError>,
+    /// `not`s and parentheses around the part of a condition being lowered.
+    pub(super) cond_depth: usize,
+    /// Whether the current condition was already reported as too deep.
+    pub(super) cond_too_deep: bool,
 }
 
 impl<'t> Lower<'t> {
@@ -54,6 +58,8 @@ impl<'t> Lower<'t> {
             text,
             comment_bounds,
             errors: Vec::new(),
+            cond_depth: 0,
+            cond_too_deep: false,
         }
     }
 

@@ -135,4 +135,17 @@ levels). Real contracts never need this; it usually means a run of unbalanced `(
 Fix: check that every `(` has its `)` and every `{` its `}`, and split very long conditions \
 into simpler parts (for example several rules, or a named `exclusion`).",
     },
+    CodeInfo {
+        code: "E0113",
+        kind: "condition_too_deep",
+        severity: Severity::Error,
+        title: "condition nested too deeply",
+        explanation: "A condition nests `not` and parentheses more than 64 levels deep (each \
+`not` and each `(` is one level). crmc refuses it rather than risk running out of stack \
+while checking, analysing or compiling it; no real contract needs this.\n\nExample:\n\n    \
+eligible when not not not not ... Score > 80\n\nFix: remove pairs of `not` (`not not X` \
+means `X`), and split long conditions into named exclusions (`exclusion name on Object when \
+...`, then `exclude name`) or several simpler field rules. Long flat chains of `and` / `or` \
+are fine: only nesting counts.",
+    },
 ];

@@ -1,12 +1,15 @@
 //! Human output: a source snippet with labels, then help, notes and witness.
 
+mod excerpt;
+
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::SourceMap;
+use crate::span::{FileId, Span};
 use codespan_reporting::diagnostic::{
     Diagnostic as Report, Label as ReportLabel, Severity as ReportSeverity,
 };
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::WriteColor, Config};
+use excerpt::{Excerpt, Excerpts};
 
 /// Writes every diagnostic; colour follows `out` (a `Buffer::no_color()` for snapshots).
 pub fn render_human(
@@ -14,32 +17,65 @@ pub fn render_human(
     diagnostics: &[Diagnostic],
     out: &mut dyn WriteColor,
 ) -> std::io::Result<()> {
-    let mut files = SimpleFiles::new();
-    for (_, file) in sources.files() {
-        files.add(file.name.clone(), file.text.clone());
-    }
     let config = Config::default();
     for diag in diagnostics {
-        term::emit(out, &config, &files, &to_report(diag)).map_err(std::io::Error::other)?;
+        // Each diagnostic renders from its own excerpt of the files it
+        // points into, so its cost is its snippet's, not the file's.
+        let (files, report) = to_report(sources, diag);
+        term::emit(out, &config, &files, &report).map_err(std::io::Error::other)?;
     }
     Ok(())
 }
 
-fn to_report(diag: &Diagnostic) -> Report<usize> {
+fn to_report(sources: &SourceMap, diag: &Diagnostic) -> (Excerpts, Report<usize>) {
     let severity = match diag.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
         Severity::Note => ReportSeverity::Note,
     };
-    let mut labels =
-        vec![
-            ReportLabel::primary(diag.primary.span.file.0 as usize, diag.primary.span.range())
-                .with_message(diag.primary.message.clone()),
-        ];
-    labels.extend(diag.secondary.iter().map(|l| {
-        ReportLabel::secondary(l.span.file.0 as usize, l.span.range())
-            .with_message(l.message.clone())
-    }));
+    let spans: Vec<Span> = std::iter::once(diag.primary.span)
+        .chain(diag.secondary.iter().map(|l| l.span))
+        .collect();
+    // One excerpt per file the labels name, in order of first mention.
+    let mut ids: Vec<FileId> = Vec::new();
+    for s in &spans {
+        if !ids.contains(&s.file) {
+            ids.push(s.file);
+        }
+    }
+    let mut excerpts = Vec::new();
+    let mut files = Vec::new();
+    for id in &ids {
+        let Some(file) = sources.get(*id) else {
+            continue;
+        };
+        let ranges: Vec<_> = spans
+            .iter()
+            .filter(|s| s.file == *id)
+            .map(|s| s.range())
+            .collect();
+        excerpts.push(Excerpt::new(file, &ranges));
+        files.push((*id, file));
+    }
+    let label = |span: Span, primary: bool, message: &str| {
+        let index = files.iter().position(|(id, _)| *id == span.file)?;
+        let (_, file) = files[index];
+        let e = &excerpts[index];
+        let range = e.map(file, span.start as usize)..e.map(file, span.end as usize);
+        let l = if primary {
+            ReportLabel::primary(index, range)
+        } else {
+            ReportLabel::secondary(index, range)
+        };
+        Some(l.with_message(message.to_string()))
+    };
+    let mut labels: Vec<ReportLabel<usize>> = Vec::new();
+    labels.extend(label(diag.primary.span, true, &diag.primary.message));
+    labels.extend(
+        diag.secondary
+            .iter()
+            .filter_map(|l| label(l.span, false, &l.message)),
+    );
     let mut notes = Vec::new();
     if let Some(help) = &diag.help {
         notes.push(format!("help: {help}"));
@@ -48,11 +84,12 @@ fn to_report(diag: &Diagnostic) -> Report<usize> {
     if let Some(w) = &diag.witness {
         notes.push(format!("witness: {w}"));
     }
-    Report::new(severity)
+    let report = Report::new(severity)
         .with_code(diag.code)
         .with_message(diag.message.clone())
         .with_labels(labels)
-        .with_notes(notes)
+        .with_notes(notes);
+    (Excerpts(excerpts), report)
 }
 
 /// `2 errors, 1 warning` style summary; `None` when there is nothing to say.
