@@ -103,6 +103,11 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `-` names standard input (or output) wherever a command takes a file.
+pub fn stdin_path(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 /// Prints an I/O or usage problem and returns exit code 2.
 pub fn fail_usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
