@@ -1,6 +1,6 @@
 //! `crmc build`: check a unit and write its decision table.
 
-use super::{fail_usage, paths, report, Format};
+use super::{fail_usage, paths, report, stdin_path, Format};
 use crmc::diagnostics::Diagnostic;
 use crmc::pipeline::{self, Depth};
 use crmc::source::DiskProvider;
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 pub struct BuildArgs {
     /// Files or directories (all `.crmc` files below); default: the current directory
     pub paths: Vec<PathBuf>,
-    /// Where to write the table (required for the binary form; JSON defaults to stdout)
+    /// Where to write the table, `-` for standard output (required for the binary form; JSON defaults to stdout)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// What to write: the binary table, or a readable JSON form of it
@@ -30,7 +30,20 @@ pub enum Emit {
 
 pub fn run(args: BuildArgs) -> ExitCode {
     if args.emit == Emit::Binary && args.output.is_none() {
-        return fail_usage("`crmc build` needs `-o FILE` for the binary table (or `--emit json`)");
+        return fail_usage(
+            "`crmc build` needs `-o FILE` for the binary table (`-o -` for standard output, or `--emit json`)",
+        );
+    }
+    // Standard output carries one document: JSON or SARIF diagnostics are
+    // one, the table written there is another. Refuse rather than guess
+    // which one a pipeline reading stdout wants.
+    let table_to_stdout = args.output.as_deref().is_none_or(stdin_path);
+    if table_to_stdout && args.format != Format::Human {
+        return fail_usage(format!(
+            "`--format {}` writes diagnostics to standard output, where the table goes too: \
+give `-o FILE` for the table",
+            args.format.name()
+        ));
     }
     let roots = match paths::expand(&args.paths) {
         Ok(r) => r,
@@ -70,7 +83,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
             Err(e) => return fail_usage(e),
         },
     };
-    match &args.output {
+    match args.output.as_deref().filter(|p| !stdin_path(p)) {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &bytes) {
                 return fail_usage(format!("cannot write `{}`: {e}", path.display()));

@@ -40,7 +40,9 @@ Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crm
     Check(check::CheckArgs),
     /// Check a unit and compile it to a decision table
     #[command(
-        after_help = "Exit status: 0 built, 1 the unit has errors, 2 usage or I/O error.\n\n\
+        after_help = "Standard output carries one document: the table (`--emit json`, or `-o -`) or the\n\
+diagnostics (`--format json|sarif`), never both; give `-o FILE` to have both.\n\n\
+Exit status: 0 built, 1 the unit has errors, 2 usage or I/O error.\n\n\
 Examples:\n  crmc build contracts/ -o contracts.crmct\n  crmc build contracts/ --emit json > table.json"
     )]
     Build(build::BuildArgs),
@@ -86,6 +88,17 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0 (for code scanning, e.g. GitHub)
     Sarif,
+}
+
+impl Format {
+    /// The name as given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+        }
+    }
 }
 
 pub fn main() -> ExitCode {
