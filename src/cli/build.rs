@@ -1,9 +1,10 @@
 //! `crmc build`: check a unit and write its decision table.
 
-use super::{fail_usage, paths, report, stdin_path, Format};
+use super::{fail_run, fail_usage, paths, report, sarif_root, stdin_path, Format};
 use crmc::diagnostics::Diagnostic;
 use crmc::pipeline::{self, Depth};
 use crmc::source::DiskProvider;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,15 +48,25 @@ give `-o FILE` for the table",
     }
     let roots = match paths::expand(&args.paths) {
         Ok(r) => r,
-        Err(e) => return fail_usage(e),
+        Err(e) => return fail_run(args.format, e),
     };
     let front = match pipeline::run(&roots, &DiskProvider, Depth::Analyze) {
         Ok(f) => f,
-        Err(e) => return fail_usage(e),
+        Err(e) => return fail_run(args.format, e),
     };
-    if let Err(e) =
+    let printed = if args.format == Format::Sarif {
+        // SARIF URIs are relative to the current directory.
+        let root = sarif_root();
+        let units = [(&front.parsed.sources, &front.diagnostics[..])];
+        writeln!(
+            std::io::stdout(),
+            "{}",
+            crmc::diagnostics::render::render_sarif_units(&units, root.as_deref())
+        )
+    } else {
         report::print_diagnostics(args.format, &front.parsed.sources, &front.diagnostics)
-    {
+    };
+    if let Err(e) = printed {
         return fail_usage(e);
     }
     let Some(unit) = front
@@ -96,7 +107,6 @@ give `-o FILE` for the table",
             );
         }
         None => {
-            use std::io::Write;
             if let Err(e) = std::io::stdout().write_all(&bytes) {
                 return fail_usage(e);
             }

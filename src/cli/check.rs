@@ -1,6 +1,6 @@
 //! `crmc check`: parse, type-check and analyze; print diagnostics.
 
-use super::{fail_usage, paths, report, Format};
+use super::{fail_run, fail_usage, paths, report, sarif_root, Format};
 use crmc::diagnostics::{render, Severity};
 use crmc::pipeline::{self, Depth, FrontEnd};
 use crmc::source::DiskProvider;
@@ -28,7 +28,7 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> ExitCode {
     let units = match paths::units(&args.paths, args.each) {
         Ok(u) => u,
-        Err(e) => return fail_usage(e),
+        Err(e) => return fail_run(args.format, e),
     };
     let depth = if args.no_analyze {
         Depth::Check
@@ -50,7 +50,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 }
                 checked.push(front);
             }
-            Err(e) => return fail_usage(e),
+            Err(e) => return fail_run(args.format, e),
         }
     }
     // Machine formats are one document for all units.
@@ -75,7 +75,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 .iter()
                 .map(|f| (&f.parsed.sources, &f.diagnostics[..]))
                 .collect();
-            println!("{}", render::render_sarif_units(&units));
+            let root = sarif_root();
+            println!("{}", render::render_sarif_units(&units, root.as_deref()));
         }
     }
     let deny_warnings = args.deny.is_some();

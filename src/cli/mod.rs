@@ -121,6 +121,27 @@ pub fn stdin_path(path: &std::path::Path) -> bool {
     path.as_os_str() == "-"
 }
 
+/// The directory SARIF URIs are relative to: the current one, canonical.
+pub fn sarif_root() -> Option<std::path::PathBuf> {
+    std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .ok()
+}
+
+/// A problem that stops a command before it has results: with `--format
+/// sarif`, stdout still gets a valid log carrying the error; the message
+/// goes to stderr and the exit code is 2, as for [`fail_usage`].
+pub fn fail_run(format: Format, message: impl std::fmt::Display) -> ExitCode {
+    if format == Format::Sarif {
+        let root = sarif_root();
+        println!(
+            "{}",
+            crmc::diagnostics::render::render_sarif_failure(&message.to_string(), root.as_deref())
+        );
+    }
+    fail_usage(message)
+}
+
 /// Prints an I/O or usage problem and returns exit code 2.
 pub fn fail_usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
