@@ -25,10 +25,24 @@ fn build_refuses_two_documents_on_stdout() {
         // With `-o` each stream has one document: the table in the file,
         // the diagnostics on stdout.
         let out = crmc(
-            &["build", "lead.crmc", "--emit", "json", "--format", format, "-o", "t.json"],
+            &[
+                "build",
+                "lead.crmc",
+                "--emit",
+                "json",
+                "--format",
+                format,
+                "-o",
+                "t.json",
+            ],
             &dir,
         );
-        assert_eq!(out.status.code(), Some(0), "{format}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            text(&out.stderr)
+        );
         let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(diags.is_array() || diags["runs"].is_array(), "{format}");
         let table: serde_json::Value =
@@ -37,7 +51,16 @@ fn build_refuses_two_documents_on_stdout() {
     }
     // `-o -` is standard output too.
     let out = crmc(
-        &["build", "lead.crmc", "--emit", "json", "--format", "json", "-o", "-"],
+        &[
+            "build",
+            "lead.crmc",
+            "--emit",
+            "json",
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ],
         &dir,
     );
     assert_eq!(out.status.code(), Some(2));

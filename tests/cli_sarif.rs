@@ -21,7 +21,11 @@ fn valid_log(stdout: &[u8]) -> Value {
     let log: Value = serde_json::from_slice(stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(stdout)));
     let errors = json_schema::validate(&schema(), &log);
-    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
     log
 }
 
@@ -76,7 +80,10 @@ fn sarif_regions_count_in_the_column_kind_unit() {
     assert_eq!(region["charOffset"], utf16_len(&UNICODE[..byte]));
     assert_eq!(region["charLength"], utf16_len("\"Opne\""));
     assert_eq!(region["startLine"], 3);
-    assert_eq!(region["startColumn"], utf16_len(&UNICODE[line_start..byte]) + 1);
+    assert_eq!(
+        region["startColumn"],
+        utf16_len(&UNICODE[line_start..byte]) + 1
+    );
     assert_eq!(
         region["endColumn"],
         utf16_len(&UNICODE[line_start..byte + "\"Opne\"".len()]) + 1
@@ -85,7 +92,10 @@ fn sarif_regions_count_in_the_column_kind_unit() {
     let units: Vec<u16> = UNICODE.encode_utf16().collect();
     let at = region["charOffset"].as_u64().unwrap() as usize;
     let len = region["charLength"].as_u64().unwrap() as usize;
-    assert_eq!(String::from_utf16(&units[at..at + len]).unwrap(), "\"Opne\"");
+    assert_eq!(
+        String::from_utf16(&units[at..at + len]).unwrap(),
+        "\"Opne\""
+    );
 }
 
 #[test]
@@ -109,12 +119,18 @@ fn sarif_uris_are_relative_to_a_base_or_file_uris() {
         let base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
             .as_str()
             .unwrap();
-        assert!(base.starts_with("file:///") && base.ends_with("/repo/"), "{base}");
+        assert!(
+            base.starts_with("file:///") && base.ends_with("/repo/"),
+            "{base}"
+        );
     }
     let out = crmc(&["check", "--format", "sarif", "../outside/b.crmc"], &dir);
     let log = valid_log(&out.stdout);
     for (uri, base) in uris(&log) {
-        assert!(uri.starts_with("file:///") && uri.ends_with("/outside/b.crmc"), "{uri}");
+        assert!(
+            uri.starts_with("file:///") && uri.ends_with("/outside/b.crmc"),
+            "{uri}"
+        );
         assert_eq!(base, None);
     }
 }
@@ -137,9 +153,17 @@ fn sarif_has_no_locations_in_the_embedded_stdlib() {
     let results = log["runs"][0]["results"].as_array().unwrap();
     let conflict = results
         .iter()
-        .find(|r| r["message"]["text"].as_str().unwrap().contains("Lead.Industry"))
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Lead.Industry")
+        })
         .unwrap_or_else(|| panic!("{}", text(&out.stdout)));
-    assert!(conflict["message"]["text"].as_str().unwrap().contains("std/salesforce:"));
+    assert!(conflict["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("std/salesforce:"));
     assert_eq!(
         conflict["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "a.crmc"
@@ -156,13 +180,26 @@ fn sarif_log_is_written_when_an_input_is_missing() {
     assert_eq!(inv["executionSuccessful"], false);
     let note = &inv["toolExecutionNotifications"][0];
     assert_eq!(note["level"], "error");
-    assert!(note["message"]["text"].as_str().unwrap().contains("nope.crmc"), "{note}");
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("nope.crmc"),
+        "{note}"
+    );
     assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
     assert!(text(&out.stderr).contains("nope.crmc"));
 
     std::fs::write(dir.join("lead.crmc"), SMALL).unwrap();
     let built = crmc(
-        &["build", "missing.crmc", "--format", "sarif", "-o", "t.crmct"],
+        &[
+            "build",
+            "missing.crmc",
+            "--format",
+            "sarif",
+            "-o",
+            "t.crmct",
+        ],
         &dir,
     );
     assert_eq!(built.status.code(), Some(2));
@@ -178,10 +215,21 @@ fn sarif_is_schema_valid_and_names_no_foreign_domain() {
         &["build", "--format", "sarif", "lead.crmc", "-o", "t.crmct"],
     ] {
         let out = crmc(args, &dir);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         let log = valid_log(&out.stdout);
         let s = log.to_string();
-        assert!(!s.contains("helpUri") && !s.contains("crmc.dev"), "{args:?}");
-        assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
+        assert!(
+            !s.contains("helpUri") && !s.contains("crmc.dev"),
+            "{args:?}"
+        );
+        assert_eq!(
+            log["runs"][0]["invocations"][0]["executionSuccessful"],
+            true
+        );
     }
 }

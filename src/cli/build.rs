@@ -1,16 +1,15 @@
 //! `crmc build`: check a unit and write its decision table.
 
-use super::{fail_run, fail_usage, paths, report, sarif_root, stdin_path, Format};
+use super::{fail_run, fail_usage, paths, quiet, report, sarif_root, stdin_path, Format};
 use crmc::diagnostics::Diagnostic;
 use crmc::pipeline::{self, Depth};
-use crmc::source::DiskProvider;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct BuildArgs {
-    /// Files or directories (all `.crmc` files below); default: the current directory
+    /// Files or directories (all `.crmc` files below), `-` for standard input; default: the current directory
     pub paths: Vec<PathBuf>,
     /// Where to write the table, `-` for standard output (required for the binary form; JSON defaults to stdout)
     #[arg(short, long)]
@@ -50,7 +49,11 @@ give `-o FILE` for the table",
         Ok(r) => r,
         Err(e) => return fail_run(args.format, e),
     };
-    let front = match pipeline::run(&roots, &DiskProvider, Depth::Analyze) {
+    let provider = match paths::InputProvider::for_roots(&roots) {
+        Ok(p) => p,
+        Err(e) => return fail_run(args.format, e),
+    };
+    let front = match pipeline::run(&roots, &provider, Depth::Analyze) {
         Ok(f) => f,
         Err(e) => return fail_run(args.format, e),
     };
@@ -99,16 +102,25 @@ give `-o FILE` for the table",
             if let Err(e) = std::fs::write(path, &bytes) {
                 return fail_usage(format!("cannot write `{}`: {e}", path.display()));
             }
-            eprintln!(
-                "crmc: wrote `{}` ({} contracts, {} bytes)",
-                path.display(),
-                unit.contracts.len(),
-                bytes.len()
-            );
+            if !quiet() {
+                eprintln!(
+                    "crmc: wrote `{}` ({}, {} bytes)",
+                    path.display(),
+                    super::plural(unit.contracts.len(), "contract"),
+                    bytes.len()
+                );
+            }
         }
         None => {
             if let Err(e) = std::io::stdout().write_all(&bytes) {
                 return fail_usage(e);
+            }
+            if !quiet() {
+                eprintln!(
+                    "crmc: wrote the table to standard output ({}, {} bytes)",
+                    super::plural(unit.contracts.len(), "contract"),
+                    bytes.len()
+                );
             }
         }
     }

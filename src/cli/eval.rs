@@ -50,7 +50,10 @@ impl Write for SharedOut {
             .write_all(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.try_borrow_mut().map_err(std::io::Error::other)?.flush()
+        self.0
+            .try_borrow_mut()
+            .map_err(std::io::Error::other)?
+            .flush()
     }
 }
 

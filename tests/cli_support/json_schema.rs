@@ -67,9 +67,7 @@ fn format_ok(format: &str, s: &str) -> bool {
     match format {
         "uri" => uri_chars_ok(s) && has_scheme(s),
         "uri-reference" => uri_chars_ok(s),
-        "date-time" => {
-            s.len() >= 20 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T'
-        }
+        "date-time" => s.len() >= 20 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T',
         other => panic!("unknown format {other}"),
     }
 }
@@ -212,7 +210,11 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str, errors: &mut Vec<S
                         e.is_empty()
                     })
                     .count();
-                let ok = if key == "anyOf" { passing >= 1 } else { passing == 1 };
+                let ok = if key == "anyOf" {
+                    passing >= 1
+                } else {
+                    passing == 1
+                };
                 if !ok {
                     errors.push(format!("{path}: {passing} of the {key} alternatives match"));
                 }
@@ -224,9 +226,14 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str, errors: &mut Vec<S
 
 #[test]
 fn the_validator_rejects_what_the_schema_forbids() {
-    let schema: Value = serde_json::from_str(include_str!("../fixtures/sarif/sarif-2.1.0-rtm.5.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../fixtures/sarif/sarif-2.1.0-rtm.5.json")).unwrap();
     let ok = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": []}]});
-    assert!(validate(&schema, &ok).is_empty(), "{:?}", validate(&schema, &ok));
+    assert!(
+        validate(&schema, &ok).is_empty(),
+        "{:?}",
+        validate(&schema, &ok)
+    );
     let bad = [
         serde_json::json!({"runs": []}),
         serde_json::json!({"version": "2.0", "runs": []}),

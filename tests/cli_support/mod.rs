@@ -55,15 +55,22 @@ contract enrich {
   object Lead
   actor ai "alim"
   trigger on update
+  exclude when Email ends with "@competitor.example"
   fields {
     Industry: auto
     *: never
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value,
+        source, confidence, timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
   }
 }
 "#;
 
 /// A mutation `SMALL` decides `auto`.
-pub const GOOD_LINE: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.95,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null},"changes":{"Industry":"Technology"}}"#;
+pub const GOOD_LINE: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.95,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null,"Email":"a@b.example"},"changes":{"Industry":"Technology"}}"#;
 
 /// Writes `SMALL` into `dir` and builds it to `t.crmct`.
 pub fn build_small(dir: &Path) {

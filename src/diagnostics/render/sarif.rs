@@ -106,10 +106,7 @@ fn result_json(files: &mut Files, d: &Diagnostic) -> Value {
     // Labels in files become locations; the others are told in the text.
     let mut located: Vec<(&Label, Value)> = Vec::new();
     let mut primary = None;
-    for (i, label) in std::iter::once(&d.primary)
-        .chain(&d.secondary)
-        .enumerate()
-    {
+    for (i, label) in std::iter::once(&d.primary).chain(&d.secondary).enumerate() {
         match files.physical_location(label.span) {
             Some(loc) if i == 0 => primary = Some(loc),
             Some(loc) => located.push((label, loc)),
