@@ -257,11 +257,12 @@ fn build_then_eval_decides_and_rejects_bad_tables() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3, "one line out per non-blank line in");
+    assert_eq!(lines.len(), 4, "one line out per line in");
     assert_eq!(lines[0]["outcome"], "auto");
     assert_eq!(lines[0]["fields"]["Industry"]["rule"], "Industry#1");
     assert_eq!(lines[1]["error"]["line"], 2);
-    assert_eq!(lines[2]["outcome"], "auto");
+    assert_eq!(lines[2]["error"]["line"], 3);
+    assert_eq!(lines[3]["outcome"], "auto");
 
     // Corrupted and truncated tables are refused with a message, never a decision.
     let bytes = std::fs::read(dir.join("t.crmct")).unwrap();

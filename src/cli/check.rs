@@ -1,15 +1,14 @@
 //! `crmc check`: parse, type-check and analyze; print diagnostics.
 
-use super::{fail_usage, paths, report, Format};
+use super::{fail_run, fail_usage, paths, plural, quiet, report, sarif_root, Format};
 use crmc::diagnostics::{render, Severity};
 use crmc::pipeline::{self, Depth, FrontEnd};
-use crmc::source::DiskProvider;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories (all `.crmc` files below); default: the current directory
+    /// Files or directories (all `.crmc` files below), `-` for standard input; default: the current directory
     pub paths: Vec<PathBuf>,
     /// Output format for diagnostics
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -28,7 +27,11 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> ExitCode {
     let units = match paths::units(&args.paths, args.each) {
         Ok(u) => u,
-        Err(e) => return fail_usage(e),
+        Err(e) => return fail_run(args.format, e),
+    };
+    let provider = match paths::InputProvider::for_roots(units.iter().flatten()) {
+        Ok(p) => p,
+        Err(e) => return fail_run(args.format, e),
     };
     let depth = if args.no_analyze {
         Depth::Check
@@ -37,7 +40,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let mut checked: Vec<FrontEnd> = Vec::new();
     for roots in units {
-        match pipeline::run(&roots, &DiskProvider, depth) {
+        match pipeline::run(&roots, &provider, depth) {
             Ok(front) => {
                 if args.format == Format::Human {
                     if let Err(e) = report::print_diagnostics(
@@ -50,7 +53,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 }
                 checked.push(front);
             }
-            Err(e) => return fail_usage(e),
+            Err(e) => return fail_run(args.format, e),
         }
     }
     // Machine formats are one document for all units.
@@ -75,13 +78,19 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 .iter()
                 .map(|f| (&f.parsed.sources, &f.diagnostics[..]))
                 .collect();
-            println!("{}", render::render_sarif_units(&units));
+            let root = sarif_root();
+            println!("{}", render::render_sarif_units(&units, root.as_deref()));
         }
     }
     let deny_warnings = args.deny.is_some();
     let failed = checked.iter().flat_map(|f| &f.diagnostics).any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
+    // Human output with diagnostics already ends with their count.
+    let counted = args.format == Format::Human && checked.iter().any(|f| !f.diagnostics.is_empty());
+    if !failed && !quiet() && !counted {
+        eprintln!("crmc: {}", summary(&checked));
+    }
     // The process ends here: freeing every tree of a large unit one node at
     // a time would only delay the exit (a tenth of a 1,000-contract check).
     std::mem::forget(checked);
@@ -90,4 +99,55 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `checked 3 files, 4 contracts: no problems` (files of the user's, not
+/// the embedded `std/…` modules).
+pub fn summary(units: &[FrontEnd]) -> String {
+    let files: usize = units
+        .iter()
+        .map(|f| {
+            f.parsed
+                .sources
+                .files()
+                .filter(|(_, s)| !s.key.to_string_lossy().starts_with("<std>"))
+                .count()
+        })
+        .sum();
+    let contracts: usize = units
+        .iter()
+        .filter_map(|f| f.checked.as_ref())
+        .map(|c| c.contracts.len())
+        .sum();
+    let count = |s: Severity| {
+        units
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let counts: Vec<String> = [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ]
+    .into_iter()
+    .filter(|(s, _)| count(*s) > 0)
+    .map(|(s, word)| plural(count(s), word))
+    .collect();
+    let findings = if counts.is_empty() {
+        "no problems".to_string()
+    } else {
+        counts.join(", ")
+    };
+    let units_part = if units.len() > 1 {
+        format!("{}, ", plural(units.len(), "unit"))
+    } else {
+        String::new()
+    };
+    format!(
+        "checked {units_part}{}, {}: {findings}",
+        plural(files, "file"),
+        plural(contracts, "contract")
+    )
 }

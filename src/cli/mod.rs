@@ -3,6 +3,8 @@
 
 mod build;
 mod check;
+mod color;
+mod completions;
 mod eval;
 mod explain;
 mod fmt;
@@ -15,6 +17,7 @@ mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +31,28 @@ into Salesforce or HubSpot, compiles them to decision tables, and decides propos
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, global = true, default_value_t = color::ColorWhen::Auto, value_name = "WHEN")]
+    color: color::ColorWhen,
+    /// Print only problems: no summary or progress lines on success
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `--quiet`: leave out summary and progress lines.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// `N thing` / `N things`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 #[derive(Subcommand)]
@@ -40,7 +65,9 @@ Examples:\n  crmc check contracts/\n  crmc check --format sarif contracts/ > crm
     Check(check::CheckArgs),
     /// Check a unit and compile it to a decision table
     #[command(
-        after_help = "Exit status: 0 built, 1 the unit has errors, 2 usage or I/O error.\n\n\
+        after_help = "Standard output carries one document: the table (`--emit json`, or `-o -`) or the\n\
+diagnostics (`--format json|sarif`), never both; give `-o FILE` to have both.\n\n\
+Exit status: 0 built, 1 the unit has errors, 2 usage or I/O error.\n\n\
 Examples:\n  crmc build contracts/ -o contracts.crmct\n  crmc build contracts/ --emit json > table.json"
     )]
     Build(build::BuildArgs),
@@ -71,6 +98,12 @@ Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
     /// Work with CRM schemas (`crmc schema import ...`)
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  crmc completions bash > ~/.local/share/bash-completion/completions/crmc\n  \
+crmc completions zsh > ~/.zfunc/_crmc\n  crmc completions fish > ~/.config/fish/completions/crmc.fish"
+    )]
+    Completions(completions::CompletionsArgs),
     /// Print a synthetic unit (for benchmarks)
     #[command(hide = true)]
     Synth(synth::SynthArgs),
@@ -88,8 +121,21 @@ pub enum Format {
     Sarif,
 }
 
+impl Format {
+    /// The name as given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    color::set(cli.color);
+    QUIET.store(cli.quiet, Ordering::Relaxed);
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
@@ -99,8 +145,33 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),
+        Command::Completions(args) => completions::run(args),
         Command::Synth(args) => synth::run(args),
     }
+}
+
+/// `-` names standard input (or output) wherever a command takes a file.
+pub fn stdin_path(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The directory SARIF URIs are relative to: the current one, canonical.
+pub fn sarif_root() -> Option<std::path::PathBuf> {
+    std::env::current_dir().and_then(std::fs::canonicalize).ok()
+}
+
+/// A problem that stops a command before it has results: with `--format
+/// sarif`, stdout still gets a valid log carrying the error; the message
+/// goes to stderr and the exit code is 2, as for [`fail_usage`].
+pub fn fail_run(format: Format, message: impl std::fmt::Display) -> ExitCode {
+    if format == Format::Sarif {
+        let root = sarif_root();
+        println!(
+            "{}",
+            crmc::diagnostics::render::render_sarif_failure(&message.to_string(), root.as_deref())
+        );
+    }
+    fail_usage(message)
 }
 
 /// Prints an I/O or usage problem and returns exit code 2.

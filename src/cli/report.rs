@@ -2,10 +2,10 @@
 //! commands that start from source files).
 
 use super::Format;
-use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
+use codespan_reporting::term::termcolor::BufferedStandardStream;
 use crmc::diagnostics::{render, Diagnostic};
 use crmc::source::SourceMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 /// Human output goes to stderr (it is commentary); JSON and SARIF go to
 /// stdout (they are the command's product).
@@ -16,14 +16,9 @@ pub fn print_diagnostics(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => {
-            let choice = if std::io::stderr().is_terminal() {
-                ColorChoice::Auto
-            } else {
-                ColorChoice::Never
-            };
             // Buffered: codespan writes a snippet in many small pieces, and
             // stderr is unbuffered (one write(2) per piece otherwise).
-            let mut err = BufferedStandardStream::stderr(choice);
+            let mut err = BufferedStandardStream::stderr(super::color::stderr_choice());
             render::render_human(sources, diagnostics, &mut err)?;
             if let Some(summary) = render::summary_line(diagnostics) {
                 writeln!(err, "crmc: {summary}")?;

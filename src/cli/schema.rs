@@ -26,7 +26,7 @@ pub struct ImportArgs {
     /// Which CRM the exports come from
     #[arg(value_enum)]
     pub crm: CrmArg,
-    /// Export files (JSON)
+    /// Export files (JSON); `-` for standard input
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Write the schema to this file instead of standard output
@@ -49,7 +49,17 @@ pub enum CrmArg {
 pub fn run(command: SchemaCommand) -> ExitCode {
     let SchemaCommand::Import(args) = command;
     let mut texts = Vec::new();
+    if args.files.iter().filter(|f| super::stdin_path(f)).count() > 1 {
+        return fail_usage("`-` (standard input) can be given only once");
+    }
     for f in &args.files {
+        if super::stdin_path(f) {
+            match super::paths::read_stdin() {
+                Ok(t) => texts.push((super::paths::STDIN_NAME.to_string(), t)),
+                Err(e) => return fail_usage(e),
+            }
+            continue;
+        }
         match std::fs::read_to_string(f) {
             Ok(t) => texts.push((f.display().to_string(), t)),
             Err(e) => return fail_usage(format!("cannot read `{}`: {e}", f.display())),
@@ -83,12 +93,14 @@ pub fn run(command: SchemaCommand) -> ExitCode {
         .iter()
         .map(|(o, n)| format!("{o} {n}"))
         .collect();
-    eprintln!(
-        "crmc: imported {total} fields ({}), {} warning{}",
-        counts.join(", "),
-        output.warnings.len(),
-        if output.warnings.len() == 1 { "" } else { "s" }
-    );
+    if !super::quiet() {
+        eprintln!(
+            "crmc: imported {total} fields ({}), {} warning{}",
+            counts.join(", "),
+            output.warnings.len(),
+            if output.warnings.len() == 1 { "" } else { "s" }
+        );
+    }
     match args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(&path, &output.text) {

@@ -3,14 +3,13 @@
 use super::{fail_usage, paths, report, Format};
 use crmc::diagnostics::Diagnostic;
 use crmc::pipeline::{self, Depth};
-use crmc::source::DiskProvider;
 use crmc::testing;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct TestArgs {
-    /// Files or directories (all `.crmc` files below); default: the current directory
+    /// Files or directories (all `.crmc` files below), `-` for standard input; default: the current directory
     pub paths: Vec<PathBuf>,
     /// Test each PATH as its own unit (e.g. one directory per example)
     #[arg(long)]
@@ -22,9 +21,13 @@ pub fn run(args: TestArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail_usage(e),
     };
+    let provider = match paths::InputProvider::for_roots(units.iter().flatten()) {
+        Ok(p) => p,
+        Err(e) => return fail_usage(e),
+    };
     let (mut passed, mut failed, mut broken_units) = (0usize, 0usize, 0usize);
     for roots in units {
-        let front = match pipeline::run(&roots, &DiskProvider, Depth::Check) {
+        let front = match pipeline::run(&roots, &provider, Depth::Check) {
             Ok(f) => f,
             Err(e) => return fail_usage(e),
         };
@@ -67,7 +70,9 @@ pub fn run(args: TestArgs) -> ExitCode {
                 .unwrap_or("?");
             if result.passed() {
                 passed += 1;
-                println!("ok      {} ({file}:{line})", result.name);
+                if !super::quiet() {
+                    println!("ok      {} ({file}:{line})", result.name);
+                }
             } else {
                 failed += 1;
                 println!("FAILED  {} ({file}:{line})", result.name);
@@ -84,7 +89,9 @@ pub fn run(args: TestArgs) -> ExitCode {
             }
         }
     }
-    println!();
+    if !super::quiet() || failed > 0 {
+        println!();
+    }
     print!("crmc: {passed} passed, {failed} failed");
     if broken_units > 0 {
         print!(", {broken_units} unit(s) did not compile");

@@ -1849,16 +1849,24 @@ pub fn decide_line(table: &Table, line: &str, line_no: usize) -> String {
     }
 }
 
-/// Decides an NDJSON stream: one output line per non-blank input line, in
-/// order (blank lines are skipped; error lines carry the input line number).
+/// Decides an NDJSON stream: one output line per input line, in order
+/// (error lines carry the input line number; a blank line is one).
 pub fn decide_batch(table: &Table, input: &str) -> Vec<String> {
     input
         .lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| decide_line(table, l, i + 1))
+        .map(|(i, l)| {
+            if l.trim().is_empty() {
+                error_line(i + 1, EMPTY_LINE)
+            } else {
+                decide_line(table, l, i + 1)
+            }
+        })
         .collect()
 }
+
+/// The message of a blank or whitespace-only input line (decisions.md 10).
+const EMPTY_LINE: &str = "empty line: not a mutation";
 
 /// What [`decide_stream`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1873,9 +1881,11 @@ pub struct Stats {
 
 /// Decides an NDJSON stream line by line in constant memory (one line and
 /// one output buffer, reused), writing exactly what [`decide_batch`] would:
-/// one output line per non-blank input line, a decision or an
+/// one output line per input line, in order, a decision or an
 /// `{"error":{"line":N,"message":..}}` line; the stream goes on after an
-/// error. A line that is not UTF-8 is an error line. Only I/O errors stop it.
+/// error. A blank or whitespace-only line (any Unicode whitespace) and a
+/// line that is not UTF-8 are error lines, so every later answer stays on
+/// the line of its mutation. Only I/O errors stop it.
 pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
     table: &Table,
     mut reader: R,
@@ -1897,7 +1907,7 @@ pub fn decide_stream<R: std::io::BufRead, W: std::io::Write>(
         }
         out.clear();
         let text = match std::str::from_utf8(bytes) {
-            Ok(t) if t.trim().is_empty() => continue,
+            Ok(t) if t.trim().is_empty() => Err(EMPTY_LINE.to_string()),
             Ok(t) => Ok(t),
             Err(_) => Err(
                 match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {

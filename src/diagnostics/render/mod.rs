@@ -7,7 +7,7 @@ mod sarif;
 
 pub use human::{render_human, summary_line};
 pub use json::{diagnostic_json, render_json};
-pub use sarif::{render_sarif, render_sarif_units};
+pub use sarif::{render_sarif, render_sarif_failure, render_sarif_units};
 
 use crate::source::SourceMap;
 use crate::span::Span;

@@ -602,8 +602,11 @@ fn batches_keep_order_and_line_numbers() {
     let good = mutation(json!({})).to_string();
     let input = format!("{good}\n\nnot json\n{good}\n");
     let out = decide_batch(&t, &input);
-    assert_eq!(out.len(), 3);
+    // decisions.md 10: the blank line gets its own error line.
+    assert_eq!(out.len(), 4);
     assert!(out[0].contains("\"outcome\":\"auto\""));
-    assert!(out[1].starts_with("{\"error\":{\"line\":3"));
-    assert!(out[2].contains("\"outcome\":\"auto\""));
+    assert!(out[1].starts_with("{\"error\":{\"line\":2"));
+    assert!(out[1].contains("empty line: not a mutation"));
+    assert!(out[2].starts_with("{\"error\":{\"line\":3"));
+    assert!(out[3].contains("\"outcome\":\"auto\""));
 }

@@ -1,0 +1,80 @@
+//! Helpers for the CLI tests: run the built `crmc` binary in a fresh
+//! directory, with or without standard input.
+#![allow(dead_code, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn crmc(args: &[&str], dir: &Path) -> Output {
+    crmc_env(args, dir, &[])
+}
+
+/// `crmc` with extra environment variables (`NO_COLOR`, say).
+pub fn crmc_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crmc"));
+    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("crmc runs")
+}
+
+/// `crmc` with `input` on standard input (bytes: not necessarily UTF-8).
+pub fn crmc_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crmc"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("crmc runs");
+    // crmc may exit before it reads its input; the closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory for one test.
+pub fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A small clean unit: one contract over `std/salesforce`'s Lead.
+pub const SMALL: &str = r#"import "std/salesforce"
+
+contract enrich {
+  object Lead
+  actor ai "alim"
+  trigger on update
+  exclude when Email ends with "@competitor.example"
+  fields {
+    Industry: auto
+    *: never
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value,
+        source, confidence, timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
+  }
+}
+"#;
+
+/// A mutation `SMALL` decides `auto`.
+pub const GOOD_LINE: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.95,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null,"Email":"a@b.example"},"changes":{"Industry":"Technology"}}"#;
+
+/// Writes `SMALL` into `dir` and builds it to `t.crmct`.
+pub fn build_small(dir: &Path) {
+    std::fs::write(dir.join("lead.crmc"), SMALL).unwrap();
+    let built = crmc(&["build", "lead.crmc", "-o", "t.crmct"], dir);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+}
