@@ -68,7 +68,14 @@ contract {name} {{
 }
 
 /// A test block by ai `actor` changing `change` (`Field to value`).
-fn test_block(name: &str, actor: &str, event: &str, record: &str, change: &str, expect: &str) -> String {
+fn test_block(
+    name: &str,
+    actor: &str,
+    event: &str,
+    record: &str,
+    change: &str,
+    expect: &str,
+) -> String {
     format!(
         r#"
 test "{name}" {{
@@ -101,7 +108,13 @@ fn test_refuses_a_unit_with_an_analysis_error_even_when_its_tests_pass() {
     // Two contracts for the same actor decide Industry differently: E0501.
     let source = format!(
         "{SCHEMA}{}{}{}",
-        contract("a", "alim", "on update", "", "Industry: auto when empty, review"),
+        contract(
+            "a",
+            "alim",
+            "on update",
+            "",
+            "Industry: auto when empty, review"
+        ),
         contract("b", "alim", "on update", "", "Industry: review"),
         test_block(
             "industry",
@@ -153,4 +166,118 @@ fn test_still_runs_a_unit_with_only_warnings() {
         text(&out.stderr)
     );
     assert!(text(&out.stdout).contains("1 passed, 0 failed"));
+}
+
+/// A unit whose one test is decided by no contract, with `contracts` on Lead.
+fn ungoverned_output(name: &str, contracts: &str, test: &str) -> String {
+    let source = format!("{SCHEMA}{contracts}{test}");
+    let dir = unit_dir(name, &source);
+    let out = crmc(&["test", "unit.crmc"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+#[test]
+fn ungoverned_failure_names_a_trigger_that_lists_other_fields() {
+    let out = ungoverned_output(
+        "closest-trigger",
+        &contract("enrich", "alim", "on update(Email)", "", "Industry: auto"),
+        &test_block(
+            "industry",
+            "alim",
+            "update",
+            "Industry: null",
+            "Industry to \"Retail\"",
+            "auto",
+        ),
+    );
+    assert!(
+        out.contains(
+            "closest: contract `enrich` (actor ai \"alim\") did not apply: its trigger is `on update(Email)`, the test changes Industry"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn ungoverned_failure_names_the_actor_mismatch_and_picks_the_fewest_mismatches() {
+    // `far` misses on actor kind and trigger; `near` only on the actor's name.
+    let far = contract("far", "x", "on create", "", "Industry: auto")
+        .replace("ai \"x\"", "integration \"x\"");
+    let near = contract("near", "other", "on update", "", "Industry: auto");
+    let out = ungoverned_output(
+        "closest-actor",
+        &format!("{far}{near}"),
+        &test_block(
+            "industry",
+            "alim",
+            "update",
+            "Industry: null",
+            "Industry to \"Retail\"",
+            "auto",
+        ),
+    );
+    assert!(
+        out.contains(
+            "closest: contract `near` (actor ai \"other\") did not apply: it is for actor ai \"other\", the test's actor is ai \"alim\""
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn ungoverned_failure_names_the_eligible_parts_that_do_not_hold() {
+    let out = ungoverned_output(
+        "closest-eligible",
+        &contract(
+            "enrich",
+            "alim",
+            "on update",
+            "eligible when Status == \"Open\" and not OptOut and AnnualRevenue > 10",
+            "Industry: auto",
+        ),
+        &test_block(
+            "industry",
+            "alim",
+            "update",
+            "Status: \"Closed\", OptOut: true, Industry: null",
+            "Industry to \"Retail\"",
+            "auto",
+        ),
+    );
+    assert!(
+        out.contains(
+            "its `eligible` does not hold: `Status == \"Open\"` is false, `not OptOut` is false, `AnnualRevenue > 10` is unknown"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn ungoverned_failure_names_the_event_and_a_missing_rule() {
+    let create_only = contract("on_create", "alim", "on create", "", "Rating: auto");
+    let out = ungoverned_output(
+        "closest-event",
+        &create_only,
+        &test_block(
+            "industry",
+            "alim",
+            "update",
+            "Industry: null",
+            "Industry to \"Retail\"",
+            "auto",
+        ),
+    );
+    assert!(
+        out.contains(
+            "did not apply: its trigger is `on create`, the test's event is update; it has no rule for `Industry` and no `*` rule"
+        ),
+        "{out}"
+    );
 }

@@ -76,6 +76,9 @@ pub fn run(args: TestArgs) -> ExitCode {
                 for f in &result.failures {
                     println!("        {f}");
                 }
+                if let Some(line) = result.closest_text(&front.parsed.sources) {
+                    println!("        {line}");
+                }
                 if let Some(d) = &result.decision {
                     println!("        the decision, field by field:");
                     for line in testing::explain_decision(d) {
