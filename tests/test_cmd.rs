@@ -281,3 +281,178 @@ fn ungoverned_failure_names_the_event_and_a_missing_rule() {
         "{out}"
     );
 }
+
+/// One passing and one failing test; the failing one's name needs escaping.
+fn two_tests_unit(name: &str) -> PathBuf {
+    let source = format!(
+        "{SCHEMA}{}{}{}",
+        contract(
+            "enrich",
+            "alim",
+            "on update",
+            "",
+            "Industry: auto when empty, review"
+        ),
+        test_block(
+            "empty industry is auto",
+            "alim",
+            "update",
+            "Industry: null",
+            "Industry to \"Retail\"",
+            "Industry auto"
+        ),
+        test_block(
+            "set industry <is> \\\"auto\\\" & 'wrong'",
+            "alim",
+            "update",
+            "Industry: \"Banking\"",
+            "Industry to \"Retail\"",
+            "Industry auto"
+        ),
+    );
+    unit_dir(name, &source)
+}
+
+#[test]
+fn json_report_is_one_document_with_expected_and_actual() {
+    let dir = two_tests_unit("json");
+    let out = crmc(&["test", "--format", "json", "unit.crmc"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["summary"]["passed"], 1);
+    assert_eq!(doc["summary"]["failed"], 1);
+    let tests = doc["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests[0]["status"], "passed");
+    let failed = &tests[1];
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["name"], "set industry <is> \"auto\" & 'wrong'");
+    assert_eq!(failed["file"], "unit.crmc");
+    assert!(failed["line"].as_u64().unwrap() > 1);
+    let e = &failed["expectations"][0];
+    assert_eq!(
+        (
+            e["field"].as_str(),
+            e["expected"].as_str(),
+            e["actual"].as_str()
+        ),
+        (Some("Industry"), Some("auto"), Some("review"))
+    );
+    assert_eq!(failed["fields"]["Industry"]["contract"], "enrich");
+    assert_eq!(failed["fields"]["Industry"]["rule"], "Industry#2");
+    assert!(failed["fields"]["Industry"]["reasons"].as_array().is_some());
+}
+
+/// A minimal XML well-formedness check: tags nest, attribute values and text
+/// hold no raw `<` or unescaped `&`.
+fn assert_well_formed_xml(xml: &str) {
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .expect("declaration");
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = body;
+    let entity_ok = |text: &str| {
+        text.match_indices('&').all(|(i, _)| {
+            let tail = &text[i..];
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| tail.starts_with(e))
+                || (tail.starts_with("&#")
+                    && tail[2..]
+                        .find(';')
+                        .is_some_and(|j| tail[2..2 + j].chars().all(|c| c.is_ascii_digit())))
+        })
+    };
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        assert!(entity_ok(text), "bad text {text:?}");
+        let close = rest[open..].find('>').expect("tag closes") + open;
+        let tag = &rest[open + 1..close];
+        assert!(!tag.contains('<'), "raw < in tag {tag:?}");
+        let quoted: Vec<&str> = tag.split('"').collect();
+        assert!(quoted.len() % 2 == 1, "unbalanced quotes in {tag:?}");
+        for v in quoted.iter().skip(1).step_by(2) {
+            assert!(entity_ok(v), "bad attribute {v:?}");
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
+        } else if !tag.ends_with('/') {
+            stack.push(tag.split_whitespace().next().unwrap().to_string());
+        }
+        rest = &rest[close + 1..];
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?}");
+    assert!(rest.trim().is_empty());
+}
+
+#[test]
+fn junit_report_is_well_formed_and_escapes_names() {
+    let dir = two_tests_unit("junit");
+    let out = crmc(&["test", "--format", "junit", "unit.crmc"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = text(&out.stdout);
+    assert_well_formed_xml(&xml);
+    assert!(
+        xml.contains("<testsuites name=\"crmc\" tests=\"2\" failures=\"1\" errors=\"0\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"empty industry is auto\" classname=\"unit.crmc\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("name=\"set industry &lt;is&gt; &quot;auto&quot; &amp; &apos;wrong&apos;\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<failure message=\"expected `Industry` to be `auto`, it is `review`\" type=\"expectation\">"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn junit_report_shows_a_refused_unit_as_an_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = crmc(&["test", "--format", "junit", "examples/broken"], root);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = text(&out.stdout);
+    assert_well_formed_xml(&xml);
+    assert!(xml.contains("errors=\"1\""), "{xml}");
+    assert!(
+        xml.contains("<error message=\"the unit has errors, so its tests did not run\""),
+        "{xml}"
+    );
+    assert!(xml.contains("error[E0501]"), "{xml}");
+}
+
+#[test]
+fn filter_runs_only_matching_tests_and_counts_the_rest() {
+    let dir = two_tests_unit("filter");
+    let out = crmc(&["test", "--filter", "empty", "unit.crmc"], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("ok      empty industry is auto"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("set industry"), "{stdout}");
+    assert!(
+        stdout.contains("crmc: 1 passed, 0 failed, 1 filtered out"),
+        "{stdout}"
+    );
+
+    let json = crmc(
+        &[
+            "test",
+            "--filter",
+            "nothing matches",
+            "--format",
+            "json",
+            "unit.crmc",
+        ],
+        &dir,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["summary"]["filtered"], 2);
+    assert_eq!(doc["tests"].as_array().map(Vec::len), Some(0));
+}

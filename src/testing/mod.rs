@@ -3,6 +3,7 @@
 //! and its expectations are compared with the decision.
 
 mod closest;
+pub mod report;
 
 pub use closest::{Closest, Miss};
 
@@ -78,10 +79,14 @@ impl TestResult {
 
 /// Runs every test of the unit against `table` (compiled from the same unit).
 pub fn run_tests(unit: &CheckedUnit, table: &Table) -> Vec<TestResult> {
-    unit.tests.iter().map(|t| run_one(unit, table, t)).collect()
+    unit.tests
+        .iter()
+        .map(|t| run_test(unit, table, t))
+        .collect()
 }
 
-fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
+/// Runs one test of the unit against `table` (compiled from the same unit).
+pub fn run_test(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
     let mutation = mutation_json(unit, test);
     let mut result = TestResult {
         name: test.name.clone(),
