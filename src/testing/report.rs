@@ -227,9 +227,20 @@ pub fn json(units: &[UnitReport<'_>], extra: Vec<(&str, Value)>) -> String {
 /// characters other than tab, newline and carriage return) replaced by
 /// U+FFFD, so the document always parses.
 pub fn xml_escape(text: &str) -> String {
+    escape(text, true)
+}
+
+/// Like [`xml_escape`], for element content: newlines and tabs stay as they
+/// are, so the report reads well as a file too.
+fn xml_text(text: &str) -> String {
+    escape(text, false)
+}
+
+fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
+            '\n' | '\t' if !attribute => out.push(ch),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -279,7 +290,7 @@ pub fn junit(units: &[UnitReport<'_>]) -> String {
                 "    <testcase name=\"(unit check)\" classname=\"{}\">\n      <error message=\"{}\" type=\"unit_error\">{}</error>\n    </testcase>",
                 xml_escape(&unit.name),
                 xml_escape("the unit has errors, so its tests did not run"),
-                xml_escape(&text.join("\n")),
+                xml_text(&text.join("\n")),
             );
         }
         for r in &unit.results {
@@ -300,7 +311,7 @@ pub fn junit(units: &[UnitReport<'_>]) -> String {
                 out,
                 ">\n      <failure message=\"{}\" type=\"expectation\">{}</failure>\n    </testcase>",
                 xml_escape(message),
-                xml_escape(&failure_lines(unit, r).join("\n")),
+                xml_text(&failure_lines(unit, r).join("\n")),
             );
         }
         out.push_str("  </testsuite>\n");
@@ -321,5 +332,6 @@ mod tests {
         );
         assert_eq!(xml_escape("x\u{1}y\u{FFFF}"), "x\u{FFFD}y\u{FFFD}");
         assert_eq!(xml_escape("l1\nl2\tz"), "l1&#10;l2&#9;z");
+        assert_eq!(super::xml_text("l1\nl2\t<z"), "l1\nl2\t&lt;z");
     }
 }
