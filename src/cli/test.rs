@@ -1,19 +1,35 @@
 //! `crmc test`: run every `test` block through the compiled table.
 
-use super::{fail_usage, paths, report, Format};
-use crmc::diagnostics::Diagnostic;
-use crmc::pipeline::{self, Depth};
-use crmc::testing;
+use super::{fail_usage, paths, report};
+use crmc::pipeline::{self, Depth, FrontEnd};
+use crmc::testing::{self, report::Totals, report::UnitReport};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct TestArgs {
-    /// Files or directories (all `.crmc` files below), `-` for standard input; default: the current directory
+    /// Files or directories (all `.crmc` files below); default: the current directory
     pub paths: Vec<PathBuf>,
     /// Test each PATH as its own unit (e.g. one directory per example)
     #[arg(long)]
     pub each: bool,
+    /// Report format: a listing, one JSON document, or JUnit XML for CI
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Run only the tests whose name contains SUBSTRING
+    #[arg(long, value_name = "SUBSTRING")]
+    pub filter: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// `ok`/`FAILED` per test, with the reasons of each failure
+    Human,
+    /// One JSON document: a summary and every test's result
+    Json,
+    /// JUnit XML (testsuites/testsuite/testcase/failure)
+    Junit,
 }
 
 pub fn run(args: TestArgs) -> ExitCode {
@@ -25,81 +41,93 @@ pub fn run(args: TestArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail_usage(e),
     };
-    let (mut passed, mut failed, mut broken_units) = (0usize, 0usize, 0usize);
+    let mut fronts: Vec<(String, FrontEnd)> = Vec::new();
     for roots in units {
-        let front = match pipeline::run(&roots, &provider, Depth::Check) {
-            Ok(f) => f,
+        // The analyzer runs too: a unit `build` refuses (a conflict, a loop)
+        // has no table to test, whatever its tests say.
+        match pipeline::run(&roots, &provider, Depth::Analyze) {
+            Ok(f) => {
+                let name = roots
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                fronts.push((name, f));
+            }
             Err(e) => return fail_usage(e),
-        };
-        let Some(unit) = front
-            .checked
-            .as_ref()
-            .filter(|_| !front.diagnostics.iter().any(Diagnostic::is_error))
-        else {
-            let errors: Vec<Diagnostic> = front
+        }
+    }
+    let mut reports: Vec<UnitReport<'_>> = Vec::new();
+    for (name, front) in &fronts {
+        let mut unit_report = UnitReport {
+            name: name.clone(),
+            sources: &front.parsed.sources,
+            results: Vec::new(),
+            errors: front
                 .diagnostics
                 .iter()
                 .filter(|d| d.is_error())
                 .cloned()
-                .collect();
-            if let Err(e) = report::print_diagnostics(Format::Human, &front.parsed.sources, &errors)
-            {
-                return fail_usage(e);
-            }
-            broken_units += 1;
-            continue;
+                .collect(),
+            filtered: 0,
+            compile_error: None,
         };
-        let table = match crmc::compile::compile(unit) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {e}");
-                broken_units += 1;
-                continue;
+        match front
+            .checked
+            .as_ref()
+            .filter(|_| unit_report.errors.is_empty())
+        {
+            None => {
+                // People read the errors whatever the report's format.
+                if let Err(e) = report::print_diagnostics(
+                    super::Format::Human,
+                    &front.parsed.sources,
+                    &unit_report.errors,
+                ) {
+                    return fail_usage(e);
+                }
             }
-        };
-        for result in testing::run_tests(unit, &table) {
-            let (line, _) = front
-                .parsed
-                .sources
-                .line_col(result.span.file, result.span.start);
-            let file = front
-                .parsed
-                .sources
-                .get(result.span.file)
-                .map(|f| f.name.as_str())
-                .unwrap_or("?");
-            if result.passed() {
-                passed += 1;
-                if !super::quiet() {
-                    println!("ok      {} ({file}:{line})", result.name);
-                }
-            } else {
-                failed += 1;
-                println!("FAILED  {} ({file}:{line})", result.name);
-                for f in &result.failures {
-                    println!("        {f}");
-                }
-                if let Some(d) = &result.decision {
-                    println!("        the decision, field by field:");
-                    for line in testing::explain_decision(d) {
-                        println!("          {line}");
+            Some(unit) => match crmc::compile::compile(unit) {
+                Ok(table) => {
+                    for test in &unit.tests {
+                        if args
+                            .filter
+                            .as_ref()
+                            .is_some_and(|f| !test.name.contains(f.as_str()))
+                        {
+                            unit_report.filtered += 1;
+                            continue;
+                        }
+                        unit_report
+                            .results
+                            .push(testing::run_test(unit, &table, test));
                     }
                 }
-                println!("        mutation: {}", result.mutation);
-            }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    unit_report.compile_error = Some(e.to_string());
+                }
+            },
         }
+        reports.push(unit_report);
     }
-    if !super::quiet() || failed > 0 {
-        println!();
+    let text = match args.format {
+        // `--quiet`: only failures and the summary.
+        TestFormat::Human if super::quiet() => testing::report::human(&reports)
+            .lines()
+            .filter(|l| !l.starts_with("ok "))
+            .map(|l| format!("{l}\n"))
+            .collect(),
+        TestFormat::Human => testing::report::human(&reports),
+        TestFormat::Json => testing::report::json(&reports, Vec::new()) + "\n",
+        TestFormat::Junit => testing::report::junit(&reports),
+    };
+    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+        return fail_usage(e);
     }
-    print!("crmc: {passed} passed, {failed} failed");
-    if broken_units > 0 {
-        print!(", {broken_units} unit(s) did not compile");
-    }
-    println!();
-    if failed > 0 || broken_units > 0 {
-        ExitCode::from(1)
-    } else {
+    if Totals::of(&reports).success() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

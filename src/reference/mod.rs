@@ -483,3 +483,28 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
         reasons,
     }
 }
+
+/// The three-valued truth of one condition of `unit` on mutation `m`, read
+/// exactly as [`decide`] reads it: `Some(true)`, `Some(false)`, or `None`
+/// when the input lacks what it needs. `crmc test` uses it to say which part
+/// of an `eligible` kept a contract from applying. `None` too when `m`
+/// names an object the schema lacks.
+pub fn truth_of(unit: &CheckedUnit, m: &Mutation, cond: &Cond) -> Option<bool> {
+    let object = unit.schema.object_by_name(&m.object)?;
+    let event = match m.event.as_str() {
+        "create" => Event::Create,
+        "update" => Event::Update,
+        _ => Event::Delete,
+    };
+    let w = World {
+        unit,
+        object,
+        m,
+        event,
+    };
+    match w.truth(cond) {
+        Truth::Yes => Some(true),
+        Truth::No => Some(false),
+        Truth::Maybe => None,
+    }
+}

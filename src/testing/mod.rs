@@ -2,10 +2,19 @@
 //! compiled table through the evaluator (exactly what production does),
 //! and its expectations are compared with the decision.
 
+mod closest;
+pub mod report;
+
+pub use closest::{Closest, Miss};
+
 use crate::check::model::{CheckedUnit, FieldId, TestCase};
+use crate::source::SourceMap;
 use crate::span::Span;
 use crmc_eval::{Decision, Mutation, Table};
 use serde_json::{json, Map, Value};
+
+/// The reason the evaluator gives a field no contract decides.
+const UNGOVERNED: &str = "no contract governs";
 
 /// When a test does not say `at`, it is decided at this fixed instant, so
 /// results never depend on the day the tests run.
@@ -22,20 +31,62 @@ pub struct TestResult {
     pub decision: Option<Decision>,
     /// The mutation, as the evaluator's JSON.
     pub mutation: Value,
+    /// Every `expect` line, passed or not, in source order.
+    pub expectations: Vec<Expectation>,
+    /// For a failing test with a field no contract governs: the contract
+    /// that came closest and why it did not apply.
+    pub closest: Option<Closest>,
+    /// Fields of a failing test that no contract governs.
+    pub ungoverned: Vec<String>,
+}
+
+/// One `expect` line and what the decision said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    /// `None` for the whole write (`expect auto`).
+    pub field: Option<String>,
+    pub expected: &'static str,
+    /// `None` when the decision has nothing for the field.
+    pub actual: Option<&'static str>,
+}
+
+impl Expectation {
+    pub fn passed(&self) -> bool {
+        self.actual == Some(self.expected)
+    }
 }
 
 impl TestResult {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+
+    /// For a failure where no contract governs a field: which contract came
+    /// closest and why it did not apply (or that none is about the object).
+    pub fn closest_text(&self, sources: &SourceMap) -> Option<String> {
+        if self.ungoverned.is_empty() {
+            return None;
+        }
+        Some(match &self.closest {
+            Some(c) => format!("closest: {}", c.sentence(sources)),
+            None => format!(
+                "no contract is about the test's object `{}`",
+                self.mutation["object"].as_str().unwrap_or("?")
+            ),
+        })
+    }
 }
 
 /// Runs every test of the unit against `table` (compiled from the same unit).
 pub fn run_tests(unit: &CheckedUnit, table: &Table) -> Vec<TestResult> {
-    unit.tests.iter().map(|t| run_one(unit, table, t)).collect()
+    unit.tests
+        .iter()
+        .map(|t| run_test(unit, table, t))
+        .collect()
 }
 
-fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
+/// Runs one test of the unit against `table` (compiled from the same unit).
+pub fn run_test(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
     let mutation = mutation_json(unit, test);
     let mut result = TestResult {
         name: test.name.clone(),
@@ -43,8 +94,13 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
         failures: Vec::new(),
         decision: None,
         mutation,
+        expectations: Vec::new(),
+        closest: None,
+        ungoverned: Vec::new(),
     };
-    let decision = match Mutation::from_value(&result.mutation).and_then(|m| table.decide(&m)) {
+    let decided =
+        Mutation::from_value(&result.mutation).and_then(|m| table.decide(&m).map(|d| (m, d)));
+    let (parsed, decision) = match decided {
         Ok(d) => d,
         Err(e) => {
             result
@@ -61,12 +117,17 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
                 expected.as_str()
             ));
         }
+        result.expectations.push(Expectation {
+            field: None,
+            expected: expected.as_str(),
+            actual: Some(got),
+        });
     }
     for (field, expected, _) in &test.expect_fields {
         let name = &unit.schema.field(*field).name;
-        match decision.fields.get(name) {
-            Some(fd) => {
-                let got = fd.outcome.as_str();
+        let actual = decision.fields.get(name).map(|fd| fd.outcome.as_str());
+        match actual {
+            Some(got) => {
                 if got != expected.as_str() {
                     result.failures.push(format!(
                         "expected `{name}` to be `{}`, it is `{got}`",
@@ -77,6 +138,26 @@ fn run_one(unit: &CheckedUnit, table: &Table, test: &TestCase) -> TestResult {
             None => result.failures.push(format!(
                 "expected a decision for `{name}`, the decision has none"
             )),
+        }
+        result.expectations.push(Expectation {
+            field: Some(name.clone()),
+            expected: expected.as_str(),
+            actual,
+        });
+    }
+    if !result.failures.is_empty() {
+        let ungoverned: Vec<FieldId> = decision
+            .fields
+            .iter()
+            .filter(|(_, fd)| fd.contract.is_none() && fd.reasons.iter().any(|r| r == UNGOVERNED))
+            .filter_map(|(name, _)| unit.schema.field_by_name(test.object, name))
+            .collect();
+        result.ungoverned = ungoverned
+            .iter()
+            .map(|f| unit.schema.field(*f).name.clone())
+            .collect();
+        if !ungoverned.is_empty() {
+            result.closest = closest::closest(unit, test, &parsed, &ungoverned);
         }
     }
     result.decision = Some(decision);
