@@ -7,13 +7,19 @@
 use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::text::{PatKind, TextSet};
 use super::algebra::{Con, Cube, Dom, Region, Var, EMPTY, F, T};
-use crate::check::model::{CmpOp, Cond, Event, FieldType, Subject, Test, Trigger, Value};
+use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Trigger, Value};
 use crate::decimal::Decimal;
 
 /// The fixed `at` of every witness: 2026-01-01T00:00:00Z.
 pub const AT_SECS: i64 = 1_767_225_600;
 pub const AT_DAYS: i64 = AT_SECS / 86_400;
 pub const AT_TEXT: &str = "2026-01-01T00:00:00Z";
+
+/// The event bits of `Var::Event` (an event is never empty).
+pub const EV_CREATE: u8 = 1;
+pub const EV_UPDATE: u8 = 2;
+pub const EV_DELETE: u8 = 4;
+const EV_ALL: u8 = EV_CREATE | EV_UPDATE | EV_DELETE;
 
 pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
     match cond {
@@ -78,24 +84,37 @@ fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
             }
         }
     };
+    // On create there is no current record: the record as it would be
+    // created is `record` overlaid with `changes`, so bare `F` reads like
+    // `new F` (decisions 1). Update and delete read the current value.
+    let proposed = |f: FieldId| -> Region {
+        let changed = Cube::single(Var::Changed(f), Con::Bits(T));
+        let same = Cube::single(Var::Changed(f), Con::Bits(F));
+        let mut out = Vec::new();
+        if let Some(c) = changed.intersect(&direct(Var::New(f))) {
+            out.push(c);
+        }
+        if let Some(c) = same.intersect(&direct(Var::Field(f))) {
+            out.push(c);
+        }
+        out
+    };
     match subject {
-        Subject::Field(f) => vec![direct(Var::Field(*f))],
+        Subject::Field(f) => {
+            let create = Cube::single(Var::Event, Con::Bits(EV_CREATE));
+            let other = Cube::single(Var::Event, Con::Bits(EV_UPDATE | EV_DELETE));
+            let mut out: Region = proposed(*f)
+                .iter()
+                .filter_map(|c| c.intersect(&create))
+                .collect();
+            out.extend(other.intersect(&direct(Var::Field(*f))));
+            out
+        }
         Subject::Parent { relation, field } => vec![direct(Var::Parent(relation.clone(), *field))],
         Subject::Confidence => vec![direct(Var::Confidence)],
         Subject::Source => vec![direct(Var::Source)],
         Subject::Event => vec![direct(Var::Event)],
-        Subject::New(f) => {
-            let changed = Cube::single(Var::Changed(*f), Con::Bits(T));
-            let same = Cube::single(Var::Changed(*f), Con::Bits(F));
-            let mut out = Vec::new();
-            if let Some(c) = changed.intersect(&direct(Var::New(*f))) {
-                out.push(c);
-            }
-            if let Some(c) = same.intersect(&direct(Var::Field(*f))) {
-                out.push(c);
-            }
-            out
-        }
+        Subject::New(f) => proposed(*f),
     }
 }
 
@@ -129,6 +148,9 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
         Con::Text(_) => Con::Text(TextSet::of(Vec::<String>::new())),
         Con::Bits(_) => Con::Bits(0),
     };
+    if *var == Var::Event {
+        return Con::Bits(event_set(var, test));
+    }
     match test {
         Test::IsEmpty => match &base {
             Con::Num(_) => Con::Num(NumSet::new(vec![], true, integral)),
@@ -243,14 +265,36 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
     }
 }
 
+/// The events that pass `test`. Events have no empty value, so `!=` and
+/// `not in` are plain complements (the bool encoding's empty bit is
+/// `delete` here).
+fn event_set(var: &Var, test: &Test) -> u8 {
+    match test {
+        Test::IsEmpty => 0,
+        Test::IsSet => EV_ALL,
+        Test::Cmp(CmpOp::Eq, v) => bits_of(var, v),
+        Test::Cmp(CmpOp::Ne, v) => EV_ALL & !bits_of(var, v),
+        Test::In { values, negated } => {
+            let b = values.iter().fold(0, |b, v| b | bits_of(var, v));
+            if *negated {
+                EV_ALL & !b
+            } else {
+                b
+            }
+        }
+        // no ordering, patterns or dates on events: nothing passes
+        _ => 0,
+    }
+}
+
 fn bits_of(var: &Var, v: &Value) -> u8 {
     match (var, v) {
         (_, Value::Bool(true)) => T,
         (_, Value::Bool(false)) => F,
         (Var::Event, Value::Event(e)) => match e {
-            Event::Create => 1,
-            Event::Update => 2,
-            Event::Delete => 4,
+            Event::Create => EV_CREATE,
+            Event::Update => EV_UPDATE,
+            Event::Delete => EV_DELETE,
         },
         _ => 0,
     }
