@@ -174,3 +174,79 @@ fn event_not_in_keeps_delete() {
     let u = checked(&[a, b]);
     assert_eq!(conflicts(&u), 0, "{:?}", kinds(&u));
 }
+
+// ------------------------------------------------------------ values
+
+fn one_line(line: &str) -> CheckedUnit {
+    checked(&[contract(
+        "a",
+        r#"ai "r""#,
+        &format!("trigger on update\n  exclude when OptOut\n  fields {{\n    {line}\n  }}"),
+    )])
+}
+
+fn shadowed(u: &CheckedUnit, rule: RuleRef) -> bool {
+    analyze::findings(u)
+        .iter()
+        .any(|f| matches!(f, Finding::Shadowed { contract: 0, rule: r, .. } if *r == rule))
+}
+
+fn dead(u: &CheckedUnit, rule: RuleRef) -> bool {
+    analyze::findings(u)
+        .iter()
+        .any(|f| matches!(f, Finding::DeadRule { contract: 0, rule: r, .. } if *r == rule))
+}
+
+#[test]
+fn multipicklist_equality_ignores_item_order() {
+    let u = one_line(r#"Tags: auto when new Tags == "x;y", never when new Tags == "y;x", review"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Tags: auto when new Tags in ("z", "x;y"), never when new Tags == "y;x;x", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn the_empty_string_is_empty() {
+    let u = one_line(r#"Rating: auto when Name == "", review when Name is empty, never"#);
+    assert!(!dead(&u, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(r#"Rating: auto when Name != "", review when Name is set, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: auto when Email in ("", "a@b.example"), review when Email is empty, never"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(r#"Rating: auto when Email not in (""), review when Email is set, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn email_and_url_literals_compare_case_insensitively() {
+    let u = one_line(
+        r#"Rating: never when Email ends with "@X.example", auto when Email ends with "@x.example", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: never when Email == " A@B.example ", auto when Email == "a@b.example", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: never when Site starts with "HTTPS://", auto when Site starts with "https://", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    // strings stay exact
+    let u =
+        one_line(r#"Rating: never when Name ends with "X", auto when Name ends with "x", review"#);
+    assert!(!shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn int_fields_hold_integers() {
+    let u = one_line(r#"Rating: auto when Score > 5 and Score < 6, review"#);
+    assert!(dead(&u, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+    // (a fractional literal for an int field is a type error, E0406)
+    let u = one_line(r#"Rating: auto when Score > 5, review when Score >= 6, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}

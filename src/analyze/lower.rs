@@ -68,10 +68,13 @@ pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
 fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
     let direct = |var: Var| -> Cube {
         match pattern(test) {
-            Some((kind, text)) => Cube::single(
-                Var::Pat(Box::new(var), kind, text.to_string()),
-                Con::Bits(if pos { T } else { F }),
-            ),
+            Some((kind, text)) => {
+                let text = pattern_text(dom, &var, text);
+                Cube::single(
+                    Var::Pat(Box::new(var), kind, text),
+                    Con::Bits(if pos { T } else { F }),
+                )
+            }
             None => {
                 let base = dom.base(&var);
                 let set = test_set(dom, &var, test);
@@ -124,6 +127,39 @@ fn pattern(test: &Test) -> Option<(PatKind, &str)> {
         Test::EndsWith(s) => Some((PatKind::EndsWith, s)),
         Test::Contains(s) => Some((PatKind::Contains, s)),
         _ => None,
+    }
+}
+
+/// A string literal as the evaluator compares it (decisions 2, 3): email
+/// and url lowercased; email, url, phone, id, ref, picklist trimmed; a
+/// multipicklist's items trimmed, deduplicated and sorted (it is a set);
+/// `string` exact. `None`: the literal is the empty value.
+fn literal(dom: &Dom<'_>, var: &Var, s: &str) -> Option<String> {
+    let out = match dom.ty(var) {
+        Some(FieldType::String) | None => s.to_string(),
+        Some(FieldType::Email | FieldType::Url) => s.trim().to_lowercase(),
+        Some(FieldType::Multipicklist(_)) => {
+            let mut items: Vec<&str> = s
+                .split(';')
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .collect();
+            items.sort_unstable();
+            items.dedup();
+            items.join(";")
+        }
+        Some(_) => s.trim().to_string(),
+    };
+    (!out.is_empty()).then_some(out)
+}
+
+/// A pattern's text as the evaluator matches it: lowercased for email and
+/// url (their values are lowercased), as written otherwise (a pattern is
+/// part of a value, so it is not trimmed).
+fn pattern_text(dom: &Dom<'_>, var: &Var, s: &str) -> String {
+    match dom.ty(var) {
+        Some(FieldType::Email | FieldType::Url) => s.to_lowercase(),
+        _ => s.to_string(),
     }
 }
 
@@ -200,12 +236,13 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
                 };
                 Con::Num(NumSet::new(iv, false, integral))
             }
-            (Con::Text(_), Value::Str(s)) => match op {
-                CmpOp::Eq => Con::Text(TextSet::of([s.clone()])),
-                CmpOp::Ne => Con::Text(TextSet {
-                    vals: super::algebra::text::Vals::NotIn(std::sync::Arc::new(
-                        [s.clone()].into(),
-                    )),
+            (Con::Text(_), Value::Str(s)) => match (op, literal(dom, var, s)) {
+                // `F == ""` is `F is empty`, `F != ""` is `F is set`
+                (CmpOp::Eq, None) => test_set(dom, var, &Test::IsEmpty),
+                (CmpOp::Ne, None) => test_set(dom, var, &Test::IsSet),
+                (CmpOp::Eq, Some(s)) => Con::Text(TextSet::of([s])),
+                (CmpOp::Ne, Some(s)) => Con::Text(TextSet {
+                    vals: super::algebra::text::Vals::NotIn(std::sync::Arc::new([s].into())),
                     empty: false,
                 }),
                 // ordering on strings is not in the language; all non-empty
@@ -227,10 +264,21 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
                     false,
                     integral,
                 )),
-                Con::Text(_) => Con::Text(TextSet::of(values.iter().filter_map(|v| match v {
-                    Value::Str(s) => Some(s.clone()),
-                    _ => None,
-                }))),
+                Con::Text(_) => {
+                    let strs: Vec<Option<String>> = values
+                        .iter()
+                        .filter_map(|v| match v {
+                            Value::Str(s) => Some(literal(dom, var, s)),
+                            _ => None,
+                        })
+                        .collect();
+                    // `""` in the list is the empty value (decisions 2);
+                    // `not in` is "set and none of these" either way
+                    let has_empty = strs.iter().any(Option::is_none);
+                    let mut t = TextSet::of(strs.into_iter().flatten());
+                    t.empty = has_empty && !*negated;
+                    Con::Text(t)
+                }
                 Con::Bits(_) => Con::Bits(values.iter().fold(0, |b, v| b | bits_of(var, v))),
             };
             if *negated {
