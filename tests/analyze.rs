@@ -501,9 +501,21 @@ fn arb_atom() -> impl Strategy<Value = Cond> {
             Subject::Confidence,
             Test::Cmp(CmpOp::Ge, Value::Num(d(["0.5", "0.8"][t])))
         )),
-        Just(atom(
+        (0usize..2, 0usize..3).prop_map(|(op, e)| atom(
             Subject::Event,
-            Test::Cmp(CmpOp::Eq, Value::Event(Event::Update))
+            Test::Cmp(
+                [CmpOp::Eq, CmpOp::Ne][op],
+                Value::Event([Event::Create, Event::Update, Event::Delete][e])
+            )
+        )),
+        (0usize..3, any::<bool>()).prop_map(|(e, negated)| atom(
+            Subject::Event,
+            Test::In {
+                values: vec![Value::Event(
+                    [Event::Create, Event::Update, Event::Delete][e]
+                )],
+                negated
+            }
         )),
     ]
 }

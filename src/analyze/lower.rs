@@ -7,13 +7,19 @@
 use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::text::{PatKind, TextSet};
 use super::algebra::{Con, Cube, Dom, Region, Var, EMPTY, F, T};
-use crate::check::model::{CmpOp, Cond, Event, FieldType, Subject, Test, Trigger, Value};
+use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Trigger, Value};
 use crate::decimal::Decimal;
 
 /// The fixed `at` of every witness: 2026-01-01T00:00:00Z.
 pub const AT_SECS: i64 = 1_767_225_600;
 pub const AT_DAYS: i64 = AT_SECS / 86_400;
 pub const AT_TEXT: &str = "2026-01-01T00:00:00Z";
+
+/// The event bits of `Var::Event` (an event is never empty).
+pub const EV_CREATE: u8 = 1;
+pub const EV_UPDATE: u8 = 2;
+pub const EV_DELETE: u8 = 4;
+const EV_ALL: u8 = EV_CREATE | EV_UPDATE | EV_DELETE;
 
 pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
     match cond {
@@ -62,10 +68,13 @@ pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
 fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
     let direct = |var: Var| -> Cube {
         match pattern(test) {
-            Some((kind, text)) => Cube::single(
-                Var::Pat(Box::new(var), kind, text.to_string()),
-                Con::Bits(if pos { T } else { F }),
-            ),
+            Some((kind, text)) => {
+                let text = pattern_text(dom, &var, text);
+                Cube::single(
+                    Var::Pat(Box::new(var), kind, text),
+                    Con::Bits(if pos { T } else { F }),
+                )
+            }
             None => {
                 let base = dom.base(&var);
                 let set = test_set(dom, &var, test);
@@ -78,24 +87,37 @@ fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
             }
         }
     };
+    // On create there is no current record: the record as it would be
+    // created is `record` overlaid with `changes`, so bare `F` reads like
+    // `new F` (decisions 1). Update and delete read the current value.
+    let proposed = |f: FieldId| -> Region {
+        let changed = Cube::single(Var::Changed(f), Con::Bits(T));
+        let same = Cube::single(Var::Changed(f), Con::Bits(F));
+        let mut out = Vec::new();
+        if let Some(c) = changed.intersect(&direct(Var::New(f))) {
+            out.push(c);
+        }
+        if let Some(c) = same.intersect(&direct(Var::Field(f))) {
+            out.push(c);
+        }
+        out
+    };
     match subject {
-        Subject::Field(f) => vec![direct(Var::Field(*f))],
+        Subject::Field(f) => {
+            let create = Cube::single(Var::Event, Con::Bits(EV_CREATE));
+            let other = Cube::single(Var::Event, Con::Bits(EV_UPDATE | EV_DELETE));
+            let mut out: Region = proposed(*f)
+                .iter()
+                .filter_map(|c| c.intersect(&create))
+                .collect();
+            out.extend(other.intersect(&direct(Var::Field(*f))));
+            out
+        }
         Subject::Parent { relation, field } => vec![direct(Var::Parent(relation.clone(), *field))],
         Subject::Confidence => vec![direct(Var::Confidence)],
         Subject::Source => vec![direct(Var::Source)],
         Subject::Event => vec![direct(Var::Event)],
-        Subject::New(f) => {
-            let changed = Cube::single(Var::Changed(*f), Con::Bits(T));
-            let same = Cube::single(Var::Changed(*f), Con::Bits(F));
-            let mut out = Vec::new();
-            if let Some(c) = changed.intersect(&direct(Var::New(*f))) {
-                out.push(c);
-            }
-            if let Some(c) = same.intersect(&direct(Var::Field(*f))) {
-                out.push(c);
-            }
-            out
-        }
+        Subject::New(f) => proposed(*f),
     }
 }
 
@@ -105,6 +127,39 @@ fn pattern(test: &Test) -> Option<(PatKind, &str)> {
         Test::EndsWith(s) => Some((PatKind::EndsWith, s)),
         Test::Contains(s) => Some((PatKind::Contains, s)),
         _ => None,
+    }
+}
+
+/// A string literal as the evaluator compares it (decisions 2, 3): email
+/// and url lowercased; email, url, phone, id, ref, picklist trimmed; a
+/// multipicklist's items trimmed, deduplicated and sorted (it is a set);
+/// `string` exact. `None`: the literal is the empty value.
+fn literal(dom: &Dom<'_>, var: &Var, s: &str) -> Option<String> {
+    let out = match dom.ty(var) {
+        Some(FieldType::String) | None => s.to_string(),
+        Some(FieldType::Email | FieldType::Url) => s.trim().to_lowercase(),
+        Some(FieldType::Multipicklist(_)) => {
+            let mut items: Vec<&str> = s
+                .split(';')
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .collect();
+            items.sort_unstable();
+            items.dedup();
+            items.join(";")
+        }
+        Some(_) => s.trim().to_string(),
+    };
+    (!out.is_empty()).then_some(out)
+}
+
+/// A pattern's text as the evaluator matches it: lowercased for email and
+/// url (their values are lowercased), as written otherwise (a pattern is
+/// part of a value, so it is not trimmed).
+fn pattern_text(dom: &Dom<'_>, var: &Var, s: &str) -> String {
+    match dom.ty(var) {
+        Some(FieldType::Email | FieldType::Url) => s.to_lowercase(),
+        _ => s.to_string(),
     }
 }
 
@@ -129,6 +184,9 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
         Con::Text(_) => Con::Text(TextSet::of(Vec::<String>::new())),
         Con::Bits(_) => Con::Bits(0),
     };
+    if *var == Var::Event {
+        return Con::Bits(event_set(var, test));
+    }
     match test {
         Test::IsEmpty => match &base {
             Con::Num(_) => Con::Num(NumSet::new(vec![], true, integral)),
@@ -178,12 +236,13 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
                 };
                 Con::Num(NumSet::new(iv, false, integral))
             }
-            (Con::Text(_), Value::Str(s)) => match op {
-                CmpOp::Eq => Con::Text(TextSet::of([s.clone()])),
-                CmpOp::Ne => Con::Text(TextSet {
-                    vals: super::algebra::text::Vals::NotIn(std::sync::Arc::new(
-                        [s.clone()].into(),
-                    )),
+            (Con::Text(_), Value::Str(s)) => match (op, literal(dom, var, s)) {
+                // `F == ""` is `F is empty`, `F != ""` is `F is set`
+                (CmpOp::Eq, None) => test_set(dom, var, &Test::IsEmpty),
+                (CmpOp::Ne, None) => test_set(dom, var, &Test::IsSet),
+                (CmpOp::Eq, Some(s)) => Con::Text(TextSet::of([s])),
+                (CmpOp::Ne, Some(s)) => Con::Text(TextSet {
+                    vals: super::algebra::text::Vals::NotIn(std::sync::Arc::new([s].into())),
                     empty: false,
                 }),
                 // ordering on strings is not in the language; all non-empty
@@ -205,10 +264,21 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
                     false,
                     integral,
                 )),
-                Con::Text(_) => Con::Text(TextSet::of(values.iter().filter_map(|v| match v {
-                    Value::Str(s) => Some(s.clone()),
-                    _ => None,
-                }))),
+                Con::Text(_) => {
+                    let strs: Vec<Option<String>> = values
+                        .iter()
+                        .filter_map(|v| match v {
+                            Value::Str(s) => Some(literal(dom, var, s)),
+                            _ => None,
+                        })
+                        .collect();
+                    // `""` in the list is the empty value (decisions 2);
+                    // `not in` is "set and none of these" either way
+                    let has_empty = strs.iter().any(Option::is_none);
+                    let mut t = TextSet::of(strs.into_iter().flatten());
+                    t.empty = has_empty && !*negated;
+                    Con::Text(t)
+                }
                 Con::Bits(_) => Con::Bits(values.iter().fold(0, |b, v| b | bits_of(var, v))),
             };
             if *negated {
@@ -243,14 +313,36 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
     }
 }
 
+/// The events that pass `test`. Events have no empty value, so `!=` and
+/// `not in` are plain complements (the bool encoding's empty bit is
+/// `delete` here).
+fn event_set(var: &Var, test: &Test) -> u8 {
+    match test {
+        Test::IsEmpty => 0,
+        Test::IsSet => EV_ALL,
+        Test::Cmp(CmpOp::Eq, v) => bits_of(var, v),
+        Test::Cmp(CmpOp::Ne, v) => EV_ALL & !bits_of(var, v),
+        Test::In { values, negated } => {
+            let b = values.iter().fold(0, |b, v| b | bits_of(var, v));
+            if *negated {
+                EV_ALL & !b
+            } else {
+                b
+            }
+        }
+        // no ordering, patterns or dates on events: nothing passes
+        _ => 0,
+    }
+}
+
 fn bits_of(var: &Var, v: &Value) -> u8 {
     match (var, v) {
         (_, Value::Bool(true)) => T,
         (_, Value::Bool(false)) => F,
         (Var::Event, Value::Event(e)) => match e {
-            Event::Create => 1,
-            Event::Update => 2,
-            Event::Delete => 4,
+            Event::Create => EV_CREATE,
+            Event::Update => EV_UPDATE,
+            Event::Delete => EV_DELETE,
         },
         _ => 0,
     }

@@ -158,7 +158,15 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
             .get(&var)
             .cloned()
             .unwrap_or_else(|| some_value(dom, &var));
-        changes.insert(fd.name.clone(), json_of(Some(&fd.ty), &v));
+        let j = json_of(Some(&fd.ty), &v);
+        // On create the record as it would be created is `record` overlaid
+        // with `changes`; a changed field's record value is never read.
+        // Writing the proposed value there too keeps the witness's meaning
+        // the same for an evaluator that reads `record` alone on create.
+        if event == Event::Create {
+            record.insert(fd.name.clone(), j.clone());
+        }
+        changes.insert(fd.name.clone(), j);
     }
     json!({
         "object": object.name,

@@ -10,7 +10,9 @@
 //! Semantics (the spec, plus the choices documented in the `crmc-eval` crate
 //! doc where the spec is silent):
 //! - Three-valued logic. `null` is empty; a record key the input lacks is
-//!   unknown on update/delete and empty on create; a parent the input lacks
+//!   unknown on update/delete and empty on create; on create bare `F` reads
+//!   the record as it would be created (`record` overlaid with `changes`,
+//!   like `new F`); a parent the input lacks
 //!   is unknown unless the record's ref field is empty (then it has no
 //!   parent: its fields are empty); a parent field missing from a supplied
 //!   parent, a missing `source` or `confidence` are unknown; a value of the

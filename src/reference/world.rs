@@ -53,13 +53,16 @@ impl<'u, 'm> World<'u, 'm> {
             };
         }
         match self.unit.schema.relation(self.object, relation) {
-            Some(rel) if self.current(rel.via) == Reading::Empty => Reading::Empty,
+            Some(rel) if self.subject(&Subject::Field(rel.via)) == Reading::Empty => Reading::Empty,
             _ => Reading::Missing,
         }
     }
 
     pub(super) fn subject(&self, s: &Subject) -> Reading<'m> {
         match s {
+            // On create there is no current record: conditions read the
+            // record as it would be created (decisions 1).
+            Subject::Field(f) if self.event == Event::Create => self.proposed(*f),
             Subject::Field(f) => self.current(*f),
             Subject::New(f) => self.proposed(*f),
             Subject::Parent { relation, field } => self.parent(relation, *field),

@@ -198,6 +198,13 @@ pub struct Mut {
 impl Mut {
     fn get(&self, s: &Subject) -> V {
         match s {
+            // on create, the record as it would be created (decisions 1)
+            Subject::Field(f) if self.event == Event::Create => self
+                .changes
+                .get(f)
+                .or_else(|| self.record.get(f))
+                .cloned()
+                .unwrap_or(V::Null),
             Subject::Field(f) => self.record.get(f).cloned().unwrap_or(V::Null),
             Subject::New(f) => self
                 .changes

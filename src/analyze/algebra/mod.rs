@@ -286,6 +286,20 @@ impl<'a> Dom<'a> {
         }
     }
 
+    /// The first value tried for a string variable nothing pins down:
+    /// shaped like its type, so a witness's proposed value is one the
+    /// evaluator accepts (decisions 5).
+    pub fn hint(&self, var: &Var) -> &'static str {
+        match (var, self.ty(var)) {
+            (Var::Source, _) => "analysis",
+            (_, Some(FieldType::Email)) => "w@w.example",
+            (_, Some(FieldType::Url)) => "https://w.example",
+            (_, Some(FieldType::Phone)) => "+15550100",
+            (_, Some(FieldType::Id | FieldType::Ref(_))) => "W0000000000002",
+            _ => "w",
+        }
+    }
+
     pub fn is_multi(&self, var: &Var) -> bool {
         matches!(self.ty(var), Some(FieldType::Multipicklist(_)))
     }
@@ -325,7 +339,7 @@ impl<'a> Dom<'a> {
                 Con::Text(t) => t,
                 _ => return None,
             };
-            match text::solve(&set, &reqs, self.is_multi(base), "w") {
+            match text::solve(&set, &reqs, self.is_multi(base), self.hint(base)) {
                 Solved::Value(v) => {
                     out.insert(base.clone(), v.map_or(Val::Empty, Val::Str));
                 }
@@ -347,13 +361,7 @@ impl<'a> Dom<'a> {
         }
         cube.cons.iter().all(|(var, con)| match con {
             Con::Num(n) => n.pick().is_some(),
-            Con::Text(t) => {
-                let hint = match var {
-                    Var::Source => "analysis",
-                    _ => "w",
-                };
-                text::has_member(t, hint)
-            }
+            Con::Text(t) => text::has_member(t, self.hint(var)),
             Con::Bits(b) => match var {
                 Var::Event => b & 7 != 0,
                 _ => b & (T | F | EMPTY) != 0,
@@ -423,17 +431,11 @@ fn pick(var: &Var, con: &Con, dom: &Dom<'_>) -> Option<Val> {
             Some(v) => Val::Num(v),
             None => Val::Empty,
         },
-        Con::Text(t) => {
-            let hint = match var {
-                Var::Source => "analysis",
-                _ => "w",
-            };
-            match text::solve(t, &[], dom.is_multi(var), hint) {
-                Solved::Value(Some(v)) => Val::Str(v),
-                Solved::Value(None) => Val::Empty,
-                _ => return None,
-            }
-        }
+        Con::Text(t) => match text::solve(t, &[], dom.is_multi(var), dom.hint(var)) {
+            Solved::Value(Some(v)) => Val::Str(v),
+            Solved::Value(None) => Val::Empty,
+            _ => return None,
+        },
         Con::Bits(b) => {
             let b = *b;
             match var {

@@ -1,0 +1,252 @@
+//! The analyzer models the evaluator's semantics decisions (create reads the
+//! record as it would be created, `event != X`, `""` is empty, multipicklist
+//! sets, integral ints, case-insensitive email/url, exclusions decide
+//! `never`): each test a unit in the language whose findings depend on one
+//! of them.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+use crmc::analyze::{self, chain::RuleRef, Finding};
+use crmc::check::model::CheckedUnit;
+use crmc::pipeline::{self, Depth};
+use crmc::source::MemoryProvider;
+use std::path::PathBuf;
+
+const SCHEMA: &str = r#"
+schema demo {
+  object Lead {
+    Id:        id readonly
+    Email:     email
+    Site:      url
+    Name:      string
+    Industry:  picklist("Banking", "Technology", "Retail")
+    Rating:    picklist("Hot", "Warm", "Cold")
+    Tags:      multipicklist("x", "y", "z")
+    Score:     int
+    Revenue:   currency
+    OptOut:    bool
+  }
+}
+"#;
+
+/// A contract with everything hygiene wants, around `body`.
+pub fn contract(name: &str, actor: &str, body: &str) -> String {
+    format!(
+        r#"
+contract {name} {{
+  object Lead
+  actor {actor}
+  {body}
+  approval {{
+    review   by record.owner within 24h
+    escalate by role "Sales Manager" within 4h
+  }}
+  audit record_id, contract, version, trigger, field, old_value, new_value, source, confidence,
+        timestamp, actor
+  rollback {{
+    keep previous values for 90d
+    notify record.owner
+  }}
+}}
+"#
+    )
+}
+
+pub fn checked(contracts: &[String]) -> CheckedUnit {
+    let text = format!("{SCHEMA}{}", contracts.concat());
+    let provider = MemoryProvider::new().with("u.crmc", text.clone());
+    let front = pipeline::run(&[PathBuf::from("u.crmc")], &provider, Depth::Check).unwrap();
+    front
+        .checked
+        .unwrap_or_else(|| panic!("unit checks: {:?}\n{text}", front.diagnostics))
+}
+
+fn kinds(u: &CheckedUnit) -> Vec<&'static str> {
+    analyze::analyze(u).iter().map(|d| d.kind()).collect()
+}
+
+fn conflicts(u: &CheckedUnit) -> usize {
+    analyze::findings(u)
+        .iter()
+        .filter(|f| matches!(f, Finding::Conflict { .. }))
+        .count()
+}
+
+fn never_decides(u: &CheckedUnit, contract: usize, rule: RuleRef) -> bool {
+    analyze::findings(u).iter().any(|f| match f {
+        Finding::Shadowed {
+            contract: c,
+            rule: r,
+            ..
+        }
+        | Finding::DeadRule {
+            contract: c,
+            rule: r,
+            ..
+        } => *c == contract && *r == rule,
+        _ => false,
+    })
+}
+
+// ------------------------------------------------------------ create
+
+#[test]
+fn on_create_bare_and_new_read_the_proposed_value() {
+    // On create the current value *is* the proposed one: "empty now and Hot
+    // after" cannot hold, so the first rule never decides.
+    let u = checked(&[contract(
+        "rate",
+        r#"ai "r""#,
+        r#"trigger on create
+  exclude when OptOut
+  fields {
+    Rating: auto when Rating is empty and new Rating == "Hot", review
+  }"#,
+    )]);
+    assert!(never_decides(&u, 0, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn on_create_a_changed_field_is_not_its_record_value() {
+    // a: create, Rating changed to Hot reads Hot (not the record's Cold):
+    // eligible `Rating == "Cold"` and the rule `new Rating == "Hot"` exclude
+    // each other on create, so the rule never decides.
+    let u = checked(&[contract(
+        "a",
+        r#"ai "r""#,
+        r#"trigger on create
+  eligible when Rating == "Cold" or Rating is empty
+  exclude when OptOut
+  fields {
+    Rating: auto when new Rating == "Hot", review
+  }"#,
+    )]);
+    assert!(never_decides(&u, 0, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+}
+
+// ------------------------------------------------------------ event
+
+#[test]
+fn event_not_equal_keeps_delete() {
+    // issue 9: on delete, `event != create` holds, so both decide never.
+    let a = contract(
+        "a",
+        r#"ai "r""#,
+        r#"trigger on delete
+  exclude when OptOut
+  fields {
+    Rating: never when event != create, auto
+  }"#,
+    );
+    let b = contract(
+        "b",
+        r#"ai "r""#,
+        r#"trigger on delete
+  exclude when OptOut
+  fields {
+    Rating: never
+  }"#,
+    );
+    let u = checked(&[a, b]);
+    assert_eq!(conflicts(&u), 0, "{:?}", kinds(&u));
+}
+
+#[test]
+fn event_not_in_keeps_delete() {
+    let a = contract(
+        "a",
+        r#"ai "r""#,
+        r#"trigger on delete
+  exclude when OptOut
+  fields {
+    Rating: never when event not in (create, update), auto
+  }"#,
+    );
+    let b = contract(
+        "b",
+        r#"ai "r""#,
+        r#"trigger on delete
+  exclude when OptOut
+  fields {
+    Rating: never
+  }"#,
+    );
+    let u = checked(&[a, b]);
+    assert_eq!(conflicts(&u), 0, "{:?}", kinds(&u));
+}
+
+// ------------------------------------------------------------ values
+
+fn one_line(line: &str) -> CheckedUnit {
+    checked(&[contract(
+        "a",
+        r#"ai "r""#,
+        &format!("trigger on update\n  exclude when OptOut\n  fields {{\n    {line}\n  }}"),
+    )])
+}
+
+fn shadowed(u: &CheckedUnit, rule: RuleRef) -> bool {
+    analyze::findings(u)
+        .iter()
+        .any(|f| matches!(f, Finding::Shadowed { contract: 0, rule: r, .. } if *r == rule))
+}
+
+fn dead(u: &CheckedUnit, rule: RuleRef) -> bool {
+    analyze::findings(u)
+        .iter()
+        .any(|f| matches!(f, Finding::DeadRule { contract: 0, rule: r, .. } if *r == rule))
+}
+
+#[test]
+fn multipicklist_equality_ignores_item_order() {
+    let u = one_line(r#"Tags: auto when new Tags == "x;y", never when new Tags == "y;x", review"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Tags: auto when new Tags in ("z", "x;y"), never when new Tags == "y;x;x", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn the_empty_string_is_empty() {
+    let u = one_line(r#"Rating: auto when Name == "", review when Name is empty, never"#);
+    assert!(!dead(&u, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(r#"Rating: auto when Name != "", review when Name is set, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: auto when Email in ("", "a@b.example"), review when Email is empty, never"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(r#"Rating: auto when Email not in (""), review when Email is set, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn email_and_url_literals_compare_case_insensitively() {
+    let u = one_line(
+        r#"Rating: never when Email ends with "@X.example", auto when Email ends with "@x.example", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: never when Email == " A@B.example ", auto when Email == "a@b.example", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    let u = one_line(
+        r#"Rating: never when Site starts with "HTTPS://", auto when Site starts with "https://", review"#,
+    );
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+    // strings stay exact
+    let u =
+        one_line(r#"Rating: never when Name ends with "X", auto when Name ends with "x", review"#);
+    assert!(!shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
+
+#[test]
+fn int_fields_hold_integers() {
+    let u = one_line(r#"Rating: auto when Score > 5 and Score < 6, review"#);
+    assert!(dead(&u, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
+    // (a fractional literal for an int field is a type error, E0406)
+    let u = one_line(r#"Rating: auto when Score > 5, review when Score >= 6, never"#);
+    assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
+}
