@@ -95,6 +95,7 @@ fn table() -> &'static Table {
 }
 
 fuzz_target!(|data: &[u8]| {
+    crmc_fuzz::report_stack_overflows();
     let Ok(line) = std::str::from_utf8(data) else {
         return;
     };

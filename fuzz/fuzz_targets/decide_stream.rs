@@ -133,6 +133,7 @@ fn check(table: &Table, data: &[u8]) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    crmc_fuzz::report_stack_overflows();
     for table in tables() {
         check(table, data);
     }

@@ -24,6 +24,7 @@ fn strip_spans(debug: &str) -> String {
 }
 
 fuzz_target!(|data: &[u8]| {
+    crmc_fuzz::report_stack_overflows();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
