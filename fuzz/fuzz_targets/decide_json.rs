@@ -32,7 +32,10 @@ fn table() -> &'static Table {
         let empty = b.cond(vec![Op::Atom(Subject::Field(industry), Test::IsEmpty)]);
         let customer = b.intern("Customer");
         let excl = b.cond(vec![Op::Atom(
-            Subject::Parent { relation: 0, field: ty },
+            Subject::Parent {
+                relation: 0,
+                field: ty,
+            },
             Test::Cmp(CmpOp::Eq, Const::Str(customer)),
         )]);
         let high = b.cond(vec![Op::Atom(
@@ -49,14 +52,27 @@ fn table() -> &'static Table {
             mode: Mode::ConditionalWrite,
             triggers: vec![Trigger::Create, Trigger::Update(None), Trigger::Delete],
             eligible: None,
-            exclusions: vec![ExclusionRow { name: None, when: excl }],
+            exclusions: vec![ExclusionRow {
+                name: None,
+                when: excl,
+            }],
             auto_at: Some(0.9),
             review_at: Some(0.5),
             field_rules: vec![FieldRules {
                 field: industry,
                 rules: vec![
-                    RuleRow { outcome: Outcome::Auto, route: None, when: Some(empty), position: 1 },
-                    RuleRow { outcome: Outcome::Review, route: None, when: Some(high), position: 2 },
+                    RuleRow {
+                        outcome: Outcome::Auto,
+                        route: None,
+                        when: Some(empty),
+                        position: 1,
+                    },
+                    RuleRow {
+                        outcome: Outcome::Review,
+                        route: None,
+                        when: Some(high),
+                        position: 2,
+                    },
                 ],
             }],
             star: Some(vec![RuleRow {
@@ -79,6 +95,7 @@ fn table() -> &'static Table {
 }
 
 fuzz_target!(|data: &[u8]| {
+    crmc_fuzz::report_stack_overflows();
     let Ok(line) = std::str::from_utf8(data) else {
         return;
     };
@@ -100,6 +117,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(is_error, "a malformed line decided: {out}");
     }
     if is_auto {
-        assert!(valid, "auto for a line that is not a valid mutation: {line}");
+        assert!(
+            valid,
+            "auto for a line that is not a valid mutation: {line}"
+        );
     }
 });

@@ -11,6 +11,7 @@ const MUTATION: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai"
  "changes":{"Industry":"Technology","Rating":"Hot"}}"#;
 
 fuzz_target!(|data: &[u8]| {
+    crmc_fuzz::report_stack_overflows();
     if let Ok(table) = crmc_eval::Table::from_bytes(data) {
         if let Ok(m) = crmc_eval::Mutation::from_json(MUTATION) {
             if let Ok(d) = table.decide(&m) {

@@ -100,7 +100,9 @@ fn zen_evaluate(bencher: divan::Bencher, rules: usize) {
     let Ok(content) = serde_json::from_value::<DecisionContent>(zen_jdm(rules)) else {
         return;
     };
-    let mut decision = DecisionEngine::default().create_decision(Arc::new(content));
+    let Ok(mut decision) = DecisionEngine::default().create_decision(Arc::new(content)) else {
+        return;
+    };
     decision.compile();
     let inputs: Vec<zen_engine::Variable> = (0..INPUTS)
         .map(|k| zen_input(rules, k, INPUTS).into())

@@ -11,7 +11,9 @@ fn same_outcomes() {
     for rules in [20, 200, 2_000] {
         let t = crmc_table(rules);
         let content: DecisionContent = serde_json::from_value(zen_jdm(rules)).unwrap();
-        let mut d = DecisionEngine::default().create_decision(Arc::new(content));
+        let mut d = DecisionEngine::default()
+            .create_decision(Arc::new(content))
+            .unwrap();
         d.compile();
         let count = 64;
         let mut seen = std::collections::BTreeSet::new();
