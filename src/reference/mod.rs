@@ -492,8 +492,8 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
 /// of an `eligible` kept a contract from applying. `None` too when `m`
 /// names an object the schema lacks.
 pub fn truth_of(unit: &CheckedUnit, m: &Mutation, cond: &Cond) -> Option<bool> {
-    let object = unit.schema.object_by_name(&m.object)?;
-    let event = match m.event.as_str() {
+    let object = unit.schema.object_by_name(m.object())?;
+    let event = match m.event().as_str() {
         "create" => Event::Create,
         "update" => Event::Update,
         _ => Event::Delete,
