@@ -1,7 +1,7 @@
 //! `crmc check`: parse, type-check and analyze; print diagnostics.
 
 use super::{fail_usage, paths, report, Format};
-use crmc::diagnostics::{render, Severity};
+use crmc::diagnostics::render;
 use crmc::pipeline::{self, Depth, FrontEnd};
 use crmc::source::DiskProvider;
 use std::path::PathBuf;
@@ -79,9 +79,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     }
     let deny_warnings = args.deny.is_some();
-    let failed = checked.iter().flat_map(|f| &f.diagnostics).any(|d| {
-        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-    });
+    let failed = checked
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.is_error() || (deny_warnings && d.is_warning()));
     // The process ends here: freeing every tree of a large unit one node at
     // a time would only delay the exit (a tenth of a 1,000-contract check).
     std::mem::forget(checked);

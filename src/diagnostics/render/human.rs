@@ -19,7 +19,8 @@ pub fn render_human(
         files.add(file.name.clone(), file.text.clone());
     }
     let config = Config::default();
-    for diag in diagnostics {
+    // Suppressed findings are not shown; the summary line counts them.
+    for diag in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         term::emit(out, &config, &files, &to_report(diag)).map_err(std::io::Error::other)?;
     }
     Ok(())
@@ -57,8 +58,17 @@ fn to_report(diag: &Diagnostic) -> Report<usize> {
 
 /// `2 errors, 1 warning` style summary; `None` when there is nothing to say.
 pub fn summary_line(diagnostics: &[Diagnostic]) -> Option<String> {
-    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let parts: Vec<String> = [
+    let count = |s: Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == s && d.suppressed.is_none())
+            .count()
+    };
+    let suppressed = diagnostics
+        .iter()
+        .filter(|d| d.suppressed.is_some())
+        .count();
+    let mut parts: Vec<String> = [
         (Severity::Error, "error"),
         (Severity::Warning, "warning"),
         (Severity::Note, "note"),
@@ -70,5 +80,8 @@ pub fn summary_line(diagnostics: &[Diagnostic]) -> Option<String> {
         n => Some(format!("{n} {word}s")),
     })
     .collect();
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

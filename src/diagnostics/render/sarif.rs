@@ -83,6 +83,13 @@ pub fn render_sarif_units(units: &[(&SourceMap, &[Diagnostic])]) -> String {
             if let Some(w) = &d.witness {
                 result["properties"]["witness"] = w.clone();
             }
+            if let Some(sup) = &d.suppressed {
+                result["suppressions"] = json!([{
+                    "kind": "inSource",
+                    "justification": sup.reason,
+                    "location": { "physicalLocation": physical_location(sources, sup.span) },
+                }]);
+            }
             result
         })
         .collect();
