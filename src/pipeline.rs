@@ -2,7 +2,7 @@
 //! command that starts from source files.
 
 use crate::check::{self, model::CheckedUnit};
-use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::diagnostics::{suppress, Diagnostic};
 use crate::load::{self, LoadError, ParsedUnit};
 use crate::source::SourceProvider;
 use std::path::PathBuf;
@@ -18,17 +18,13 @@ pub struct FrontEnd {
 }
 
 impl FrontEnd {
+    /// Unsuppressed errors.
     pub fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
+    /// Unsuppressed warnings.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.diagnostics.iter().filter(|d| d.is_warning()).count()
     }
 }
 
@@ -51,19 +47,31 @@ pub fn run(
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
     // errors, so checking waits for a clean parse.
-    let checked = if diagnostics.iter().any(Diagnostic::is_error) {
+    let parse_failed = diagnostics.iter().any(Diagnostic::is_error);
+    let checked = if parse_failed {
         None
     } else {
         let (checked, check_diags) = check::check(&parsed.file_refs());
         diagnostics.extend(check_diags);
         checked
     };
-    if depth == Depth::Analyze {
+    let analyzed = depth == Depth::Analyze && checked.is_some();
+    if analyzed {
         if let Some(unit) = &checked {
             diagnostics.extend(crate::analyze::analyze(unit));
         }
     }
-    diagnostics::sort(&mut diagnostics);
+    // The checker ran when parsing was clean (then `checked` may still be
+    // `None`, because of check errors).
+    let check_ran = !parse_failed;
+    suppress::apply(
+        &parsed.sources,
+        &mut diagnostics,
+        suppress::StagesRan {
+            check: check_ran,
+            analyze: analyzed,
+        },
+    );
     Ok(FrontEnd {
         parsed,
         checked,

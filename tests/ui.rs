@@ -1,6 +1,6 @@
 //! Snapshot tests: every `tests/ui/**/*.crmc` file is checked as its own unit
 //! and its rendered diagnostics are snapshotted (colour off). Cases under
-//! `analyze/` and `json/` also snapshot the JSON output. See tests/ui/README.md.
+//! `analyze/`, `json/` and `suppress/` also snapshot the JSON output. See tests/ui/README.md.
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -38,7 +38,7 @@ fn ui_cases() {
             .nth(1)
             .and_then(|c| c.as_os_str().to_str())
             .unwrap_or("");
-        if dir == "analyze" || dir == "json" {
+        if dir == "analyze" || dir == "json" || dir == "suppress" {
             insta::assert_snapshot!(
                 format!(
                     "{}_json",

@@ -83,9 +83,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     }
     let deny_warnings = args.deny.is_some();
-    let failed = checked.iter().flat_map(|f| &f.diagnostics).any(|d| {
-        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-    });
+    let failed = checked
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.is_error() || (deny_warnings && d.is_warning()));
     // Human output with diagnostics already ends with their count.
     let counted = args.format == Format::Human && checked.iter().any(|f| !f.diagnostics.is_empty());
     if !failed && !quiet() && !counted {

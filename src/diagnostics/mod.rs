@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod render;
 pub mod suggest;
+pub mod suppress;
 
 use crate::span::Span;
 use serde::Serialize;
@@ -61,6 +62,19 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// For analysis findings: a mutation (language-v1 §7 JSON) that shows it.
     pub witness: Option<serde_json::Value>,
+    /// Set when a `// crmc: allow(CODE) reason` comment suppresses it
+    /// ([`suppress`]): then it is hidden from human output and counts for
+    /// no exit status, but JSON and SARIF still report it, as suppressed.
+    pub suppressed: Option<Suppression>,
+}
+
+/// Why and where a finding was suppressed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The comment's text after `allow(...)`.
+    pub reason: String,
+    /// The comment.
+    pub span: Span,
 }
 
 impl Diagnostic {
@@ -80,6 +94,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             witness: None,
+            suppressed: None,
         }
     }
 
@@ -113,8 +128,14 @@ impl Diagnostic {
         codes::lookup(self.code).map_or("unknown", |c| c.kind)
     }
 
+    /// An error that stops the unit: of error severity and not suppressed.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Severity::Error && self.suppressed.is_none()
+    }
+
+    /// A warning that `--deny warnings` fails on: not suppressed.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning && self.suppressed.is_none()
     }
 }
 

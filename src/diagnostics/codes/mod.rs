@@ -3,11 +3,13 @@
 //! [`CodeInfo::explanation`]. A test checks codes are unique and explained.
 //!
 //! Ranges: E01xx syntax, E02xx imports, E03xx names and schema, E04xx types,
-//! E05xx/W05xx analysis findings, E06xx tables and tests.
+//! E05xx/W05xx analysis findings, E06xx tables and tests, W07xx suppression
+//! comments.
 
 mod analysis;
 mod check;
 mod load;
+mod suppress;
 mod syntax;
 
 use super::Severity;
@@ -31,6 +33,7 @@ pub fn all() -> impl Iterator<Item = &'static CodeInfo> {
         .chain(load::CODES)
         .chain(check::CODES)
         .chain(analysis::CODES)
+        .chain(suppress::CODES)
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {

@@ -18,7 +18,8 @@ pub fn render_human(
     out: &mut dyn WriteColor,
 ) -> std::io::Result<()> {
     let config = Config::default();
-    for diag in diagnostics {
+    // Suppressed findings are not shown; the summary line counts them.
+    for diag in diagnostics.iter().filter(|d| d.suppressed.is_none()) {
         // Each diagnostic renders from its own excerpt of the files it
         // points into, so its cost is its snippet's, not the file's.
         let (files, report) = to_report(sources, diag);
@@ -94,8 +95,17 @@ fn to_report(sources: &SourceMap, diag: &Diagnostic) -> (Excerpts, Report<usize>
 
 /// `2 errors, 1 warning` style summary; `None` when there is nothing to say.
 pub fn summary_line(diagnostics: &[Diagnostic]) -> Option<String> {
-    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let parts: Vec<String> = [
+    let count = |s: Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == s && d.suppressed.is_none())
+            .count()
+    };
+    let suppressed = diagnostics
+        .iter()
+        .filter(|d| d.suppressed.is_some())
+        .count();
+    let mut parts: Vec<String> = [
         (Severity::Error, "error"),
         (Severity::Warning, "warning"),
         (Severity::Note, "note"),
@@ -107,5 +117,8 @@ pub fn summary_line(diagnostics: &[Diagnostic]) -> Option<String> {
         n => Some(format!("{n} {word}s")),
     })
     .collect();
+    if suppressed > 0 {
+        parts.push(format!("{suppressed} suppressed"));
+    }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -40,6 +40,11 @@ pub fn diagnostic_json(sources: &SourceMap, diag: &Diagnostic) -> Value {
         if let Some(w) = &diag.witness {
             map.insert("witness".into(), w.clone());
         }
+        if let Some(sup) = &diag.suppressed {
+            let mut s = location_json(sources, sup.span);
+            s["reason"] = json!(sup.reason);
+            map.insert("suppressed".into(), s);
+        }
     }
     obj
 }

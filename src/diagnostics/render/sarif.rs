@@ -146,6 +146,13 @@ fn result_json(files: &mut Files, d: &Diagnostic) -> Value {
     if let Some(w) = &d.witness {
         result["properties"]["witness"] = w.clone();
     }
+    if let Some(sup) = &d.suppressed {
+        let mut entry = json!({ "kind": "inSource", "justification": sup.reason });
+        if let Some(loc) = files.physical_location(sup.span) {
+            entry["location"] = json!({ "physicalLocation": loc });
+        }
+        result["suppressions"] = json!([entry]);
+    }
     result
 }
 
