@@ -226,10 +226,8 @@ fn fmt_check_prints_a_unified_diff() {
         diff.starts_with("--- a.crmc\n+++ a.crmc (formatted)\n@@ -1,"),
         "{diff}"
     );
-    assert!(
-    assert!(diff.contains("\n-contract   a {\n") && diff.contains("\n+contract a {\n"), "{diff}");
-        "{diff}"
-    );
+    assert!(diff.contains("\n-contract   a {\n"), "{diff}");
+    assert!(diff.contains("\n+contract a {\n"), "{diff}");
     assert!(!has_ansi(&out.stdout));
     let plain = crmc_env(&["fmt", "--check", "a.crmc"], &dir, &[("NO_COLOR", "1")]);
     assert!(!has_ansi(&plain.stdout));
