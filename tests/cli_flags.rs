@@ -211,3 +211,26 @@ fn completions_for_each_shell() {
     }
     assert_eq!(crmc(&["completions", "tcsh"], &dir).status.code(), Some(2));
 }
+
+/// `fmt --check` prints a unified diff with `@@` hunks, coloured only when
+/// asked (piped output is plain; NO_COLOR keeps `auto` plain too).
+#[test]
+fn fmt_check_prints_a_unified_diff() {
+    let dir = workdir("flags-fmt-diff");
+    let messy = "contract   a {\n object Lead\n  actor ai \"x\"\n trigger on create\n fields { *: never }\n}\n";
+    std::fs::write(dir.join("a.crmc"), messy).unwrap();
+    let out = crmc(&["fmt", "--check", "a.crmc"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = text(&out.stdout);
+    assert!(
+        diff.starts_with("--- a.crmc\n+++ a.crmc (formatted)\n@@ -1,"),
+        "{diff}"
+    );
+    assert!(diff.contains("\n-contract   a {\n"), "{diff}");
+    assert!(diff.contains("\n+contract a {\n"), "{diff}");
+    assert!(!has_ansi(&out.stdout));
+    let plain = crmc_env(&["fmt", "--check", "a.crmc"], &dir, &[("NO_COLOR", "1")]);
+    assert!(!has_ansi(&plain.stdout));
+    let coloured = crmc(&["--color", "always", "fmt", "--check", "a.crmc"], &dir);
+    assert!(has_ansi(&coloured.stdout));
+}

@@ -117,7 +117,7 @@ fn format_one(name: &str, key: PathBuf, text: String, check: bool) -> Result<Out
         Ok(formatted) if formatted == text => Ok(Outcome::Unchanged),
         Ok(formatted) => {
             if check {
-                let diff = crmc::fmt::line_diff(name, &text, &formatted);
+                let diff = crmc::fmt::unified_diff(name, &text, &formatted, color::stdout());
                 let mut out = std::io::stdout().lock();
                 match out.write_all(diff.as_bytes()) {
                     Ok(()) => {}

@@ -22,35 +22,72 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     Ok(printer::print_file(&file, text))
 }
 
-/// A line diff of `old` → `new` (`-`/`+` lines with a little context), for
-/// `crmc fmt --check`.
-pub fn line_diff(name: &str, old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    // Longest common subsequence table; files are small.
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
+/// A unified diff of `old` → `new` (`---`/`+++` headers, `@@` hunks with
+/// three lines of context), for `crmc fmt --check`; with `color`, ANSI
+/// colours as `git diff` uses them.
+///
+/// Memory is linear in the input (Myers' algorithm in its linear-space
+/// form, from `similar`); time is O((N+M)·D) for D differing lines, so a
+/// deadline bounds it: past it the rest is shown as one coarser hunk,
+/// still a correct diff, just not a minimal one.
+pub fn unified_diff(name: &str, old: &str, new: &str, color: bool) -> String {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(std::time::Duration::from_secs(2))
+        .diff_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(name, &format!("{name} (formatted)"))
+        .to_string();
+    if !color {
+        return text;
     }
-    let mut out = format!("--- {name}\n+++ {name} (formatted)\n");
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("{:>4} +{}\n", j + 1, b[j]));
-            j += 1;
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut in_header = true;
+    for line in text.split_inclusive('\n') {
+        let code = if line.starts_with("@@") {
+            in_header = false;
+            "\x1b[36m"
+        } else if in_header {
+            "\x1b[1m"
+        } else if line.starts_with('+') {
+            "\x1b[32m"
+        } else if line.starts_with('-') {
+            "\x1b[31m"
         } else {
-            out.push_str(&format!("{:>4} -{}\n", i + 1, a[i]));
-            i += 1;
+            ""
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            let body = line.strip_suffix('\n');
+            out.push_str(code);
+            out.push_str(body.unwrap_or(line));
+            out.push_str("\x1b[0m");
+            if body.is_some() {
+                out.push('\n');
+            }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unified_diff;
+
+    #[test]
+    fn unified_diff_has_hunks_and_optional_colour() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\ni\n";
+        let new = "a\nb\nc\nD\ne\nf\ng\nh\ni\n";
+        let plain = unified_diff("x.crmc", old, new, false);
+        assert_eq!(
+            plain,
+            "--- x.crmc\n+++ x.crmc (formatted)\n@@ -1,7 +1,7 @@\n a\n b\n c\n-d\n+D\n e\n f\n g\n"
+        );
+        let coloured = unified_diff("x.crmc", old, new, true);
+        assert!(coloured.contains("\x1b[31m-d\x1b[0m\n\x1b[32m+D\x1b[0m\n"));
+        assert!(!plain.contains('\x1b'));
+    }
 }
