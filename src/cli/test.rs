@@ -115,7 +115,7 @@ pub fn run(args: TestArgs) -> ExitCode {
         // `--quiet`: only failures and the summary.
         TestFormat::Human if super::quiet() => testing::report::human(&reports)
             .lines()
-            .filter(|l| !l.starts_with("ok "))
+            .filter(|l| !l.starts_with("ok ") && !l.is_empty())
             .map(|l| format!("{l}\n"))
             .collect(),
         TestFormat::Human => testing::report::human(&reports),

@@ -350,3 +350,19 @@ fn a_table_breaking_an_evaluator_invariant_does_not_load() {
         assert!(tampered(edit).is_err(), "{what} loaded");
     }
 }
+
+#[test]
+fn both_parse_paths_agree_on_a_lone_surrogate_in_an_ignored_key() {
+    // Found by `cargo fuzz run decide_json`: the fast path skipped the
+    // actor's extra key without decoding it; the `Value` parse refuses it.
+    let t = spec_table();
+    let line = mutation(json!({})).to_string().replacen(
+        "\"kind\":\"ai\"",
+        "\"kind\":\"ai\",\"x\":\"\\ud800\"",
+        1,
+    );
+    assert!(line.contains("\\ud800"), "{line}");
+    assert!(Mutation::from_json(&line).is_err());
+    let out = line_out(&t, &line);
+    assert!(out["error"].is_object(), "{out}");
+}
