@@ -44,7 +44,7 @@ fn line(i: usize, fields: usize, out: &mut String) {
          \"record\":{{\"Id\":\"00Q{i:06}\",\"Status\":\"{status}\",\"Zz\":{},\"{}\":null,\"{}\":{}}},\
          \"changes\":{{",
         i % 5,
-        i % 17 == 0,
+        i.is_multiple_of(17),
         f(0),
         f(1),
         i % 500

@@ -288,7 +288,8 @@ fn tampered(edit: impl FnOnce(&mut Table)) -> Result<Table, crmc_eval::LoadError
 #[test]
 fn a_table_breaking_an_evaluator_invariant_does_not_load() {
     assert!(tampered(|_| {}).is_ok());
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Table)>)> = vec![
+    type Edit = Box<dyn FnOnce(&mut Table)>;
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "NaN auto threshold",
             Box::new(|t| t.contracts[0].auto_at = Some(f64::NAN)),
