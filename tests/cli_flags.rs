@@ -11,25 +11,12 @@ use cli_support::*;
 const BROKEN: &str = "schema s { object Lead { Status: picklist(\"Open\", \"Closed\") } }\n\
 contract c {\n  object Lead\n  actor ai \"x\"\n  trigger on update\n  eligible when Status == \"Opne\"\n  fields { *: never }\n}\n";
 
-const TESTED: &str = r#"import "std/salesforce"
-
-contract enrich {
-  object Lead
-  actor ai "alim"
-  trigger on update
-  exclude when Email ends with "@competitor.example"
-  fields {
-    Industry: auto
-    *: never
-  }
-  audit record_id, contract, version, trigger, field, old_value, new_value,
-        source, confidence, timestamp, actor
-  rollback {
-    keep previous values for 90d
-    notify record.owner
-  }
+/// `SMALL` with one passing test block.
+fn tested() -> String {
+    format!("{SMALL}{TEST_BLOCK}")
 }
 
+const TEST_BLOCK: &str = r#"
 test "industry is enriched" {
   actor ai "alim"
   event update
@@ -74,7 +61,7 @@ fn dash_reads_standard_input_for_check_build_and_test() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(dir.join("t.crmct").exists());
 
-    let out = crmc_stdin(&["test", "-"], &dir, TESTED.as_bytes());
+    let out = crmc_stdin(&["test", "-"], &dir, tested().as_bytes());
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -165,7 +152,7 @@ fn color_flag_and_no_color() {
 #[test]
 fn quiet_and_the_summary_line() {
     let dir = workdir("flags-quiet");
-    std::fs::write(dir.join("lead.crmc"), TESTED).unwrap();
+    std::fs::write(dir.join("lead.crmc"), tested()).unwrap();
     let out = crmc(&["check", "lead.crmc"], &dir);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
