@@ -102,6 +102,14 @@ contract a { // after brace
     assert_round_trip(text);
 }
 
+#[test]
+fn comments_with_trailing_blanks_round_trip() {
+    // Found by the fmt_roundtrip fuzz target (it failed CI): the comment kept
+    // its trailing blanks in the tree while `fmt` dropped them.
+    assert_round_trip("// A misstd/salesforcespelled   id   ");
+    assert_round_trip("contract a { // trailing \t\n  object Lead\n}\n// end  \n");
+}
+
 // ---------------------------------------------------------------- generated units
 
 fn ident() -> impl Strategy<Value = String> {

@@ -15,7 +15,10 @@ pub(super) fn comments(file: FileId, text: &str) -> Vec<Comment> {
     for line in text.split_inclusive('\n') {
         if let Some(start) = comment_start(line) {
             let body = &line[start + 2..];
-            let body_len = body.find(['\r', '\n']).unwrap_or(body.len());
+            let line_len = body.find(['\r', '\n']).unwrap_or(body.len());
+            // Trailing blanks are not part of a comment: the formatter drops
+            // them, so keeping them would make `fmt` change the tree.
+            let body_len = body[..line_len].trim_end_matches([' ', '\t']).len();
             out.push(Comment {
                 text: body[..body_len].to_string(),
                 span: Span::new(file, line_start + start, line_start + start + 2 + body_len),
@@ -170,6 +173,16 @@ mod tests {
         assert_eq!(cs[0].text, " real");
         assert_eq!(&text[cs[0].span.range()], "// real");
         assert_eq!(cs[1].text, " two");
+    }
+
+    #[test]
+    fn trailing_blanks_are_not_part_of_a_comment() {
+        // Found by fuzzing fmt_roundtrip: `fmt` drops trailing blanks, so a
+        // comment that kept them changed the tree on formatting.
+        let text = "// spelled   id \t \n";
+        let cs = comments(FileId(0), text);
+        assert_eq!(cs[0].text, " spelled   id");
+        assert_eq!(&text[cs[0].span.range()], "// spelled   id");
     }
 
     #[test]
