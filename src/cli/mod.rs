@@ -80,8 +80,8 @@ Examples:\n  crmc eval -t contracts.crmct mutations.ndjson\n  producer | crmc ev
     Eval(eval::EvalArgs),
     /// Run the `test` blocks of a unit through its compiled table
     #[command(
-        after_help = "Exit status: 0 every test passed, 1 a test failed or the unit has errors, 2 usage or I/O error.\n\n\
-Examples:\n  crmc test contracts/\n  crmc test --each examples/*/"
+        after_help = "Exit status: 0 every test passed, 1 a test failed, the unit has errors or coverage is below --min-coverage, 2 usage or I/O error.\n\n\
+Examples:\n  crmc test contracts/\n  crmc test --each examples/*/\n  crmc test --coverage contracts/\n  crmc test --min-coverage 80 --format junit contracts/ > junit.xml"
     )]
     Test(test::TestArgs),
     /// Show what a decision table holds (versions, contracts, sizes)

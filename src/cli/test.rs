@@ -2,6 +2,7 @@
 
 use super::{fail_usage, paths, report};
 use crmc::pipeline::{self, Depth, FrontEnd};
+use crmc::testing::coverage::report as cov_report;
 use crmc::testing::{self, report::Totals, report::UnitReport};
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +21,30 @@ pub struct TestArgs {
     /// Run only the tests whose name contains SUBSTRING
     #[arg(long, value_name = "SUBSTRING")]
     pub filter: Option<String>,
+    /// Report which rules no test reached: field rules, `*` rules, the
+    /// default `never`, exclusions, `eligible` (applied and not applied) and
+    /// confidence thresholds, with file:line and the rule's text. Counted by
+    /// the reference interpreter on each test's mutation (the compiled
+    /// table's decision names only the winning rule). Human: after the
+    /// listing; json: a `coverage` object; junit: testsuite properties, and
+    /// the listing on stderr
+    #[arg(long)]
+    pub coverage: bool,
+    /// Exit 1 when fewer than PCT percent of the rules are reached (a CI
+    /// gate; implies --coverage)
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+}
+
+/// `80`, `80%` or `72.5`: a percentage from 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let number = text.trim().trim_end_matches('%');
+    match number.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "`{text}` is not a percentage from 0 to 100 (e.g. 80 or 80%)"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -57,6 +82,7 @@ pub fn run(args: TestArgs) -> ExitCode {
             Err(e) => return fail_usage(e),
         }
     }
+    let coverage = args.coverage || args.min_coverage.is_some();
     let mut reports: Vec<UnitReport<'_>> = Vec::new();
     for (name, front) in &fronts {
         let mut unit_report = UnitReport {
@@ -71,6 +97,7 @@ pub fn run(args: TestArgs) -> ExitCode {
                 .collect(),
             filtered: 0,
             compile_error: None,
+            coverage: None,
         };
         match front
             .checked
@@ -102,6 +129,13 @@ pub fn run(args: TestArgs) -> ExitCode {
                             .results
                             .push(testing::run_test(unit, &table, test));
                     }
+                    if coverage {
+                        unit_report.coverage = Some(testing::coverage::coverage(
+                            unit,
+                            &front.parsed.sources,
+                            &unit_report.results,
+                        ));
+                    }
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -111,21 +145,44 @@ pub fn run(args: TestArgs) -> ExitCode {
         }
         reports.push(unit_report);
     }
-    let text = match args.format {
-        // `--quiet`: only failures and the summary.
-        TestFormat::Human if super::quiet() => testing::report::human(&reports)
+    let min = args.min_coverage;
+    let listing = coverage.then(|| cov_report::human(&reports, min));
+    let mut text = match args.format {
+        TestFormat::Human => testing::report::human(&reports) + listing.as_deref().unwrap_or(""),
+        TestFormat::Json => {
+            let extra = match coverage {
+                true => vec![("coverage", cov_report::json(&reports, min))],
+                false => Vec::new(),
+            };
+            testing::report::json(&reports, extra) + "\n"
+        }
+        TestFormat::Junit => testing::report::junit(&reports),
+    };
+    if args.format == TestFormat::Human && super::quiet() {
+        // `--quiet`: only failures, what no test reached, and the summaries.
+        text = text
             .lines()
             .filter(|l| !l.starts_with("ok ") && !l.is_empty())
             .map(|l| format!("{l}\n"))
-            .collect(),
-        TestFormat::Human => testing::report::human(&reports),
-        TestFormat::Json => testing::report::json(&reports, Vec::new()) + "\n",
-        TestFormat::Junit => testing::report::junit(&reports),
-    };
+            .collect();
+    }
     if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
         return fail_usage(e);
     }
-    if Totals::of(&reports).success() {
+    // JUnit XML is for machines: people read the coverage on stderr.
+    if let (TestFormat::Junit, Some(listing)) = (args.format, &listing) {
+        eprint!("{}", listing.trim_start());
+    }
+    let gate_failed = min.is_some_and(|m| cov_report::below(&reports, m));
+    if gate_failed && args.format != TestFormat::Human {
+        let (reached, total) = cov_report::counts(&reports);
+        eprintln!(
+            "crmc: coverage {:.1}% ({reached} of {total} rules reached) is below --min-coverage {}%",
+            cov_report::percent(reached, total),
+            min.unwrap_or_default()
+        );
+    }
+    if Totals::of(&reports).success() && !gate_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -81,6 +81,57 @@ struct Say {
     rule_outcome: Outcome,
     route: Option<Approver>,
     reasons: Vec<String>,
+    /// The rule reported, for [`ContractTrace`]; `None` when an exclusion
+    /// decided.
+    hit: Option<RuleTrace>,
+}
+
+/// What decided inside one contract for one mutation: the §5.3 steps as
+/// `crmc test --coverage` counts them. [`decide_traced`] fills it in the
+/// same pass that decides, so it cannot disagree with [`decide`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContractTrace {
+    pub contract: String,
+    /// Object, actor and trigger matched, so `eligible` was read.
+    pub triggered: bool,
+    pub eligible: EligibleTrace,
+    /// The exclusion that decided `never` (the first that held), by index.
+    pub excluded: Option<usize>,
+    /// The confidence threshold that capped the contract's outcomes.
+    pub threshold: Option<Threshold>,
+    /// Per decided target (changed field, or `*` on delete), in the order of
+    /// the mutation: the rule the contract reports. Empty when the contract
+    /// did not apply or an exclusion decided.
+    pub rules: Vec<(String, RuleTrace)>,
+}
+
+/// The truth of a contract's `eligible`, when its trigger fired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EligibleTrace {
+    /// Not read: no `eligible`, or object, actor or trigger did not match.
+    NotRead,
+    Held,
+    Failed,
+    /// Unknown: the contract applied, at least `review`.
+    Unknown,
+}
+
+/// A `confidence` threshold (`auto at least`, `review at least`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threshold {
+    Auto,
+    Review,
+}
+
+/// The rule a contract reports for one target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleTrace {
+    /// The field's own rule, by index in its line.
+    Own(usize),
+    /// A `*` rule, by index.
+    Star(usize),
+    /// No rule held: the default `never`.
+    Default,
 }
 
 /// One applicable contract and its say on every target.
@@ -92,6 +143,14 @@ struct Governing<'u> {
 /// Decides one mutation against a checked unit. Errs when the mutation names
 /// an object the schema lacks.
 pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
+    decide_traced(unit, m).map(|(d, _)| d)
+}
+
+/// [`decide`], and for every contract (by name) what decided inside it.
+pub fn decide_traced(
+    unit: &CheckedUnit,
+    m: &Mutation,
+) -> Result<(Decision, Vec<ContractTrace>), EvalError> {
     let object = unit
         .schema
         .object_by_name(m.object())
@@ -133,10 +192,20 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
     contracts.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut governing: Vec<Governing<'_>> = Vec::new();
+    let mut traces = Vec::new();
     for c in contracts {
-        if let Some(g) = govern(&w, c, &targets) {
+        let mut trace = ContractTrace {
+            contract: c.name.clone(),
+            triggered: false,
+            eligible: EligibleTrace::NotRead,
+            excluded: None,
+            threshold: None,
+            rules: Vec::new(),
+        };
+        if let Some(g) = govern(&w, c, &targets, &mut trace) {
             governing.push(g);
         }
+        traces.push(trace);
     }
 
     // Combination.
@@ -246,13 +315,14 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
         })
         .collect();
     let rollback = rollback(&w, &decided, &governing);
-    Ok(Decision {
+    let decision = Decision {
         outcome: overall,
         fields,
         approvals,
         audit,
         rollback,
-    })
+    };
+    Ok((decision, traces))
 }
 
 fn actor_matches(a: &Actor, m: &Mutation) -> bool {
@@ -264,6 +334,7 @@ fn govern<'u>(
     w: &World<'u, '_>,
     c: &'u Contract,
     targets: &[(String, What)],
+    trace: &mut ContractTrace,
 ) -> Option<Governing<'u>> {
     // 1. Applicable?
     if c.object != w.object || !actor_matches(&c.actor, w.m) {
@@ -278,15 +349,20 @@ fn govern<'u>(
     if !triggered {
         return None;
     }
+    trace.triggered = true;
     let name = &c.name;
     // Reasons that raise every field to at least review.
     let mut floor = Outcome::Auto;
     let mut floor_reasons = Vec::new();
     if let Some(e) = &c.eligible {
         match w.truth(e) {
-            Truth::No => return None,
-            Truth::Yes => {}
+            Truth::No => {
+                trace.eligible = EligibleTrace::Failed;
+                return None;
+            }
+            Truth::Yes => trace.eligible = EligibleTrace::Held,
             Truth::Maybe => {
+                trace.eligible = EligibleTrace::Unknown;
                 floor = Outcome::Review;
                 floor_reasons.push(format!(
                     "contract `{name}`: eligibility unknown (missing {}), at least review",
@@ -308,6 +384,7 @@ fn govern<'u>(
             Truth::Yes => {
                 if excluded.is_none() {
                     excluded = Some(format!("contract `{name}`: {label} holds, never"));
+                    trace.excluded = Some(i);
                 }
             }
             Truth::Maybe => {
@@ -328,6 +405,7 @@ fn govern<'u>(
                 rule_outcome: Outcome::Never,
                 route: None,
                 reasons: vec![reason.clone()],
+                hit: None,
             })
             .collect();
         return Some(Governing { contract: c, says });
@@ -349,6 +427,11 @@ fn govern<'u>(
                     Outcome::Review
                 };
                 cap = o;
+                trace.threshold = Some(if review_at.is_some() {
+                    Threshold::Review
+                } else {
+                    Threshold::Auto
+                });
                 cap_reasons.push(format!(
                     "contract `{name}`: confidence missing, treated as below every threshold, {}",
                     if o == Outcome::Never {
@@ -365,6 +448,7 @@ fn govern<'u>(
                 };
                 if let Some(t) = review_at.filter(|t| below(*t)) {
                     cap = Outcome::Never;
+                    trace.threshold = Some(Threshold::Review);
                     cap_reasons.push(format!(
                         "contract `{name}`: confidence {} below review threshold {}, never",
                         number_text(conf),
@@ -372,6 +456,7 @@ fn govern<'u>(
                     ));
                 } else if let Some(t) = auto_at.filter(|t| below(*t)) {
                     cap = Outcome::Review;
+                    trace.threshold = Some(Threshold::Auto);
                     cap_reasons.push(format!(
                         "contract `{name}`: confidence {} below auto threshold {}, at least review",
                         number_text(conf),
@@ -396,7 +481,7 @@ fn govern<'u>(
     }
 
     // 3. Field rules, then the caps.
-    let says = targets
+    let says: Vec<Say> = targets
         .iter()
         .map(|(tname, what)| {
             let mut say = rules_say(w, c, tname, *what);
@@ -419,6 +504,11 @@ fn govern<'u>(
             say
         })
         .collect();
+    trace.rules = targets
+        .iter()
+        .zip(&says)
+        .filter_map(|((t, _), s)| Some((t.clone(), s.hit?)))
+        .collect();
     Some(Governing { contract: c, says })
 }
 
@@ -432,10 +522,12 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
     let star: &[Rule] = c.star.as_ref().map_or(&[], |s| s.rules.as_slice());
     let mut reasons = Vec::new();
     // The first rule that held, and the strongest unknown one before it.
-    let mut held: Option<(Outcome, String, Option<Approver>)> = None;
-    let mut unknown: Option<(Outcome, String, Option<Approver>)> = None;
-    'search: for (label, rules) in [(tname, own), ("*", star)] {
-        for r in rules {
+    let mut held: Option<(Outcome, String, Option<Approver>, RuleTrace)> = None;
+    let mut unknown: Option<(Outcome, String, Option<Approver>, RuleTrace)> = None;
+    let sides: [(&str, &[Rule], fn(usize) -> RuleTrace); 2] =
+        [(tname, own, RuleTrace::Own), ("*", star, RuleTrace::Star)];
+    'search: for (label, rules, side) in sides {
+        for (i, r) in rules.iter().enumerate() {
             let rule_name = format!("{label}#{}", r.position);
             let t = r.when.as_ref().map_or(Truth::Yes, |c| w.truth(c));
             match t {
@@ -445,7 +537,7 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
                         "contract `{name}`: rule `{rule_name}` decides {}",
                         word(r.outcome)
                     ));
-                    held = Some((r.outcome, rule_name, r.route.clone()));
+                    held = Some((r.outcome, rule_name, r.route.clone(), side(i)));
                     break 'search;
                 }
                 Truth::Maybe => {
@@ -456,15 +548,15 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
                         word(o)
                     ));
                     if unknown.as_ref().is_none_or(|u| o > u.0) {
-                        unknown = Some((o, rule_name, r.route.clone()));
+                        unknown = Some((o, rule_name, r.route.clone(), side(i)));
                     }
                 }
             }
         }
     }
-    let (rule_outcome, rule, route) = match (held, unknown) {
-        (Some(h), Some(u)) if u.0 > h.0 => (u.0, Some(u.1), u.2),
-        (Some(h), _) => (h.0, Some(h.1), h.2),
+    let (rule_outcome, rule, route, hit) = match (held, unknown) {
+        (Some(h), Some(u)) if u.0 > h.0 => (u.0, Some(u.1), u.2, u.3),
+        (Some(h), _) => (h.0, Some(h.1), h.2, h.3),
         (None, _) => {
             reasons.push(format!(
                 "contract `{name}`: no rule for `{tname}` holds{}, never",
@@ -474,7 +566,7 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
                     " and there is no `*` rule"
                 }
             ));
-            (Outcome::Never, None, None)
+            (Outcome::Never, None, None, RuleTrace::Default)
         }
     };
     Say {
@@ -483,6 +575,7 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
         rule_outcome,
         route,
         reasons,
+        hit: Some(hit),
     }
 }
 

@@ -98,7 +98,7 @@ fn widen(sources: &SourceMap, span: Span) -> Span {
 }
 
 /// Source text on one line, runs of whitespace as one space.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

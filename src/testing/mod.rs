@@ -3,6 +3,7 @@
 //! and its expectations are compared with the decision.
 
 mod closest;
+pub mod coverage;
 pub mod report;
 
 pub use closest::{Closest, Miss};

@@ -21,6 +21,9 @@ pub struct UnitReport<'a> {
     pub filtered: usize,
     /// The table could not be compiled (no test ran).
     pub compile_error: Option<String>,
+    /// With `--coverage`: what the tests that ran reached (`None` for a
+    /// refused unit, or without `--coverage`).
+    pub coverage: Option<super::coverage::UnitCoverage>,
 }
 
 impl UnitReport<'_> {
@@ -283,6 +286,9 @@ pub fn junit(units: &[UnitReport<'_>]) -> String {
             unit.results.len() + errors,
             unit.filtered,
         );
+        if let Some(p) = super::coverage::report::junit_properties(unit) {
+            out.push_str(&p);
+        }
         if errors > 0 {
             let text = unit.refusal_lines();
             let _ = writeln!(
