@@ -3,44 +3,10 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+#[path = "support/cli.rs"]
+mod cli_support;
 
-fn crmc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crmc"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("crmc runs")
-}
-
-fn crmc_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crmc"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("crmc runs");
-    // crmc may exit (on a bad table, say) before it reads its input; the
-    // closed pipe is then expected, not a failure.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory for one test.
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use cli_support::*;
 
 /// A unit using every clause of language-v1 §5, with tests.
 const GOOD: &str = r#"import "std/salesforce"
@@ -255,7 +221,7 @@ fn build_then_eval_decides_and_rejects_bad_tables() {
 
     let good = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.93,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Status":"Working - Contacted","LeadSource":"Web","Industry":null,"Email":"a@b.example","HasOptedOutOfEmail":false,"AnnualRevenue":5000},"changes":{"Industry":"Technology"}}"#;
     let input = format!("{good}\nnot json at all\n\n{good}\n");
-    let out = crmc_stdin(&["eval", "-t", "t.crmct"], &dir, &input);
+    let out = crmc_stdin(&["eval", "-t", "t.crmct"], &dir, input.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let lines: Vec<serde_json::Value> = text(&out.stdout)
         .lines()
@@ -276,7 +242,7 @@ fn build_then_eval_decides_and_rejects_bad_tables() {
     std::fs::write(dir.join("flipped.crmct"), &flipped).unwrap();
     std::fs::write(dir.join("short.crmct"), &bytes[..bytes.len() - 7]).unwrap();
     for bad in ["flipped.crmct", "short.crmct"] {
-        let out = crmc_stdin(&["eval", "-t", bad], &dir, good);
+        let out = crmc_stdin(&["eval", "-t", bad], &dir, good.as_bytes());
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(out.stdout.is_empty(), "{bad}: no decision from a bad table");
         assert!(
@@ -352,7 +318,7 @@ fn fmt_check_reports_unformatted_files() {
 #[test]
 fn the_readme_tour_is_a_clean_unit() {
     let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+        std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let start = readme
         .find("```crmc\n")
         .expect("the README has a crmc block")

@@ -2,6 +2,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
 mod cli_support;
 
 use cli_support::*;

@@ -3,12 +3,13 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
 mod cli_support;
 
 use cli_support::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -25,9 +26,8 @@ fn lines(out: &[u8]) -> Vec<Value> {
 fn eval_answers_each_line_before_stdin_closes() {
     let dir = workdir("eval-pipe");
     build_small(&dir);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crmc"))
+    let mut child = crmc_command(&dir)
         .args(["eval", "-t", "t.crmct"])
-        .current_dir(&dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

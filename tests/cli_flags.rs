@@ -4,6 +4,7 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
 mod cli_support;
 
 use cli_support::*;
@@ -106,8 +107,7 @@ fn dash_reads_standard_input_for_fmt_and_schema_import() {
     );
 
     let export = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/import/sf_lead.describe.json"),
+        repo_root().join("tests/fixtures/import/sf_lead.describe.json"),
     )
     .unwrap();
     let out = crmc_stdin(&["schema", "import", "salesforce", "-"], &dir, &export);

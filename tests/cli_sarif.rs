@@ -5,8 +5,9 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cli.rs"]
 mod cli_support;
-#[path = "cli_support/json_schema.rs"]
+#[path = "support/json_schema.rs"]
 mod json_schema;
 
 use cli_support::*;

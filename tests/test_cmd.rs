@@ -4,29 +4,11 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod cli_support;
 
-fn crmc(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crmc"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("crmc runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory holding one file `unit.crmc` with `source`.
-fn unit_dir(name: &str, source: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("test-cmd-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("unit.crmc"), source).unwrap();
-    dir
-}
+use cli_support::*;
+use std::path::PathBuf;
 
 const SCHEMA: &str = r#"schema demo {
   object Lead {
@@ -91,7 +73,7 @@ test "{name}" {{
 
 #[test]
 fn test_refuses_the_broken_example_like_build_does() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repo_root();
     let out = crmc(&["test", "examples/broken"], root);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
@@ -412,7 +394,7 @@ fn junit_report_is_well_formed_and_escapes_names() {
 
 #[test]
 fn junit_report_shows_a_refused_unit_as_an_error() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repo_root();
     let out = crmc(&["test", "--format", "junit", "examples/broken"], root);
     assert_eq!(out.status.code(), Some(1));
     let xml = text(&out.stdout);

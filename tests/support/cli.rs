@@ -1,9 +1,21 @@
-//! Helpers for the CLI tests: run the built `crmc` binary in a fresh
-//! directory, with or without standard input.
+//! Helpers for the tests that run the built `crmc` binary (tests/cli*.rs,
+//! tests/test_cmd.rs): run it in a fresh directory, with or without
+//! standard input, and a small clean unit to run it on.
+//!
+//! Included with `#[path = "support/cli.rs"] mod cli_support;`, apart from
+//! `support/mod.rs` (the random-unit generator), which these tests do not use.
 #![allow(dead_code, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+/// `crmc` ready to run in `dir`, with `NO_COLOR` from the caller's
+/// environment removed so that colour tests see what they set.
+pub fn crmc_command(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crmc"));
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
 
 pub fn crmc(args: &[&str], dir: &Path) -> Output {
     crmc_env(args, dir, &[])
@@ -11,8 +23,8 @@ pub fn crmc(args: &[&str], dir: &Path) -> Output {
 
 /// `crmc` with extra environment variables (`NO_COLOR`, say).
 pub fn crmc_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crmc"));
-    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
+    let mut cmd = crmc_command(dir);
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -22,16 +34,15 @@ pub fn crmc_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
 /// `crmc` with `input` on standard input (bytes: not necessarily UTF-8).
 pub fn crmc_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crmc"))
+    let mut child = crmc_command(dir)
         .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("crmc runs");
-    // crmc may exit before it reads its input; the closed pipe is then expected.
+    // crmc may exit (on a bad table, say) before it reads its input; the
+    // closed pipe is then expected, not a failure.
     let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().unwrap()
 }
@@ -40,12 +51,26 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh directory for one test.
+/// A fresh directory for one test, named after the test binary too, so
+/// that two binaries running at once never share one.
 pub fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{}-{name}", env!("CARGO_CRATE_NAME")));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A fresh directory holding one file, `unit.crmc`, with `source`.
+pub fn unit_dir(name: &str, source: &str) -> PathBuf {
+    let dir = workdir(name);
+    std::fs::write(dir.join("unit.crmc"), source).unwrap();
+    dir
+}
+
+/// The repository's root (for `examples/`).
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A small clean unit: one contract over `std/salesforce`'s Lead.
