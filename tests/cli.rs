@@ -317,8 +317,7 @@ fn fmt_check_reports_unformatted_files() {
 /// The contract in the README's tour checks clean and its test passes.
 #[test]
 fn the_readme_tour_is_a_clean_unit() {
-    let readme =
-        std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     let start = readme
         .find("```crmc\n")
         .expect("the README has a crmc block")

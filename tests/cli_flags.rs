@@ -106,10 +106,8 @@ fn dash_reads_standard_input_for_fmt_and_schema_import() {
         text(&check.stdout)
     );
 
-    let export = std::fs::read(
-        repo_root().join("tests/fixtures/import/sf_lead.describe.json"),
-    )
-    .unwrap();
+    let export =
+        std::fs::read(repo_root().join("tests/fixtures/import/sf_lead.describe.json")).unwrap();
     let out = crmc_stdin(&["schema", "import", "salesforce", "-"], &dir, &export);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(

@@ -438,3 +438,304 @@ fn filter_runs_only_matching_tests_and_counts_the_rest() {
     assert_eq!(doc["summary"]["filtered"], 2);
     assert_eq!(doc["tests"].as_array().map(Vec::len), Some(0));
 }
+
+// ------------------------------------------------------------- coverage
+
+/// Nine coverage items: `eligible` applied and not applied, one exclusion,
+/// one threshold, three field rules, a conditional `*` rule and the default
+/// `never`.
+fn coverage_contract() -> String {
+    contract(
+        "enrich",
+        "alim",
+        "on update",
+        "eligible when Status == \"Open\"\n  exclude when Email ends with \"@competitor.example\"\n  confidence { auto at least 0.8 }",
+        "Industry: auto when empty, review\n    Rating: review\n    *: review when AnnualRevenue > 100",
+    )
+}
+
+/// A passing test block by ai "alim" with a confidence.
+fn coverage_case(name: &str, confidence: &str, record: &str, change: &str, expect: &str) -> String {
+    format!(
+        r#"
+test "{name}" {{
+  actor ai "alim"
+  event update
+  confidence {confidence}
+  record Lead {{ {record} }}
+  change {change}
+  expect {expect}
+}}
+"#
+    )
+}
+
+const OPEN: &str = "Status: \"Open\", Email: \"a@b.example\", Industry: null, AnnualRevenue: 50";
+
+/// Only reaches `eligible` (applied) and `Industry: auto when empty`.
+fn empty_industry_case() -> String {
+    coverage_case(
+        "empty industry",
+        "0.9",
+        OPEN,
+        "Industry to \"Retail\"",
+        "Industry auto",
+    )
+}
+
+/// Every item but `Industry: review` and `Rating: review`.
+fn all_but_two_cases() -> String {
+    [
+        empty_industry_case(),
+        coverage_case(
+            "competitor",
+            "0.9",
+            "Status: \"Open\", Email: \"x@competitor.example\", Industry: null",
+            "Industry to \"Retail\"",
+            "Industry never",
+        ),
+        coverage_case(
+            "star rule",
+            "0.9",
+            "Status: \"Open\", Email: \"a@b.example\", AnnualRevenue: 200",
+            "AnnualRevenue to 500",
+            "AnnualRevenue review",
+        ),
+        coverage_case(
+            "default never",
+            "0.9",
+            OPEN,
+            "OptOut to true",
+            "OptOut never",
+        ),
+        coverage_case(
+            "low confidence",
+            "0.5",
+            OPEN,
+            "Industry to \"Retail\"",
+            "Industry review",
+        ),
+        coverage_case(
+            "closed lead",
+            "0.9",
+            "Status: \"Closed\", Email: \"a@b.example\", Industry: null",
+            "Industry to \"Retail\"",
+            "Industry never",
+        ),
+    ]
+    .concat()
+}
+
+/// The 1-based line of `source` that contains `needle`.
+fn line_of(source: &str, needle: &str) -> usize {
+    source.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn coverage_lists_the_rules_no_test_reached_with_file_line_and_text() {
+    let source = format!("{SCHEMA}{}{}", coverage_contract(), empty_industry_case());
+    let dir = unit_dir("coverage-listing", &source);
+    let out = crmc(&["test", "--coverage", "unit.crmc"], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("ok      empty industry"), "{stdout}");
+    let listing = &stdout[stdout.find("coverage (").expect("a coverage listing")..];
+    assert!(
+        listing.contains("contract enrich: 2/9 rules reached; not reached:"),
+        "{listing}"
+    );
+    let industry = line_of(&source, "Industry: auto when empty");
+    for (line, text) in [
+        (industry, "`Industry: review`"),
+        (line_of(&source, "Rating: review"), "`Rating: review`"),
+        (
+            line_of(&source, "*: review when"),
+            "`*: review when AnnualRevenue > 100`",
+        ),
+        (
+            line_of(&source, "exclude when"),
+            "`exclude when Email ends with \"@competitor.example\"`",
+        ),
+        (
+            line_of(&source, "eligible when"),
+            "`eligible when Status == \"Open\"` not applied",
+        ),
+        (
+            line_of(&source, "auto at least"),
+            "`confidence auto at least 0.8` never capped",
+        ),
+        (
+            line_of(&source, "fields {"),
+            "the default `never` (a changed field no rule holds for)",
+        ),
+    ] {
+        let want = format!("    unit.crmc:{line}: {text}\n");
+        assert!(listing.contains(&want), "missing {want:?} in\n{listing}");
+    }
+    // Reached items are not listed.
+    assert!(!listing.contains("auto when empty`"), "{listing}");
+    assert!(!listing.contains("` applied"), "{listing}");
+    assert!(
+        listing.ends_with("crmc: coverage 22.2% (2 of 9 rules reached)\n"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn coverage_counts_star_rules_exclusions_eligible_thresholds_and_the_default() {
+    let source = format!("{SCHEMA}{}{}", coverage_contract(), all_but_two_cases());
+    let dir = unit_dir("coverage-kinds", &source);
+    let out = crmc(
+        &["test", "--coverage", "--format", "json", "unit.crmc"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["passed"], 6);
+    let cov = &doc["coverage"];
+    assert_eq!(
+        (cov["reached"].as_u64(), cov["total"].as_u64()),
+        (Some(7), Some(9))
+    );
+    assert_eq!(cov["counted_by"], "reference interpreter");
+    assert_eq!(cov["disagreements"].as_array().map(Vec::len), Some(0));
+    let contract = &cov["contracts"][0];
+    assert_eq!(contract["contract"], "enrich");
+    assert_eq!(contract["file"], "unit.crmc");
+    let rules: Vec<(String, String, Vec<String>)> = contract["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let tests = r["tests"].as_array().unwrap().iter();
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["text"].as_str().unwrap().to_string(),
+                tests.map(|t| t.as_str().unwrap().to_string()).collect(),
+            )
+        })
+        .collect();
+    let reached_by = |text: &str| -> Vec<String> {
+        rules
+            .iter()
+            .find(|r| r.1.contains(text))
+            .unwrap_or_else(|| panic!("no item {text}: {rules:?}"))
+            .2
+            .clone()
+    };
+    assert_eq!(reached_by("`*: review when"), ["star rule"]);
+    assert_eq!(reached_by("`exclude when"), ["competitor"]);
+    assert_eq!(reached_by("default `never`"), ["default never"]);
+    assert_eq!(reached_by("` not applied"), ["closed lead"]);
+    assert_eq!(reached_by("confidence auto"), ["low confidence"]);
+    // The excluded test reached no rule: an exclusion decides before them.
+    assert_eq!(
+        reached_by("`Industry: auto when empty`"),
+        ["empty industry", "low confidence"]
+    );
+    assert!(reached_by("`Industry: review`").is_empty());
+    assert!(reached_by("`Rating: review`").is_empty());
+    let kinds: Vec<&str> = rules.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "eligible_applied",
+            "eligible_not_applied",
+            "exclusion",
+            "confidence_auto",
+            "default_never",
+            "rule",
+            "rule",
+            "rule",
+            "star_rule"
+        ]
+    );
+
+    // Without --coverage the report has no coverage object.
+    let plain = crmc(&["test", "--format", "json", "unit.crmc"], &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(doc.get("coverage").is_none(), "{doc}");
+}
+
+#[test]
+fn min_coverage_fails_a_passing_run_below_the_gate() {
+    // 7 of 9 rules: 77.8 %.
+    let source = format!("{SCHEMA}{}{}", coverage_contract(), all_but_two_cases());
+    let dir = unit_dir("coverage-gate", &source);
+    let run = |pct: &str, format: &str| {
+        crmc(
+            &[
+                "test",
+                "--min-coverage",
+                pct,
+                "--format",
+                format,
+                "unit.crmc",
+            ],
+            &dir,
+        )
+    };
+
+    let met = run("77", "human");
+    let stdout = text(&met.stdout);
+    assert_eq!(met.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("crmc: coverage 77.8% (7 of 9 rules reached), meets --min-coverage 77%"),
+        "{stdout}"
+    );
+
+    for pct in ["78", "80%", "100"] {
+        let below = run(pct, "human");
+        let stdout = text(&below.stdout);
+        assert_eq!(below.status.code(), Some(1), "{pct}: {stdout}");
+        assert!(stdout.contains("6 passed, 0 failed"), "{stdout}");
+        assert!(stdout.contains(", below --min-coverage"), "{stdout}");
+        assert!(
+            stdout.contains("`Industry: review`"),
+            "the gap is listed: {stdout}"
+        );
+    }
+
+    let json = run("80", "json");
+    assert_eq!(json.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["coverage"]["below_min_coverage"], true);
+    assert_eq!(doc["coverage"]["min_coverage"], 80.0);
+    assert!(
+        text(&json.stderr)
+            .contains("coverage 77.8% (7 of 9 rules reached) is below --min-coverage 80%"),
+        "{}",
+        text(&json.stderr)
+    );
+
+    for bad in ["101", "100.5", "eighty", "NaN", "inf"] {
+        let out = run(bad, "human");
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("is not a percentage from 0 to 100"));
+    }
+}
+
+#[test]
+fn coverage_with_junit_keeps_stdout_xml_and_lists_the_gaps_on_stderr() {
+    let source = format!("{SCHEMA}{}{}", coverage_contract(), empty_industry_case());
+    let dir = unit_dir("coverage-junit", &source);
+    let out = crmc(
+        &["test", "--coverage", "--format", "junit", "unit.crmc"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let xml = text(&out.stdout);
+    assert_well_formed_xml(&xml);
+    assert!(
+        xml.contains("<property name=\"crmc.coverage.reached\" value=\"2\"/>")
+            && xml.contains("<property name=\"crmc.coverage.total\" value=\"9\"/>")
+            && xml.contains("<property name=\"crmc.coverage.percent\" value=\"22.2\"/>"),
+        "{xml}"
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("contract enrich: 2/9 rules reached; not reached:"),
+        "{err}"
+    );
+    assert!(err.contains("`Industry: review`"), "{err}");
+}

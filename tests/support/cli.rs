@@ -54,8 +54,8 @@ pub fn text(bytes: &[u8]) -> String {
 /// A fresh directory for one test, named after the test binary too, so
 /// that two binaries running at once never share one.
 pub fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("{}-{name}", env!("CARGO_CRATE_NAME")));
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{name}", env!("CARGO_CRATE_NAME")));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
