@@ -132,7 +132,9 @@ pub fn coverage(unit: &CheckedUnit, sources: &SourceMap, results: &[TestResult])
                 continue;
             }
         };
-        if let Some(d) = disagreement(decision, &reference_decision) {
+        let differs = disagreement(decision, &reference_decision)
+            .or_else(|| trace_disagreement(unit, decision, &traces));
+        if let Some(d) = differs {
             cov.disagreements.push(format!("{}: {d}", r.name));
         }
         for trace in &traces {
@@ -266,4 +268,54 @@ fn disagreement(evaluator: &Decision, reference: &Decision) -> Option<String> {
     (e != r).then(|| {
         format!("the evaluator decided {e:?}, the reference interpreter {r:?}; please report this")
     })
+}
+
+/// Where the traces disagree with `decision` on which rule decided a
+/// field: for each field a contract decided, the deciding contract's trace
+/// must name the rule the decision names (none when an exclusion or the
+/// default `never` decided). `None` when they agree.
+pub fn trace_disagreement(
+    unit: &CheckedUnit,
+    decision: &Decision,
+    traces: &[ContractTrace],
+) -> Option<String> {
+    for (field, fd) in &decision.fields {
+        let Some(name) = &fd.contract else {
+            continue;
+        };
+        let trace = traces.iter().find(|t| &t.contract == name);
+        let c = unit.contracts.iter().find(|c| &c.name == name);
+        let (Some(trace), Some(c)) = (trace, c) else {
+            return Some(format!(
+                "no trace of contract `{name}`, which decided `{field}`"
+            ));
+        };
+        let named = match trace.rules.iter().find(|(t, _)| t == field) {
+            _ if trace.excluded.is_some() => None,
+            None => {
+                return Some(format!(
+                    "the trace of `{name}` has no rule for `{field}`, which it decided"
+                ))
+            }
+            Some((_, RuleTrace::Default)) => None,
+            Some((_, RuleTrace::Star(i))) => c
+                .star
+                .as_ref()
+                .and_then(|s| s.rules.get(*i))
+                .map(|r| format!("*#{}", r.position)),
+            Some((_, RuleTrace::Own(i))) => unit
+                .schema
+                .field_by_name(c.object, field)
+                .and_then(|f| c.rules_for(f))
+                .and_then(|l| l.rules.get(*i))
+                .map(|r| format!("{field}#{}", r.position)),
+        };
+        if named != fd.rule {
+            return Some(format!(
+                "`{field}`: the decision names rule {:?} of `{name}`, its trace {named:?}",
+                fd.rule
+            ));
+        }
+    }
+    None
 }
