@@ -579,6 +579,29 @@ fn coverage_lists_the_rules_no_test_reached_with_file_line_and_text() {
         listing.ends_with("crmc: coverage 22.2% (2 of 9 rules reached)\n"),
         "{listing}"
     );
+
+    // `--quiet` keeps the gaps; `--filter` says what it left out.
+    let both = format!(
+        "{source}{}",
+        all_but_two_cases().replace("\"empty industry\"", "\"again\"")
+    );
+    std::fs::write(dir.join("unit.crmc"), both).unwrap();
+    let out = crmc(
+        &["test", "-q", "--coverage", "--filter", "again", "unit.crmc"],
+        &dir,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("ok "), "{stdout}");
+    assert!(stdout.contains("`Industry: review`"), "{stdout}");
+    assert!(
+        stdout.contains("note: only the tests that ran count: --filter left out 6"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("crmc: coverage 22.2% (2 of 9 rules reached)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -650,6 +673,8 @@ fn coverage_counts_star_rules_exclusions_eligible_thresholds_and_the_default() {
             "star_rule"
         ]
     );
+
+    assert_eq!(cov["percent"], 77.78);
 
     // Without --coverage the report has no coverage object.
     let plain = crmc(&["test", "--format", "json", "unit.crmc"], &dir);

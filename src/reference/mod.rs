@@ -524,10 +524,13 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
     // The first rule that held, and the strongest unknown one before it.
     let mut held: Option<(Outcome, String, Option<Approver>, RuleTrace)> = None;
     let mut unknown: Option<(Outcome, String, Option<Approver>, RuleTrace)> = None;
-    let sides: [(&str, &[Rule], fn(usize) -> RuleTrace); 2] =
-        [(tname, own, RuleTrace::Own), ("*", star, RuleTrace::Star)];
-    'search: for (label, rules, side) in sides {
+    'search: for (label, rules, is_star) in [(tname, own, false), ("*", star, true)] {
         for (i, r) in rules.iter().enumerate() {
+            let side = if is_star {
+                RuleTrace::Star
+            } else {
+                RuleTrace::Own
+            };
             let rule_name = format!("{label}#{}", r.position);
             let t = r.when.as_ref().map_or(Truth::Yes, |c| w.truth(c));
             match t {

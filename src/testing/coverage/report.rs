@@ -78,6 +78,13 @@ pub fn human(units: &[UnitReport<'_>], min: Option<f64>) -> String {
             let _ = writeln!(out, "warning: coverage may be off for test {d}");
         }
     }
+    let filtered: usize = units.iter().map(|u| u.filtered).sum();
+    if filtered > 0 {
+        let _ = writeln!(
+            out,
+            "note: only the tests that ran count: --filter left out {filtered}"
+        );
+    }
     let (reached, total) = counts(units);
     let _ = write!(
         out,
@@ -134,7 +141,8 @@ pub fn json(units: &[UnitReport<'_>], min: Option<f64>) -> Value {
     json!({
         "reached": reached,
         "total": total,
-        "percent": percent(reached, total),
+        // Two decimals: `reached` and `total` carry the exact share.
+        "percent": (percent(reached, total) * 100.0).round() / 100.0,
         "min_coverage": min,
         "below_min_coverage": min.is_some_and(|m| below(units, m)),
         "counted_by": "reference interpreter",
