@@ -9,6 +9,7 @@ mod cli_support;
 
 use cli_support::*;
 use std::path::PathBuf;
+use std::process::Output;
 
 const SCHEMA: &str = r#"schema demo {
   object Lead {
@@ -531,11 +532,25 @@ fn line_of(source: &str, needle: &str) -> usize {
     source.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
 
+/// Writes the coverage contract with `cases` to a fresh `unit.crmc` and
+/// runs `crmc test ARGS unit.crmc` on it.
+fn run_coverage(name: &str, cases: &str, args: &[&str]) -> (String, PathBuf, Output) {
+    let source = format!("{SCHEMA}{}{cases}", coverage_contract());
+    let dir = unit_dir(name, &source);
+    let args: Vec<&str> = ["test"]
+        .iter()
+        .chain(args)
+        .chain(&["unit.crmc"])
+        .copied()
+        .collect();
+    let out = crmc(&args, &dir);
+    (source, dir, out)
+}
+
 #[test]
 fn coverage_lists_the_rules_no_test_reached_with_file_line_and_text() {
-    let source = format!("{SCHEMA}{}{}", coverage_contract(), empty_industry_case());
-    let dir = unit_dir("coverage-listing", &source);
-    let out = crmc(&["test", "--coverage", "unit.crmc"], &dir);
+    let (source, dir, out) =
+        run_coverage("coverage-listing", &empty_industry_case(), &["--coverage"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
     assert!(stdout.contains("ok      empty industry"), "{stdout}");
@@ -606,11 +621,10 @@ fn coverage_lists_the_rules_no_test_reached_with_file_line_and_text() {
 
 #[test]
 fn coverage_counts_star_rules_exclusions_eligible_thresholds_and_the_default() {
-    let source = format!("{SCHEMA}{}{}", coverage_contract(), all_but_two_cases());
-    let dir = unit_dir("coverage-kinds", &source);
-    let out = crmc(
-        &["test", "--coverage", "--format", "json", "unit.crmc"],
-        &dir,
+    let (_, dir, out) = run_coverage(
+        "coverage-kinds",
+        &all_but_two_cases(),
+        &["--coverage", "--format", "json"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -685,20 +699,10 @@ fn coverage_counts_star_rules_exclusions_eligible_thresholds_and_the_default() {
 #[test]
 fn min_coverage_fails_a_passing_run_below_the_gate() {
     // 7 of 9 rules: 77.8 %.
-    let source = format!("{SCHEMA}{}{}", coverage_contract(), all_but_two_cases());
-    let dir = unit_dir("coverage-gate", &source);
+    let cases = all_but_two_cases();
     let run = |pct: &str, format: &str| {
-        crmc(
-            &[
-                "test",
-                "--min-coverage",
-                pct,
-                "--format",
-                format,
-                "unit.crmc",
-            ],
-            &dir,
-        )
+        let args = ["--min-coverage", pct, "--format", format];
+        run_coverage("coverage-gate", &cases, &args).2
     };
 
     let met = run("77", "human");
@@ -742,11 +746,10 @@ fn min_coverage_fails_a_passing_run_below_the_gate() {
 
 #[test]
 fn coverage_with_junit_keeps_stdout_xml_and_lists_the_gaps_on_stderr() {
-    let source = format!("{SCHEMA}{}{}", coverage_contract(), empty_industry_case());
-    let dir = unit_dir("coverage-junit", &source);
-    let out = crmc(
-        &["test", "--coverage", "--format", "junit", "unit.crmc"],
-        &dir,
+    let (_, _, out) = run_coverage(
+        "coverage-junit",
+        &empty_industry_case(),
+        &["--coverage", "--format", "junit"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let xml = text(&out.stdout);
