@@ -766,4 +766,18 @@ fn coverage_with_junit_keeps_stdout_xml_and_lists_the_gaps_on_stderr() {
         "{err}"
     );
     assert!(err.contains("`Industry: review`"), "{err}");
+
+    // The gate holds with junit too, and says so where people look.
+    let (_, _, gated) = run_coverage(
+        "coverage-junit-gate",
+        &empty_industry_case(),
+        &["--min-coverage", "50", "--format", "junit"],
+    );
+    assert_eq!(gated.status.code(), Some(1));
+    assert_well_formed_xml(&text(&gated.stdout));
+    let err = text(&gated.stderr);
+    assert!(
+        err.ends_with("crmc: coverage 22.2% (2 of 9 rules reached), below --min-coverage 50%\n"),
+        "{err}"
+    );
 }

@@ -150,9 +150,10 @@ pub fn run(args: TestArgs) -> ExitCode {
     let mut text = match args.format {
         TestFormat::Human => testing::report::human(&reports) + listing.as_deref().unwrap_or(""),
         TestFormat::Json => {
-            let extra = match coverage {
-                true => vec![("coverage", cov_report::json(&reports, min))],
-                false => Vec::new(),
+            let extra = if coverage {
+                vec![("coverage", cov_report::json(&reports, min))]
+            } else {
+                Vec::new()
             };
             testing::report::json(&reports, extra) + "\n"
         }
@@ -174,7 +175,8 @@ pub fn run(args: TestArgs) -> ExitCode {
         eprint!("{}", listing.trim_start());
     }
     let gate_failed = min.is_some_and(|m| cov_report::below(&reports, m));
-    if gate_failed && args.format != TestFormat::Human {
+    // The human listing (on stdout, or stderr with junit) already says so.
+    if gate_failed && args.format == TestFormat::Json {
         let (reached, total) = cov_report::counts(&reports);
         eprintln!(
             "crmc: coverage {:.1}% ({reached} of {total} rules reached) is below --min-coverage {}%",
