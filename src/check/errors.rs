@@ -102,6 +102,12 @@ pub enum CheckError {
         span: Span,
         suggestion: String,
     },
+    /// A bare `percent`: the scale (`0..100` or `0..1`) must be written.
+    PercentWithoutScale {
+        object: String,
+        field: String,
+        span: Span,
+    },
     DuplicateRelation {
         object: String,
         relation: String,
@@ -351,7 +357,7 @@ impl CheckError {
                 d.with_help(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use one of: id, string, email, phone, url, bool, int, number, \
-                             currency, percent, date, datetime, picklist(...), \
+                             currency, percent(0..100), percent(0..1), date, datetime, picklist(...), \
                              multipicklist(...), ref(Object)"
                         .to_string(),
                 })
@@ -396,12 +402,23 @@ impl CheckError {
                 span,
                 suggestion,
             } => Diagnostic::new(
-                "W0302",
+                "E0327",
                 format!("field `{object}.{field}` refers to `{target}`, which is not a declared object"),
                 span,
                 format!("`{target}` is not declared, but `{suggestion}` is"),
             )
-            .with_help(format!("did you mean `{suggestion}`? (a ref to an object outside the schema is allowed, but `{target}.Field` lookups are not)")),
+            .with_help(format!("did you mean `ref({suggestion})`? A typo here would silently turn off every `{suggestion}.Field` condition on `{object}`")),
+            E::PercentWithoutScale {
+                object,
+                field,
+                span,
+            } => Diagnostic::new(
+                "E0328",
+                format!("percent field `{object}.{field}` does not say its scale"),
+                span,
+                "write `percent(0..100)` or `percent(0..1)`",
+            )
+            .with_help("Salesforce sends 5 % as 5: write `percent(0..100)`; HubSpot's deal probability sends 5 % as 0.05: write `percent(0..1)`. Check a value the CRM sends for this field"),
             E::DuplicateRelation {
                 object,
                 relation,
