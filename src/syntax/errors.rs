@@ -327,7 +327,11 @@ impl SyntaxError {
             .with_help("split the condition into named exclusions or simpler rules; `not not X` is just `X`"),
             SyntaxError::BadPercentScale { span, text } => Diagnostic::new(
                 code,
-                format!("`{text}` is not a percent scale"),
+                if text.is_empty() {
+                    "`percent()` needs a scale".to_string()
+                } else {
+                    format!("`{text}` is not a percent scale")
+                },
                 span,
                 "expected `0..100` or `0..1`",
             )
