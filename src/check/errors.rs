@@ -94,6 +94,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`salesforce`), not imported.
+        std_module: Option<&'static str>,
     },
     UnknownRefTarget {
         object: String,
@@ -119,6 +121,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`salesforce`), not imported.
+        std_module: Option<&'static str>,
     },
     UnknownField {
         object: String,
@@ -138,6 +142,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`suppression`), not imported.
+        std_module: Option<&'static str>,
     },
     ExclusionObjectMismatch {
         name: String,
@@ -334,6 +340,11 @@ fn list(values: &[String], max: usize) -> String {
     out.join(", ")
 }
 
+/// "`X` is in `std/m`: add `import "std/m"`".
+fn missing_import(name: &str, module: &str) -> String {
+    format!("`{name}` is in `std/{module}`: add `import \"std/{module}\"` at the top of the file")
+}
+
 impl CheckError {
     /// Warnings do not stop a unit from checking.
     pub fn is_warning(&self) -> bool {
@@ -383,15 +394,17 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => Diagnostic::new(
                 "E0310",
                 format!("`extend object {name}` extends an object that is never declared"),
                 span,
                 "no `object` declaration with this name",
             )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
+            .with_help(match (std_module, suggestion) {
+                (Some(m), _) => missing_import(&name, m),
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!(
                     "import the schema that declares `{name}`, or write `object {name} {{ ... }}` to declare it"
                 ),
             }),
@@ -436,6 +449,7 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => {
                 let d = Diagnostic::new(
                     "E0301",
@@ -443,9 +457,12 @@ impl CheckError {
                     span,
                     "not declared in the schema",
                 );
-                d.with_help(did_you_mean(&suggestion).unwrap_or_else(|| {
-                    format!("declare `object {name} {{ ... }}` or import the schema that has it")
-                }))
+                d.with_help(match std_module {
+                    Some(m) => missing_import(&name, m),
+                    None => did_you_mean(&suggestion).unwrap_or_else(|| {
+                        format!("declare `object {name} {{ ... }}` or import the schema that has it")
+                    }),
+                })
             }
             E::UnknownField {
                 object,
@@ -487,15 +504,19 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => Diagnostic::new(
                 "E0304",
                 format!("no exclusion named `{name}`"),
                 span,
                 "not declared",
             )
-            .with_help(did_you_mean(&suggestion).unwrap_or_else(|| {
-                format!("declare it with `exclusion {name} on OBJECT when CONDITION`, or write `exclude when CONDITION`")
-            })),
+            .with_help(match std_module {
+                Some(m) => missing_import(&name, m),
+                None => did_you_mean(&suggestion).unwrap_or_else(|| {
+                    format!("declare it with `exclusion {name} on OBJECT when CONDITION`, or write `exclude when CONDITION`")
+                }),
+            }),
             E::ExclusionObjectMismatch {
                 name,
                 exclusion_object,

@@ -189,6 +189,7 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
                 name: name.clone(),
                 span: decl.name.span,
                 suggestion: suggest(name, declared.iter().map(String::as_str)),
+                std_module: super::std_names::object_module(name),
             });
             info.poisoned_objects.insert(name.clone());
             continue;

@@ -15,7 +15,9 @@ pub static CODES: &[CodeInfo] = &[
 is not declared in the unit's schema. Objects come from `schema` blocks, top-level `object` \
 blocks and imported files.\n\nExample:\n  contract c { object Leed ... }\n\nFix: correct the \
 spelling (the message suggests the closest declared object), or import the schema that \
-declares the object (`import \"std/salesforce\"`).",
+declares the object (`import \"std/salesforce\"`). When a standard module declares the \
+object (`Lead` is in `std/salesforce`, `deals` in `std/hubspot`), the message names the \
+import to add.",
     },
     CodeInfo {
         code: "E0302",
@@ -48,7 +50,11 @@ name the message suggests.",
         explanation: "`exclude NAME` refers to a named exclusion that is not declared anywhere \
 in the unit.\n\nExample:\n  exclusion opted_out on Lead when HasOptedOutOfEmail\n  contract c { \
 ... exclude opted_uot ... }\n\nFix: correct the name, or declare the exclusion with \
-`exclusion NAME on OBJECT when CONDITION`. For a one-off condition write `exclude when CONDITION`.",
+`exclusion NAME on OBJECT when CONDITION`. For a one-off condition write `exclude when CONDITION`.\n\n\
+The standard exclusions (`sf_lead_opted_out`, `hs_contact_opted_out`, ...) live in \
+`std/suppression`: when the name is one of them the message says so, and the fix is \
+`import \"std/suppression\"` at the top of the file (it brings `std/salesforce` and \
+`std/hubspot` with it).",
     },
     CodeInfo {
         code: "E0305",
