@@ -342,11 +342,12 @@ impl SyntaxError {
             SyntaxError::NonAsciiIdent { span, word, ascii } => {
                 let help = match &ascii {
                     Some(a) => format!(
-                        "write `{a}`; names are ASCII letters, digits and `_` \
-                         (rename the field in the CRM's API name too if it differs)"
+                        "write `{a}` (names are ASCII letters, digits and `_`); for a CRM \
+                         field, use its API name exactly as the CRM's export shows it"
                     ),
-                    None => "names are ASCII letters, digits and `_`: use the field's API \
-                             name as the CRM's export shows it"
+                    None => "names are ASCII letters, digits and `_`: for a CRM field, use \
+                             its API name exactly as the CRM's export shows it (`crmc import` \
+                             writes them)"
                         .to_string(),
                 };
                 Diagnostic::new(
@@ -359,11 +360,11 @@ impl SyntaxError {
             }
             SyntaxError::WrongQuotes { span, found, fixed } => Diagnostic::new(
                 code,
-                "text uses double quotes",
+                "strings use double quotes",
                 span,
-                format!("`{found}` is not in double quotes"),
+                format!("`{found}` is not in straight double quotes"),
             )
-            .with_help(format!("write {fixed}")),
+            .with_help(format!("write `{fixed}`")),
         }
     }
 }
