@@ -138,12 +138,10 @@ Fix: correct the name (`ref(Account)`), or declare the object if it really is a 
         severity: Severity::Error,
         title: "a percent field without its scale",
         explanation: "CRMs store percentages on two different scales, so a percent field says \
-which one its CRM uses:\n\n\
-    Probability: percent(0..100)              // Salesforce: 5 % is sent as 5\n\
-    hs_deal_stage_probability: percent(0..1)  // HubSpot: 5 % is sent as 0.05\n\n\
-A bare `percent` is refused rather than guessed: with the wrong scale, \
-`Probability < 10%` would compare 5 (meaning 5 %) with 0.10 and let through writes the \
-contract means to stop.\n\n\
+which one its CRM uses:\n\n    Probability: percent(0..100)              // Salesforce: 5 % is sent as 5\n    \
+hs_deal_stage_probability: percent(0..1)  // HubSpot: 5 % is sent as 0.05\n\nA bare `percent` is refused rather than guessed: with the wrong scale, \
+`exclude when Probability < 10%` would compare 5 (meaning 5 %) with 0.10, never fire, and \
+let through writes the contract means to stop.\n\n\
 A percentage literal compared with (or set on) a percent field is converted to the field's \
 scale: `10%` is 10 on `percent(0..100)` and 0.1 on `percent(0..1)`. A plain number is \
 taken as written, on the field's scale: `Probability < 10` on `percent(0..100)` is 10 %, \

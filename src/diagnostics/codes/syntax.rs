@@ -46,7 +46,8 @@ points where the `}` was expected and also marks the `{` that opened the block."
         title: "malformed number",
         explanation: "A value that starts with a digit is not a valid number.\n\nExamples of \
 mistakes: `1..5`, `0.9.1`, `1__000`, `5.`.\n\nNumbers are written `42`, `-3`, `0.95` or \
-`1_000_000` (underscores may separate digits), and percentages as `80%` (meaning 0.80). \
+`1_000_000` (underscores may separate digits), and percentages as `80%` (0.80; on a \
+percent field, 80 % on the field's scale: 80 on `percent(0..100)`). \
 Versions must be whole numbers such as `3`. Fix the number so it has at most one decimal \
 point and digits on both sides of it.",
     },
