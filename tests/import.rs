@@ -271,16 +271,39 @@ fn hubspot_percent_scales() {
         objects: vec!["deals".to_string()],
         schema_name: None,
     };
-    let out = run(Crm::Hubspot, &["hs_deals_percent_properties.json"], &options);
+    let out = run(
+        Crm::Hubspot,
+        &["hs_deals_percent_properties.json"],
+        &options,
+    );
     assert!(
-        out.text.contains("hs_deal_stage_probability: percent(0..1)"),
+        out.text
+            .contains("hs_deal_stage_probability: percent(0..1)"),
         "{}",
         out.text
     );
-    assert!(out.text.contains("hs_forecast_probability:   number"), "{}", out.text);
-    assert!(out.text.contains("discount_rate:             number"), "{}", out.text);
-    assert!(has_warning(&out, "deals", "hs_forecast_probability", "does not say its scale"));
-    assert!(has_warning(&out, "deals", "discount_rate", "does not say its scale"));
+    assert!(
+        out.text.contains("hs_forecast_probability:   number"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text.contains("discount_rate:             number"),
+        "{}",
+        out.text
+    );
+    assert!(has_warning(
+        &out,
+        "deals",
+        "hs_forecast_probability",
+        "does not say its scale"
+    ));
+    assert!(has_warning(
+        &out,
+        "deals",
+        "discount_rate",
+        "does not say its scale"
+    ));
     assert!(!out
         .warnings
         .iter()
@@ -292,7 +315,11 @@ fn hubspot_percent_scales() {
 #[test]
 fn salesforce_percent_is_0_to_100() {
     let out = run_default(Crm::Salesforce, &["sf_lead.describe.json"]);
-    assert!(out.text.contains("Win_Chance__c:      percent(0..100)"), "{}", out.text);
+    assert!(
+        out.text.contains("Win_Chance__c:      percent(0..100)"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]

@@ -60,7 +60,10 @@ fn salesforce_probability_is_0_to_100() {
     let got = decide(
         &dir,
         &sf_unit("Probability < 10%"),
-        &[opportunity("Probability", "5"), opportunity("Probability", "50")],
+        &[
+            opportunity("Probability", "5"),
+            opportunity("Probability", "50"),
+        ],
     );
     assert_eq!(got, ["auto", "never"]);
 }
@@ -73,7 +76,10 @@ fn plain_number_on_percent_field_is_on_its_scale() {
     let got = decide(
         &dir,
         &sf_unit("Probability < 10"),
-        &[opportunity("Probability", "5"), opportunity("Probability", "50")],
+        &[
+            opportunity("Probability", "5"),
+            opportunity("Probability", "50"),
+        ],
     );
     assert_eq!(got, ["auto", "never"]);
 }
@@ -211,6 +217,12 @@ fn fmt_keeps_the_scale() {
     let src = "schema s {\n  object Opportunity {\n    Id: id\n    Probability: percent( 0..100 )\n    p: percent(0..1)\n  }\n}\n";
     let out = crmc_stdin(&["fmt", "-"], &dir, src.as_bytes());
     let formatted = text(&out.stdout);
-    assert!(formatted.contains("Probability: percent(0..100)"), "{formatted}");
-    assert!(formatted.contains("p:           percent(0..1)"), "{formatted}");
+    assert!(
+        formatted.contains("Probability: percent(0..100)"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("p:           percent(0..1)"),
+        "{formatted}"
+    );
 }

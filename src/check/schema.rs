@@ -3,9 +3,7 @@
 //! derived from single-target `ref` fields.
 
 use super::errors::CheckError;
-use super::model::{
-    Field, FieldId, FieldType, Object, ObjectId, PercentScale, Relation, Schema,
-};
+use super::model::{Field, FieldId, FieldType, Object, ObjectId, PercentScale, Relation, Schema};
 use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{FieldAttr, ObjectDecl, TypeExpr, TypeKind};

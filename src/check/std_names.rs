@@ -25,7 +25,10 @@ fn index() -> &'static Index {
             for item in &file.items {
                 match item {
                     Item::Exclusion(e) => {
-                        index.exclusions.entry(e.name.name.clone()).or_insert(module);
+                        index
+                            .exclusions
+                            .entry(e.name.name.clone())
+                            .or_insert(module);
                     }
                     Item::Schema(s) => {
                         for o in s.objects.iter().filter(|o| !o.extend) {

@@ -87,7 +87,10 @@ const REFERENCED_OBJECTS: &[(&str, &str)] = &[
 /// Number properties HubSpot documents as a probability from 0 to 1 (a deal
 /// stage's probability is 0.0-1.0; the shadow's description says "between 0
 /// and 1"): `percent(0..1)`. Other number properties do not say their scale.
-const FRACTION_PERCENTS: &[&str] = &["hs_deal_stage_probability", "hs_deal_stage_probability_shadow"];
+const FRACTION_PERCENTS: &[&str] = &[
+    "hs_deal_stage_probability",
+    "hs_deal_stage_probability_shadow",
+];
 
 /// Enumerations whose values live in the pipelines API.
 const PIPELINE_PROPERTIES: &[&str] = &[

@@ -53,7 +53,10 @@ fn joiner(c: char) -> Option<&'static str> {
 /// Whether `c` can be part of a name as a user would write it (so that a
 /// foreign one is reported as a name, not left to the grammar).
 fn name_like(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && c.is_alphabetic()) || joiner(c).is_some()
+    c.is_ascii_alphanumeric()
+        || c == '_'
+        || (!c.is_ascii() && c.is_alphabetic())
+        || joiner(c).is_some()
 }
 
 fn scan_line(file: FileId, line: &str, offset: usize, out: &mut Vec<SyntaxError>) {
@@ -84,7 +87,10 @@ fn scan_line(file: FileId, line: &str, offset: usize, out: &mut Vec<SyntaxError>
                 Some(j) => {
                     end_run(file, line, offset, &mut run, i, out);
                     let body = &line[body_start..body_start + j];
-                    let close_len = line[body_start + j..].chars().next().map_or(1, char::len_utf8);
+                    let close_len = line[body_start + j..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
                     let end = body_start + j + close_len;
                     out.push(SyntaxError::WrongQuotes {
                         span: span(i, end),
@@ -229,11 +235,23 @@ mod tests {
             [("Industrie_é".into(), "Industrie_e".into())]
         );
         assert_eq!(codes("Größe__c"), [("Größe__c".into(), "Grosse__c".into())]);
-        assert_eq!(codes("Owner’s_Score"), [("Owner’s_Score".into(), "Owners_Score".into())]);
+        assert_eq!(
+            codes("Owner’s_Score"),
+            [("Owner’s_Score".into(), "Owners_Score".into())]
+        );
         assert_eq!(codes("Name_日本"), [("Name_日本".into(), String::new())]);
-        assert_eq!(codes("x == 'Banking'"), [("'Banking'".into(), "\"Banking\"".into())]);
-        assert_eq!(codes("x == “Banking”"), [("“Banking”".into(), "\"Banking\"".into())]);
-        assert_eq!(codes("x == „Bank\"ing“"), [("„Bank\"ing“".into(), "\"Bank\\\"ing\"".into())]);
+        assert_eq!(
+            codes("x == 'Banking'"),
+            [("'Banking'".into(), "\"Banking\"".into())]
+        );
+        assert_eq!(
+            codes("x == “Banking”"),
+            [("“Banking”".into(), "\"Banking\"".into())]
+        );
+        assert_eq!(
+            codes("x == „Bank\"ing“"),
+            [("„Bank\"ing“".into(), "\"Bank\\\"ing\"".into())]
+        );
     }
 
     #[test]

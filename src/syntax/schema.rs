@@ -101,8 +101,10 @@ impl Lower<'_> {
                     _ => {
                         let at = self.span(&scale);
                         let span = if at.start == at.end { span } else { at };
-                        self.errors
-                            .push(SyntaxError::BadPercentScale { span, text: text.clone() });
+                        self.errors.push(SyntaxError::BadPercentScale {
+                            span,
+                            text: text.clone(),
+                        });
                         // Reported: the checker never sees a file with errors.
                         TypeKind::Percent(Some(PercentScale::Hundred))
                     }
