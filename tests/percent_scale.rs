@@ -7,11 +7,42 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-mod cli_support;
-
-use cli_support::*;
 use serde_json::Value;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+// Own small helpers, so this file does not depend on where the shared CLI
+// test support lives.
+fn crmc(args: &[&str], dir: &Path) -> Output {
+    crmc_stdin(args, dir, b"")
+}
+
+fn crmc_stdin(args: &[&str], dir: &Path, input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crmc"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("crmc runs");
+    // crmc may exit before it reads its input; the closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("percent-scale-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
 
 /// Builds `unit` in `dir` and evaluates one mutation per line.
 fn decide(dir: &Path, unit: &str, lines: &[String]) -> Vec<String> {
