@@ -558,7 +558,7 @@ fn schema_conflicts_and_bad_extends() {
     let f3 = b.field("X", TypeKind::Int, &[]);
     let bad = b.object(true, "Leed", vec![f3]);
     // A ref to an object outside the schema is fine (it holds ids); one
-    // that looks like a typo of a declared object is a warning.
+    // that looks like a typo of a declared object is an error.
     let user = b.id("User");
     let f6 = b.field("OwnerId", TypeKind::Ref(vec![user]), &[]);
     let t = b.id("Leads");
@@ -575,7 +575,7 @@ fn schema_conflicts_and_bad_extends() {
         Item::Object(lead3),
     ];
     let (_, diags) = run(&b, items);
-    assert_eq!(codes_of(&diags), ["E0309", "E0310", "W0302", "E0312"]);
+    assert_eq!(codes_of(&diags), ["E0309", "E0310", "E0327", "E0312"]);
     assert_eq!(diags[1].help.as_deref(), Some("did you mean `Lead`?"));
     assert_eq!(diags[3].help.as_deref(), Some("did you mean `string`?"));
     assert_eq!(b.at(diags[2].primary.span), "Leads");

@@ -262,6 +262,66 @@ fn hubspot_v3_properties() {
     assert_parses("hs_v3", &out.text);
 }
 
+/// HubSpot's deal-stage probability is a 0-1 fraction (`percent(0..1)`);
+/// number properties that only look like percentages stay `number`, with a
+/// warning, because the export does not say their scale.
+#[test]
+fn hubspot_percent_scales() {
+    let options = ImportOptions {
+        objects: vec!["deals".to_string()],
+        schema_name: None,
+    };
+    let out = run(
+        Crm::Hubspot,
+        &["hs_deals_percent_properties.json"],
+        &options,
+    );
+    assert!(
+        out.text
+            .contains("hs_deal_stage_probability: percent(0..1)"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text.contains("hs_forecast_probability:   number"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text.contains("discount_rate:             number"),
+        "{}",
+        out.text
+    );
+    assert!(has_warning(
+        &out,
+        "deals",
+        "hs_forecast_probability",
+        "does not say its scale"
+    ));
+    assert!(has_warning(
+        &out,
+        "deals",
+        "discount_rate",
+        "does not say its scale"
+    ));
+    assert!(!out
+        .warnings
+        .iter()
+        .any(|w| w.field == "num_contacted_notes" || w.field == "hs_deal_stage_probability"));
+    assert_parses("hs_percent", &out.text);
+}
+
+/// Salesforce `percent` fields are sent on 0..100 (`Probability: 5` is 5 %).
+#[test]
+fn salesforce_percent_is_0_to_100() {
+    let out = run_default(Crm::Salesforce, &["sf_lead.describe.json"]);
+    assert!(
+        out.text.contains("Win_Chance__c:      percent(0..100)"),
+        "{}",
+        out.text
+    );
+}
+
 #[test]
 fn hubspot_object_named_by_the_option() {
     let options = ImportOptions {

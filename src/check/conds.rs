@@ -434,7 +434,7 @@ impl<'a> Lowerer<'a, '_> {
             return None;
         }
         let result = match r.kind {
-            Kind::Field(f) => field_value_in(&r.name, &f.ty, self.choices(r), Some(f.span), lit),
+            Kind::Field(f) => field_value_in(&r.name, f, self.choices(r), lit),
             Kind::Confidence => unit_interval("a confidence", "confidence", lit).map(Value::Num),
             Kind::Source => match &lit.kind {
                 LitKind::String(s) => Ok(Value::Str(s.clone())),

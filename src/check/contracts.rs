@@ -35,6 +35,7 @@ pub fn object_of(
                 &ident.name,
                 info.schema.objects.iter().map(|o| o.name.as_str()),
             ),
+            std_module: super::std_names::object_module(&ident.name),
         });
     }
     None
@@ -303,6 +304,7 @@ pub fn check_contract(
                     name: n.name.clone(),
                     span: n.span,
                     suggestion: suggest(&n.name, exclusions.keys().map(String::as_str)),
+                    std_module: super::std_names::exclusion_module(&n.name),
                 }),
                 Some(entry) => {
                     if entry.object.is_some_and(|o| o != object) {

@@ -94,6 +94,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`salesforce`), not imported.
+        std_module: Option<&'static str>,
     },
     UnknownRefTarget {
         object: String,
@@ -101,6 +103,12 @@ pub enum CheckError {
         target: String,
         span: Span,
         suggestion: String,
+    },
+    /// A bare `percent`: the scale (`0..100` or `0..1`) must be written.
+    PercentWithoutScale {
+        object: String,
+        field: String,
+        span: Span,
     },
     DuplicateRelation {
         object: String,
@@ -113,6 +121,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`salesforce`), not imported.
+        std_module: Option<&'static str>,
     },
     UnknownField {
         object: String,
@@ -132,6 +142,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         suggestion: Option<String>,
+        /// The standard module that declares it (`suppression`), not imported.
+        std_module: Option<&'static str>,
     },
     ExclusionObjectMismatch {
         name: String,
@@ -328,6 +340,11 @@ fn list(values: &[String], max: usize) -> String {
     out.join(", ")
 }
 
+/// "`X` is in `std/m`: add `import "std/m"`".
+fn missing_import(name: &str, module: &str) -> String {
+    format!("`{name}` is in `std/{module}`: add `import \"std/{module}\"` at the top of the file")
+}
+
 impl CheckError {
     /// Warnings do not stop a unit from checking.
     pub fn is_warning(&self) -> bool {
@@ -351,7 +368,7 @@ impl CheckError {
                 d.with_help(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use one of: id, string, email, phone, url, bool, int, number, \
-                             currency, percent, date, datetime, picklist(...), \
+                             currency, percent(0..100), percent(0..1), date, datetime, picklist(...), \
                              multipicklist(...), ref(Object)"
                         .to_string(),
                 })
@@ -377,15 +394,17 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => Diagnostic::new(
                 "E0310",
                 format!("`extend object {name}` extends an object that is never declared"),
                 span,
                 "no `object` declaration with this name",
             )
-            .with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
+            .with_help(match (std_module, suggestion) {
+                (Some(m), _) => missing_import(&name, m),
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!(
                     "import the schema that declares `{name}`, or write `object {name} {{ ... }}` to declare it"
                 ),
             }),
@@ -396,12 +415,23 @@ impl CheckError {
                 span,
                 suggestion,
             } => Diagnostic::new(
-                "W0302",
+                "E0327",
                 format!("field `{object}.{field}` refers to `{target}`, which is not a declared object"),
                 span,
                 format!("`{target}` is not declared, but `{suggestion}` is"),
             )
-            .with_help(format!("did you mean `{suggestion}`? (a ref to an object outside the schema is allowed, but `{target}.Field` lookups are not)")),
+            .with_help(format!("did you mean `ref({suggestion})`? A typo here would silently turn off every `{suggestion}.Field` condition on `{object}`")),
+            E::PercentWithoutScale {
+                object,
+                field,
+                span,
+            } => Diagnostic::new(
+                "E0328",
+                format!("percent field `{object}.{field}` does not say its scale"),
+                span,
+                "write `percent(0..100)` or `percent(0..1)`",
+            )
+            .with_help("Salesforce sends 5 % as 5: write `percent(0..100)`; HubSpot's deal probability sends 5 % as 0.05: write `percent(0..1)`. Check a value the CRM sends for this field"),
             E::DuplicateRelation {
                 object,
                 relation,
@@ -419,6 +449,7 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => {
                 let d = Diagnostic::new(
                     "E0301",
@@ -426,9 +457,12 @@ impl CheckError {
                     span,
                     "not declared in the schema",
                 );
-                d.with_help(did_you_mean(&suggestion).unwrap_or_else(|| {
-                    format!("declare `object {name} {{ ... }}` or import the schema that has it")
-                }))
+                d.with_help(match std_module {
+                    Some(m) => missing_import(&name, m),
+                    None => did_you_mean(&suggestion).unwrap_or_else(|| {
+                        format!("declare `object {name} {{ ... }}` or import the schema that has it")
+                    }),
+                })
             }
             E::UnknownField {
                 object,
@@ -470,15 +504,19 @@ impl CheckError {
                 name,
                 span,
                 suggestion,
+                std_module,
             } => Diagnostic::new(
                 "E0304",
                 format!("no exclusion named `{name}`"),
                 span,
                 "not declared",
             )
-            .with_help(did_you_mean(&suggestion).unwrap_or_else(|| {
-                format!("declare it with `exclusion {name} on OBJECT when CONDITION`, or write `exclude when CONDITION`")
-            })),
+            .with_help(match std_module {
+                Some(m) => missing_import(&name, m),
+                None => did_you_mean(&suggestion).unwrap_or_else(|| {
+                    format!("declare it with `exclusion {name} on OBJECT when CONDITION`, or write `exclude when CONDITION`")
+                }),
+            }),
             E::ExclusionObjectMismatch {
                 name,
                 exclusion_object,

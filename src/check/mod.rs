@@ -18,6 +18,7 @@ mod contracts;
 pub mod errors;
 pub mod model;
 mod schema;
+mod std_names;
 mod test_blocks;
 mod values;
 

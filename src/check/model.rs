@@ -97,6 +97,9 @@ pub struct Object {
 pub struct Field {
     pub name: String,
     pub ty: FieldType,
+    /// A percent field's scale (`Some` exactly when `ty` is `Percent`): how
+    /// the CRM stores 5 %, as 5 or as 0.05. Literals are lowered to it.
+    pub percent_scale: Option<PercentScale>,
     pub readonly: bool,
     pub protected: bool,
     pub sensitive: bool,
@@ -178,7 +181,8 @@ impl FieldType {
 pub enum Value {
     /// Text of a string, email, phone, url, id, ref or picklist field.
     Str(String),
-    /// int, number, currency, percent (a percent is a fraction: `80%` = 0.8).
+    /// int, number, currency, percent (a percent on its field's scale: `80%`
+    /// is 80 on `percent(0..100)`, 0.8 on `percent(0..1)` and on `number`).
     Num(Decimal),
     Bool(bool),
     /// A date, as days since 1970-01-01.
@@ -188,6 +192,8 @@ pub enum Value {
     /// The value of `event`.
     Event(Event),
 }
+
+pub use crate::syntax::ast::PercentScale;
 
 /// The mutation's event (the table format's type).
 pub use crmc_eval::table::Event;

@@ -3,7 +3,7 @@
 //! derived from single-target `ref` fields.
 
 use super::errors::CheckError;
-use super::model::{Field, FieldId, FieldType, Object, ObjectId, Relation, Schema};
+use super::model::{Field, FieldId, FieldType, Object, ObjectId, PercentScale, Relation, Schema};
 use crate::diagnostics::suggest::suggest;
 use crate::span::Span;
 use crate::syntax::ast::{FieldAttr, ObjectDecl, TypeExpr, TypeKind};
@@ -74,6 +74,14 @@ fn same_type(a: &FieldType, b: &FieldType) -> bool {
     }
 }
 
+/// A type's name for messages: `percent(0..100)` says its scale.
+fn type_text(ty: &FieldType, scale: Option<PercentScale>) -> String {
+    match scale {
+        Some(scale) => format!("{}({})", ty.name(), scale.text()),
+        None => ty.name().to_string(),
+    }
+}
+
 /// Converts a written type; `None` (with an error) for an unknown type name
 /// or a reference to an undeclared object.
 fn convert_type(
@@ -82,8 +90,24 @@ fn convert_type(
     field: &str,
     declared: &BTreeSet<String>,
     errors: &mut Vec<CheckError>,
-) -> Option<FieldType> {
-    Some(match &ty.kind {
+) -> Option<(FieldType, Option<PercentScale>)> {
+    if let TypeKind::Percent(scale) = &ty.kind {
+        return match scale {
+            Some(scale) => Some((FieldType::Percent, Some(*scale))),
+            None => {
+                // Guessing the scale could make `Probability < 10%` allow
+                // what the CRM does not mean: the field is refused.
+                errors.push(CheckError::PercentWithoutScale {
+                    object: object.to_string(),
+                    field: field.to_string(),
+                    span: ty.span,
+                });
+                None
+            }
+        };
+    }
+    let mut unresolved = false;
+    let converted = match &ty.kind {
         TypeKind::Id => FieldType::Id,
         TypeKind::String => FieldType::String,
         TypeKind::Email => FieldType::Email,
@@ -93,7 +117,7 @@ fn convert_type(
         TypeKind::Int => FieldType::Int,
         TypeKind::Number => FieldType::Number,
         TypeKind::Currency => FieldType::Currency,
-        TypeKind::Percent => FieldType::Percent,
+        TypeKind::Percent(_) => FieldType::Percent,
         TypeKind::Date => FieldType::Date,
         TypeKind::Datetime => FieldType::Datetime,
         TypeKind::Picklist(v) => FieldType::Picklist(v.iter().map(|s| s.value.clone()).collect()),
@@ -103,12 +127,14 @@ fn convert_type(
         TypeKind::Ref(targets) => {
             // A ref may name an object the schema does not model (an export
             // of one object refers to many others): its values are just ids.
-            // Only a near miss of a declared object is worth a warning.
+            // A near miss of a declared object is a typo that would cut the
+            // parent link (`Account.Type` would stop resolving): an error.
             for t in targets {
                 if declared.contains(&t.name) {
                     continue;
                 }
                 if let Some(suggestion) = suggest(&t.name, declared.iter().map(String::as_str)) {
+                    unresolved = true;
                     errors.push(CheckError::UnknownRefTarget {
                         object: object.to_string(),
                         field: field.to_string(),
@@ -128,7 +154,8 @@ fn convert_type(
             });
             return None;
         }
-    })
+    };
+    (!unresolved).then_some((converted, None))
 }
 
 /// The relation a single-target ref field makes: `AccountId` -> `Account`
@@ -160,6 +187,7 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
                 name: name.clone(),
                 span: decl.name.span,
                 suggestion: suggest(name, declared.iter().map(String::as_str)),
+                std_module: super::std_names::object_module(name),
             });
             info.poisoned_objects.insert(name.clone());
             continue;
@@ -172,14 +200,15 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
         }
         for fd in &decl.fields {
             let fname = &fd.name.name;
-            let Some(ty) = convert_type(&fd.ty, name, fname, &declared, errors) else {
+            let Some((ty, percent_scale)) = convert_type(&fd.ty, name, fname, &declared, errors)
+            else {
                 info.poisoned_members.insert((name.clone(), fname.clone()));
                 continue;
             };
             let has = |a: FieldAttr| fd.attrs.iter().any(|s| s.node == a);
             match entry.1.get_mut(fname) {
                 Some(acc) => {
-                    if same_type(&acc.ty, &ty) {
+                    if same_type(&acc.ty, &ty) && acc.field.percent_scale == percent_scale {
                         acc.field.readonly |= has(FieldAttr::Readonly);
                         acc.field.protected |= has(FieldAttr::Protected);
                         acc.field.sensitive |= has(FieldAttr::Sensitive);
@@ -187,8 +216,8 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
                         errors.push(CheckError::FieldTypeConflict {
                             object: name.clone(),
                             field: fname.clone(),
-                            first_ty: acc.ty.name().to_string(),
-                            second_ty: ty.name().to_string(),
+                            first_ty: type_text(&acc.ty, acc.field.percent_scale),
+                            second_ty: type_text(&ty, percent_scale),
                             first: acc.field.span,
                             second: fd.ty.span,
                         });
@@ -202,6 +231,7 @@ pub fn build(decls: &[&ObjectDecl], errors: &mut Vec<CheckError>) -> SchemaInfo 
                             field: Field {
                                 name: fname.clone(),
                                 ty,
+                                percent_scale,
                                 readonly: has(FieldAttr::Readonly),
                                 protected: has(FieldAttr::Protected),
                                 sensitive: has(FieldAttr::Sensitive),

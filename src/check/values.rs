@@ -90,23 +90,25 @@ pub fn allowed_value(
 
 /// The value of `lit` for a field of type `ty` (`subject` names it in
 /// messages). `null` is the caller's business: here it is a mismatch.
-pub fn field_value(
-    subject: &str,
-    ty: &FieldType,
-    decl: Option<Span>,
-    lit: &Literal,
-) -> Result<Value, CheckError> {
-    field_value_in(subject, ty, None, decl, lit)
+pub fn field_value(subject: &str, field: &Field, lit: &Literal) -> Result<Value, CheckError> {
+    field_value_in(subject, field, None, lit)
 }
 
 /// [`field_value`], with a (multi)picklist's values as a set (`choices`).
+///
+/// Percent fields: `10%` becomes the field's stored value (10 on
+/// `percent(0..100)`, 0.1 on `percent(0..1)`), so the analyzer, the compiler
+/// and the reference interpreter all see the value the CRM sends; a plain
+/// number is taken as already on the field's scale. On a `number` field `10%`
+/// keeps its language-wide meaning, the fraction 0.1.
 pub fn field_value_in(
     subject: &str,
-    ty: &FieldType,
+    field: &Field,
     choices: Option<&HashSet<String>>,
-    decl: Option<Span>,
     lit: &Literal,
 ) -> Result<Value, CheckError> {
+    let ty = &field.ty;
+    let decl = Some(field.span);
     match (ty, &lit.kind) {
         (
             FieldType::Id
@@ -142,9 +144,13 @@ pub fn field_value_in(
         (FieldType::Number | FieldType::Currency | FieldType::Percent, LitKind::Number(n)) => {
             Ok(Value::Num(*n))
         }
-        (FieldType::Number | FieldType::Percent, LitKind::Percent(n)) => {
-            Ok(Value::Num(n.percent()))
-        }
+        (FieldType::Number, LitKind::Percent(n)) => Ok(Value::Num(n.percent())),
+        (FieldType::Percent, LitKind::Percent(n)) => match field.percent_scale {
+            Some(scale) => Ok(Value::Num(scale.of_percent(*n))),
+            // Not reachable: a scale-less percent field is refused (E0327)
+            // before any literal meets it. Refuse rather than guess.
+            None => Err(mismatch(subject, ty, lit)),
+        },
         (FieldType::Date, LitKind::String(s)) => match parse_date(s) {
             Some(d) => Ok(Value::Date(d)),
             None => Err(CheckError::InvalidDate {
@@ -204,7 +210,7 @@ pub fn json_value(field: &Field, lit: &Literal) -> Result<serde_json::Value, Che
     if lit.kind == LitKind::Null {
         return Ok(serde_json::Value::Null);
     }
-    let value = field_value(&field.name, &field.ty, Some(field.span), lit)?;
+    let value = field_value(&field.name, field, lit)?;
     Ok(match (value, &lit.kind) {
         (Value::Num(n), _) => n.to_json(),
         (Value::Bool(b), _) => serde_json::Value::Bool(b),

@@ -10,6 +10,7 @@ use serde_json::json;
 fn field(name: &str, ty: FieldType, protected: bool) -> Field {
     Field {
         name: name.into(),
+        percent_scale: (ty == FieldType::Percent).then_some(crate::check::model::PercentScale::One),
         ty,
         readonly: false,
         protected,

@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    clean_values, kind_of, sanitize_ident, Attrs, Field, ImportError, ImportOptions, Object, Sink,
-    Ty,
+    clean_values, kind_of, sanitize_ident, Attrs, Field, ImportError, ImportOptions, Object,
+    PercentScale, Sink, Ty,
 };
 
 /// Standard objects by `objectTypeId`, named as the v3 API paths name them.
@@ -82,6 +82,14 @@ const REFERENCED_OBJECTS: &[(&str, &str)] = &[
     ("PRODUCT", "products"),
     ("LINE_ITEM", "line_items"),
     ("QUOTE", "quotes"),
+];
+
+/// Number properties HubSpot documents as a probability from 0 to 1 (a deal
+/// stage's probability is 0.0-1.0; the shadow's description says "between 0
+/// and 1"): `percent(0..1)`. Other number properties do not say their scale.
+const FRACTION_PERCENTS: &[&str] = &[
+    "hs_deal_stage_probability",
+    "hs_deal_stage_probability_shadow",
 ];
 
 /// Enumerations whose values live in the pipelines API.
@@ -356,7 +364,24 @@ fn property(
         "string" => Ty::String,
         "number" if referenced.is_some() => Ty::Ref(referenced.into_iter().collect()),
         "number" if currency => Ty::Currency,
-        "number" => Ty::Number,
+        "number" if FRACTION_PERCENTS.contains(&name) => Ty::Percent(PercentScale::One),
+        "number" => {
+            let hint = map.get("numberDisplayHint").and_then(Value::as_str);
+            let lower = name.to_ascii_lowercase();
+            if hint == Some("percentage")
+                || lower.contains("probability")
+                || lower.contains("percent")
+            {
+                // The export does not say whether 5 % is stored as 5 or 0.05.
+                warn(
+                    "looks like a percentage, but the export does not say its scale; imported \
+                     as number (where `10%` means 0.1): declare it `percent(0..1)` or \
+                     `percent(0..100)` after checking a value HubSpot sends"
+                        .into(),
+                );
+            }
+            Ty::Number
+        }
         "bool" | "booleancheckbox" => Ty::Bool,
         "date" => Ty::Date,
         "datetime" => Ty::Datetime,

@@ -275,6 +275,8 @@ impl Sink {
     }
 }
 
+pub(crate) use crate::syntax::ast::PercentScale;
+
 /// A field type of the language (§3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Ty {
@@ -287,7 +289,9 @@ pub(crate) enum Ty {
     Int,
     Number,
     Currency,
-    Percent,
+    /// With the CRM's scale: Salesforce sends 5 % as 5, HubSpot's deal
+    /// probability as 0.05.
+    Percent(PercentScale),
     Date,
     Datetime,
     Picklist(Vec<String>),

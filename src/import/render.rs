@@ -123,7 +123,7 @@ fn one_line(ty: &Ty) -> String {
         Ty::Int => "int".into(),
         Ty::Number => "number".into(),
         Ty::Currency => "currency".into(),
-        Ty::Percent => "percent".into(),
+        Ty::Percent(scale) => format!("percent({})", scale.text()),
         Ty::Date => "date".into(),
         Ty::Datetime => "datetime".into(),
         Ty::Picklist(values) => format!("picklist({})", quoted(values).join(", ")),

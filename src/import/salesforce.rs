@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{clean_values, kind_of, sanitize_ident, Attrs, Field, ImportError, Object, Sink, Ty};
+use super::{
+    clean_values, kind_of, sanitize_ident, Attrs, Field, ImportError, Object, PercentScale, Sink,
+    Ty,
+};
 
 /// Fields no contract should write silently.
 const PROTECTED: &[&str] = &[
@@ -227,7 +230,8 @@ fn field(file: &str, object: &str, name: &str, map: &Map<String, Value>, sink: &
         "int" | "long" => Ty::Int,
         "double" => Ty::Number,
         "currency" => Ty::Currency,
-        "percent" => Ty::Percent,
+        // REST sends `"Probability": 5` for 5 % (describe: precision 3, scale 0).
+        "percent" => Ty::Percent(PercentScale::Hundred),
         "date" => Ty::Date,
         "datetime" => Ty::Datetime,
         "time" => {

@@ -116,7 +116,9 @@ pub enum TypeKind {
     Int,
     Number,
     Currency,
-    Percent,
+    /// `percent(0..100)` / `percent(0..1)`; `None` for a bare `percent`,
+    /// which the checker refuses (the scale must be said, not guessed).
+    Percent(Option<PercentScale>),
     Date,
     Datetime,
     Picklist(Vec<StrLit>),
@@ -125,6 +127,32 @@ pub enum TypeKind {
     Ref(Vec<Ident>),
     /// A type name the parser does not know (`strng`); the checker reports it.
     Unknown(Ident),
+}
+
+/// How a percent field's values are stored in the CRM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PercentScale {
+    /// `0..100`: 5 means 5 % (Salesforce `percent` fields, `Probability`).
+    Hundred,
+    /// `0..1`: 0.05 means 5 % (HubSpot `hs_deal_stage_probability`).
+    One,
+}
+
+impl PercentScale {
+    /// The written form, `0..100` or `0..1`.
+    pub fn text(self) -> &'static str {
+        match self {
+            PercentScale::Hundred => "0..100",
+            PercentScale::One => "0..1",
+        }
+    }
+    /// The stored value of `n%` on this scale: `10%` is 10 or 0.1.
+    pub fn of_percent(self, n: Decimal) -> Decimal {
+        match self {
+            PercentScale::Hundred => n,
+            PercentScale::One => n.percent(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

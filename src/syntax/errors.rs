@@ -73,6 +73,22 @@ pub enum SyntaxError {
     TooDeep { span: Span },
     /// E0113: a condition nests `not`s and parentheses too deeply.
     CondTooDeep { span: Span },
+    /// E0114: `percent(0..50)`: a scale other than `0..100` or `0..1`.
+    BadPercentScale { span: Span, text: String },
+    /// E0115: an identifier with a character outside ASCII (`Industrie_é`).
+    NonAsciiIdent {
+        span: Span,
+        word: String,
+        /// The ASCII spelling, when every foreign character has an obvious one.
+        ascii: Option<String>,
+    },
+    /// E0116: text in `'single'` or typographic quotes (`“Banking”`).
+    WrongQuotes {
+        span: Span,
+        found: String,
+        /// The same text in double quotes.
+        fixed: String,
+    },
 }
 
 pub const CLAUSE_KEYWORDS: &[&str] = &[
@@ -114,7 +130,10 @@ impl SyntaxError {
             | SyntaxError::BadOperator { span, .. }
             | SyntaxError::MissingCondition { span }
             | SyntaxError::TooDeep { span }
-            | SyntaxError::CondTooDeep { span } => *span,
+            | SyntaxError::CondTooDeep { span }
+            | SyntaxError::BadPercentScale { span, .. }
+            | SyntaxError::NonAsciiIdent { span, .. }
+            | SyntaxError::WrongQuotes { span, .. } => *span,
             SyntaxError::UnclosedBlock { at, .. } => *at,
         }
     }
@@ -134,6 +153,9 @@ impl SyntaxError {
             SyntaxError::MissingCondition { .. } => "E0111",
             SyntaxError::TooDeep { .. } => "E0112",
             SyntaxError::CondTooDeep { .. } => "E0113",
+            SyntaxError::BadPercentScale { .. } => "E0114",
+            SyntaxError::NonAsciiIdent { .. } => "E0115",
+            SyntaxError::WrongQuotes { .. } => "E0116",
         }
     }
 
@@ -303,6 +325,46 @@ impl SyntaxError {
                 "nested too deeply",
             )
             .with_help("split the condition into named exclusions or simpler rules; `not not X` is just `X`"),
+            SyntaxError::BadPercentScale { span, text } => Diagnostic::new(
+                code,
+                if text.is_empty() {
+                    "`percent()` needs a scale".to_string()
+                } else {
+                    format!("`{text}` is not a percent scale")
+                },
+                span,
+                "expected `0..100` or `0..1`",
+            )
+            .with_help(
+                "write `percent(0..100)` when the CRM stores 5 % as 5 (Salesforce), \
+                 or `percent(0..1)` when it stores 5 % as 0.05 (HubSpot deal probability)",
+            ),
+            SyntaxError::NonAsciiIdent { span, word, ascii } => {
+                let help = match &ascii {
+                    Some(a) => format!(
+                        "write `{a}` (names are ASCII letters, digits and `_`); for a CRM \
+                         field, use its API name exactly as the CRM's export shows it"
+                    ),
+                    None => "names are ASCII letters, digits and `_`: for a CRM field, use \
+                             its API name exactly as the CRM's export shows it (`crmc import` \
+                             writes them)"
+                        .to_string(),
+                };
+                Diagnostic::new(
+                    code,
+                    format!("`{word}` is not a valid name: it has a character outside ASCII"),
+                    span,
+                    "only ASCII letters, digits and `_` are allowed in names",
+                )
+                .with_help(help)
+            }
+            SyntaxError::WrongQuotes { span, found, fixed } => Diagnostic::new(
+                code,
+                "strings use double quotes",
+                span,
+                format!("`{found}` is not in straight double quotes"),
+            )
+            .with_help(format!("write `{fixed}`")),
         }
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn comments(file: FileId, text: &str) -> Vec<Comment> {
 }
 
 /// Byte offset of the `//` that starts a comment on this line, if any.
-fn comment_start(line: &str) -> Option<usize> {
+pub(super) fn comment_start(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut in_string = false;
     let mut i = 0;

@@ -31,6 +31,17 @@ pub(super) fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<SyntaxErro
             Err(err) => lw.pest_error(&err, 0, text.len(), Ctx::Top),
         }
     }
+    // Foreign quotes and non-ASCII names get their own errors; what the
+    // grammar said where they start only echoes them.
+    let foreign = super::foreign::scan(file, text);
+    if !foreign.is_empty() {
+        let spans: Vec<Span> = foreign.iter().map(SyntaxError::span).collect();
+        lw.errors.retain(|e| {
+            let at = e.span().start;
+            !spans.iter().any(|f| f.start <= at && at < f.end)
+        });
+        lw.errors.extend(foreign);
+    }
     (ast::File { items, comments }, lw.errors)
 }
 

@@ -13,6 +13,7 @@ pub mod ast;
 mod clauses;
 mod errors;
 mod exprs;
+mod foreign;
 mod grammar;
 mod lexical;
 mod literals;

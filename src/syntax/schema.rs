@@ -1,6 +1,6 @@
 //! Lowering `schema`, `object` and `extend object` blocks.
 
-use super::ast::{self, FieldAttr, TypeKind};
+use super::ast::{self, FieldAttr, PercentScale, TypeKind};
 use super::errors::SyntaxError;
 use super::grammar::Rule;
 use super::lower::{children, find, Lower, P};
@@ -92,6 +92,24 @@ impl Lower<'_> {
                     .map(|i| self.ident(&i))
                     .collect(),
             ),
+            Rule::percent_type => {
+                let scale = find(&inner, Rule::percent_scale)?;
+                let text: String = scale.as_str().split_whitespace().collect();
+                match text.as_str() {
+                    "0..100" => TypeKind::Percent(Some(PercentScale::Hundred)),
+                    "0..1" => TypeKind::Percent(Some(PercentScale::One)),
+                    _ => {
+                        let at = self.span(&scale);
+                        let span = if at.start == at.end { span } else { at };
+                        self.errors.push(SyntaxError::BadPercentScale {
+                            span,
+                            text: text.clone(),
+                        });
+                        // Reported: the checker never sees a file with errors.
+                        TypeKind::Percent(Some(PercentScale::Hundred))
+                    }
+                }
+            }
             Rule::type_word => match inner.as_str() {
                 "id" => TypeKind::Id,
                 "string" => TypeKind::String,
@@ -102,7 +120,7 @@ impl Lower<'_> {
                 "int" => TypeKind::Int,
                 "number" => TypeKind::Number,
                 "currency" => TypeKind::Currency,
-                "percent" => TypeKind::Percent,
+                "percent" => TypeKind::Percent(None),
                 "date" => TypeKind::Date,
                 "datetime" => TypeKind::Datetime,
                 _ => TypeKind::Unknown(self.ident(&inner)),

@@ -50,6 +50,7 @@ pub fn schema(extra: &[(&str, FieldType, bool, bool)]) -> Schema {
 fn field(name: &str, ty: FieldType, readonly: bool, protected: bool) -> Field {
     Field {
         name: name.into(),
+        percent_scale: (ty == FieldType::Percent).then_some(crmc::check::model::PercentScale::One),
         ty,
         readonly,
         protected,

@@ -64,6 +64,7 @@ pub fn fid(object: u32, index: u32) -> FieldId {
 pub fn field(name: &str, ty: FieldType) -> Field {
     Field {
         name: name.into(),
+        percent_scale: (ty == FieldType::Percent).then_some(crmc::check::model::PercentScale::One),
         ty,
         readonly: false,
         protected: false,

@@ -15,7 +15,9 @@ pub static CODES: &[CodeInfo] = &[
 is not declared in the unit's schema. Objects come from `schema` blocks, top-level `object` \
 blocks and imported files.\n\nExample:\n  contract c { object Leed ... }\n\nFix: correct the \
 spelling (the message suggests the closest declared object), or import the schema that \
-declares the object (`import \"std/salesforce\"`).",
+declares the object (`import \"std/salesforce\"`). When a standard module declares the \
+object (`Lead` is in `std/salesforce`, `deals` in `std/hubspot`), the message names the \
+import to add.",
     },
     CodeInfo {
         code: "E0302",
@@ -48,7 +50,11 @@ name the message suggests.",
         explanation: "`exclude NAME` refers to a named exclusion that is not declared anywhere \
 in the unit.\n\nExample:\n  exclusion opted_out on Lead when HasOptedOutOfEmail\n  contract c { \
 ... exclude opted_uot ... }\n\nFix: correct the name, or declare the exclusion with \
-`exclusion NAME on OBJECT when CONDITION`. For a one-off condition write `exclude when CONDITION`.",
+`exclusion NAME on OBJECT when CONDITION`. For a one-off condition write `exclude when CONDITION`.\n\n\
+The standard exclusions (`sf_lead_opted_out`, `hs_contact_opted_out`, ...) live in \
+`std/suppression`: when the name is one of them the message says so, and the fix is \
+`import \"std/suppression\"` at the top of the file (it brings `std/salesforce` and \
+`std/hubspot` with it).",
     },
     CodeInfo {
         code: "E0305",
@@ -112,17 +118,38 @@ missing import.\n\nExample:\n  extend object Leed { Fit_Score__c: number }\n\nFi
 object name, import the schema that declares it, or write `object X { ... }` to declare it.",
     },
     CodeInfo {
-        code: "W0302",
+        code: "E0327",
         kind: "unknown_ref_target",
-        severity: Severity::Warning,
+        severity: Severity::Error,
         title: "a reference names an undeclared object that looks like a typo",
-        explanation: "A `ref(X)` field type names an object that the schema does not declare, and\n\
-whose name is close to one it does. References to objects outside the schema are\n\
-allowed (a Salesforce export of Lead refers to User, Group, Campaign...; the values are\n\
-just ids), but parent lookups such as `X.Field` only work for declared objects, so a\n\
-near miss is probably a typo.\n\n\
+        explanation: "A `ref(X)` field type names an object that the schema does not declare, and \
+whose name is close to one it does.\n\n\
 Example:\n  object Account { Type: picklist(\"Customer\") }\n  object Contact { AccountId: ref(Acount) }   // did you mean `Account`?\n\n\
-Fix: correct the name, or declare the object if it really is a different one.",
+Parent lookups such as `Account.Type` only work when the ref names a declared object, so a \
+typo here would quietly cut the link between the two objects. crmc refuses it.\n\n\
+References to objects the schema does not model at all are still allowed (a Salesforce \
+export of Lead refers to User, Group, Campaign...; the values are just ids): only a name \
+within a typo or two of a declared object is this error.\n\n\
+Fix: correct the name (`ref(Account)`), or declare the object if it really is a different one.",
+    },
+    CodeInfo {
+        code: "E0328",
+        kind: "percent_without_scale",
+        severity: Severity::Error,
+        title: "a percent field without its scale",
+        explanation: "CRMs store percentages on two different scales, so a percent field says \
+which one its CRM uses:\n\n    Probability: percent(0..100)              // Salesforce: 5 % is sent as 5\n    \
+hs_deal_stage_probability: percent(0..1)  // HubSpot: 5 % is sent as 0.05\n\nA bare `percent` is refused rather than guessed: with the wrong scale, \
+`exclude when Probability < 10%` would compare 5 (meaning 5 %) with 0.10, never fire, and \
+let through writes the contract means to stop.\n\n\
+A percentage literal compared with (or set on) a percent field is converted to the field's \
+scale: `10%` is 10 on `percent(0..100)` and 0.1 on `percent(0..1)`. A plain number is \
+taken as written, on the field's scale: `Probability < 10` on `percent(0..100)` is 10 %, \
+`hs_deal_stage_probability < 0.1` on `percent(0..1)` is 10 %. On a `number` field `10%` \
+keeps its usual meaning, 0.1.\n\n\
+Fix: look at a value the CRM sends for the field and write `percent(0..100)` or \
+`percent(0..1)`. Salesforce `percent` fields (Probability, custom `Percent` fields) are \
+0..100; `crmc import` writes the scale for you.",
     },
     CodeInfo {
         code: "E0312",
@@ -130,8 +157,8 @@ Fix: correct the name, or declare the object if it really is a different one.",
         severity: Severity::Error,
         title: "unknown field type",
         explanation: "A field's type is not one of the types of the language: id, string, email, \
-phone, url, bool, int, number, currency, percent, date, datetime, picklist(...), \
-multipicklist(...), ref(Object).\n\nExample:\n  object Lead { Company: strng }\n\nFix: use one \
+phone, url, bool, int, number, currency, percent(0..100), percent(0..1), date, datetime, \
+picklist(...), multipicklist(...), ref(Object).\n\nExample:\n  object Lead { Company: strng }\n\nFix: use one \
 of the listed types (the message suggests the closest one).",
     },
     CodeInfo {
@@ -295,7 +322,8 @@ datetimes.\n\nExample:\n  Company < \"M\"\n\nFix: use an operator of the field's
         title: "value of the wrong type",
         explanation: "Every literal must fit the type of what it is compared with: numbers for \
 int, number, currency and percent fields (percentages like `80%` only for percent and number \
-fields and `confidence`), quoted text for text, id, ref and picklist fields, `true` / `false` \
+fields and `confidence`; on a percent field `80%` means 80 % on the field's scale, on a \
+number field the fraction 0.8), quoted text for text, id, ref and picklist fields, `true` / `false` \
 for bool fields, quoted dates for date fields.\n\nExample:\n  AnnualRevenue > \"1000000\"\n\n\
 Fix: write the value in the field's type: `AnnualRevenue > 1000000`.",
     },

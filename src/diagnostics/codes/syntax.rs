@@ -46,7 +46,8 @@ points where the `}` was expected and also marks the `{` that opened the block."
         title: "malformed number",
         explanation: "A value that starts with a digit is not a valid number.\n\nExamples of \
 mistakes: `1..5`, `0.9.1`, `1__000`, `5.`.\n\nNumbers are written `42`, `-3`, `0.95` or \
-`1_000_000` (underscores may separate digits), and percentages as `80%` (meaning 0.80). \
+`1_000_000` (underscores may separate digits), and percentages as `80%` (0.80; on a \
+percent field, 80 % on the field's scale: 80 on `percent(0..100)`). \
 Versions must be whole numbers such as `3`. Fix the number so it has at most one decimal \
 point and digits on both sides of it.",
     },
@@ -147,5 +148,42 @@ eligible when not not not not ... Score > 80\n\nFix: remove pairs of `not` (`not
 means `X`), and split long conditions into named exclusions (`exclusion name on Object when \
 ...`, then `exclude name`) or several simpler field rules. Long flat chains of `and` / `or` \
 are fine: only nesting counts.",
+    },
+    CodeInfo {
+        code: "E0114",
+        kind: "bad_percent_scale",
+        severity: Severity::Error,
+        title: "unknown percent scale",
+        explanation: "A percent field's scale says how the CRM stores a percentage, and only two \
+scales exist:\n\n    Probability: percent(0..100)             // Salesforce: 5 % is sent as 5\n    \
+hs_deal_stage_probability: percent(0..1) // HubSpot: 5 % is sent as 0.05\n\nAnything else \
+inside the parentheses (`percent(0..50)`, `percent(100)`) is this error. Fix: look at a \
+value the CRM sends for the field (Salesforce REST sends `\"Probability\": 5` for 5 %) and \
+write the scale that matches it.",
+    },
+    CodeInfo {
+        code: "E0115",
+        kind: "non_ascii_name",
+        severity: Severity::Error,
+        title: "name with a character outside ASCII",
+        explanation: "Names of fields, objects, contracts, exclusions and relations are made of \
+ASCII letters (`a`-`z`, `A`-`Z`), digits and `_`, and start with a letter or `_`. A name \
+with an accented letter, a typographic apostrophe or dash, or any other character outside \
+ASCII is this error.\n\nExample:\n\n    Industrie_\u{e9}: string\n\nCRMs give every field an \
+ASCII API name even when its label is not (Salesforce `Industrie_e__c`, HubSpot \
+`industrie_e`); write that API name. Fix: use the ASCII spelling the help suggests \
+(accents dropped, `\u{df}` as `ss`), or copy the API name from the CRM's export (`crmc import`).",
+    },
+    CodeInfo {
+        code: "E0116",
+        kind: "wrong_quotes",
+        severity: Severity::Error,
+        title: "text in single or typographic quotes",
+        explanation: "Text is written in straight double quotes: `\"Banking\"`. Single quotes \
+(`'Banking'`) and the curly quotes word processors put in (`\u{201c}Banking\u{201d}`, \
+`\u{2018}Banking\u{2019}`, `\u{201e}Banking\u{201c}`) are not quotes in crmc.\n\nExample:\n\n    \
+eligible when Industry == 'Banking'\n\nFix: write `Industry == \"Banking\"`. When \
+copying from a document or a chat, check that the editor did not turn `\"` into curly \
+quotes.",
     },
 ];
