@@ -23,6 +23,10 @@ pub struct CheckArgs {
     /// Skip the analyzer: syntax, names and types only
     #[arg(long)]
     pub no_analyze: bool,
+    /// One witness per overlapping pair of contracts in conflict and
+    /// ownership findings (default: one per finding)
+    #[arg(long)]
+    pub all_witnesses: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -30,7 +34,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail_usage(e),
     };
-    let depth = if args.no_analyze {
+    // `--all-witnesses` analyzes here, with the option the pipeline lacks
+    let depth = if args.no_analyze || args.all_witnesses {
         Depth::Check
     } else {
         Depth::Analyze
@@ -38,7 +43,18 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let mut checked: Vec<FrontEnd> = Vec::new();
     for roots in units {
         match pipeline::run(&roots, &DiskProvider, depth) {
-            Ok(front) => {
+            Ok(mut front) => {
+                if args.all_witnesses && !args.no_analyze {
+                    if let Some(unit) = &front.checked {
+                        let opts = crmc::analyze::Options {
+                            all_witnesses: true,
+                        };
+                        front
+                            .diagnostics
+                            .extend(crmc::analyze::analyze_with(unit, opts));
+                        crmc::diagnostics::sort(&mut front.diagnostics);
+                    }
+                }
                 if args.format == Format::Human {
                     if let Err(e) = report::print_diagnostics(
                         Format::Human,
