@@ -1030,6 +1030,8 @@ fn auto_cycle_members(
 }
 
 type Cycle = Vec<(usize, FieldId)>;
+/// A search frame: the node, its out-edges (target, field, auto), the next.
+type Frame = (NodeIndex, Vec<(NodeIndex, FieldId, bool)>, usize);
 
 /// The elementary cycles of one component, each rooted at its smallest
 /// node, in search order, with whether every edge is `auto`; at most
@@ -1048,7 +1050,7 @@ fn elementary_cycles(
         let mut path: Vec<(NodeIndex, FieldId, bool)> = Vec::new();
         let mut on_path: BTreeSet<NodeIndex> = BTreeSet::from([root]);
         // explicit stack of (node, its out-edges, next edge index)
-        let mut stack: Vec<(NodeIndex, Vec<(NodeIndex, FieldId, bool)>, usize)> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
         let edges_of = |n: NodeIndex| -> Vec<(NodeIndex, FieldId, bool)> {
             g.edges(n)
                 .filter(|e| allowed.contains(&e.target()))
