@@ -67,7 +67,7 @@ fn rule_name(unit: &CheckedUnit, contract: usize, rule: &RuleRef) -> Option<Stri
             .star
             .as_ref()
             .map(|s| format!("*#{}", s.rules[idx].position)),
-        RuleRef::Default => None,
+        RuleRef::Default | RuleRef::Excluded => None,
     }
 }
 
