@@ -674,6 +674,11 @@ fn all_mutations(s: &Schema) -> Vec<Mut> {
                                             m.changes.insert(f, v.clone());
                                         }
                                     }
+                                    // a delete changes no field (the
+                                    // evaluator refuses one that does)
+                                    if event == Event::Delete && !m.changes.is_empty() {
+                                        continue;
+                                    }
                                     out.push(m);
                                 }
                             }
@@ -723,6 +728,18 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
             }
             if let Applies::Live(out) = &runs[i] {
                 live[i] = true;
+                // a delete's one target is the record: the `*` rules decide it
+                if m.event == Event::Delete {
+                    if let Some(st) = &c.star {
+                        if let Some(r) = st
+                            .rules
+                            .iter()
+                            .position(|r| r.when.as_ref().is_none_or(|w| eval(w, m)))
+                        {
+                            decides.insert((i, RuleRef::Star(r)));
+                        }
+                    }
+                }
                 for (f, (_, rule)) in out {
                     match rule {
                         Some((usize::MAX, r)) => {

@@ -218,12 +218,21 @@ fn bands(c: &Contract) -> Vec<(Option<Con>, Outcome)> {
     out
 }
 
+/// `field` is changed: on a create or an update (a delete changes no field;
+/// the evaluator refuses a delete with field values).
+pub fn changed(field: FieldId) -> Cube {
+    let ev = Cube::single(
+        Var::Event,
+        Con::Bits(super::lower::EV_CREATE | super::lower::EV_UPDATE),
+    );
+    Cube::single(Var::Changed(field), Con::Bits(T))
+        .intersect(&ev)
+        .unwrap_or_else(|| Cube::single(Var::Changed(field), Con::Bits(T)))
+}
+
 /// Computes the chain of `field` for contract `c`.
 pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain {
-    let ctx = and(
-        &info.live,
-        &[Cube::single(Var::Changed(field), Con::Bits(T))],
-    );
+    let ctx = and(&info.live, &[changed(field)]);
     let mut order: Vec<(RuleRef, &Region, Outcome)> = Vec::new();
     if let Some(l) = c.fields.iter().position(|l| l.field == field) {
         for (i, r) in c.fields[l].rules.iter().enumerate() {
@@ -282,10 +291,7 @@ pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain 
         }
     }
     // where an exclusion holds the contract still applies, deciding `never`
-    let excluded = and(
-        &info.excluded,
-        &[Cube::single(Var::Changed(field), Con::Bits(T))],
-    );
+    let excluded = and(&info.excluded, &[changed(field)]);
     let excluded = dom.prune(excluded);
     if !excluded.is_empty() {
         fin.push(Piece {

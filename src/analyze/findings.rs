@@ -335,10 +335,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
     let mut dead_rules: BTreeSet<RuleRef> = BTreeSet::new();
     for (l, line) in c.fields.iter().enumerate() {
         for (r, rule) in line.rules.iter().enumerate() {
-            let changed = [Cube::single(
-                Var::Changed(line.field),
-                super::algebra::Con::Bits(super::algebra::T),
-            )];
+            let changed = [super::chain::changed(line.field)];
             let alone = and(&cx.infos[i].lines[l][r], &changed);
             if cx.dom.region_empty(&alone) {
                 if let Some(w) = &rule.when {
@@ -414,6 +411,35 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
                 }
             }
         }
+        // a delete changes no field: its one target, the record (`*`), is
+        // decided by the `*` rules alone (the evaluator's record target)
+        let mut del = Cube::single(
+            Var::Event,
+            super::algebra::Con::Bits(super::lower::EV_DELETE),
+        );
+        let fields = unit.schema.object(c.object).fields.len() as u32;
+        for index in 0..fields {
+            let f = FieldId {
+                object: c.object,
+                index,
+            };
+            let unchanged = Cube::single(
+                Var::Changed(f),
+                super::algebra::Con::Bits(super::algebra::F),
+            );
+            del = del.intersect(&unchanged).unwrap_or(del);
+        }
+        let del = [del];
+        let mut rem = cx.dom.prune(and(&cx.infos[i].live, &del));
+        for r in 0..s.rules.len() {
+            if rem.is_empty() {
+                break;
+            }
+            if !cx.dom.region_empty(&and(&rem, &cx.infos[i].star[r])) {
+                star_decides.insert(r);
+            }
+            rem = cx.dom.prune(cx.dom.minus(&rem, &cx.infos[i].star[r]));
+        }
         for r in 0..s.rules.len() {
             if star_decides.contains(&r) || dead_rules.contains(&RuleRef::Star(r)) {
                 continue;
@@ -436,13 +462,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
 /// The earlier rules of the line that overlap rule `r` within the live region.
 fn covering(cx: &Ctx<'_>, i: usize, field: FieldId, l: usize, r: usize) -> Vec<RuleRef> {
     let info = &cx.infos[i];
-    let ctx = and(
-        &info.live,
-        &[Cube::single(
-            Var::Changed(field),
-            super::algebra::Con::Bits(super::algebra::T),
-        )],
-    );
+    let ctx = and(&info.live, &[super::chain::changed(field)]);
     let mine = and(&ctx, &info.lines[l][r]);
     (0..r)
         .filter(|&j| !cx.dom.region_empty(&and(&mine, &info.lines[l][j])))
