@@ -41,3 +41,25 @@ fn check_1000(b: Bencher) {
 fn check_10000(b: Bencher) {
     check(b, 10_000);
 }
+
+fn check_text(b: Bencher, text: String) {
+    let provider = MemoryProvider::new().with("synth.crmc", text);
+    let roots = [PathBuf::from("synth.crmc")];
+    b.bench(|| {
+        let front = pipeline::run(&roots, &provider, Depth::Analyze).expect("loads");
+        assert!(front.checked.is_some());
+        front.diagnostics.len()
+    });
+}
+
+/// 400 actors auto-writing the same 12 fields: every pair overlaps (issue 8).
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn ownership_400x12(b: Bencher) {
+    check_text(b, crmc::analyze::synth::ownership_unit(400, 12));
+}
+
+/// 1,000 contracts of one actor, half auto and half review for one field.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn conflict_1000(b: Bencher) {
+    check_text(b, crmc::analyze::synth::conflict_unit(1_000));
+}

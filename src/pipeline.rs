@@ -43,6 +43,17 @@ pub fn run(
     provider: &dyn SourceProvider,
     depth: Depth,
 ) -> Result<FrontEnd, LoadError> {
+    run_with(roots, provider, depth, crate::analyze::Options::default())
+}
+
+/// [`run`] with the analyzer's options (e.g. `--all-witnesses`); findings
+/// go through inline suppression like every other diagnostic.
+pub fn run_with(
+    roots: &[PathBuf],
+    provider: &dyn SourceProvider,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+) -> Result<FrontEnd, LoadError> {
     let mut parsed = load::load(roots, provider)?;
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
@@ -58,7 +69,7 @@ pub fn run(
     let analyzed = depth == Depth::Analyze && checked.is_some();
     if analyzed {
         if let Some(unit) = &checked {
-            diagnostics.extend(crate::analyze::analyze(unit));
+            diagnostics.extend(crate::analyze::analyze_with(unit, analyze_opts));
         }
     }
     // The checker ran when parsing was clean (then `checked` may still be

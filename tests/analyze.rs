@@ -7,11 +7,12 @@
 mod support;
 
 use crmc::analyze::chain::RuleRef;
+use crmc::analyze::findings::all_findings;
 use crmc::analyze::{analyze, findings, Finding};
 use crmc::check::model::*;
 use crmc::diagnostics::Severity;
 use proptest::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use support::*;
 
 fn kinds(u: &CheckedUnit) -> Vec<&'static str> {
@@ -65,13 +66,14 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     for c in [*a, *b] {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
     }
-    let ra = run(&u.schema, &u.contracts[*a], &m);
-    let rb = run(&u.schema, &u.contracts[*b], &m);
-    let (Applies::Live(fa), Applies::Live(fb)) = (ra, rb) else {
-        panic!("both must apply: {witness}")
+    // an excluded contract applies and decides `never` (decisions 8)
+    let outcome = |c: usize| match run(&u.schema, &u.contracts[c], &m) {
+        Applies::Live(x) => x[field].0,
+        Applies::Excluded => Outcome::Never,
+        Applies::No => panic!("both must apply: {witness}"),
     };
-    assert_eq!(fa[field].0, *a_outcome, "{witness}");
-    assert_eq!(fb[field].0, *b_outcome, "{witness}");
+    assert_eq!(outcome(*a), *a_outcome, "{witness}");
+    assert_eq!(outcome(*b), *b_outcome, "{witness}");
     assert_ne!(a_outcome, b_outcome);
 }
 
@@ -404,10 +406,30 @@ fn overlap_findings_group_per_component() {
     for f in fs.iter().filter(|f| matches!(f, Finding::Conflict { .. })) {
         check_conflict_witness(&u, f);
     }
+    // one diagnostic, one label per contract rule, one witness
     let d = analyze(&u);
     let conflicts: Vec<_> = d.iter().filter(|d| d.kind() == "conflict").collect();
     assert_eq!(conflicts.len(), 1);
-    assert_eq!(conflicts[0].secondary.len(), 9);
+    assert_eq!(conflicts[0].secondary.len(), 5);
+    assert!(conflicts[0].notes.iter().all(|n| !n.starts_with("also")));
+    assert!(
+        conflicts[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("6 contracts overlap here")),
+        "{:?}",
+        conflicts[0].notes
+    );
+    // with every witness: one note per further pair
+    let d = crmc::analyze::analyze_with(
+        &u,
+        crmc::analyze::Options {
+            all_witnesses: true,
+        },
+    );
+    let conflicts: Vec<_> = d.iter().filter(|d| d.kind() == "conflict").collect();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].secondary.len(), 5);
     assert_eq!(
         conflicts[0]
             .notes
@@ -652,6 +674,11 @@ fn all_mutations(s: &Schema) -> Vec<Mut> {
                                             m.changes.insert(f, v.clone());
                                         }
                                     }
+                                    // a delete changes no field (the
+                                    // evaluator refuses one that does)
+                                    if event == Event::Delete && !m.changes.is_empty() {
+                                        continue;
+                                    }
                                     out.push(m);
                                 }
                             }
@@ -701,6 +728,18 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
             }
             if let Applies::Live(out) = &runs[i] {
                 live[i] = true;
+                // a delete's one target is the record: the `*` rules decide it
+                if m.event == Event::Delete {
+                    if let Some(st) = &c.star {
+                        if let Some(r) = st
+                            .rules
+                            .iter()
+                            .position(|r| r.when.as_ref().is_none_or(|w| eval(w, m)))
+                        {
+                            decides.insert((i, RuleRef::Star(r)));
+                        }
+                    }
+                }
                 for (f, (_, rule)) in out {
                     match rule {
                         Some((usize::MAX, r)) => {
@@ -732,8 +771,19 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
                 {
                     continue;
                 }
-                if let (Applies::Live(x), Applies::Live(y)) = (&runs[a], &runs[b]) {
-                    if x.iter().any(|(f, (o, _))| y[f].0 != *o) {
+                // an excluded contract applies and decides `never` for
+                // every changed field (decisions 8)
+                let decided = |r: &Applies| -> Option<BTreeMap<FieldId, Outcome>> {
+                    match r {
+                        Applies::No => None,
+                        Applies::Excluded => {
+                            Some(m.changes.keys().map(|f| (*f, Outcome::Never)).collect())
+                        }
+                        Applies::Live(x) => Some(x.iter().map(|(f, (o, _))| (*f, *o)).collect()),
+                    }
+                };
+                if let (Some(x), Some(y)) = (decided(&runs[a]), decided(&runs[b])) {
+                    if x.iter().any(|(f, o)| y[f] != *o) {
                         conflicts.insert((a, b));
                     }
                 }
@@ -798,6 +848,23 @@ fn analyzed(u: &CheckedUnit, fs: &[Finding]) -> Facts {
     f
 }
 
+fn n_of(u: &CheckedUnit) -> usize {
+    u.contracts.len()
+}
+
+/// Each contract's smallest connected contract, over the given pairs.
+fn components(n: usize, pairs: &BTreeSet<(usize, usize)>) -> Vec<usize> {
+    let mut rep: Vec<usize> = (0..n).collect();
+    for _ in 0..n {
+        for &(a, b) in pairs {
+            let m = rep[a].min(rep[b]);
+            rep[a] = m;
+            rep[b] = m;
+        }
+    }
+    rep
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
     #[test]
@@ -805,7 +872,12 @@ proptest! {
         let u = build(&specs);
         let muts = all_mutations(&u.schema);
         let want = brute(&u, &muts);
-        let got = analyzed(&u, &findings(&u));
+        let got = analyzed(&u, &all_findings(&u));
+        // the default (linear) output names a subset of the pairs that
+        // connects the same contracts
+        let linear = analyzed(&u, &findings(&u));
+        prop_assert!(linear.conflicts.is_subset(&got.conflicts));
+        prop_assert_eq!(components(n_of(&u), &linear.conflicts), components(n_of(&u), &got.conflicts));
         prop_assert_eq!(got, want);
     }
 }

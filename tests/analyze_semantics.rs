@@ -250,3 +250,200 @@ fn int_fields_hold_integers() {
     let u = one_line(r#"Rating: auto when Score > 5, review when Score >= 6, never"#);
     assert!(shadowed(&u, RuleRef::Line(0, 1)), "{:?}", kinds(&u));
 }
+
+// ------------------------------------------------------------ loops
+
+fn loop_diags(u: &CheckedUnit) -> Vec<crmc::diagnostics::Diagnostic> {
+    analyze::analyze(u)
+        .into_iter()
+        .filter(|d| d.kind() == "automation_loop")
+        .collect()
+}
+
+#[test]
+fn an_all_auto_cycle_is_an_error_even_beside_a_reviewed_one() {
+    // a -> b -> a is all auto; a -> b -> c -> a has a reviewed step. One
+    // component, one finding, and it is an error listing both cycles.
+    let a = contract(
+        "a",
+        r#"ai "a""#,
+        "trigger on update(Score)\n  exclude when OptOut\n  fields {\n    Rating: auto\n  }",
+    );
+    let b = contract(
+        "b",
+        r#"ai "b""#,
+        "trigger on update(Rating)\n  exclude when OptOut\n  fields {\n    Score: auto\n    Industry: review\n  }",
+    );
+    let c = contract(
+        "c",
+        r#"ai "c""#,
+        "trigger on update(Industry)\n  exclude when OptOut\n  fields {\n    Score: auto\n  }",
+    );
+    let u = checked(&[a, b, c]);
+    let ds = loop_diags(&u);
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].severity, crmc::diagnostics::Severity::Error, "{ds:?}");
+    let text = format!("{} {}", ds[0].message, ds[0].notes.join(" "));
+    assert!(text.contains("a → Rating → b → Score → a"), "{text}");
+    assert!(
+        text.contains("c"),
+        "the reviewed cycle is listed too: {text}"
+    );
+}
+
+#[test]
+fn a_component_whose_every_cycle_has_a_reviewed_step_is_a_warning() {
+    let a = contract(
+        "a",
+        r#"ai "a""#,
+        "trigger on update(Score)\n  exclude when OptOut\n  fields {\n    Rating: auto\n  }",
+    );
+    let b = contract(
+        "b",
+        r#"ai "b""#,
+        "trigger on update(Rating)\n  exclude when OptOut\n  fields {\n    Score: review\n  }",
+    );
+    let ds = loop_diags(&checked(&[a, b]));
+    assert_eq!(ds.len(), 1, "{ds:?}");
+    assert_eq!(ds[0].severity, crmc::diagnostics::Severity::Warning);
+}
+
+#[test]
+fn a_dense_component_lists_a_bounded_number_of_cycles_and_says_so() {
+    let cs: Vec<String> = (0..7)
+        .map(|i| {
+            contract(
+                &format!("k{i}"),
+                &format!(r#"ai "k{i}""#),
+                "trigger on update\n  exclude when OptOut\n  fields {\n    Rating: auto\n  }",
+            )
+        })
+        .collect();
+    let ds = loop_diags(&checked(&cs));
+    assert_eq!(ds.len(), 1, "one component, one finding");
+    assert_eq!(ds[0].severity, crmc::diagnostics::Severity::Error);
+    let notes = ds[0].notes.join("\n");
+    assert!(notes.contains("more cycles than"), "{notes}");
+    assert_eq!(
+        ds[0].notes.iter().filter(|n| n.starts_with("also")).count(),
+        crmc::analyze::findings::MAX_CYCLES - 1
+    );
+}
+
+// ------------------------------------------------------------ exclusions
+
+#[test]
+fn an_excluded_contract_decides_never_and_conflicts_with_an_auto_one() {
+    // decisions 8: `a` applies to opted-out leads and decides never; `b`
+    // would auto-write: the unit blocks the write, and the check says so.
+    let a = contract(
+        "a",
+        r#"ai "r""#,
+        "trigger on update\n  exclude when OptOut\n  fields {\n    Rating: auto\n  }",
+    );
+    let b = contract(
+        "b",
+        r#"ai "r""#,
+        "trigger on update\n  exclude when Score > 100\n  fields {\n    Rating: auto\n  }",
+    );
+    let u = checked(&[a, b]);
+    let found = analyze::findings(&u);
+    assert!(
+        found.iter().any(|f| matches!(
+            f,
+            Finding::Conflict {
+                a_rule: RuleRef::Excluded,
+                ..
+            } | Finding::Conflict {
+                b_rule: RuleRef::Excluded,
+                ..
+            }
+        )),
+        "{found:?}"
+    );
+}
+
+// ------------------------------------------------------------ output size
+
+fn synth_unit(text: String) -> CheckedUnit {
+    let provider = MemoryProvider::new().with("s.crmc", text);
+    let front = pipeline::run(&[PathBuf::from("s.crmc")], &provider, Depth::Check).unwrap();
+    front.checked.unwrap()
+}
+
+#[test]
+fn mutually_conflicting_contracts_are_one_finding_of_linear_size() {
+    let n = 40;
+    let u = synth_unit(crmc::analyze::synth::conflict_unit(n));
+    let pairs = |fs: &[Finding]| {
+        fs.iter()
+            .filter(|f| matches!(f, Finding::Conflict { .. }))
+            .count()
+    };
+    // every auto/review pair conflicts, but a spanning set of pairs names
+    // every contract
+    assert_eq!(pairs(&crmc::analyze::findings::all_findings(&u)), n * n / 4);
+    assert!(pairs(&analyze::findings(&u)) < n);
+    let ds: Vec<_> = analyze::analyze(&u)
+        .into_iter()
+        .filter(|d| d.kind() == "conflict")
+        .collect();
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].secondary.len(), n - 1, "one label per contract");
+    assert!(ds[0].notes.len() <= 2, "{:?}", ds[0].notes);
+}
+
+#[test]
+fn many_actors_on_the_same_fields_are_one_finding_per_field() {
+    let (actors, fields) = (30, 12);
+    let u = synth_unit(crmc::analyze::synth::ownership_unit(actors, fields));
+    let own = |fs: &[Finding]| {
+        fs.iter()
+            .filter(|f| matches!(f, Finding::Ownership { .. }))
+            .count()
+    };
+    assert!(own(&analyze::findings(&u)) <= fields * (actors - 1));
+    let ds: Vec<_> = analyze::analyze(&u)
+        .into_iter()
+        .filter(|d| d.kind() == "ownership")
+        .collect();
+    assert_eq!(ds.len(), fields);
+    for d in &ds {
+        assert_eq!(d.secondary.len(), actors - 1);
+        assert!(d.notes.len() <= 3, "{:?}", d.notes);
+    }
+}
+
+#[test]
+fn every_auto_part_of_a_bounded_component_gets_an_all_auto_cycle() {
+    // k0..k6 re-trigger each other through reviewed writes (more cycles
+    // than the bound, all found first); p <-> q and r <-> s are two
+    // separate all-auto cycles in the same component. Both are listed.
+    let mut cs: Vec<String> = (0..7)
+        .map(|i| {
+            contract(
+                &format!("k{i}"),
+                &format!(r#"ai "k{i}""#),
+                "trigger on update\n  exclude when OptOut\n  fields {\n    Rating: review\n    Name: review\n  }",
+            )
+        })
+        .collect();
+    let pair = |x: &str, trig: &str, writes: &str| {
+        contract(
+            x,
+            &format!(r#"ai "{x}""#),
+            &format!("trigger on update({trig})\n  exclude when OptOut\n  fields {{\n    {writes}: auto\n  }}"),
+        )
+    };
+    cs.push(pair("p", "Score", "Rating"));
+    cs.push(pair("q", "Rating", "Score"));
+    cs.push(pair("r", "Name", "Revenue"));
+    cs.push(pair("s", "Revenue", "Name"));
+    let ds = loop_diags(&checked(&cs));
+    assert_eq!(ds.len(), 1, "one component, one finding: {ds:?}");
+    assert_eq!(ds[0].severity, crmc::diagnostics::Severity::Error);
+    let text = format!("{} {}", ds[0].message, ds[0].notes.join(" "));
+    assert!(text.contains("more cycles than"), "{text}");
+    assert!(text.contains("p → Rating → q → Score → p"), "{text}");
+    assert!(text.contains("r → Revenue → s → Name → r"), "{text}");
+}

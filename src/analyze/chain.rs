@@ -19,6 +19,9 @@ pub enum RuleRef {
     Star(usize),
     /// No rule matched: `never`.
     Default,
+    /// An exclusion holds: the contract applies and decides `never` for
+    /// every changed field (decisions 8).
+    Excluded,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +36,8 @@ pub struct Piece {
 pub struct Info {
     pub applicable: Region,
     pub live: Region,
+    /// Applicable but excluded: the contract decides `never` there.
+    pub excluded: Region,
     /// Conditions of `fields[line].rules[i]`.
     pub lines: Vec<Vec<Region>>,
     pub star: Vec<Region>,
@@ -93,6 +98,11 @@ impl Info {
             live = dom.minus(&live, &lower(dom, when, true));
         }
         let live = dom.prune(live);
+        let excluded = if c.exclusions.is_empty() {
+            Vec::new()
+        } else {
+            dom.prune(dom.minus(&applicable, &live))
+        };
         let lines = c
             .fields
             .iter()
@@ -112,6 +122,7 @@ impl Info {
         let mut info = Info {
             applicable,
             live,
+            excluded,
             lines,
             star,
             uses: Uses::default(),
@@ -153,7 +164,7 @@ pub fn rule_of(c: &Contract, r: RuleRef) -> Option<&Rule> {
     match r {
         RuleRef::Line(l, i) => c.fields.get(l)?.rules.get(i),
         RuleRef::Star(i) => c.star.as_ref()?.rules.get(i),
-        RuleRef::Default => None,
+        RuleRef::Default | RuleRef::Excluded => None,
     }
 }
 
@@ -207,12 +218,21 @@ fn bands(c: &Contract) -> Vec<(Option<Con>, Outcome)> {
     out
 }
 
+/// `field` is changed: on a create or an update (a delete changes no field;
+/// the evaluator refuses a delete with field values).
+pub fn changed(field: FieldId) -> Cube {
+    let ev = Cube::single(
+        Var::Event,
+        Con::Bits(super::lower::EV_CREATE | super::lower::EV_UPDATE),
+    );
+    Cube::single(Var::Changed(field), Con::Bits(T))
+        .intersect(&ev)
+        .unwrap_or_else(|| Cube::single(Var::Changed(field), Con::Bits(T)))
+}
+
 /// Computes the chain of `field` for contract `c`.
 pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain {
-    let ctx = and(
-        &info.live,
-        &[Cube::single(Var::Changed(field), Con::Bits(T))],
-    );
+    let ctx = and(&info.live, &[changed(field)]);
     let mut order: Vec<(RuleRef, &Region, Outcome)> = Vec::new();
     if let Some(l) = c.fields.iter().position(|l| l.field == field) {
         for (i, r) in c.fields[l].rules.iter().enumerate() {
@@ -269,6 +289,16 @@ pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain 
                 });
             }
         }
+    }
+    // where an exclusion holds the contract still applies, deciding `never`
+    let excluded = and(&info.excluded, &[changed(field)]);
+    let excluded = dom.prune(excluded);
+    if !excluded.is_empty() {
+        fin.push(Piece {
+            outcome: Outcome::Never,
+            rule: RuleRef::Excluded,
+            region: excluded,
+        });
     }
     Chain {
         base: base

@@ -49,16 +49,28 @@ pub enum Finding {
     DeadContract {
         contract: usize,
         why: String,
+        /// It applies somewhere, but an exclusion holds wherever it does
+        /// (it decides `never` there, decisions 8).
+        all_excluded: bool,
     },
     Gap {
         contract: usize,
         line: usize,
         witness: Value,
     },
+    /// One strongly connected component of the trigger graph.
     Loop {
-        /// Contract, then the field it writes that triggers the next one.
+        /// The headline cycle (an all-`auto` one when there is one):
+        /// contract, then the field it writes that triggers the next one.
         cycle: Vec<(usize, FieldId)>,
+        /// Some elementary cycle of the component has only `auto` edges
+        /// (exact, whatever the enumeration bound).
         all_auto: bool,
+        /// The component's other elementary cycles, each with whether all
+        /// its edges are `auto`, up to [`MAX_CYCLES`] in all.
+        others: Vec<(Vec<(usize, FieldId)>, bool)>,
+        /// The enumeration stopped at the bound: there are more cycles.
+        bounded: bool,
     },
     ThresholdOrder {
         contract: usize,
@@ -203,13 +215,78 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Some string-pattern question was not settled (treated as empty).
     pub gave_up: bool,
+    /// Every overlapping pair has its own finding and witness.
+    pub all_witnesses: bool,
+}
+
+/// What the analysis reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// One conflict/ownership finding (with witness) per overlapping pair of
+    /// contracts. Off: only the pairs that connect a component of the
+    /// overlap graph (at most N - 1 for N contracts), so output and memory
+    /// stay linear in the contracts involved.
+    pub all_witnesses: bool,
 }
 
 pub fn findings(unit: &CheckedUnit) -> Vec<Finding> {
     run(unit).findings
 }
 
+/// Every overlapping pair, with its witness (for tests that hold each one).
+pub fn all_findings(unit: &CheckedUnit) -> Vec<Finding> {
+    run_with(
+        unit,
+        Options {
+            all_witnesses: true,
+        },
+    )
+    .findings
+}
+
 pub fn run(unit: &CheckedUnit) -> Report {
+    run_with(unit, Options::default())
+}
+
+/// Connected components of (contract, field) nodes, growing as pairs are
+/// found: a pair already connected adds no contract to any finding.
+#[derive(Default)]
+struct Components {
+    ids: HashMap<(usize, FieldId), usize>,
+    parent: Vec<usize>,
+}
+
+impl Components {
+    fn id(&mut self, k: (usize, FieldId)) -> usize {
+        let n = self.parent.len();
+        let id = *self.ids.entry(k).or_insert(n);
+        if id == n {
+            self.parent.push(n);
+        }
+        id
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn connected(&mut self, a: (usize, FieldId), b: (usize, FieldId)) -> bool {
+        let (x, y) = (self.id(a), self.id(b));
+        self.find(x) == self.find(y)
+    }
+
+    fn union(&mut self, a: (usize, FieldId), b: (usize, FieldId)) {
+        let (x, y) = (self.id(a), self.id(b));
+        let (x, y) = (self.find(x), self.find(y));
+        self.parent[x] = y;
+    }
+}
+
+pub fn run_with(unit: &CheckedUnit, opts: Options) -> Report {
     let mut t = super::Phases::new();
     let mut cx = Ctx::new(unit);
     t.mark("regions");
@@ -225,16 +302,17 @@ pub fn run(unit: &CheckedUnit) -> Report {
         cx.summarize();
     }
     t.mark("per-contract");
-    conflicts(&mut cx, &dead, &mut out);
+    conflicts(&mut cx, opts, &mut out);
     cx.summarize();
     t.mark("conflicts");
-    ownership(&mut cx, &dead, &mut out);
+    ownership(&mut cx, &dead, opts, &mut out);
     t.mark("ownership");
     loops(&mut cx, &dead, &mut out);
     t.mark("loops");
     Report {
         findings: out,
         gave_up: cx.dom.gave_up.get(),
+        all_witnesses: opts.all_witnesses,
     }
 }
 
@@ -246,6 +324,7 @@ fn dead_contract(cx: &Ctx<'_>, i: usize) -> Option<Finding> {
     Some(Finding::DeadContract {
         contract: i,
         why: explain::dead_contract(&cx.dom, cx.unit, c),
+        all_excluded: !cx.infos[i].applicable.is_empty(),
     })
 }
 
@@ -256,10 +335,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
     let mut dead_rules: BTreeSet<RuleRef> = BTreeSet::new();
     for (l, line) in c.fields.iter().enumerate() {
         for (r, rule) in line.rules.iter().enumerate() {
-            let changed = [Cube::single(
-                Var::Changed(line.field),
-                super::algebra::Con::Bits(super::algebra::T),
-            )];
+            let changed = [super::chain::changed(line.field)];
             let alone = and(&cx.infos[i].lines[l][r], &changed);
             if cx.dom.region_empty(&alone) {
                 if let Some(w) = &rule.when {
@@ -335,6 +411,35 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
                 }
             }
         }
+        // a delete changes no field: its one target, the record (`*`), is
+        // decided by the `*` rules alone (the evaluator's record target)
+        let mut del = Cube::single(
+            Var::Event,
+            super::algebra::Con::Bits(super::lower::EV_DELETE),
+        );
+        let fields = unit.schema.object(c.object).fields.len() as u32;
+        for index in 0..fields {
+            let f = FieldId {
+                object: c.object,
+                index,
+            };
+            let unchanged = Cube::single(
+                Var::Changed(f),
+                super::algebra::Con::Bits(super::algebra::F),
+            );
+            del = del.intersect(&unchanged).unwrap_or(del);
+        }
+        let del = [del];
+        let mut rem = cx.dom.prune(and(&cx.infos[i].live, &del));
+        for r in 0..s.rules.len() {
+            if rem.is_empty() {
+                break;
+            }
+            if !cx.dom.region_empty(&and(&rem, &cx.infos[i].star[r])) {
+                star_decides.insert(r);
+            }
+            rem = cx.dom.prune(cx.dom.minus(&rem, &cx.infos[i].star[r]));
+        }
         for r in 0..s.rules.len() {
             if star_decides.contains(&r) || dead_rules.contains(&RuleRef::Star(r)) {
                 continue;
@@ -357,13 +462,7 @@ fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
 /// The earlier rules of the line that overlap rule `r` within the live region.
 fn covering(cx: &Ctx<'_>, i: usize, field: FieldId, l: usize, r: usize) -> Vec<RuleRef> {
     let info = &cx.infos[i];
-    let ctx = and(
-        &info.live,
-        &[Cube::single(
-            Var::Changed(field),
-            super::algebra::Con::Bits(super::algebra::T),
-        )],
-    );
+    let ctx = and(&info.live, &[super::chain::changed(field)]);
     let mine = and(&ctx, &info.lines[l][r]);
     (0..r)
         .filter(|&j| !cx.dom.region_empty(&and(&mine, &info.lines[l][j])))
@@ -499,10 +598,14 @@ fn regions_meet(dom: &Dom<'_>, a: &Region, b: &Region) -> bool {
     })
 }
 
-fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
+fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>) {
     let unit = cx.unit;
-    for (a, b) in actor_pairs(unit, dead, true) {
-        if !regions_meet(&cx.dom, &cx.infos[a].live, &cx.infos[b].live) {
+    let mut comps = Components::default();
+    // An excluded contract still applies and decides `never` (decisions 8),
+    // so conflicts are over the applicable regions, exclusions included.
+    let inapplicable: Vec<bool> = cx.infos.iter().map(|i| i.applicable.is_empty()).collect();
+    for (a, b) in actor_pairs(unit, &inapplicable, true) {
+        if !regions_meet(&cx.dom, &cx.infos[a].applicable, &cx.infos[b].applicable) {
             continue;
         }
         let (ca, cb) = (&unit.contracts[a], &unit.contracts[b]);
@@ -514,6 +617,9 @@ fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
         for f in fields {
             let listed = ca.rules_for(f).is_some() || cb.rules_for(f).is_some();
             if !listed && ca.star.is_none() && cb.star.is_none() {
+                continue;
+            }
+            if !opts.all_witnesses && comps.connected((a, f), (b, f)) {
                 continue;
             }
             let ca_f = cx.chain(a, f);
@@ -530,6 +636,7 @@ fn conflicts(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                             };
                             if let Some(asg) = cx.dom.solve(&m) {
                                 let w = mutation(&cx.dom, &cx.parts(&[a, b], &[f]), &asg);
+                                comps.union((a, f), (b, f));
                                 out.push(Finding::Conflict {
                                     a,
                                     b,
@@ -575,8 +682,9 @@ fn may_auto(c: &Contract, f: FieldId) -> bool {
     line || star
 }
 
-fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
+fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mut Vec<Finding>) {
     let unit = cx.unit;
+    let mut comps = Components::default();
     // index: (object) -> field -> contracts that can auto it, with their cubes
     let mut by_object: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, c) in unit.contracts.iter().enumerate() {
@@ -615,7 +723,12 @@ fn ownership(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                 if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
                     continue;
                 }
-                ownership_pair(cx, *a, *b, f, xa, xb, out);
+                if !opts.all_witnesses && comps.connected((*a, f), (*b, f)) {
+                    continue;
+                }
+                if ownership_pair(cx, *a, *b, f, xa, xb, out) {
+                    comps.union((*a, f), (*b, f));
+                }
             }
         }
     }
@@ -724,11 +837,11 @@ fn ownership_pair(
     xa: &[AutoCube],
     xb: &[AutoCube],
     out: &mut Vec<Finding>,
-) {
+) -> bool {
     let unit = cx.unit;
     {
         {
-            'found: for (ra, qa, pa) in xa {
+            for (ra, qa, pa) in xa {
                 for (rb, qb, pb) in xb {
                     // cheap test on the record variables first
                     if !pa.meets(pb) {
@@ -770,11 +883,12 @@ fn ownership_pair(
                         witness: wa,
                         other: wb,
                     });
-                    break 'found;
+                    return true;
                 }
             }
         }
     }
+    false
 }
 
 fn set_actor(w: &mut Value, c: &Contract) {
@@ -885,27 +999,142 @@ fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             continue;
         }
         let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
-        let all_auto = g
-            .edge_indices()
-            .filter(|e| {
-                g.edge_endpoints(*e)
-                    .is_some_and(|(x, y)| members.contains(&x) && members.contains(&y))
-            })
-            .all(|e| g[e].1);
-        let Some(&start) = members.iter().min_by_key(|n| g[**n]) else {
-            continue;
-        };
-        if let Some(cycle) = cycle_through(&g, start, &members) {
-            out.push(Finding::Loop { cycle, all_auto });
+        // Exact: an all-auto elementary cycle exists iff the component's
+        // auto edges alone close a cycle; each such auto component gets
+        // one all-auto cycle listed even when the enumeration was bounded.
+        let auto_parts = auto_cycle_parts(&g, &members);
+        let (mut cycles, bounded) = elementary_cycles(&g, &members);
+        for part in &auto_parts {
+            let listed = cycles.iter().any(|(c, auto)| {
+                *auto && c.iter().any(|(i, _)| part.contains(&NodeIndex::new(*i)))
+            });
+            if listed {
+                continue;
+            }
+            if let Some(&start) = part.iter().min_by_key(|n| g[**n]) {
+                if let Some(c) = cycle_through(&g, start, part, true) {
+                    cycles.push((c, true));
+                }
+            }
         }
+        // headline: the first all-auto cycle, else the shortest
+        let head = cycles
+            .iter()
+            .position(|(_, auto)| *auto)
+            .or_else(|| (0..cycles.len()).min_by_key(|&k| (cycles[k].0.len(), k)));
+        let Some(head) = head else { continue };
+        let (cycle, _) = cycles.remove(head);
+        out.push(Finding::Loop {
+            cycle,
+            all_auto: !auto_parts.is_empty(),
+            others: cycles,
+            bounded,
+        });
     }
 }
 
-/// A shortest cycle through `start` inside `members` (BFS).
+/// How many elementary cycles one loop finding lists at most.
+pub const MAX_CYCLES: usize = 16;
+/// Search steps spent enumerating one component's cycles at most.
+const MAX_CYCLE_STEPS: usize = 100_000;
+
+/// The strongly connected parts of `members` over `auto` edges alone that
+/// close a cycle (none: no all-`auto` cycle). There are no self-loops: a
+/// contract's own writes never make an edge.
+fn auto_cycle_parts(
+    g: &DiGraph<usize, (FieldId, bool)>,
+    members: &BTreeSet<NodeIndex>,
+) -> Vec<BTreeSet<NodeIndex>> {
+    let sub = g.filter_map(
+        |n, w| members.contains(&n).then_some(*w),
+        |_, w| w.1.then_some(*w),
+    );
+    // `sub` renumbers its nodes; its node weights are contract indexes, and
+    // node `i` of `g` is contract `i` (added in order), so map back by weight
+    petgraph::algo::tarjan_scc(&sub)
+        .into_iter()
+        .filter(|scc| scc.len() >= 2)
+        .map(|scc| scc.iter().map(|n| NodeIndex::new(sub[*n])).collect())
+        .collect()
+}
+
+type Cycle = Vec<(usize, FieldId)>;
+/// A search frame: the node, its out-edges (target, field, auto), the next.
+type Frame = (NodeIndex, Vec<(NodeIndex, FieldId, bool)>, usize);
+
+/// The elementary cycles of one component, each rooted at its smallest
+/// node, in search order, with whether every edge is `auto`; at most
+/// [`MAX_CYCLES`] and [`MAX_CYCLE_STEPS`] search steps (then `true`).
+fn elementary_cycles(
+    g: &DiGraph<usize, (FieldId, bool)>,
+    members: &BTreeSet<NodeIndex>,
+) -> (Vec<(Cycle, bool)>, bool) {
+    use petgraph::visit::EdgeRef;
+    let mut out: Vec<(Cycle, bool)> = Vec::new();
+    let mut steps = 0usize;
+    let order: Vec<NodeIndex> = members.iter().copied().collect();
+    for (k, &root) in order.iter().enumerate() {
+        // cycles through `root` using only nodes after it in `order`
+        let allowed: BTreeSet<NodeIndex> = order[k..].iter().copied().collect();
+        let mut path: Vec<(NodeIndex, FieldId, bool)> = Vec::new();
+        let mut on_path: BTreeSet<NodeIndex> = BTreeSet::from([root]);
+        // explicit stack of (node, its out-edges, next edge index)
+        let mut stack: Vec<Frame> = Vec::new();
+        let edges_of = |n: NodeIndex| -> Vec<(NodeIndex, FieldId, bool)> {
+            g.edges(n)
+                .filter(|e| allowed.contains(&e.target()))
+                .map(|e| (e.target(), e.weight().0, e.weight().1))
+                .collect()
+        };
+        stack.push((root, edges_of(root), 0));
+        while let Some(top) = stack.last_mut() {
+            steps += 1;
+            if steps > MAX_CYCLE_STEPS || out.len() >= MAX_CYCLES {
+                return (out, true);
+            }
+            let node = top.0;
+            let Some(&(next, f, auto)) = top.1.get(top.2) else {
+                stack.pop();
+                on_path.remove(&node);
+                if node != root {
+                    path.pop();
+                }
+                continue;
+            };
+            top.2 += 1;
+            if next == root {
+                // path holds the edges root -> ... -> node; add node -> root
+                let mut cycle: Cycle = Vec::with_capacity(path.len() + 1);
+                let mut from = root;
+                let mut all = true;
+                for &(to, fe, a) in &path {
+                    cycle.push((g[from], fe));
+                    all &= a;
+                    from = to;
+                }
+                cycle.push((g[from], f));
+                all &= auto;
+                out.push((cycle, all));
+                continue;
+            }
+            if on_path.contains(&next) {
+                continue;
+            }
+            on_path.insert(next);
+            path.push((next, f, auto));
+            stack.push((next, edges_of(next), 0));
+        }
+    }
+    (out, false)
+}
+
+/// A shortest cycle through `start` inside `members` (BFS), over `auto`
+/// edges only when `only_auto`.
 fn cycle_through(
     g: &DiGraph<usize, (FieldId, bool)>,
     start: NodeIndex,
     members: &BTreeSet<NodeIndex>,
+    only_auto: bool,
 ) -> Option<Vec<(usize, FieldId)>> {
     use petgraph::visit::EdgeRef;
     let mut prev: HashMap<NodeIndex, (NodeIndex, FieldId)> = HashMap::new();
@@ -913,7 +1142,7 @@ fn cycle_through(
     while let Some(n) = queue.pop_front() {
         for e in g.edges(n) {
             let t = e.target();
-            if !members.contains(&t) {
+            if !members.contains(&t) || (only_auto && !e.weight().1) {
                 continue;
             }
             if t == start {

@@ -21,11 +21,16 @@ pub mod witness;
 use crate::check::model::CheckedUnit;
 use crate::diagnostics::Diagnostic;
 
-pub use findings::{findings, run, Finding, Report};
+pub use findings::{findings, run, run_with, Finding, Options, Report};
 
 /// Every finding of a checked unit, as diagnostics sorted by position.
 pub fn analyze(unit: &CheckedUnit) -> Vec<Diagnostic> {
-    let report = findings::run(unit);
+    analyze_with(unit, Options::default())
+}
+
+/// [`analyze`] with options (`crmc check --all-witnesses`).
+pub fn analyze_with(unit: &CheckedUnit, opts: Options) -> Vec<Diagnostic> {
+    let report = findings::run_with(unit, opts);
     let mut t = Phases::new();
     let mut diags = render::render(unit, &report);
     t.mark("render");

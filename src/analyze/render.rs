@@ -29,6 +29,7 @@ const THIN_AUDIT: &str = "W0513";
 struct R<'u> {
     unit: &'u CheckedUnit,
     gave_up: bool,
+    all_witnesses: bool,
 }
 
 impl R<'_> {
@@ -50,6 +51,7 @@ impl R<'_> {
                     format!("`{}` is not listed", self.field(f))
                 }
             }
+            RuleRef::Excluded => "an exclusion holds".to_string(),
         }
     }
     fn rule_span(&self, i: usize, r: RuleRef, f: FieldId) -> Span {
@@ -58,6 +60,7 @@ impl R<'_> {
             RuleRef::Line(l, k) => c.fields[l].rules[k].span,
             RuleRef::Star(k) => c.star.as_ref().map_or(c.fields_span, |s| s.rules[k].span),
             RuleRef::Default => c.rules_for(f).map_or(c.fields_span, |l| l.span),
+            RuleRef::Excluded => c.exclusions.first().map_or(c.name_span, |e| e.span),
         }
     }
     /// Notes on approximations for findings about these contracts.
@@ -103,6 +106,15 @@ fn with_notes(mut d: Diagnostic, notes: Vec<String>) -> Diagnostic {
     d
 }
 
+/// The scope of dead and shadowed findings (decisions 9): they hold for
+/// complete inputs only; with a value missing the evaluator reads the
+/// condition as unknown and still lets the rule or contract decide, never
+/// below `review`.
+const RULE_SCOPE: &str = "for complete records (every field and parent record the contract reads \
+is present): where one is missing, this rule can still decide, at `review` or stricter";
+const CONTRACT_SCOPE: &str = "for complete records (every field and parent record the contract \
+reads is present): where one is missing, the contract can still apply, at `review` or stricter";
+
 fn compact(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
@@ -111,6 +123,7 @@ pub fn render(unit: &CheckedUnit, report: &Report) -> Vec<Diagnostic> {
     let r = R {
         unit,
         gave_up: report.gave_up,
+        all_witnesses: report.all_witnesses,
     };
     let mut out = Vec::new();
     let mut overlaps: Vec<&Finding> = Vec::new();
@@ -168,7 +181,7 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                     "move the rule above the rules that cover it, narrow them, or delete it",
                 )
             };
-            d = with_notes(d, r.approx(&[*contract]));
+            d = with_notes(d.with_note(RULE_SCOPE), r.approx(&[*contract]));
             d
         }
         Finding::DeadRule {
@@ -189,18 +202,27 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                     rule_span_any(r, *contract, *rule, field),
                     why.clone(),
                 )
-                .with_help("fix the condition or delete the rule"),
+                .with_help("fix the condition or delete the rule")
+                .with_note(RULE_SCOPE),
                 r.approx(&[*contract]),
             )
         }
-        Finding::DeadContract { contract, why } => {
+        Finding::DeadContract {
+            contract,
+            why,
+            all_excluded,
+        } => {
             let c = r.c(*contract);
-            let mut d = Diagnostic::new(
-                DEAD_CONTRACT,
-                format!("contract `{}` never applies", c.name),
-                c.name_span,
-                why.clone(),
-            );
+            let message = if *all_excluded {
+                format!(
+                    "contract `{}` never lets a write through: an exclusion holds wherever it applies",
+                    c.name
+                )
+            } else {
+                format!("contract `{}` never applies", c.name)
+            };
+            let mut d = Diagnostic::new(DEAD_CONTRACT, message, c.name_span, why.clone())
+                .with_note(CONTRACT_SCOPE);
             if let Some(s) = c.eligible_span {
                 d = d.with_label(s, "eligible records");
             }
@@ -240,15 +262,23 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                 r.approx(&[*contract]),
             )
         }
-        Finding::Loop { cycle, all_auto } => {
-            let mut text = Vec::new();
-            for (c, f) in cycle {
-                text.push(format!("{} → {}", r.c(*c).name, r.field(*f)));
-            }
-            if let Some((c0, _)) = cycle.first() {
-                text.push(r.c(*c0).name.clone());
-            }
-            let path = text.join(" → ");
+        Finding::Loop {
+            cycle,
+            all_auto,
+            others,
+            bounded,
+        } => {
+            let path_of = |cycle: &[(usize, FieldId)]| {
+                let mut text = Vec::new();
+                for (c, f) in cycle {
+                    text.push(format!("{} → {}", r.c(*c).name, r.field(*f)));
+                }
+                if let Some((c0, _)) = cycle.first() {
+                    text.push(r.c(*c0).name.clone());
+                }
+                text.join(" → ")
+            };
+            let path = path_of(cycle);
             let first = cycle.first().map_or(0, |x| x.0);
             let mut d = Diagnostic::new(
                 if *all_auto { LOOP_AUTO } else { LOOP },
@@ -275,11 +305,30 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                     ),
                 );
             }
+            // the severity is per cycle: one all-auto cycle makes it an error
             d = d.with_severity(if *all_auto {
                 Severity::Error
             } else {
                 Severity::Warning
             });
+            for (other, auto) in others {
+                d = d.with_note(format!(
+                    "also in this component: {}{}",
+                    path_of(other),
+                    if *auto {
+                        " (every step `auto`)"
+                    } else {
+                        " (a step needs review)"
+                    }
+                ));
+            }
+            if *bounded {
+                d = d.with_note(format!(
+                    "the component has more cycles than the {} searched; \
+                     the severity is exact",
+                    super::findings::MAX_CYCLES
+                ));
+            }
             d.with_help("narrow a trigger to `update(...)` without the written field, or demote one write to `review`")
         }
         Finding::ThresholdOrder { contract } => {
@@ -447,6 +496,8 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
     for members in comps.values() {
         let mut d: Option<Diagnostic> = None;
         let mut involved = Vec::new();
+        // one label per contract rule, however many pairs it is in
+        let mut labeled: std::collections::HashSet<(usize, RuleRef)> = Default::default();
         for &k in members {
             match fs[k] {
                 Finding::Conflict {
@@ -491,16 +542,26 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                             ca.name, cb.name, r.field(*field)
                         ))
                         .with_witness(witness.clone()),
-                        Some(d) => d
-                            .with_label(r.rule_span(*a, *a_rule, *field), la)
-                            .with_label(r.rule_span(*b, *b_rule, *field), lb)
-                            .with_note(format!(
-                                "also `{}` vs `{}`: {}",
-                                ca.name,
-                                cb.name,
-                                compact(witness)
-                            )),
+                        Some(mut d) => {
+                            if labeled.insert((*a, *a_rule)) {
+                                d = d.with_label(r.rule_span(*a, *a_rule, *field), la);
+                            }
+                            if labeled.insert((*b, *b_rule)) {
+                                d = d.with_label(r.rule_span(*b, *b_rule, *field), lb);
+                            }
+                            if r.all_witnesses {
+                                d = d.with_note(format!(
+                                    "also `{}` vs `{}`: {}",
+                                    ca.name,
+                                    cb.name,
+                                    compact(witness)
+                                ));
+                            }
+                            d
+                        }
                     });
+                    labeled.insert((*a, *a_rule));
+                    labeled.insert((*b, *b_rule));
                 }
                 Finding::Ownership {
                     a,
@@ -534,17 +595,27 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                         ))
                         .with_witness(witness.clone())
                         .with_note(format!("`{}` on the same record: {}", cb.name, compact(other))),
-                        Some(d) => d
-                            .with_label(r.rule_span(*a, *a_rule, *field), la)
-                            .with_label(r.rule_span(*b, *b_rule, *field), lb)
-                            .with_note(format!(
-                                "also `{}` vs `{}`: {} and {}",
-                                ca.name,
-                                cb.name,
-                                compact(witness),
-                                compact(other)
-                            )),
+                        Some(mut d) => {
+                            if labeled.insert((*a, *a_rule)) {
+                                d = d.with_label(r.rule_span(*a, *a_rule, *field), la);
+                            }
+                            if labeled.insert((*b, *b_rule)) {
+                                d = d.with_label(r.rule_span(*b, *b_rule, *field), lb);
+                            }
+                            if r.all_witnesses {
+                                d = d.with_note(format!(
+                                    "also `{}` vs `{}`: {} and {}",
+                                    ca.name,
+                                    cb.name,
+                                    compact(witness),
+                                    compact(other)
+                                ));
+                            }
+                            d
+                        }
                     });
+                    labeled.insert((*a, *a_rule));
+                    labeled.insert((*b, *b_rule));
                 }
                 _ => {}
             }
@@ -552,12 +623,22 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
         if let Some(mut d) = d {
             involved.sort();
             involved.dedup();
-            if members.len() > 1 {
-                d.message = format!(
-                    "{} (and {} more overlapping pairs)",
-                    d.message,
-                    members.len() - 1
-                );
+            if involved.len() > 2 {
+                d.message = format!("{} (and {} more contracts)", d.message, involved.len() - 2);
+                let names: Vec<String> = involved
+                    .iter()
+                    .map(|&i| format!("`{}`", r.c(i).name))
+                    .collect();
+                d = d.with_note(format!(
+                    "{} contracts overlap here: {}{}",
+                    involved.len(),
+                    names.join(", "),
+                    if r.all_witnesses {
+                        ""
+                    } else {
+                        " (one witness; `--all-witnesses` gives one per overlapping pair)"
+                    }
+                ));
             }
             out.push(with_notes(d, r.approx(&involved)));
         }

@@ -155,6 +155,80 @@ pub fn synthetic_unit(contracts: usize, rules_per_contract: usize, seed: u64) ->
     out
 }
 
+/// Plain writable Lead fields of `std/salesforce`, for the overlap shapes.
+const LEAD_FIELDS: [&str; 12] = [
+    "FirstName",
+    "LastName",
+    "Title",
+    "Company",
+    "Website",
+    "Description",
+    "City",
+    "State",
+    "Country",
+    "PostalCode",
+    "Street",
+    "Rating",
+];
+
+/// The rest of a contract that hygiene wants (exclusion, approval, audit,
+/// rollback), then the closing brace.
+fn tail(out: &mut String) {
+    let _ = writeln!(
+        out,
+        "  approval {{\n    review by record.owner within 24h\n    escalate by role \"Sales Manager\" within 4h\n  }}"
+    );
+    let _ = writeln!(
+        out,
+        "  audit record_id, contract, version, trigger, field, old_value, new_value,\n        source, confidence, timestamp, actor"
+    );
+    let _ = writeln!(
+        out,
+        "  rollback {{\n    keep previous values for 90d\n    notify record.owner\n  }}\n}}\n"
+    );
+}
+
+/// Ownership at scale (issue 8 §2): `actors` different automations, each
+/// auto-writing the same `fields` (at most 12) Lead fields on every record.
+/// Every pair of actors overlaps on every field.
+pub fn ownership_unit(actors: usize, fields: usize) -> String {
+    let mut out = String::from("import \"std/salesforce\"\n\n");
+    for i in 0..actors {
+        let _ = writeln!(out, "contract owner_{i} version 1 {{");
+        let _ = writeln!(
+            out,
+            "  object Lead\n  actor ai \"bot{i}\"\n  trigger on update"
+        );
+        let _ = writeln!(out, "  exclude when Description starts with \"DNC\"");
+        let _ = writeln!(out, "  fields {{");
+        for f in LEAD_FIELDS.iter().take(fields.min(LEAD_FIELDS.len())) {
+            let _ = writeln!(out, "    {f}: auto");
+        }
+        let _ = writeln!(out, "  }}");
+        tail(&mut out);
+    }
+    out
+}
+
+/// Conflicts at scale (issue 8 §2): `contracts` contracts of one actor on
+/// every Lead, alternately `auto` and `review` for one field, so every
+/// `auto` contract conflicts with every `review` one.
+pub fn conflict_unit(contracts: usize) -> String {
+    let mut out = String::from("import \"std/salesforce\"\n\n");
+    for i in 0..contracts {
+        let o = if i % 2 == 0 { "auto" } else { "review" };
+        let _ = writeln!(out, "contract conflict_{i} version 1 {{");
+        let _ = writeln!(
+            out,
+            "  object Lead\n  actor ai \"bot\"\n  trigger on update"
+        );
+        let _ = writeln!(out, "  exclude when Description starts with \"DNC\"");
+        let _ = writeln!(out, "  fields {{\n    Rating: {o}\n  }}");
+        tail(&mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

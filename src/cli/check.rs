@@ -22,6 +22,10 @@ pub struct CheckArgs {
     /// Skip the analyzer: syntax, names and types only
     #[arg(long)]
     pub no_analyze: bool,
+    /// One witness per overlapping pair of contracts in conflict and
+    /// ownership findings (default: one per finding)
+    #[arg(long)]
+    pub all_witnesses: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -38,9 +42,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         Depth::Analyze
     };
+    let opts = crmc::analyze::Options {
+        all_witnesses: args.all_witnesses,
+    };
     let mut checked: Vec<FrontEnd> = Vec::new();
     for roots in units {
-        match pipeline::run(&roots, &provider, depth) {
+        match pipeline::run_with(&roots, &provider, depth, opts) {
             Ok(front) => {
                 if args.format == Format::Human {
                     if let Err(e) = report::print_diagnostics(

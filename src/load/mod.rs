@@ -1,7 +1,8 @@
 //! Stage 0: gather the files of a compilation unit — the roots named on the
 //! command line plus everything they import, each file once — and parse
 //! them. `import "std/..."` names a module embedded in the binary;
-//! any other import path is relative to the importing file.
+//! any other import path is relative to the importing file's real
+//! location (symlinks resolved), whatever the working directory.
 
 mod errors;
 pub mod stdlib;
@@ -51,12 +52,11 @@ pub fn load(roots: &[PathBuf], provider: &dyn SourceProvider) -> Result<ParsedUn
             path: root.display().to_string(),
             message: e.to_string(),
         })?;
-        loader.visit(
-            root.display().to_string(),
-            key,
-            text,
-            root.parent().map(Path::to_path_buf),
-        );
+        // Imports resolve against the file's real location (its canonical
+        // key), not the path as written: `crmc check a.crmc` from inside a
+        // directory has the parent `""`, from which `../..` goes nowhere.
+        let dir = key.parent().map(Path::to_path_buf);
+        loader.visit(root.display().to_string(), key, text, dir);
     }
     crate::diagnostics::sort(&mut loader.unit.diagnostics);
     Ok(loader.unit)
@@ -133,7 +133,7 @@ impl Loader<'_> {
                     path: path.display().to_string(),
                     reason: e.to_string(),
                 })?;
-            let next_dir = path.parent().map(Path::to_path_buf);
+            let next_dir = key.parent().map(Path::to_path_buf);
             (path.display().to_string(), key, text, next_dir)
         };
         self.visit(display, key, text, next_dir);
