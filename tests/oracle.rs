@@ -55,7 +55,7 @@ schema oracle {
     Score:     int
     Amount:    number
     Revenue:   currency
-    Prob:      percent
+    Prob:      percent(0..1)
     Flag:      bool
     Name:      string
     Email:     email
