@@ -154,7 +154,11 @@ fn confirm_conflict(unit: &CheckedUnit, f: &Finding) {
     };
     for (i, o) in [(*a, *a_outcome), (*b, *b_outcome)] {
         let (got, by, _) = rating(&decide(&alone(unit, i), witness));
-        assert_eq!(by.as_deref(), Some(unit.contracts[i].name.as_str()), "{witness}");
+        assert_eq!(
+            by.as_deref(),
+            Some(unit.contracts[i].name.as_str()),
+            "{witness}"
+        );
         assert_eq!(got, o.as_str(), "{witness}");
     }
     let full = crmc::compile::compile(unit).unwrap();
@@ -195,7 +199,11 @@ fn before_30_days_ago_meets_a_fixed_date_when_at_is_after_july() {
 fn a_datetime_boundary_at_a_later_time_is_a_conflict() {
     let u = unit(&[
         contract("old", Some("Touched before 1 days ago"), "auto"),
-        contract("late", Some(r#"Touched > "2026-06-01T12:00:00Z""#), "review"),
+        contract(
+            "late",
+            Some(r#"Touched > "2026-06-01T12:00:00Z""#),
+            "review",
+        ),
     ]);
     let found = conflicts(&u);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -504,7 +512,8 @@ fn conflicts_and_dead_contracts_agree_with_the_evaluator_on_a_boundary_grid() {
                 if let Some((s, t)) = meet {
                     let m = mutation(s.as_deref(), t.as_deref(), &secs_text(at));
                     assert!(
-                        rating(&decide(&ta, &m)).1.is_some() && rating(&decide(&tb, &m)).1.is_some()
+                        rating(&decide(&ta, &m)).1.is_some()
+                            && rating(&decide(&tb, &m)).1.is_some()
                     );
                     assert!(
                         reported.is_some(),

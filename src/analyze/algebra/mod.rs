@@ -203,7 +203,9 @@ impl Cube {
 
     /// Whether `intersect` would give `Some`, without building the cube.
     pub fn meets(&self, other: &Cube) -> bool {
-        if !self.diffs.is_empty() && !other.diffs.is_empty() && zone::clash(&self.diffs, &other.diffs)
+        if !self.diffs.is_empty()
+            && !other.diffs.is_empty()
+            && zone::clash(&self.diffs, &other.diffs)
         {
             return false;
         }
@@ -438,7 +440,9 @@ impl<'a> Dom<'a> {
         let mut slots = Vec::with_capacity(vars.len());
         for var in vars {
             let base = self.base(&var);
-            let have = cube.get(&var).map_or_else(|| base.clone(), |c| c.intersect(&base));
+            let have = cube
+                .get(&var)
+                .map_or_else(|| base.clone(), |c| c.intersect(&base));
             let Con::Num(n) = have else { return None };
             let intervals: Vec<(i64, i64)> = n.intervals.iter().filter_map(int_bounds).collect();
             let prefer = match var {
@@ -541,7 +545,10 @@ fn span(lo: i64, hi: i64, empty: bool) -> Con {
         })
     };
     Con::Num(NumSet::new(
-        vec![Interval { lo: b(lo), hi: b(hi) }],
+        vec![Interval {
+            lo: b(lo),
+            hi: b(hi),
+        }],
         empty,
         true,
     ))

@@ -269,12 +269,21 @@ fn pick(slots: &[Slot], mut z: Zone, at: Option<usize>, at_day: Option<usize>) -
         let (slo, shi) = z.bounds(s + 1);
         let (dlo, dhi) = z.bounds(d + 1);
         let lo = slo.max(dlo.saturating_mul(SECS_PER_DAY));
-        let hi = shi.min(dhi.saturating_mul(SECS_PER_DAY).saturating_add(SECS_PER_DAY - 1));
+        let hi = shi.min(
+            dhi.saturating_mul(SECS_PER_DAY)
+                .saturating_add(SECS_PER_DAY - 1),
+        );
         if lo > hi {
             return None;
         }
         let v = slots[s].prefer.clamp(lo, hi);
-        if !(z.within(s + 1, v, v) && z.within(d + 1, v.div_euclid(SECS_PER_DAY), v.div_euclid(SECS_PER_DAY))) {
+        if !(z.within(s + 1, v, v)
+            && z.within(
+                d + 1,
+                v.div_euclid(SECS_PER_DAY),
+                v.div_euclid(SECS_PER_DAY),
+            ))
+        {
             return None;
         }
     }
@@ -317,12 +326,18 @@ mod tests {
     #[test]
     fn a_negative_cycle_is_empty_and_a_loose_one_is_not() {
         let (x, y) = (var(0), var(1));
-        let slots = [slot(x.clone(), vec![(-100, 100)]), slot(y.clone(), vec![(-100, 100)])];
+        let slots = [
+            slot(x.clone(), vec![(-100, 100)]),
+            slot(y.clone(), vec![(-100, 100)]),
+        ];
         let tight = [
             Diff::new(x.clone(), y.clone(), -1),
             Diff::new(y.clone(), x.clone(), 0),
         ];
-        assert!(matches!(solve(&slots, &tight, None, None), Solved::Impossible));
+        assert!(matches!(
+            solve(&slots, &tight, None, None),
+            Solved::Impossible
+        ));
         let loose = [Diff::new(x.clone(), y.clone(), -1), Diff::new(y, x, 1)];
         let Solved::Values(v) = solve(&slots, &loose, None, None) else {
             panic!("satisfiable");
@@ -338,10 +353,7 @@ mod tests {
             slot(x.clone(), vec![(0, 5), (20, 30)]),
             slot(y.clone(), vec![(25, 40)]),
         ];
-        let d = [
-            Diff::new(y.clone(), x.clone(), 10),
-            Diff::new(x, y, -10),
-        ];
+        let d = [Diff::new(y.clone(), x.clone(), 10), Diff::new(x, y, -10)];
         let Solved::Values(v) = solve(&slots, &d, None, None) else {
             panic!("satisfiable");
         };
@@ -350,24 +362,21 @@ mod tests {
 
     #[test]
     fn the_clocks_are_one_instant() {
-        // day(at) >= 10 and at < 10 * 86400 cannot both hold
-        let (s, d) = (Var::At, Var::AtDay);
-        let slots = [
-            slot(s.clone(), vec![(0, 100 * SECS_PER_DAY)]),
-            slot(d.clone(), vec![(10, 100)]),
-        ];
-        let early = [Diff::new(s.clone(), Var::At, 0)];
-        let mut z_slots = slots;
-        z_slots[0].intervals = vec![(0, 10 * SECS_PER_DAY - 1)];
+        // day(at) >= 10 needs at >= 10 days (in seconds), not just at >= 0
+        let slots = |hi: i64| {
+            [
+                slot(Var::At, vec![(0, hi)]),
+                slot(Var::AtDay, vec![(10, 100)]),
+            ]
+        };
+        let none: [Diff; 0] = [];
         assert!(matches!(
-            solve(&z_slots, &early, Some(0), Some(1)),
+            solve(&slots(10 * SECS_PER_DAY - 1), &none, Some(0), Some(1)),
             Solved::Impossible
         ));
-        z_slots[0].intervals = vec![(0, 10 * SECS_PER_DAY)];
-        let Solved::Values(v) = solve(&z_slots, &early, Some(0), Some(1)) else {
+        let Solved::Values(v) = solve(&slots(10 * SECS_PER_DAY), &none, Some(0), Some(1)) else {
             panic!("satisfiable");
         };
         assert_eq!(v, vec![10 * SECS_PER_DAY, 10]);
-        let _ = d;
     }
 }
