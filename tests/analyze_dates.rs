@@ -573,3 +573,33 @@ fn shadowed_and_dead_rules_agree_with_the_evaluator_on_a_boundary_grid() {
         }
     }
 }
+
+#[test]
+fn the_calendar_ends_where_the_evaluators_parsers_end() {
+    // `at` reaches 9999-12-31T23:59:60-23:59 (day 2932897) and a record's
+    // date 0000-01-01T11:59:00+23:59 (day -719529): `before N days ago` on a
+    // date can hold up to N = 3652425, on a datetime up to N = 3652426
+    for (cond, alive) in [
+        ("Seen before 3652000 days ago", true),
+        ("Seen before 3652425 days ago", true),
+        ("Seen before 3652426 days ago", false),
+        ("Touched before 3652426 days ago", true),
+        ("Touched before 3652427 days ago", false),
+    ] {
+        let u = unit(&[
+            contract("edge", Some(cond), "auto"),
+            contract("all", None, "review"),
+        ]);
+        let edge = u.contracts.iter().position(|c| c.name == "edge").unwrap();
+        let found = analyze::findings(&u);
+        let dead = found
+            .iter()
+            .any(|f| matches!(f, Finding::DeadContract { contract, .. } if *contract == edge));
+        assert_eq!(dead, !alive, "{cond}: {found:?}");
+        let conflict = found.iter().find(|f| matches!(f, Finding::Conflict { .. }));
+        assert_eq!(conflict.is_some(), alive, "{cond}");
+        if let Some(f) = conflict {
+            confirm_conflict(&u, f);
+        }
+    }
+}
