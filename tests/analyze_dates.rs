@@ -603,3 +603,25 @@ fn the_calendar_ends_where_the_evaluators_parsers_end() {
         }
     }
 }
+
+#[test]
+fn a_loop_through_a_contract_live_only_at_later_times_is_found() {
+    // at 2026-01-01 `late` could never apply; once `at` is after July it
+    // auto-writes Rating, which re-triggers `other`, which re-triggers it
+    let u = unit(&[
+        contract(
+            "late",
+            Some(r#"Seen before 30 days ago and Seen > "2026-06-01""#),
+            "auto",
+        ),
+        contract("other", None, "auto").replace("ai \"alim\"", "ai \"other\""),
+    ]);
+    let loops: Vec<bool> = analyze::findings(&u)
+        .into_iter()
+        .filter_map(|f| match f {
+            Finding::Loop { all_auto, .. } => Some(all_auto),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(loops, vec![true]);
+}
