@@ -198,6 +198,16 @@ const BUDGET: usize = 1 << 16;
 /// `at_day` are the slots of the two clocks (when present): `at_day` is
 /// `floor(at / 86400)`.
 pub fn solve(slots: &[Slot], diffs: &[Diff], at: Option<usize>, at_day: Option<usize>) -> Solved {
+    solve_within(slots, diffs, at, at_day, BUDGET)
+}
+
+fn solve_within(
+    slots: &[Slot],
+    diffs: &[Diff],
+    at: Option<usize>,
+    at_day: Option<usize>,
+    budget: usize,
+) -> Solved {
     let index = |v: &Var| slots.iter().position(|s| s.var == *v);
     let mut z = Zone::new(slots.len());
     for d in diffs {
@@ -217,7 +227,7 @@ pub fn solve(slots: &[Slot], diffs: &[Diff], at: Option<usize>, at_day: Option<u
             return Solved::Impossible;
         }
     }
-    let mut budget = BUDGET;
+    let mut budget = budget;
     match branch(slots, z, 0, at, at_day, &mut budget) {
         Some(v) => Solved::Values(v),
         None if budget == 0 => Solved::GaveUp,
@@ -234,6 +244,19 @@ fn branch(
     at_day: Option<usize>,
     budget: &mut usize,
 ) -> Option<Vec<i64>> {
+    // prune: the clocks' projections must still overlap, and every slot
+    // still has an interval within its bounds (both only ever shrink)
+    let (lo, hi) = link(&z, at, at_day);
+    if lo > hi {
+        return None;
+    }
+    let open = slots.iter().enumerate().skip(k).all(|(j, s)| {
+        let (lo, hi) = z.bounds(j + 1);
+        s.intervals.iter().any(|&(a, b)| a <= hi && b >= lo)
+    });
+    if !open {
+        return None;
+    }
     if k == slots.len() {
         return pick(slots, z, at, at_day);
     }
@@ -260,19 +283,30 @@ fn branch(
     None
 }
 
+/// The values of `at` (seconds) whose UTC day is within `at_day`'s bounds
+/// and which are within `at`'s own: `(lo, hi)`, empty when `lo > hi`;
+/// everything when a clock is absent.
+fn link(z: &Zone, at: Option<usize>, at_day: Option<usize>) -> (i64, i64) {
+    let (Some(s), Some(d)) = (at, at_day) else {
+        return (i64::MIN, i64::MAX);
+    };
+    let (slo, shi) = z.bounds(s + 1);
+    let (dlo, dhi) = z.bounds(d + 1);
+    let lo = slo.max(dlo.saturating_mul(SECS_PER_DAY));
+    let hi = shi.min(
+        dhi.saturating_mul(SECS_PER_DAY)
+            .saturating_add(SECS_PER_DAY - 1),
+    );
+    (lo, hi)
+}
+
 /// Values from a closed zone in which every slot is confined to one of its
 /// intervals: the clocks first (their link decided on the projections),
 /// then each slot at its preferred value clamped into its bounds; fixing a
 /// variable within the bounds of a closed zone keeps it non-empty.
 fn pick(slots: &[Slot], mut z: Zone, at: Option<usize>, at_day: Option<usize>) -> Option<Vec<i64>> {
     if let (Some(s), Some(d)) = (at, at_day) {
-        let (slo, shi) = z.bounds(s + 1);
-        let (dlo, dhi) = z.bounds(d + 1);
-        let lo = slo.max(dlo.saturating_mul(SECS_PER_DAY));
-        let hi = shi.min(
-            dhi.saturating_mul(SECS_PER_DAY)
-                .saturating_add(SECS_PER_DAY - 1),
-        );
+        let (lo, hi) = link(&z, at, at_day);
         if lo > hi {
             return None;
         }
@@ -378,5 +412,28 @@ mod tests {
             panic!("satisfiable");
         };
         assert_eq!(v, vec![10 * SECS_PER_DAY, 10]);
+    }
+
+    #[test]
+    fn the_search_is_bounded() {
+        // x0 < x1 < x2 < x3, each 0, 10 or 20: impossible, found by
+        // search (3 choices); with a budget of 2 the search gives up
+        let xs: Vec<Var> = (0..4).map(var).collect();
+        let slots: Vec<Slot> = xs
+            .iter()
+            .map(|x| slot(x.clone(), vec![(0, 0), (10, 10), (20, 20)]))
+            .collect();
+        let chain: Vec<Diff> = xs
+            .windows(2)
+            .map(|w| Diff::new(w[0].clone(), w[1].clone(), -1))
+            .collect();
+        assert!(matches!(
+            solve(&slots, &chain, None, None),
+            Solved::Impossible
+        ));
+        assert!(matches!(
+            solve_within(&slots, &chain, None, None, 2),
+            Solved::GaveUp
+        ));
     }
 }
