@@ -9,12 +9,14 @@
 //! exact. Satisfiability is exact except for string patterns over
 //! co-finite sets (see [`text::solve`]) and a zone search past its budget.
 
+pub mod calendar;
 pub mod num;
 pub mod text;
 pub mod zone;
 
 use crate::check::model::{Event, FieldId, FieldType, Schema};
 use crate::decimal::Decimal;
+use calendar::span;
 use num::{Bound, Interval, NumSet};
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -521,37 +523,6 @@ impl<'a> Dom<'a> {
     pub fn prune(&self, r: Region) -> Region {
         r.into_iter().filter(|c| self.sat(c)).collect()
     }
-}
-
-/// The evaluator's calendar: what its parsers can produce. Dates are
-/// `0000-01-01..=9999-12-31`; a datetime may carry an offset of up to
-/// ±23:59 and a leap second, and a record's date field may hold a datetime
-/// (read as its UTC day), so record dates reach one day further each way.
-pub mod calendar {
-    pub const DAY_MIN: i64 = -719_528;
-    pub const DAY_MAX: i64 = 2_932_896;
-    pub const SECS_MIN: i64 = DAY_MIN * 86_400 - 86_340;
-    pub const SECS_MAX: i64 = DAY_MAX * 86_400 + 86_400 + 86_340;
-    /// The `at` a witness uses when nothing constrains it: 2026-01-01.
-    pub const AT_SECS: i64 = 1_767_225_600;
-}
-
-/// The integers `lo..=hi`, with or without the empty value.
-fn span(lo: i64, hi: i64, empty: bool) -> Con {
-    let b = |v: i64| {
-        Some(Bound {
-            value: Decimal::from_int(v),
-            closed: true,
-        })
-    };
-    Con::Num(NumSet::new(
-        vec![Interval {
-            lo: b(lo),
-            hi: b(hi),
-        }],
-        empty,
-        true,
-    ))
 }
 
 /// The integers of a (bounded) interval as `(lo, hi)`; `None` when there
