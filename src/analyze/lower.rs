@@ -2,17 +2,20 @@
 //! and a negated atom is the complement of its set within the variable's
 //! domain, so `not (F == v)` includes the empty value. `new F` splits on
 //! `changed(F)`: changed, it reads the proposed value; unchanged, the
-//! current one.
+//! current one. A relative date (`F before N days ago`) is a difference
+//! constraint between `F` and the mutation's `at` ([`Var::At`] for a
+//! datetime, its UTC day [`Var::AtDay`] for a date), exactly as the
+//! evaluator compares them, so the analysis holds at every mutation time.
 
 use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::text::{PatKind, TextSet};
-use super::algebra::{Con, Cube, Dom, Region, Var, EMPTY, F, T};
+use super::algebra::zone::{Diff, SECS_PER_DAY};
+use super::algebra::{and, Con, Cube, Dom, Region, Var, EMPTY, F, T};
 use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Trigger, Value};
 use crate::decimal::Decimal;
 
-/// The fixed `at` of every witness: 2026-01-01T00:00:00Z.
-pub const AT_SECS: i64 = 1_767_225_600;
-pub const AT_DAYS: i64 = AT_SECS / 86_400;
+/// The `at` of a witness whose conditions do not read it
+/// ([`super::algebra::calendar::AT_SECS`]).
 pub const AT_TEXT: &str = "2026-01-01T00:00:00Z";
 
 /// The event bits of `Var::Event` (an event is never empty).
@@ -66,8 +69,11 @@ pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
 }
 
 fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
-    let direct = |var: Var| -> Cube {
-        match pattern(test) {
+    let direct = |var: Var| -> Region {
+        if let Some(r) = relative(dom, &var, test, pos) {
+            return r;
+        }
+        vec![match pattern(test) {
             Some((kind, text)) => {
                 let text = pattern_text(dom, &var, text);
                 Cube::single(
@@ -85,40 +91,72 @@ fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
                 };
                 Cube::single(var, con)
             }
-        }
+        }]
     };
     // On create there is no current record: the record as it would be
     // created is `record` overlaid with `changes`, so bare `F` reads like
     // `new F` (decisions 1). Update and delete read the current value.
     let proposed = |f: FieldId| -> Region {
-        let changed = Cube::single(Var::Changed(f), Con::Bits(T));
-        let same = Cube::single(Var::Changed(f), Con::Bits(F));
-        let mut out = Vec::new();
-        if let Some(c) = changed.intersect(&direct(Var::New(f))) {
-            out.push(c);
-        }
-        if let Some(c) = same.intersect(&direct(Var::Field(f))) {
-            out.push(c);
-        }
+        let changed = [Cube::single(Var::Changed(f), Con::Bits(T))];
+        let same = [Cube::single(Var::Changed(f), Con::Bits(F))];
+        let mut out = and(&changed, &direct(Var::New(f)));
+        out.extend(and(&same, &direct(Var::Field(f))));
         out
     };
     match subject {
         Subject::Field(f) => {
-            let create = Cube::single(Var::Event, Con::Bits(EV_CREATE));
-            let other = Cube::single(Var::Event, Con::Bits(EV_UPDATE | EV_DELETE));
-            let mut out: Region = proposed(*f)
-                .iter()
-                .filter_map(|c| c.intersect(&create))
-                .collect();
-            out.extend(other.intersect(&direct(Var::Field(*f))));
+            let create = [Cube::single(Var::Event, Con::Bits(EV_CREATE))];
+            let other = [Cube::single(Var::Event, Con::Bits(EV_UPDATE | EV_DELETE))];
+            let mut out = and(&proposed(*f), &create);
+            out.extend(and(&other, &direct(Var::Field(*f))));
             out
         }
-        Subject::Parent { relation, field } => vec![direct(Var::Parent(relation.clone(), *field))],
-        Subject::Confidence => vec![direct(Var::Confidence)],
-        Subject::Source => vec![direct(Var::Source)],
-        Subject::Event => vec![direct(Var::Event)],
+        Subject::Parent { relation, field } => direct(Var::Parent(relation.clone(), *field)),
+        Subject::Confidence => direct(Var::Confidence),
+        Subject::Source => direct(Var::Source),
+        Subject::Event => direct(Var::Event),
         Subject::New(f) => proposed(*f),
     }
+}
+
+/// `F before N days ago` / `F after N days ago` on a date or datetime
+/// variable, as the evaluator decides it: a date against the UTC day of
+/// `at` minus N, a datetime against `at` minus N·86400 seconds; strict
+/// both ways, false on the empty value. Its negation is "empty, or the
+/// negated difference". `None` for any other test (or a non-temporal
+/// variable, which the checker rejects).
+fn relative(dom: &Dom<'_>, var: &Var, test: &Test, pos: bool) -> Option<Region> {
+    let (before, n) = match test {
+        Test::BeforeDaysAgo(n) => (true, *n),
+        Test::AfterDaysAgo(n) => (false, *n),
+        _ => return None,
+    };
+    let (clock, unit) = match dom.ty(var) {
+        Some(FieldType::Date) => (Var::AtDay, 1),
+        Some(FieldType::Datetime) => (Var::At, i128::from(SECS_PER_DAY)),
+        _ => return None,
+    };
+    // the evaluator saturates `at - N days`; every value here is bounded,
+    // so exact (clamped) arithmetic gives the same answers
+    let edge = i128::from(n) * unit;
+    let diff = if before {
+        // F < clock - edge
+        Diff::new(var.clone(), clock, -edge - 1)
+    } else {
+        // F > clock - edge
+        Diff::new(clock, var.clone(), edge - 1)
+    };
+    let base = dom.base(var);
+    let set = test_set(dom, var, &Test::IsSet).intersect(&base);
+    Some(if pos {
+        vec![Cube::with_diff(var.clone(), set, diff)]
+    } else {
+        let empty = test_set(dom, var, &Test::IsEmpty).intersect(&base);
+        vec![
+            Cube::single(var.clone(), empty),
+            Cube::with_diff(var.clone(), set, diff.negate()),
+        ]
+    })
 }
 
 fn pattern(test: &Test) -> Option<(PatKind, &str)> {
@@ -289,25 +327,9 @@ fn test_set(dom: &Dom<'_>, var: &Var, test: &Test) -> Con {
                 set
             }
         }
-        Test::BeforeDaysAgo(n) | Test::AfterDaysAgo(n) => {
-            let edge = match dom.ty(var) {
-                Some(FieldType::Datetime) => AT_SECS - n * 86_400,
-                _ => AT_DAYS - n,
-            };
-            let d = Decimal::from_int(edge);
-            let iv = if matches!(test, Test::BeforeDaysAgo(_)) {
-                Interval {
-                    lo: None,
-                    hi: bound(d, false),
-                }
-            } else {
-                Interval {
-                    lo: bound(d, false),
-                    hi: None,
-                }
-            };
-            Con::Num(NumSet::new(vec![iv], false, integral))
-        }
+        // relative dates on dates and datetimes are differences
+        // ([`relative`]); on anything else nothing passes
+        Test::BeforeDaysAgo(_) | Test::AfterDaysAgo(_) => none,
         // patterns are handled as pattern variables
         Test::StartsWith(_) | Test::EndsWith(_) | Test::Contains(_) => none,
     }

@@ -5,7 +5,7 @@
 
 use super::chain::RuleRef;
 use super::findings::{Finding, Report};
-use super::lower::{uses, Uses, AT_TEXT};
+use super::lower::{uses, Uses};
 use crate::check::model::{CheckedUnit, Contract, FieldId, Outcome};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::span::Span;
@@ -82,11 +82,14 @@ impl R<'_> {
             }
         }
         let mut out = Vec::new();
-        if u.relative_dates && u.absolute_dates {
-            out.push(format!(
-                "approximate: relative dates (`before N days ago`) are analysed at the fixed \
-                 time {AT_TEXT}, and these conditions also compare dates with fixed dates"
-            ));
+        // relative dates are exact (differences with `at`) unless a search
+        // over excluded dates ran out of budget
+        if u.relative_dates && self.gave_up {
+            out.push(
+                "approximate: relative dates combined with many excluded dates were too many \
+                 to search; a combination not settled was treated as impossible"
+                    .to_string(),
+            );
         }
         if u.patterns && self.gave_up {
             out.push(

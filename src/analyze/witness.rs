@@ -2,7 +2,7 @@
 
 use super::algebra::num::{Interval, NumSet};
 use super::algebra::text::TextSet;
-use super::algebra::{base_of, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, T};
+use super::algebra::{calendar, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, T};
 use super::chain::Info;
 use super::lower::AT_TEXT;
 use crate::check::model::{Contract, Event, FieldId, FieldType};
@@ -25,16 +25,44 @@ pub fn date_text(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// RFC 3339 text of seconds since the epoch: UTC inside the four-digit
+/// years, and past either end (the evaluator's calendar reaches 23:59
+/// further, see [`calendar`]) a local time with the offset that brings it
+/// back inside.
 pub fn datetime_text(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
+    let first = calendar::DAY_MIN * 86_400;
+    let end = (calendar::DAY_MAX + 1) * 86_400;
+    let (local, offset) = if secs < first {
+        (secs + 86_340, "+23:59")
+    } else if secs >= end {
+        (secs - 86_340, "-23:59")
+    } else {
+        (secs, "Z")
+    };
+    if local >= end {
+        // a leap second at the very end
+        return format!("{}T23:59:60{offset}", date_text(calendar::DAY_MAX));
+    }
+    let days = local.div_euclid(86_400);
+    let rem = local.rem_euclid(86_400);
     format!(
-        "{}T{:02}:{:02}:{:02}Z",
+        "{}T{:02}:{:02}:{:02}{offset}",
         date_text(days),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// Text of a date value: `YYYY-MM-DD`, or for the day before year 0 or
+/// after 9999 (which a record reads from a datetime with an offset) noon of
+/// that day as such a datetime.
+fn date_value_text(days: i64) -> String {
+    if (calendar::DAY_MIN..=calendar::DAY_MAX).contains(&days) {
+        date_text(days)
+    } else {
+        datetime_text(days * 86_400 + 43_200)
+    }
 }
 
 fn json_of(ty: Option<&FieldType>, v: &Val) -> Value {
@@ -44,7 +72,9 @@ fn json_of(ty: Option<&FieldType>, v: &Val) -> Value {
         Val::Str(s) => Value::String(s.clone()),
         Val::Event(e) => Value::String(e.as_str().to_string()),
         Val::Num(d) => match ty {
-            Some(FieldType::Date) => d.to_i64().map_or(Value::Null, |x| date_text(x).into()),
+            Some(FieldType::Date) => d
+                .to_i64()
+                .map_or(Value::Null, |x| date_value_text(x).into()),
             Some(FieldType::Datetime) => {
                 d.to_i64().map_or(Value::Null, |x| datetime_text(x).into())
             }
@@ -55,10 +85,10 @@ fn json_of(ty: Option<&FieldType>, v: &Val) -> Value {
 
 /// A non-empty value of a type, for proposed values nothing constrains.
 fn some_value(dom: &Dom<'_>, var: &Var) -> Val {
-    let con = match var.field() {
-        Some(f) => base_of(&dom.schema.field(f).ty),
-        None => return Val::Empty,
-    };
+    if var.field().is_none() {
+        return Val::Empty;
+    }
+    let con = dom.base(var);
     let non_empty = match con {
         Con::Num(n) => Con::Num(n.intersect(&NumSet::new(vec![Interval::ALL], false, n.integral))),
         Con::Text(t) => Con::Text(t.intersect(&TextSet::any(false))),
@@ -95,6 +125,11 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     let confidence = match assign.get(&Var::Confidence) {
         Some(Val::Num(d)) => *d,
         _ => Decimal::ONE,
+    };
+    // the instant the solver chose, when the conditions read it
+    let at = match assign.get(&Var::At) {
+        Some(Val::Num(d)) => d.to_i64().map_or(Value::Null, |s| datetime_text(s).into()),
+        _ => Value::from(AT_TEXT),
     };
     let source = match assign.get(&Var::Source) {
         Some(Val::Str(s)) => s.clone(),
@@ -174,7 +209,7 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         "actor": {"kind": first.actor.kind.as_str(), "name": name},
         "confidence": confidence.to_json(),
         "source": source,
-        "at": AT_TEXT,
+        "at": at,
         "record": Value::Object(record),
         "parents": Value::Object(parents),
         "changes": Value::Object(changes),

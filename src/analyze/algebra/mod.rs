@@ -3,18 +3,25 @@
 //! (numbers: intervals; strings: finite or co-finite sets; booleans, events,
 //! flags: bit sets), every set with or without the empty value. Intersection,
 //! complement of one variable's set, and cube difference (a union of cubes)
-//! are exact. Satisfiability is exact except for string patterns over
-//! co-finite sets (see [`text::solve`]).
+//! are exact. A cube also carries difference constraints (`x − y ≤ c`)
+//! between dates and the mutation's `at` (relative dates), decided by
+//! zones ([`zone`]); the negation of one is one, so cube difference stays
+//! exact. Satisfiability is exact except for string patterns over
+//! co-finite sets (see [`text::solve`]) and a zone search past its budget.
 
+pub mod calendar;
 pub mod num;
 pub mod text;
+pub mod zone;
 
 use crate::check::model::{Event, FieldId, FieldType, Schema};
 use crate::decimal::Decimal;
+use calendar::span;
 use num::{Bound, Interval, NumSet};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use text::{PatKind, PatReq, Solved, TextSet};
+use zone::Diff;
 
 /// A variable of a mutation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +30,10 @@ pub enum Var {
     Event,
     Confidence,
     Source,
+    /// The mutation's `at`, in seconds since the epoch (UTC).
+    At,
+    /// The UTC day of `at`: `floor(At / 86400)`, what dates are compared with.
+    AtDay,
     /// The record's current value.
     Field(FieldId),
     /// The proposed value (meaningful only when `Changed` holds).
@@ -97,10 +108,14 @@ impl Con {
 }
 
 /// A conjunction of per-variable constraints, sorted by variable; absent
-/// variables range over their whole domain.
+/// variables range over their whole domain. `diffs` (sorted, one per pair)
+/// constrain pairs of integer variables; a variable in a difference is set,
+/// and its entry in `cons` says so (the lowering keeps that invariant, so
+/// cube difference handles the empty value through `cons`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Cube {
     pub cons: Vec<(Var, Con)>,
+    pub diffs: Vec<Diff>,
 }
 
 impl Cube {
@@ -111,7 +126,21 @@ impl Cube {
     pub fn single(var: Var, con: Con) -> Cube {
         Cube {
             cons: vec![(var, con)],
+            diffs: Vec::new(),
         }
+    }
+
+    /// `var` in `con` (which must exclude the empty value) and `diff`.
+    pub fn with_diff(var: Var, con: Con, diff: Diff) -> Cube {
+        Cube {
+            cons: vec![(var, con)],
+            diffs: vec![diff],
+        }
+    }
+
+    fn add_diff(&mut self, d: Diff) {
+        self.diffs.push(d);
+        zone::normalize(&mut self.diffs);
     }
 
     pub fn get(&self, var: &Var) -> Option<&Con> {
@@ -128,8 +157,21 @@ impl Cube {
         }
     }
 
-    /// `None` when some variable has no value left.
+    /// `None` when some variable has no value left (or two differences
+    /// contradict each other outright; a longer cycle is found by solving).
     pub fn intersect(&self, other: &Cube) -> Option<Cube> {
+        let diffs = if other.diffs.is_empty() {
+            self.diffs.clone()
+        } else if self.diffs.is_empty() {
+            other.diffs.clone()
+        } else {
+            if zone::clash(&self.diffs, &other.diffs) {
+                return None;
+            }
+            let mut d: Vec<Diff> = self.diffs.iter().chain(&other.diffs).cloned().collect();
+            zone::normalize(&mut d);
+            d
+        };
         let mut out = Vec::with_capacity(self.cons.len() + other.cons.len());
         let (mut i, mut j) = (0, 0);
         while i < self.cons.len() || j < other.cons.len() {
@@ -158,11 +200,17 @@ impl Cube {
                 }
             }
         }
-        Some(Cube { cons: out })
+        Some(Cube { cons: out, diffs })
     }
 
     /// Whether `intersect` would give `Some`, without building the cube.
     pub fn meets(&self, other: &Cube) -> bool {
+        if !self.diffs.is_empty()
+            && !other.diffs.is_empty()
+            && zone::clash(&self.diffs, &other.diffs)
+        {
+            return false;
+        }
         let (mut i, mut j) = (0, 0);
         while i < self.cons.len() && j < other.cons.len() {
             let (a, b) = (&self.cons[i], &other.cons[j]);
@@ -200,13 +248,33 @@ impl Cube {
             }
             cur.set(var.clone(), inside);
         }
+        // `cur` now has every variable of `other`'s differences set, so the
+        // rest of `self` outside a difference is its negation
+        for d in &other.diffs {
+            let implied = cur
+                .diffs
+                .iter()
+                .any(|e| e.x == d.x && e.y == d.y && e.c <= d.c);
+            if implied {
+                continue;
+            }
+            let mut piece = cur.clone();
+            piece.add_diff(d.negate());
+            out.push(piece);
+            cur.add_diff(d.clone());
+        }
         out
     }
 
-    /// Keeps only the variables `keep` accepts (projection).
+    /// Keeps only the variables `keep` accepts (projection). Differences
+    /// through a dropped variable become the differences they imply between
+    /// kept ones (closure), so the projection of differences is exact; the
+    /// result may still be a superset where a dropped variable's own bounds
+    /// mattered.
     pub fn project(&self, keep: impl Fn(&Var) -> bool) -> Cube {
         Cube {
             cons: self.cons.iter().filter(|(v, _)| keep(v)).cloned().collect(),
+            diffs: zone::project(&self.diffs, &keep),
         }
     }
 }
@@ -282,6 +350,12 @@ impl<'a> Dom<'a> {
                 false,
             )),
             Var::Source => Con::Text(TextSet::any(false)),
+            Var::At => span(calendar::SECS_MIN, calendar::SECS_MAX, false),
+            Var::AtDay => span(calendar::DAY_MIN - 1, calendar::DAY_MAX + 1, false),
+            // a proposed date must be exactly `YYYY-MM-DD` (decisions 5)
+            Var::New(f) if self.schema.field(*f).ty == FieldType::Date => {
+                span(calendar::DAY_MIN, calendar::DAY_MAX, true)
+            }
             Var::Field(f) | Var::New(f) | Var::Parent(_, f) => base_of(&self.schema.field(*f).ty),
         }
     }
@@ -328,8 +402,13 @@ impl<'a> Dom<'a> {
                 }
             }
         }
+        if !cube.diffs.is_empty() {
+            for (var, v) in self.solve_zone(cube)? {
+                out.insert(var, Val::Num(Decimal::from_int(v)));
+            }
+        }
         for (var, con) in &cube.cons {
-            if matches!(var, Var::Pat(..)) || pats.contains_key(var) {
+            if matches!(var, Var::Pat(..)) || pats.contains_key(var) || out.contains_key(var) {
                 continue;
             }
             out.insert(var.clone(), pick(var, con, self)?);
@@ -353,10 +432,48 @@ impl<'a> Dom<'a> {
         Some(out)
     }
 
+    /// Values of the variables of `cube`'s differences and of both clocks,
+    /// or `None` when they have none (see [`zone::solve`]).
+    fn solve_zone(&self, cube: &Cube) -> Option<Vec<(Var, i64)>> {
+        let mut vars: Vec<Var> = vec![Var::At, Var::AtDay];
+        vars.extend(cube.diffs.iter().flat_map(|d| [d.x.clone(), d.y.clone()]));
+        vars.sort();
+        vars.dedup();
+        let mut slots = Vec::with_capacity(vars.len());
+        for var in vars {
+            let base = self.base(&var);
+            let have = cube
+                .get(&var)
+                .map_or_else(|| base.clone(), |c| c.intersect(&base));
+            let Con::Num(n) = have else { return None };
+            let intervals: Vec<(i64, i64)> = n.intervals.iter().filter_map(int_bounds).collect();
+            let prefer = match var {
+                Var::At => calendar::AT_SECS,
+                Var::AtDay => calendar::AT_SECS.div_euclid(zone::SECS_PER_DAY),
+                _ => 0,
+            };
+            slots.push(zone::Slot {
+                var,
+                intervals,
+                prefer,
+            });
+        }
+        let at = slots.iter().position(|s| s.var == Var::At);
+        let day = slots.iter().position(|s| s.var == Var::AtDay);
+        match zone::solve(&slots, &cube.diffs, at, day) {
+            zone::Solved::Values(v) => Some(slots.into_iter().map(|s| s.var).zip(v).collect()),
+            zone::Solved::Impossible => None,
+            zone::Solved::GaveUp => {
+                self.gave_up.set(true);
+                None
+            }
+        }
+    }
+
     /// Whether the cube has a member: `solve(cube).is_some()`, without
-    /// building the assignment unless patterns are involved.
+    /// building the assignment unless patterns or differences are involved.
     pub fn sat(&self, cube: &Cube) -> bool {
-        if cube.cons.iter().any(|(v, _)| matches!(v, Var::Pat(..))) {
+        if !cube.diffs.is_empty() || cube.cons.iter().any(|(v, _)| matches!(v, Var::Pat(..))) {
             return self.solve(cube).is_some();
         }
         cube.cons.iter().all(|(var, con)| match con {
@@ -408,12 +525,31 @@ impl<'a> Dom<'a> {
     }
 }
 
+/// The integers of a (bounded) interval as `(lo, hi)`; `None` when there
+/// are none or a bound is infinite.
+fn int_bounds(iv: &Interval) -> Option<(i64, i64)> {
+    let (lo, hi) = (iv.lo?, iv.hi?);
+    let f = lo.value.floor();
+    let lo = if f == lo.value && lo.closed {
+        f.to_i64()?
+    } else {
+        f.to_i64()?.checked_add(1)?
+    };
+    let g = hi.value.floor();
+    let hi = if g == hi.value && !hi.closed {
+        g.to_i64()?.checked_sub(1)?
+    } else {
+        g.to_i64()?
+    };
+    (lo <= hi).then_some((lo, hi))
+}
+
 pub fn base_of(ty: &FieldType) -> Con {
     match ty {
         FieldType::Bool => Con::Bits(T | F | EMPTY),
-        FieldType::Int | FieldType::Date | FieldType::Datetime => {
-            Con::Num(NumSet::new(vec![Interval::ALL], true, true))
-        }
+        FieldType::Int => Con::Num(NumSet::new(vec![Interval::ALL], true, true)),
+        FieldType::Date => span(calendar::DAY_MIN - 1, calendar::DAY_MAX + 1, true),
+        FieldType::Datetime => span(calendar::SECS_MIN, calendar::SECS_MAX, true),
         FieldType::Number | FieldType::Currency | FieldType::Percent => {
             Con::Num(NumSet::new(vec![Interval::ALL], true, false))
         }

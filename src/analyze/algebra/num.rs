@@ -94,7 +94,11 @@ impl Interval {
         let one = Decimal::ONE;
         let v = match (self.lo, self.hi) {
             (Some(l), Some(h)) => {
-                if l.closed {
+                if l.closed && h.closed && h.value < zero {
+                    // all negative: the end nearer zero (a bounded domain's
+                    // far end, such as year 0 for dates, reads badly)
+                    h.value
+                } else if l.closed {
                     l.value
                 } else if h.closed && (integral || h.value != l.value) {
                     // a value strictly inside, near the lower end when possible
