@@ -60,11 +60,27 @@ pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
                 cs.iter().flat_map(|c| lower(dom, c, pos)).collect()
             }
         }
-        Cond::Changed { field, .. } => vec![Cube::single(
-            Var::Changed(*field),
-            Con::Bits(if pos { T } else { F }),
-        )],
+        Cond::Changed { field, .. } => changed(*field, pos),
         Cond::Atom { subject, test, .. } => atom(dom, subject, test, pos),
+    }
+}
+
+/// `changed(F)` (or its negation): F is in `changes` of a create or an
+/// update. A delete changes no field (the evaluator refuses a delete with
+/// field values), so on a delete `changed(F)` is false and `new F` reads
+/// the current value, whatever the free `Changed` variable says.
+pub fn changed(f: FieldId, pos: bool) -> Region {
+    if pos {
+        let write = Cube::single(Var::Event, Con::Bits(EV_CREATE | EV_UPDATE));
+        Cube::single(Var::Changed(f), Con::Bits(T))
+            .intersect(&write)
+            .into_iter()
+            .collect()
+    } else {
+        vec![
+            Cube::single(Var::Changed(f), Con::Bits(F)),
+            Cube::single(Var::Event, Con::Bits(EV_DELETE)),
+        ]
     }
 }
 
@@ -97,10 +113,8 @@ fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
     // created is `record` overlaid with `changes`, so bare `F` reads like
     // `new F` (decisions 1). Update and delete read the current value.
     let proposed = |f: FieldId| -> Region {
-        let changed = [Cube::single(Var::Changed(f), Con::Bits(T))];
-        let same = [Cube::single(Var::Changed(f), Con::Bits(F))];
-        let mut out = and(&changed, &direct(Var::New(f)));
-        out.extend(and(&same, &direct(Var::Field(f))));
+        let mut out = and(&changed(f, true), &direct(Var::New(f)));
+        out.extend(and(&changed(f, false), &direct(Var::Field(f))));
         out
     };
     match subject {
