@@ -247,6 +247,7 @@ pub fn decide(unit: &CheckedUnit, m: &Mutation) -> Result<Decision, EvalError> {
         .collect();
     let rollback = rollback(&w, &decided, &governing);
     Ok(Decision {
+        id: m.id().cloned(),
         outcome: overall,
         fields,
         approvals,

@@ -41,6 +41,9 @@ pub struct Actor {
 /// parsed from the text it echoes; parents that are objects).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mutation {
+    /// The caller's id for this mutation (a string or an integer), echoed
+    /// first in its decision and error lines.
+    pub(crate) id: Option<Value>,
     pub(crate) object: String,
     pub(crate) event: Event,
     pub(crate) actor: Actor,
@@ -72,6 +75,7 @@ impl Mutation {
             .ok_or_else(|| EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at}`")))?;
         Ok(MutationBuilder {
             m: Mutation {
+                id: None,
                 object: object.into(),
                 event,
                 actor,
@@ -86,6 +90,11 @@ impl Mutation {
         })
     }
 
+    /// The caller's id: a string or an integer (`Value::String` or a
+    /// `Value::Number` that is an `i64` or `u64`).
+    pub fn id(&self) -> Option<&Value> {
+        self.id.as_ref()
+    }
     pub fn object(&self) -> &str {
         &self.object
     }
@@ -128,6 +137,12 @@ pub struct MutationBuilder {
 }
 
 impl MutationBuilder {
+    /// Rejects an id that is not a string or an integer.
+    pub fn id(mut self, id: Value) -> Result<MutationBuilder, EvalError> {
+        check_id(&id)?;
+        self.m.id = Some(id);
+        Ok(self)
+    }
     /// Rejects anything outside `0..=1`, NaN included.
     pub fn confidence(mut self, c: f64) -> Result<MutationBuilder, EvalError> {
         if !(0.0..=1.0).contains(&c) {
@@ -165,7 +180,8 @@ impl MutationBuilder {
     }
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
+    "id",
     "object",
     "event",
     "actor",
@@ -176,6 +192,49 @@ const KEYS: [&str; 9] = [
     "parents",
     "changes",
 ];
+
+/// An `id` is a string or an integer: what a caller can match on exactly
+/// (a float would not round-trip, an object or array is not an id).
+fn check_id(id: &Value) -> Result<(), EvalError> {
+    match id {
+        Value::String(_) => Ok(()),
+        Value::Number(n) if n.is_u64() || n.is_i64() => Ok(()),
+        _ => Err(EvalError::new("`id` must be a string or an integer")),
+    }
+}
+
+/// The top-level `id` of a line that is a JSON object naming exactly one
+/// valid `id`, for its error line; `None` when the line is not JSON, not an
+/// object, has no valid `id`, or has more than one (an error line never
+/// guesses which). Other values are skipped, repeated keys among them
+/// included (the line's error says what is wrong with them).
+pub(crate) fn line_id(text: &str) -> Option<Value> {
+    struct Top;
+    impl<'de> Visitor<'de> for Top {
+        type Value = Option<Value>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+            let mut id: Option<Value> = None;
+            let mut repeated = false;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == "id" {
+                    let v: Value = map.next_value()?;
+                    repeated |= id.is_some();
+                    id = Some(v);
+                } else {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            Ok(id.filter(|v| !repeated && check_id(v).is_ok()))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let id = serde::Deserializer::deserialize_map(&mut de, Top).ok()?;
+    de.end().ok()?;
+    id
+}
 
 fn required_str<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a str, EvalError> {
     match obj.get(key) {
@@ -245,14 +304,21 @@ impl Mutation {
             return Err(EvalError::new("a mutation must be a JSON object"));
         };
         let h = Mutation::head_ref(&obj)?;
-        let (event, kind, confidence, at, has_source) =
-            (h.event, h.kind, h.confidence, h.at, h.source.is_some());
+        let (event, kind, confidence, at, has_source, has_id) = (
+            h.event,
+            h.kind,
+            h.confidence,
+            h.at,
+            h.source.is_some(),
+            h.id.is_some(),
+        );
         // Validated: move the strings out instead of copying them.
         let name = match obj.get_mut("actor") {
             Some(Value::Object(a)) => take_string(a, "name"),
             _ => String::new(),
         };
         let head = Head {
+            id: if has_id { obj.remove("id") } else { None },
             object: take_string(&mut obj, "object"),
             event,
             actor: Actor { kind, name },
@@ -276,6 +342,7 @@ impl Mutation {
     fn head(obj: &Map<String, Value>) -> Result<Head, EvalError> {
         let h = Mutation::head_ref(obj)?;
         Ok(Head {
+            id: h.id.cloned(),
             object: h.object.to_string(),
             event: h.event,
             actor: Actor {
@@ -292,6 +359,10 @@ impl Mutation {
     fn head_ref(obj: &Map<String, Value>) -> Result<HeadRef<'_>, EvalError> {
         if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(EvalError::new(format!("unknown key `{k}`")));
+        }
+        let id = obj.get("id");
+        if let Some(id) = id {
+            check_id(id)?;
         }
         let object = required_str(obj, "object")?;
         let event_text = required_str(obj, "event")?;
@@ -338,6 +409,7 @@ impl Mutation {
             EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at_text}`"))
         })?;
         Ok(HeadRef {
+            id,
             object,
             event,
             kind,
@@ -359,6 +431,7 @@ fn check_parents(parents: &Map<String, Value>) -> Result<(), EvalError> {
 
 /// A validated mutation's scalar part, borrowed.
 struct HeadRef<'a> {
+    id: Option<&'a Value>,
     object: &'a str,
     event: Event,
     kind: ActorKind,
@@ -379,6 +452,7 @@ fn take_string(obj: &mut Map<String, Value>, key: &str) -> String {
 
 /// A mutation's scalar part.
 struct Head {
+    id: Option<Value>,
     object: String,
     event: Event,
     actor: Actor,
@@ -396,6 +470,7 @@ impl Head {
         changes: Map<String, Value>,
     ) -> Mutation {
         Mutation {
+            id: self.id,
             object: self.object,
             event: self.event,
             actor: self.actor,
@@ -510,6 +585,8 @@ fn normalize(e: &mut Entries<'_>) -> bool {
 /// [`Mutation`] or parsed straight from a line without building `Value`s.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct In<'m> {
+    /// `J::Str`, `J::U` or `J::I` (a validated `id`).
+    pub id: Option<J<'m>>,
     pub object: &'m str,
     pub event: Option<Event>,
     pub kind: Option<ActorKind>,
@@ -539,6 +616,7 @@ impl<'m> In<'m> {
                 .collect()
         };
         In {
+            id: m.id.as_ref().map(J::from_value),
             object: &m.object,
             event: Some(m.event),
             kind: Some(m.actor.kind),
@@ -581,6 +659,7 @@ impl<'m> In<'m> {
         self.record.clear();
         self.changes.clear();
         self.parents.clear();
+        self.id = None;
         self.object = "";
         self.event = None;
         self.kind = None;
@@ -813,6 +892,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
                 "record" => 6,
                 "parents" => 7,
                 "changes" => 8,
+                "id" => 9,
                 _ => return Err(fail()),
             };
             if seen & (1 << bit) != 0 {
@@ -843,6 +923,14 @@ impl<'de> Visitor<'de> for TopVisitor<'_, 'de> {
                     }
                 }
                 5 => m.at_text = map.next_value_seed(BStr)?,
+                // An unescaped string or an integer; anything else (an
+                // escaped string, a float, `null`) is the slow path's.
+                9 => {
+                    m.id = match map.next_value_seed(JSeed)? {
+                        j @ (J::Str(_) | J::U(_) | J::I(_)) => Some(j),
+                        _ => return Err(fail()),
+                    }
+                }
                 6 => map.next_value_seed(EntriesSeed {
                     into: &mut m.record,
                 })?,

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 /// The decision for one mutation.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Decision {
+    /// The mutation's `id`, echoed (first in the JSON; absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
     /// The most restrictive field outcome; `never` when nothing is written.
     pub outcome: Outcome,
     /// Per changed field (and `*` for a delete), by name.
@@ -81,7 +84,23 @@ impl Decision {
 
 /// `{"error":{"line":N,"message":"..."}}`.
 pub fn error_line(line: usize, message: &str) -> String {
-    serde_json::json!({"error": {"line": line, "message": message}}).to_string()
+    error_line_with_id(line, None, message)
+}
+
+/// [`error_line`], with the mutation's `id` first when the line said one:
+/// `{"id":..,"error":{"line":N,"message":"..."}}`.
+pub fn error_line_with_id(line: usize, id: Option<&Value>, message: &str) -> String {
+    let mut s = String::with_capacity(message.len() + 48);
+    s.push('{');
+    if let Some(id) = id {
+        s.push_str("\"id\":");
+        s.push_str(&id.to_string());
+        s.push(',');
+    }
+    s.push_str("\"error\":");
+    s.push_str(&serde_json::json!({"line": line, "message": message}).to_string());
+    s.push('}');
+    s
 }
 
 impl Table {
@@ -142,6 +161,7 @@ impl Table {
             );
         }
         Decision {
+            id: m.id.map(J::to_value),
             outcome: core.outcome,
             fields,
             approvals,

@@ -192,6 +192,7 @@ fn fill_input<'m>(i: &mut In<'m>, m: &'m Mutation) {
     let entries = |map: &'m serde_json::Map<String, Value>, e: &mut Vec<(&'m str, J<'m>)>| {
         e.extend(map.iter().map(|(k, v)| (k.as_str(), J::from_value(v))));
     };
+    i.id = m.id.as_ref().map(J::from_value);
     i.object = &m.object;
     i.event = Some(m.event);
     i.kind = Some(m.actor.kind);

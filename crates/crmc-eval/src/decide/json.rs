@@ -88,7 +88,13 @@ impl Table {
         w: &mut WriteBufs,
         out: &mut Vec<u8>,
     ) {
-        out.extend_from_slice(b"{\"outcome\":\"");
+        out.push(b'{');
+        if let Some(id) = m.id {
+            out.extend_from_slice(b"\"id\":");
+            id.write(out);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"outcome\":\"");
         out.extend_from_slice(core.outcome.as_str().as_bytes());
         out.extend_from_slice(b"\",\"fields\":{");
         let nt = core.targets.len();

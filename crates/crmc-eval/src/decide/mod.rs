@@ -35,9 +35,15 @@ mod rules;
 mod scratch;
 mod stream;
 
-pub use decision::{error_line, ApprovalNeed, AuditEntry, Decision, FieldDecision, RollbackEntry};
+pub use decision::{
+    error_line, error_line_with_id, ApprovalNeed, AuditEntry, Decision, FieldDecision,
+    RollbackEntry,
+};
 pub use evaluator::{Evaluator, FieldOutcome, PreparedMutation, RuleId};
-pub use stream::{decide_batch, decide_json, decide_line, decide_stream, Stats};
+pub use stream::{
+    decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, Stats,
+    DEFAULT_MAX_LINE_BYTES,
+};
 
 use crate::eval::{recycle, Ctx};
 use crate::mutation::J;

@@ -6,6 +6,8 @@ mod codec;
 mod fail_closed;
 mod fixture;
 mod golden;
+mod id_echo;
+mod line_limit;
 mod loosen;
 mod props;
 mod semantics;
