@@ -285,3 +285,21 @@ fn eval_reads_past_a_200_mb_line_in_bounded_memory() {
     );
     assert_eq!(got[2]["outcome"], "auto");
 }
+
+/// A file saved "with BOM": the first line is an error line that says so
+/// (never a decision), and the rest of the file is decided.
+#[test]
+fn eval_refuses_a_byte_order_mark_with_a_hint() {
+    let dir = workdir("eval-bom");
+    build_small(&dir);
+    let input = format!("\u{feff}{GOOD_LINE}\n{GOOD_LINE}\n");
+    std::fs::write(dir.join("bom.ndjson"), input).unwrap();
+    let out = crmc(&["eval", "-t", "t.crmct", "bom.ndjson"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["error"]["line"], 1);
+    let m = got[0]["error"]["message"].as_str().unwrap();
+    assert!(m.contains("byte order mark"), "{m}");
+    assert_eq!(got[1]["outcome"], "auto");
+}

@@ -276,6 +276,13 @@ impl Mutation {
     /// A key repeated in any object of the line is an error, never
     /// "the last one wins".
     pub fn from_json(text: &str) -> Result<Mutation, EvalError> {
+        // JSON has no byte order mark: say so rather than "expected value".
+        if text.starts_with('\u{feff}') {
+            return Err(EvalError::new(
+                "invalid JSON: the line starts with a byte order mark (U+FEFF); \
+                 write the input as UTF-8 without a BOM",
+            ));
+        }
         let value = crate::strict_json::parse(text)
             .map_err(|e| EvalError::new(format!("invalid JSON: {e}")))?;
         Mutation::from_owned_value(value)

@@ -144,6 +144,20 @@ impl Table {
             }
             out.push(b'}');
         }
+        // A target whose name a later one shadows shares that one's reasons
+        // (its `fields` entry); filled here in one pass over the sorted order
+        // so the audit never searches the targets (quadratic in a line of
+        // many changes).
+        let mut winner = None;
+        for (i, ti) in order.iter().enumerate().rev() {
+            if order.get(i + 1).is_some_and(|n| name(n) == name(ti)) {
+                if let Some(r) = reasons_at.get_mut(*ti) {
+                    *r = winner;
+                }
+            } else {
+                winner = reasons_at.get(*ti).copied().flatten();
+            }
+        }
         out.extend_from_slice(b"},\"approvals\":[");
         for (i, n) in core.approvals.iter().enumerate() {
             if i > 0 {
@@ -338,15 +352,10 @@ impl Table {
                 AuditField::Timestamp => json_str(out, m.at_text),
                 AuditField::Actor => out.extend_from_slice(a.actor),
                 AuditField::Outcome => json_str(out, outcome.as_str()),
-                AuditField::Reasons => {
-                    let ft = core.field_target(ti);
-                    match a.reasons_at.get(ft).copied().flatten() {
-                        Some((start, end)) if end <= out.len() => {
-                            out.extend_from_within(start..end)
-                        }
-                        _ => self.write_reasons(core, ft, buf, out),
-                    }
-                }
+                AuditField::Reasons => match a.reasons_at.get(ti).copied().flatten() {
+                    Some((start, end)) if end <= out.len() => out.extend_from_within(start..end),
+                    _ => self.write_reasons(core, core.field_target(ti), buf, out),
+                },
             }
         }
         out.push(b'}');

@@ -11,3 +11,4 @@ mod line_limit;
 mod loosen;
 mod props;
 mod semantics;
+mod stream_edges;
