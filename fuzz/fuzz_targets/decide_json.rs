@@ -115,7 +115,10 @@ fuzz_target!(|data: &[u8]| {
                     "echoed an id that is not a string or an integer: {out}"
                 );
                 let id_json = id.to_string();
-                match rest.strip_prefix(id_json.as_str()).and_then(|r| r.strip_prefix(',')) {
+                match rest
+                    .strip_prefix(id_json.as_str())
+                    .and_then(|r| r.strip_prefix(','))
+                {
                     Some(r) => format!("{{{r}"),
                     None => panic!("`id` is not the first key: {out}"),
                 }

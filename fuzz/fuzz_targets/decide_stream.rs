@@ -124,7 +124,12 @@ fn check(table: &Table, data: &[u8]) {
             .and_then(|t| Mutation::from_json(t).ok());
         // Both parse paths agree on the echoed `id`.
         if let Some(m) = &parsed {
-            assert_eq!(v.get("id"), m.id(), "line {}: wrong `id` echoed: {o}", i + 1);
+            assert_eq!(
+                v.get("id"),
+                m.id(),
+                "line {}: wrong `id` echoed: {o}",
+                i + 1
+            );
         }
         let valid = parsed.is_some();
         if !valid {
