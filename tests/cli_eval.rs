@@ -138,3 +138,168 @@ fn eval_handles_crlf_missing_final_newline_and_bad_utf8() {
     let from_file = crmc(&["eval", "-t", "t.crmct", "in.ndjson"], &dir);
     assert_eq!(from_file.stdout, out.stdout);
 }
+
+/// A mutation's `id` comes back first on its decision line, and on its
+/// error line when the line is JSON naming one valid `id`.
+#[test]
+fn eval_echoes_the_mutation_id() {
+    let dir = workdir("eval-id");
+    build_small(&dir);
+    let with = |id: &str| format!("{{\"id\":{id},{}", &GOOD_LINE[1..]);
+    let input = [
+        with("\"req-1\""),
+        with("2"),
+        with("\"req-3\"").replace("\"Lead\"", "\"Nope\""),
+        with("4.5"),
+        "not json".to_string(),
+    ]
+    .join("\n");
+    let out = crmc_stdin(&["eval", "-t", "t.crmct"], &dir, input.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let raw: Vec<&str> = stdout.lines().collect();
+    assert_eq!(raw.len(), 5, "{stdout}");
+    assert!(
+        raw[0].starts_with(r#"{"id":"req-1","outcome":"auto""#),
+        "{}",
+        raw[0]
+    );
+    assert!(
+        raw[1].starts_with(r#"{"id":2,"outcome":"auto""#),
+        "{}",
+        raw[1]
+    );
+    assert!(
+        raw[2].starts_with(r#"{"id":"req-3","error":"#),
+        "{}",
+        raw[2]
+    );
+    let got = lines(&out.stdout);
+    assert_eq!(
+        got[3]["error"]["message"],
+        "`id` must be a string or an integer"
+    );
+    assert_eq!(got[3].get("id"), None);
+    assert_eq!(got[4].get("id"), None);
+}
+
+/// A line over the limit is one error line and the next line is decided:
+/// decision, error, decision, for the default limit and `--max-line-bytes`.
+#[test]
+fn eval_answers_an_over_long_line_with_one_error_line() {
+    let dir = workdir("eval-long");
+    build_small(&dir);
+    let big = "y".repeat(5_000_000);
+    let input = format!("{GOOD_LINE}\n{big}\n{GOOD_LINE}\n");
+    let out = crmc_stdin(&["eval", "-t", "t.crmct"], &dir, input.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0]["outcome"], "auto");
+    assert_eq!(got[1]["error"]["line"], 2);
+    assert_eq!(
+        got[1]["error"]["message"],
+        "line too long: 5000000 bytes, the limit is 1048576"
+    );
+    assert_eq!(got[2]["outcome"], "auto");
+
+    let n = GOOD_LINE.len();
+    let two = format!("{GOOD_LINE}\n{GOOD_LINE}\n");
+    let limit = (n - 1).to_string();
+    let out = crmc_stdin(
+        &["eval", "-t", "t.crmct", "--max-line-bytes", &limit],
+        &dir,
+        two.as_bytes(),
+    );
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 2);
+    for (i, g) in got.iter().enumerate() {
+        assert_eq!(g["error"]["line"], i + 1);
+        assert_eq!(
+            g["error"]["message"],
+            format!("line too long: {n} bytes, the limit is {}", n - 1)
+        );
+    }
+    let exact = n.to_string();
+    let out = crmc_stdin(
+        &["eval", "-t", "t.crmct", "--max-line-bytes", &exact],
+        &dir,
+        two.as_bytes(),
+    );
+    assert!(lines(&out.stdout).iter().all(|g| g["outcome"] == "auto"));
+    let zero = crmc_stdin(
+        &["eval", "-t", "t.crmct", "--max-line-bytes", "0"],
+        &dir,
+        b"",
+    );
+    assert_eq!(zero.status.code(), Some(2), "0 is no limit anyone means");
+}
+
+/// A 200 MB line from a pipe, with `crmc eval` under a 256 MiB address
+/// space limit (`ulimit -v`): before the bound the line was read whole and
+/// the allocation failed; now it is read past in chunks.
+#[test]
+fn eval_reads_past_a_200_mb_line_in_bounded_memory() {
+    let dir = workdir("eval-huge");
+    build_small(&dir);
+    let script = format!(
+        "ulimit -v 262144 && exec '{}' eval -t t.crmct",
+        env!("CARGO_BIN_EXE_crmc")
+    );
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        stdin.write_all(GOOD_LINE.as_bytes())?;
+        stdin.write_all(b"\n")?;
+        let chunk = vec![b'z'; 1 << 20];
+        for _ in 0..200 {
+            stdin.write_all(&chunk)?;
+        }
+        stdin.write_all(b"\n")?;
+        stdin.write_all(GOOD_LINE.as_bytes())?;
+        stdin.write_all(b"\n")
+    });
+    let out = child.wait_with_output().unwrap();
+    let wrote = writer.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "crmc eval under 256 MiB: {}",
+        text(&out.stderr)
+    );
+    assert!(wrote.is_ok(), "crmc stopped reading: {wrote:?}");
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 3, "{}", text(&out.stdout));
+    assert_eq!(got[0]["outcome"], "auto");
+    assert_eq!(
+        got[1]["error"]["message"],
+        "line too long: 209715200 bytes, the limit is 1048576"
+    );
+    assert_eq!(got[2]["outcome"], "auto");
+}
+
+/// A file saved "with BOM": the first line is an error line that says so
+/// (never a decision), and the rest of the file is decided.
+#[test]
+fn eval_refuses_a_byte_order_mark_with_a_hint() {
+    let dir = workdir("eval-bom");
+    build_small(&dir);
+    let input = format!("\u{feff}{GOOD_LINE}\n{GOOD_LINE}\n");
+    std::fs::write(dir.join("bom.ndjson"), input).unwrap();
+    let out = crmc(&["eval", "-t", "t.crmct", "bom.ndjson"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["error"]["line"], 1);
+    let m = got[0]["error"]["message"].as_str().unwrap();
+    assert!(m.contains("byte order mark"), "{m}");
+    assert_eq!(got[1]["outcome"], "auto");
+}

@@ -101,14 +101,40 @@ fuzz_target!(|data: &[u8]| {
     };
     let t = table();
     let out = crmc_eval::decide_line(t, line, 1);
-    // A decision serializes `outcome` first; an error line is `{"error":..}`.
-    let is_error = out.starts_with(r#"{"error":"#);
-    let is_auto = out.starts_with(r#"{"outcome":"auto""#);
+    // A decision serializes `outcome` first, an error line `error` first,
+    // either after the mutation's `id` when it has one.
+    let v: serde_json::Value = match serde_json::from_str(&out) {
+        Ok(v) => v,
+        Err(e) => panic!("output is not JSON ({e}): {out}"),
+    };
+    let body = match out.strip_prefix(r#"{"id":"#) {
+        Some(rest) => match v.get("id") {
+            Some(id) => {
+                assert!(
+                    id.is_string() || id.is_i64() || id.is_u64(),
+                    "echoed an id that is not a string or an integer: {out}"
+                );
+                let id_json = id.to_string();
+                match rest
+                    .strip_prefix(id_json.as_str())
+                    .and_then(|r| r.strip_prefix(','))
+                {
+                    Some(r) => format!("{{{r}"),
+                    None => panic!("`id` is not the first key: {out}"),
+                }
+            }
+            None => panic!("output starts with an id it does not have: {out}"),
+        },
+        None => out.clone(),
+    };
+    let is_error = body.starts_with(r#"{"error":"#);
+    let is_auto = body.starts_with(r#"{"outcome":"auto""#);
     assert!(
-        is_error || out.starts_with(r#"{"outcome":""#),
+        is_error || body.starts_with(r#"{"outcome":""#),
         "neither a decision nor an error: {out}"
     );
-    let valid = Mutation::from_json(line).is_ok();
+    let parsed = Mutation::from_json(line);
+    let valid = parsed.is_ok();
     match crmc_eval::decide_json(t, line) {
         Ok(s) => assert_eq!(s, out, "decide_json and decide_line differ"),
         Err(_) => assert!(is_error, "a failed line must be an error line: {out}"),
@@ -121,5 +147,18 @@ fuzz_target!(|data: &[u8]| {
             valid,
             "auto for a line that is not a valid mutation: {line}"
         );
+    }
+    // The fast path (`decide_line` parses simple lines without `Value`s)
+    // says what the `Value` path says: the same decision, the same `id`.
+    if let Ok(m) = parsed {
+        assert_eq!(v.get("id"), m.id(), "the two parse paths disagree on `id`");
+        if let Ok(d) = t.decide(&m) {
+            let slow = serde_json::to_string(&d).unwrap_or_default();
+            assert_eq!(out, slow, "fast and `Value` paths decide differently");
+            let mut buf = Vec::new();
+            if t.decide_json_into(&m, &mut buf).is_ok() {
+                assert_eq!(buf, slow.as_bytes(), "decide_json_into differs from decide");
+            }
+        }
     }
 });

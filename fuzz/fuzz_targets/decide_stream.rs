@@ -119,7 +119,19 @@ fn check(table: &Table, data: &[u8]) {
                 i + 1
             );
         }
-        let valid = std::str::from_utf8(line).is_ok_and(|t| Mutation::from_json(t).is_ok());
+        let parsed = std::str::from_utf8(line)
+            .ok()
+            .and_then(|t| Mutation::from_json(t).ok());
+        // Both parse paths agree on the echoed `id`.
+        if let Some(m) = &parsed {
+            assert_eq!(
+                v.get("id"),
+                m.id(),
+                "line {}: wrong `id` echoed: {o}",
+                i + 1
+            );
+        }
+        let valid = parsed.is_some();
         if !valid {
             assert!(is_error, "line {}: a malformed line decided: {o}", i + 1);
         }

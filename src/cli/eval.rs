@@ -20,6 +20,12 @@ pub struct EvalArgs {
     pub table: PathBuf,
     /// NDJSON file of mutations (one JSON object a line); `-` or none: standard input
     pub input: Option<PathBuf>,
+    /// The longest input line read, in bytes (its newline not counted): a
+    /// longer line gets one error line and is skipped without being held
+    /// in memory
+    #[arg(long, value_name = "N", default_value_t = crmc_eval::DEFAULT_MAX_LINE_BYTES as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_line_bytes: u64,
 }
 
 /// Loads a table file, with a message that says what is wrong with it.
@@ -98,8 +104,10 @@ pub fn run(args: EvalArgs) -> ExitCode {
             out: Rc::clone(&out),
         },
     );
-    // One output line per input line, in order, in constant memory.
-    match crmc_eval::decide_stream(&table, reader, SharedOut(out)) {
+    // One output line per input line, in order, in memory bounded by the
+    // line limit whatever the input.
+    let max = usize::try_from(args.max_line_bytes).unwrap_or(usize::MAX);
+    match crmc_eval::decide_stream_with_limit(&table, reader, SharedOut(out), max) {
         Ok(_) => ExitCode::SUCCESS,
         // A closed pipe (e.g. `| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -316,6 +316,7 @@ pub fn decide_traced(
         .collect();
     let rollback = rollback(&w, &decided, &governing);
     let decision = Decision {
+        id: m.id().cloned(),
         outcome: overall,
         fields,
         approvals,

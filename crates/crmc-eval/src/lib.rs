@@ -42,7 +42,11 @@
 //! For NDJSON streams, [`decide_line`] and [`decide_batch`] turn each input
 //! line into a decision line or an `{"error":{"line":N,"message":..}}` line;
 //! [`decide_stream`] does the same from a reader to a writer in constant
-//! memory. [`Table::decide_json_into`] writes a decision's JSON without
+//! memory: a line longer than [`DEFAULT_MAX_LINE_BYTES`] (or the limit given
+//! to [`decide_stream_with_limit`]) is one error line, read past without
+//! being held. A mutation's top-level `"id"` (a string or an integer) is
+//! echoed as the first key of its decision line, and of its error line when
+//! the line is a JSON object naming exactly one valid `id`. [`Table::decide_json_into`] writes a decision's JSON without
 //! building a [`Decision`], [`Table::decide_outcome`] renders nothing.
 //!
 //! For many decisions on one thread, an [`Evaluator`] keeps its scratch
@@ -96,9 +100,9 @@ mod values;
 
 pub use codec::LoadError;
 pub use decide::{
-    decide_batch, decide_json, decide_line, decide_stream, error_line, ApprovalNeed, AuditEntry,
-    Decision, Evaluator, FieldDecision, FieldOutcome, PreparedMutation, RollbackEntry, RuleId,
-    Stats,
+    decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, error_line,
+    error_line_with_id, ApprovalNeed, AuditEntry, Decision, Evaluator, FieldDecision, FieldOutcome,
+    PreparedMutation, RollbackEntry, RuleId, Stats, DEFAULT_MAX_LINE_BYTES,
 };
 pub use mutation::{Actor, EvalError, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

@@ -250,14 +250,22 @@ fn stream_writes_what_batch_returns() {
     assert_eq!((stats.decisions, stats.errors), (1, 1));
 }
 
-/// The slow path's answer for a line: a decision's JSON or the message.
+/// The slow path's answer for a line: a decision's JSON or the message
+/// (with the line's `id` when it is JSON naming `id` once, validly).
 fn slow(t: &Table, line: &str) -> String {
     match Mutation::from_json(line) {
         Ok(m) => match t.decide(&m) {
             Ok(d) => serde_json::to_string(&d).unwrap(),
-            Err(e) => crmc_eval::error_line(1, &e.message),
+            Err(e) => crmc_eval::error_line_with_id(1, m.id(), &e.message),
         },
-        Err(e) => crmc_eval::error_line(1, &e.message),
+        Err(e) => {
+            let id = serde_json::from_str::<Value>(line)
+                .ok()
+                .and_then(|v| v.get("id").cloned())
+                .filter(|id| id.is_string() || id.is_i64() || id.is_u64())
+                .filter(|_| line.matches("\"id\"").count() == 1);
+            crmc_eval::error_line_with_id(1, id.as_ref(), &e.message)
+        }
     }
 }
 
@@ -316,6 +324,20 @@ fn fast_parse_agrees_with_value_parse() {
         base.trim_end_matches('}').to_string(),
         "[1]".to_string(),
         "{}".to_string(),
+        // `id`: echoed first; anything but one string or integer is an error.
+        base.replace("{\"object\"", "{\"id\":\"m-1\",\"object\""),
+        base.replace("{\"object\"", "{\"id\":\"m\\u002d1\",\"object\""),
+        base.replace("{\"object\"", "{\"id\":17,\"object\""),
+        base.replace("{\"object\"", "{\"id\":-17,\"object\""),
+        base.replace("{\"object\"", "{\"id\":1.5,\"object\""),
+        base.replace("{\"object\"", "{\"id\":null,\"object\""),
+        base.replace("{\"object\"", "{\"id\":[1],\"object\""),
+        base.replace("{\"object\"", "{\"id\":1,\"id\":1,\"object\""),
+        base.replace("\"changes\"", "\"id\":\"last\",\"changes\""),
+        base.replace("{\"object\":\"Lead\"", "{\"id\":9,\"object\":\"Nope\""),
+        base.replace("{\"object\"", "{\"id\":9,\"bogus\":1,\"object\""),
+        base.replace("{\"object\"", "{\"id\":\"x\",\"object\"")
+            .replace("\"Industry\":null", "\"Industry\":null,\"Industry\":null"),
     ];
     let mut ev = crmc_eval::Evaluator::new(&t);
     for line in &variants {

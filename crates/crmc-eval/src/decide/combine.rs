@@ -1,0 +1,69 @@
+//! Step 5 of §5.3, combination: per target, the most restrictive verdict
+//! of the applicable contracts decides (the first contract of that outcome
+//! is the deciding one); no applicable contract, a name the schema lacks,
+//! or a proposed value that does not fit its field → `never`. The overall
+//! outcome is the most restrictive target's (`never` with no targets).
+
+use super::{Core, Decided, Target, TargetKind, Verdict};
+use crate::table::{ContractRow, Outcome, Table};
+
+/// Fills `decided` (one per target) from the verdicts of `napps` applicable
+/// contracts (`verdicts[ai * targets.len() + ti]`); the overall outcome.
+pub(super) fn combine(
+    targets: &[Target<'_>],
+    napps: usize,
+    verdicts: &[Verdict],
+    decided: &mut Vec<Decided>,
+) -> Outcome {
+    let nt = targets.len();
+    decided.clear();
+    for (ti, t) in targets.iter().enumerate() {
+        let d = match t.kind {
+            _ if t.misfit.is_some() => Decided {
+                by: None,
+                outcome: Outcome::Never,
+            },
+            TargetKind::Unknown => Decided {
+                by: None,
+                outcome: Outcome::Never,
+            },
+            _ => {
+                let mut best: Option<(usize, Outcome)> = None;
+                for ai in 0..napps {
+                    if let Some(v) = verdicts.get(ai * nt + ti) {
+                        if best.is_none_or(|(_, b)| v.outcome > b) {
+                            best = Some((ai, v.outcome));
+                        }
+                    }
+                }
+                match best {
+                    Some((ai, o)) => Decided {
+                        by: Some(ai),
+                        outcome: o,
+                    },
+                    None => Decided {
+                        by: None,
+                        outcome: Outcome::Never,
+                    },
+                }
+            }
+        };
+        decided.push(d);
+    }
+    decided
+        .iter()
+        .map(|d| d.outcome)
+        .max()
+        .unwrap_or(Outcome::Never)
+}
+
+impl Table {
+    pub(super) fn deciding_contract<'t>(
+        &self,
+        core: &Core<'_, 't, '_>,
+        ti: usize,
+    ) -> Option<&'t ContractRow> {
+        let ai = core.decided.get(ti)?.by?;
+        core.apps.get(ai).map(|a| a.c)
+    }
+}

@@ -1,0 +1,68 @@
+//! Step 0 of §5.3, the input: a mutation resolved against its object. Each
+//! change becomes a target (a field of the schema, or a name it lacks),
+//! its proposed value checked against the field's type (decisions.md 5: a
+//! misfit decides `never`); a delete gets the `*` pseudo-field.
+
+use super::{Scratch, Target, TargetKind};
+use crate::eval::{recycle, Ctx};
+use crate::mutation::{EvalError, In};
+use crate::names::Lookup;
+use crate::table::{Event, FieldIx, Table};
+use crate::values;
+
+impl Table {
+    /// Resolves a mutation against its object: the evaluation context and
+    /// the targets (one per change, then `*` for a delete).
+    pub(super) fn prepare_in<'t, 'm>(
+        &'t self,
+        m: &In<'m>,
+        s: &mut Scratch,
+    ) -> Result<(Ctx<'t, 'm>, Vec<Target<'m>>), EvalError> {
+        let obj_ix = self
+            .object_by_name(m.object)
+            .ok_or_else(|| EvalError::new(format!("unknown object `{}`", m.object)))?;
+        let object = self
+            .object(obj_ix)
+            .ok_or_else(|| EvalError::new("corrupt table"))?;
+        s.index_names(self, obj_ix, object);
+        let bufs = std::mem::take(&mut s.ctx);
+        let mut targets: Vec<Target<'m>> = recycle(std::mem::take(&mut s.targets));
+        let lk = Lookup {
+            t: self,
+            object,
+            index: s.names.get(obj_ix.ix()).and_then(Option::as_ref),
+        };
+        if m.event() == Event::Delete && !m.changes.is_empty() {
+            return Err(EvalError::new(
+                "a delete writes no field values: its `changes` must be `{}`",
+            ));
+        }
+        targets.extend(m.changes.iter().map(|(k, v)| {
+            let field = lk.local(k).map(|l| FieldIx(object.fields_start + l as u32));
+            Target {
+                name: k,
+                kind: field.map_or(TargetKind::Unknown, TargetKind::Field),
+                misfit: field
+                    .and_then(|f| self.field(f))
+                    .and_then(|row| values::check(self, row, *v).err())
+                    .map(|why| (why, *v)),
+            }
+        }));
+        let changes = targets
+            .iter()
+            .zip(&m.changes)
+            .filter_map(|(t, (_, v))| match t.kind {
+                TargetKind::Field(f) => object.local(f).map(|l| (l, *v)),
+                _ => None,
+            });
+        let ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
+        if m.event() == Event::Delete {
+            targets.push(Target {
+                name: "*",
+                kind: TargetKind::Record,
+                misfit: None,
+            });
+        }
+        Ok((ctx, targets))
+    }
+}
