@@ -330,3 +330,27 @@ fn the_readme_tour_is_a_clean_unit() {
     let test = crmc(&["test", "tour.crmc"], &dir);
     assert_eq!(test.status.code(), Some(0), "{}", text(&test.stdout));
 }
+
+/// `crmc synth … | head -c 10`: the reader goes away while crmc writes. That
+/// is exit 2 with no panic, never a panic message nor exit 0 (a pipeline
+/// that lost the report must not pass).
+#[test]
+fn a_closed_standard_output_is_exit_2_not_a_panic() {
+    use std::process::Stdio;
+    let dir = workdir("closed_stdout");
+    // output far beyond a pipe's buffer, so a write fails whatever the timing
+    for args in [&["synth", "--contracts", "3000"][..]] {
+        let mut child = crmc_command(&dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("crmc starts");
+        // close the read end at once: every write then fails with EPIPE
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("crmc ends");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    }
+}

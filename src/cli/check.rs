@@ -75,7 +75,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                         .map(|d| render::diagnostic_json(&f.parsed.sources, d))
                 })
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&all).unwrap_or_else(|_| "[]".into())
             );
@@ -86,7 +86,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 .map(|f| (&f.parsed.sources, &f.diagnostics[..]))
                 .collect();
             let root = sarif_root();
-            println!("{}", render::render_sarif_units(&units, root.as_deref()));
+            outln!("{}", render::render_sarif_units(&units, root.as_deref()));
         }
     }
     let deny_warnings = args.deny.is_some();

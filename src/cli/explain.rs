@@ -13,7 +13,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> ExitCode {
     let Some(code) = args.code else {
         for c in codes::all() {
-            println!(
+            outln!(
                 "{}  {:<8} {:<26} {}",
                 c.code,
                 c.severity.as_str(),
@@ -25,14 +25,14 @@ pub fn run(args: ExplainArgs) -> ExitCode {
     };
     match codes::lookup(&code) {
         Some(info) => {
-            println!(
+            outln!(
                 "{} ({}, {}): {}\n",
                 info.code,
                 info.severity.as_str(),
                 info.kind,
                 info.title
             );
-            println!("{}", info.explanation.trim_end());
+            outln!("{}", info.explanation.trim_end());
             ExitCode::SUCCESS
         }
         None => {

@@ -24,31 +24,35 @@ pub fn run(args: InspectArgs) -> ExitCode {
                 + c.star.as_ref().map_or(0, Vec::len)
         })
         .sum();
-    println!("table        {}", args.table.display());
-    println!(
+    outln!("table        {}", args.table.display());
+    outln!(
         "format       {} (built by crmc {})",
         crmc_eval::codec::FORMAT_VERSION,
         table.compiler_version
     );
-    println!(
+    outln!(
         "size         {size} bytes ({} per field rule)",
         (size as usize).checked_div(rules).unwrap_or(0)
     );
-    println!("objects      {}", table.objects.len());
-    println!("fields       {}", table.fields.len());
-    println!("contracts    {}", table.contracts.len());
-    println!("field rules  {rules}");
-    println!(
+    outln!("objects      {}", table.objects.len());
+    outln!("fields       {}", table.fields.len());
+    outln!("contracts    {}", table.contracts.len());
+    outln!("field rules  {rules}");
+    outln!(
         "conditions   {} ops, {} value sets, {} strings",
         table.ops.len(),
         table.sets.len(),
         table.strings.len()
     );
     if !table.contracts.is_empty() {
-        println!();
-        println!(
+        outln!();
+        outln!(
             "{:<40} {:>7}  {:<14} {:<28} {:>6}",
-            "contract", "version", "object", "actor", "rules"
+            "contract",
+            "version",
+            "object",
+            "actor",
+            "rules"
         );
         for c in &table.contracts {
             let object = table
@@ -62,7 +66,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
             );
             let n = c.field_rules.iter().map(|f| f.rules.len()).sum::<usize>()
                 + c.star.as_ref().map_or(0, Vec::len);
-            println!(
+            outln!(
                 "{:<40} {:>7}  {:<14} {:<28} {:>6}",
                 table.str(c.name),
                 c.version,

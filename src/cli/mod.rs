@@ -1,6 +1,25 @@
 //! Command-line parsing and dispatch. Exit codes follow language-v1 §8:
 //! 0 success, 1 findings or failures, 2 usage or I/O errors.
 
+/// `println!` that never panics: a closed or failing standard output (e.g.
+/// `crmc check --format json | head`) ends the run with exit 2, quietly on a
+/// broken pipe. Never 0: a pipeline that lost the report must not pass.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` that never panics (see [`outln!`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
 mod build;
 mod check;
 mod color;
@@ -16,6 +35,7 @@ mod synth;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -166,7 +186,7 @@ pub fn sarif_root() -> Option<std::path::PathBuf> {
 pub fn fail_run(format: Format, message: impl std::fmt::Display) -> ExitCode {
     if format == Format::Sarif {
         let root = sarif_root();
-        println!(
+        outln!(
             "{}",
             crmc::diagnostics::render::render_sarif_failure(&message.to_string(), root.as_deref())
         );
@@ -178,4 +198,15 @@ pub fn fail_run(format: Format, message: impl std::fmt::Display) -> ExitCode {
 pub fn fail_usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
+}
+
+/// Writes to standard output; on failure exits 2 (see [`outln!`]).
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("crmc: cannot write to standard output: {e}");
+        }
+        std::process::exit(2);
+    }
 }

@@ -107,7 +107,7 @@ pub fn run(command: SchemaCommand) -> ExitCode {
                 return fail_usage(format!("cannot write `{}`: {e}", path.display()));
             }
         }
-        None => print!("{}", output.text),
+        None => out!("{}", output.text),
     }
     ExitCode::SUCCESS
 }

@@ -28,6 +28,6 @@ pub fn run(args: SynthArgs) -> ExitCode {
         "conflict" => synth::conflict_unit(args.contracts),
         _ => synth::synthetic_unit(args.contracts, args.rules, args.seed),
     };
-    print!("{text}");
+    out!("{text}");
     ExitCode::SUCCESS
 }
