@@ -45,3 +45,12 @@ sed -n '1p;6p' "$mutations" >"$s/seed-two.ndjson"
 sed 's/$/\r/' "$mutations" >"$s/seed-crlf.ndjson"
 { sed -n 2p "$mutations"; printf '{"object":"Lead","record":{"Id":"\xff\xfe"}}\n'; sed -n 7p "$mutations"; } >"$s/seed-not-utf8.ndjson"
 sed -n 6p "$mutations" | tr -d '\n' >"$s/seed-no-final-newline.ndjson"
+
+# Hand-written seeds (inputs no generated file covers: ids, a BOM, NUL, JSON
+# that is not an object): fuzz/seeds/TARGET/NAME becomes corpus seed-NAME.
+for dir in fuzz/seeds/*/; do
+    t=$(basename "$dir")
+    for f in "$dir"*; do
+        [ -f "$f" ] && cp "$f" "$corpus/$t/seed-$(basename "$f")"
+    done
+done
