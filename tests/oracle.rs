@@ -12,9 +12,9 @@
 //!   lets a write through);
 //! - every all-`auto` cycle of the sampled trigger graph is an error.
 //!
-//! Relative dates (`before N days ago`) are left out of the generator while
-//! their analysis is being made exact (another change); every other atom of
-//! language-v1 §5.1 is generated. `CRMC_ORACLE_UNITS=5000` for long runs.
+//! Every atom of language-v1 §5.1 is generated, relative dates included:
+//! their boundaries add `at` instants (the day and second around each one)
+//! to the pool mutations draw from. `CRMC_ORACLE_UNITS=5000` for long runs.
 
 // indexes are contract numbers: loops over them read better than zips
 #![allow(
@@ -115,6 +115,9 @@ impl Pools {
     }
 }
 
+/// The pool key of the mutation's `at` instants (not a field name).
+const AT: &str = "@at";
+
 fn date(day: i64) -> String {
     // days after 2026-01-01, within January (the generator's range)
     format!("2026-01-{:02}", (day + 1).clamp(1, 28))
@@ -200,6 +203,27 @@ fn atom(rng: &mut Rng, pools: &mut Pools, f: &'static str, kind: Kind, prefix: &
                 4 => format!("{s} contains \"{v}\""),
                 _ => format!("{s} in (\"{v}\", \"q\")"),
             }
+        }
+        Kind::Date | Kind::Datetime if rng.pct(35) => {
+            // `F before N days ago`: the boundary is F = day(at) - N (date)
+            // or F = at - N days (datetime); put values and instants around it
+            let n = [1, 5, 10][rng.below(3)] as i64;
+            let ago = [1, 5, 10][rng.below(3)] as i64;
+            for d in [-1, 0, 1] {
+                if kind == Kind::Date {
+                    pools.add(f, json!(date(n + d)));
+                    let day = (n + ago + d + 1).clamp(1, 28);
+                    for time in ["00:00:00", "23:59:59"] {
+                        pools.add(AT, json!(format!("2026-01-{day:02}T{time}Z")));
+                    }
+                } else {
+                    pools.add(f, json!(datetime(n + d)));
+                    let sec = (n + d).clamp(0, 59);
+                    pools.add(AT, json!(format!("2026-01-{:02}T10:00:{sec:02}Z", 1 + ago)));
+                }
+            }
+            let dir = ["before", "after"][rng.below(2)];
+            format!("{s} {dir} {ago} days ago")
         }
         Kind::Date | Kind::Datetime => {
             let ops = ["<", "<=", ">", ">=", "==", "!="];
@@ -458,7 +482,10 @@ fn mutation(
         "actor": {"kind": "ai", "name": "x"},
         "confidence": conf.parse::<f64>().unwrap(),
         "source": source,
-        "at": "2026-01-15T00:00:00Z",
+        "at": match pools.0.get(AT) {
+            Some(ats) if rng.pct(80) => rng.pick(ats).clone(),
+            _ => json!("2026-01-15T00:00:00Z"),
+        },
         "record": record,
         "parents": parents,
         "changes": changes,
@@ -554,6 +581,8 @@ struct Counts {
     gaps: usize,
     cycles: usize,
     incomplete: usize,
+    /// Units with a relative date (`… days ago`).
+    relative_dates: usize,
 }
 
 fn field_decision<'d>(d: &'d Decision, f: &str) -> Option<&'d crmc_eval::FieldDecision> {
@@ -616,6 +645,9 @@ fn check_unit(seed: u64, muts: usize, counts: &mut Counts) {
     };
     counts.units += 1;
     let text = &g.text;
+    if text.contains(" days ago") {
+        counts.relative_dates += 1;
+    }
     // Known disagreement (algebra, not fixed here): the analyzer's domains
     // of multipicklist and email values are any text, so a witness may
     // propose a value the evaluator refuses as not fitting the field
@@ -873,4 +905,5 @@ fn the_oracle_reaches_every_assertion() {
     assert!(counts.units >= 30, "{counts:?}");
     assert!(counts.witnesses > 0 && counts.conflicts > 0, "{counts:?}");
     assert!(counts.gaps > 0 && counts.ownership > 0, "{counts:?}");
+    assert!(counts.relative_dates > 0, "{counts:?}");
 }
