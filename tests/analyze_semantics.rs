@@ -363,6 +363,67 @@ fn an_excluded_contract_decides_never_and_conflicts_with_an_auto_one() {
     );
 }
 
+#[test]
+fn a_star_conflict_on_an_unnamed_field_says_it_stands_for_the_others() {
+    // Neither contract names any field: the analysis decides one stand-in
+    // per kind of field, and the finding must say the stand-in speaks for
+    // every unnamed field (the oracle found the case on `Tags` reported on
+    // another field, with nothing saying why).
+    let a = contract(
+        "a",
+        r#"ai "r""#,
+        "trigger on update\n  fields {\n    *: auto\n  }",
+    );
+    let b = contract(
+        "b",
+        r#"ai "r""#,
+        "trigger on update\n  fields {\n    *: review\n  }",
+    );
+    let u = checked(&[a, b]);
+    let found = analyze::findings(&u);
+    let Some(Finding::Conflict {
+        field,
+        representative,
+        ..
+    }) = found.iter().find(|f| matches!(f, Finding::Conflict { .. }))
+    else {
+        panic!("no conflict: {found:?}")
+    };
+    assert!(*representative, "{found:?}");
+    let name = &u.schema.field(*field).name;
+    let diags = analyze::analyze(&u);
+    let d = diags.iter().find(|d| d.kind() == "conflict").unwrap();
+    assert!(
+        d.notes.iter().any(|n| n.starts_with(&format!(
+            "neither contract lists or reads `{name}`: it stands for every field"
+        ))),
+        "{:?}",
+        d.notes
+    );
+    // a field one of them names is about itself, with no such note
+    let a = contract(
+        "a",
+        r#"ai "r""#,
+        "trigger on update\n  fields {\n    Rating: auto\n    *: never\n  }",
+    );
+    let b = contract(
+        "b",
+        r#"ai "r""#,
+        "trigger on update\n  fields {\n    *: review\n  }",
+    );
+    let u = checked(&[a, b]);
+    let found = analyze::findings(&u);
+    let rating = found.iter().find_map(|f| match f {
+        Finding::Conflict {
+            field,
+            representative,
+            ..
+        } if u.schema.field(*field).name == "Rating" => Some(*representative),
+        _ => None,
+    });
+    assert_eq!(rating, Some(false), "{found:?}");
+}
+
 // ------------------------------------------------------------ output size
 
 fn synth_unit(text: String) -> CheckedUnit {

@@ -23,6 +23,9 @@ pub enum Finding {
         a_outcome: Outcome,
         b_outcome: Outcome,
         witness: Value,
+        /// Neither contract lists or reads `field`: it stands for every
+        /// such field of its kind, which their `*` rules decide alike.
+        representative: bool,
     },
     Ownership {
         a: usize,
@@ -646,6 +649,9 @@ fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>) {
                                     a_outcome: x.outcome,
                                     b_outcome: y.outcome,
                                     witness: w,
+                                    representative: !listed
+                                        && !cx.infos[a].referenced.contains(&f)
+                                        && !cx.infos[b].referenced.contains(&f),
                                 });
                                 break 'pairs;
                             }

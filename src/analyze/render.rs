@@ -39,6 +39,22 @@ impl R<'_> {
     fn field(&self, f: FieldId) -> &str {
         &self.unit.schema.field(f).name
     }
+    /// The note on a finding about a field that neither contract names or
+    /// reads: the analysis decides one field per kind for all of them.
+    fn stands_for(&self, f: FieldId) -> String {
+        let fd = self.unit.schema.field(f);
+        let kind = if fd.readonly {
+            "readonly "
+        } else if fd.protected {
+            "protected "
+        } else {
+            ""
+        };
+        format!(
+            "neither contract lists or reads `{}`: it stands for every {kind}field of the object that they do not name, which their `*` rules decide alike",
+            fd.name
+        )
+    }
     fn rule_name(&self, i: usize, r: RuleRef, f: FieldId) -> String {
         match r {
             RuleRef::Line(_, k) => format!("{}#{}", self.field(f), k + 1),
@@ -512,6 +528,7 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                     a_outcome,
                     b_outcome,
                     witness,
+                    representative,
                 } => {
                     involved.extend([*a, *b]);
                     let (ca, cb) = (r.c(*a), r.c(*b));
@@ -544,7 +561,8 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                             "narrow `eligible` of `{}` or `{}` so they do not overlap, add an `exclude`, or make their rules for `{}` agree",
                             ca.name, cb.name, r.field(*field)
                         ))
-                        .with_witness(witness.clone()),
+                        .with_witness(witness.clone())
+                        .with_note_if(*representative, || r.stands_for(*field)),
                         Some(mut d) => {
                             if labeled.insert((*a, *a_rule)) {
                                 d = d.with_label(r.rule_span(*a, *a_rule, *field), la);

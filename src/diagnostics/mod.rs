@@ -108,6 +108,15 @@ impl Diagnostic {
         self
     }
 
+    /// [`Diagnostic::with_note`] when `cond` holds (the note built only then).
+    pub fn with_note_if(self, cond: bool, note: impl FnOnce() -> String) -> Diagnostic {
+        if cond {
+            self.with_note(note())
+        } else {
+            self
+        }
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
