@@ -89,6 +89,7 @@ pub fn confirm_where(name: &str, unit: &CheckedUnit, keep: impl Fn(&Value) -> bo
                 a_outcome,
                 b_outcome,
                 witness,
+                ..
             } => {
                 let f = field_name(field);
                 assert_ne!(
