@@ -5,10 +5,11 @@
 //! 640 MiB line: buffering the line aborts the child, bounding it does not.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/limited.rs"]
+mod limited;
 use crmc_eval::builder::{FieldSpec, TableBuilder};
 use crmc_eval::table::*;
 use std::io::{BufReader, Read};
-use std::process::Command;
 
 /// A valid line, then `long` bytes of `x` and a newline, then the valid
 /// line again, generated as read (the input itself is never in memory).
@@ -54,17 +55,11 @@ const LONG: usize = 640 << 20;
 #[test]
 fn a_640_mib_line_is_never_held_in_memory() {
     if std::env::var_os(CHILD).is_none() {
-        let exe = std::env::current_exe().unwrap();
-        let script = format!(
-            "ulimit -v 524288 && exec '{}' --exact a_640_mib_line_is_never_held_in_memory --test-threads=1",
-            exe.display()
+        let out = limited::rerun_under_memory_limit(
+            "a_640_mib_line_is_never_held_in_memory",
+            524288,
+            CHILD,
         );
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .env(CHILD, "1")
-            .output()
-            .unwrap();
         assert!(
             out.status.success(),
             "decide_stream exceeded 512 MiB on a 640 MiB line: {:?}\n{}{}",

@@ -4,9 +4,10 @@
 //! `ulimit -v` (1 GiB of address space): reserving by the claimed count
 //! aborts the child, reserving by what the bytes hold does not.
 
+#[path = "support/limited.rs"]
+mod limited;
 use crmc_eval::codec::{Fnv64, FORMAT_VERSION, MAGIC};
 use crmc_eval::Table;
-use std::process::Command;
 
 fn varint(w: &mut Vec<u8>, mut v: u64) {
     loop {
@@ -51,17 +52,11 @@ fn a_claimed_count_reserves_no_more_than_the_bytes_hold() {
         assert!(Table::from_bytes(&bytes).is_err());
         return;
     }
-    let exe = std::env::current_exe().unwrap();
-    let script = format!(
-        "ulimit -v 1048576 && exec '{}' --exact a_claimed_count_reserves_no_more_than_the_bytes_hold --test-threads=1",
-        exe.display()
+    let out = limited::rerun_under_memory_limit(
+        "a_claimed_count_reserves_no_more_than_the_bytes_hold",
+        1048576,
+        CHILD,
     );
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .env(CHILD, "1")
-        .output()
-        .unwrap();
     assert!(
         out.status.success(),
         "the loader exceeded 1 GiB on an 8 MB crafted table: {:?}\n{}",
