@@ -1,6 +1,7 @@
 //! Re-runs one test of the current test binary in a child under
 //! `ulimit -v KIB`, with `child_env` set so the test knows it is the child.
 
+#![allow(clippy::unwrap_used)]
 use std::process::{Command, Output};
 
 pub fn rerun_under_memory_limit(test: &str, kib: u64, child_env: &str) -> Output {
