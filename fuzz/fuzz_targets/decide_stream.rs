@@ -1,9 +1,10 @@
 //! Arbitrary bytes as an NDJSON stream through `crmc_eval::decide_stream`,
 //! on tables compiled from two bundled examples (a Salesforce update
 //! contract and a HubSpot create contract). Never a panic; the stream
-//! writes what `decide_batch` writes; every non-blank input line gets
-//! exactly one output line, in order, carrying its line number when it is
-//! an error; a line that is not a valid mutation never yields `auto`.
+//! writes what `decide_batch` writes; every input line, blank ones
+//! included, gets exactly one output line, in order, carrying its line
+//! number when it is an error; a line that is not a valid mutation never
+//! yields `auto`.
 #![no_main]
 
 use crmc_eval::{Mutation, Table};
@@ -82,25 +83,17 @@ fn check(table: &Table, data: &[u8]) {
         "lines written"
     );
 
-    // Blank lines either all get a line or none does (issue 8 §3 moves the
-    // stream from the second to the first); every other line gets one.
-    let non_blank = lines.iter().filter(|l| !is_blank(l)).count();
-    let blanks_answered = outputs.len() == lines.len();
-    assert!(
-        blanks_answered || outputs.len() == non_blank,
-        "{} output lines for {} input lines ({non_blank} non-blank)",
+    // Every input line gets exactly one output line, in order; a blank or
+    // whitespace-only line is an error line (README, `crmc eval`).
+    assert_eq!(
+        outputs.len(),
+        lines.len(),
+        "{} output lines for {} input lines",
         outputs.len(),
         lines.len()
     );
 
-    let mut outs = outputs.iter();
-    for (i, line) in lines.iter().enumerate() {
-        if is_blank(line) && !blanks_answered {
-            continue;
-        }
-        let Some(o) = outs.next() else {
-            panic!("no output for line {}", i + 1);
-        };
+    for (i, (line, o)) in lines.iter().zip(&outputs).enumerate() {
         let v: serde_json::Value = match serde_json::from_str(o) {
             Ok(v) => v,
             Err(e) => panic!("line {}: output is not JSON ({e}): {o}", i + 1),
@@ -111,6 +104,9 @@ fn check(table: &Table, data: &[u8]) {
             "line {}: neither a decision nor an error: {o}",
             i + 1
         );
+        if is_blank(line) {
+            assert!(is_error, "line {}: a blank line decided: {o}", i + 1);
+        }
         if is_error {
             assert_eq!(
                 v["error"]["line"],
