@@ -333,22 +333,30 @@ fn the_readme_tour_is_a_clean_unit() {
 
 /// `crmc synth … | head -c 10`: the reader goes away while crmc writes. That
 /// is exit 2 with no panic, never a panic message nor exit 0 (a pipeline
-/// that lost the report must not pass).
+/// that lost the report must not pass). Completions too: clap_complete's
+/// own writer panics on a closed pipe.
 #[test]
 fn a_closed_standard_output_is_exit_2_not_a_panic() {
     use std::process::Stdio;
     let dir = workdir("closed_stdout");
-    // output far beyond a pipe's buffer, so a write fails whatever the timing
-    let mut child = crmc_command(&dir)
-        .args(["synth", "--contracts", "3000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("crmc starts");
-    // close the read end at once: every write then fails with EPIPE
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("crmc ends");
-    let err = text(&out.stderr);
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    // output beyond what a write to a closed pipe can take, whatever the timing
+    let commands: [&[&str]; 3] = [
+        &["synth", "--contracts", "3000"],
+        &["completions", "bash"],
+        &["completions", "zsh"],
+    ];
+    for args in commands {
+        let mut child = crmc_command(&dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("crmc starts");
+        // close the read end at once: every write then fails with EPIPE
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("crmc ends");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    }
 }

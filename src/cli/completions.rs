@@ -14,6 +14,10 @@ pub struct CompletionsArgs {
 
 pub fn run(args: CompletionsArgs) -> ExitCode {
     let mut command = super::Cli::command();
-    clap_complete::generate(args.shell, &mut command, "crmc", &mut std::io::stdout());
+    // Into a buffer first: clap_complete panics when its writer fails (a
+    // closed pipe); `out!` turns that into exit 2 like every other command.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "crmc", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
     ExitCode::SUCCESS
 }
