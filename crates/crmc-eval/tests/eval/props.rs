@@ -46,8 +46,16 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// `CRMC_PROPS_CASES` raises the case count for long runs.
+fn cases() -> u32 {
+    std::env::var("CRMC_PROPS_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn random_bytes_never_panic_the_loader(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
