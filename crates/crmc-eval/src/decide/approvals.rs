@@ -30,9 +30,9 @@ impl Table {
         &self,
         core: &Core<'_, '_, '_>,
         stack: &mut Vec<Tv>,
-        mut out: Vec<Need>,
+        out: &mut Vec<Need>,
         spare: &mut Vec<Need>,
-    ) -> Vec<Need> {
+    ) {
         let mut add =
             |level: &'static str,
              approver: Option<Approver>,
@@ -118,6 +118,5 @@ impl Table {
                 }
             }
         }
-        out
     }
 }

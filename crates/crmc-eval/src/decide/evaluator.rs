@@ -67,7 +67,7 @@ impl PreparedMutation<'_, '_> {
 /// ```
 pub struct Evaluator<'t> {
     table: &'t Table,
-    s: Scratch,
+    s: Scratch<'t>,
     fields: Vec<FieldOutcome>,
 }
 
@@ -90,9 +90,7 @@ impl<'t> Evaluator<'t> {
         let mut i = self.s.input();
         fill_input(&mut i, m);
         let r = t.prepare_in(&i, &mut self.s).map(|(ctx, targets)| {
-            let core = t.core(&ctx, &targets, false, &mut self.s);
-            let o = core.outcome;
-            self.s.put(core);
+            let o = t.core(&ctx, &targets, false, &mut self.s.work).outcome;
             self.s.put_ctx(ctx, targets);
             o
         });
@@ -112,10 +110,10 @@ impl<'t> Evaluator<'t> {
     fn decide_in_json(&mut self, i: &In<'_>, out: &mut Vec<u8>) -> Result<(), EvalError> {
         let t = self.table;
         let (ctx, targets) = t.prepare_in(i, &mut self.s)?;
-        let core = t.core(&ctx, &targets, true, &mut self.s);
-        let names = self.s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
-        t.write_json(i, &core, names, &mut self.s.write, out);
-        self.s.put(core);
+        let s = &mut self.s;
+        let core = t.core(&ctx, &targets, true, &mut s.work);
+        let names = s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
+        t.write_json(i, &core, names, &mut s.write, out);
         self.s.put_ctx(ctx, targets);
         Ok(())
     }
@@ -133,8 +131,8 @@ impl<'t> Evaluator<'t> {
     /// contract and rule — what the decision's `fields` say, as ids.
     /// Every applicable contract, exclusion, rule and cap is evaluated;
     /// approvals, audit, rollback and reasons are not rendered.
-    pub fn decide_fields(&mut self, p: &PreparedMutation<'_, '_>) -> (Outcome, &[FieldOutcome]) {
-        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
+    pub fn decide_fields(&mut self, p: &PreparedMutation<'t, '_>) -> (Outcome, &[FieldOutcome]) {
+        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s.work);
         self.fields.clear();
         for (ti, t) in p.targets.iter().enumerate() {
             let d = core.decided.get(ti).copied();
@@ -156,17 +154,14 @@ impl<'t> Evaluator<'t> {
                 rule,
             });
         }
-        let o = core.outcome;
-        self.s.put(core);
-        (o, &self.fields)
+        (core.outcome, &self.fields)
     }
 
     /// [`Evaluator::decide_fields`], the overall outcome only.
-    pub fn decide_prepared(&mut self, p: &PreparedMutation<'_, '_>) -> Outcome {
-        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
-        let o = core.outcome;
-        self.s.put(core);
-        o
+    pub fn decide_prepared(&mut self, p: &PreparedMutation<'t, '_>) -> Outcome {
+        self.table
+            .core(&p.ctx, &p.targets, false, &mut self.s.work)
+            .outcome
     }
 
     /// Decides one line of §7 JSON into `out` (the decision's JSON, or an
@@ -219,7 +214,7 @@ impl Table {
         let i = In::from_mutation(m);
         let mut s = Scratch::default();
         let (ctx, targets) = self.prepare_in(&i, &mut s)?;
-        let core = self.core(&ctx, &targets, true, &mut s);
+        let core = self.core(&ctx, &targets, true, &mut s.work);
         Ok(self.materialize(&i, &core))
     }
 

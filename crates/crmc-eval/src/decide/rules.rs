@@ -8,16 +8,17 @@
 use super::reasons::push_u64;
 use super::{Applicable, Core, Reason, RuleRef, Target, TargetKind, Verdict};
 use crate::eval::{Ctx, Tv};
-use crate::table::{Approver, ContractRow, FieldIx, Outcome, RuleRow, Table};
+use super::rule_index::RuleIndex;
+use crate::table::{Approver, ContractRow, Outcome, RuleRow, Table};
 
 impl Table {
     /// Contract `c`'s verdict on target `t`; pushes the rules' reasons.
     pub(super) fn verdict(
         &self,
-        c: &ContractRow,
         a: &Applicable<'_>,
         t: &Target<'_>,
         ctx: &Ctx<'_, '_>,
+        index: &RuleIndex,
         stack: &mut Vec<Tv>,
         reasons: &mut Vec<Reason>,
     ) -> Verdict {
@@ -29,7 +30,9 @@ impl Table {
             TargetKind::Field(f) => Some(f),
             _ => None,
         };
-        let (rule_outcome, rule, route) = self.rule_walk(c, field, ctx, stack, reasons);
+        let c = a.c;
+        let rules = field.map_or(&[][..], |f| index.rules_for(a.ix, c, ctx.object, f));
+        let (rule_outcome, rule, route) = self.rule_walk(c, rules, stack, ctx, reasons);
         let (outcome, capped, schema) = self.field_caps(a, field, rule_outcome);
         Verdict {
             outcome,
@@ -46,16 +49,17 @@ impl Table {
 
     /// The deciding rule's outcome, the rule and its route (`never` and no
     /// rule when none holds).
+    /// `rules`: the contract's rules for the target's field.
     fn rule_walk(
         &self,
         c: &ContractRow,
-        field: Option<FieldIx>,
-        ctx: &Ctx<'_, '_>,
+        rules: &[RuleRow],
         stack: &mut Vec<Tv>,
+        ctx: &Ctx<'_, '_>,
         reasons: &mut Vec<Reason>,
     ) -> (Outcome, Option<RuleRef>, Option<Approver>) {
         let lines: [(bool, &[RuleRow]); 2] = [
-            (false, field.and_then(|f| c.rules_for(f)).unwrap_or(&[])),
+            (false, rules),
             (true, c.star.as_deref().unwrap_or(&[])),
         ];
         // The strongest rule whose condition was unknown, and the first that held.
