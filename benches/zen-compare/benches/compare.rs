@@ -90,6 +90,81 @@ fn crmc_decide_fields(bencher: divan::Bencher, rules: usize) {
     });
 }
 
+/// crmc: the complete decision ([`crmc_eval::Evaluator::decide_full`]:
+/// outcome, per-field outcome, contract, rule and reasons, approvals,
+/// audit entries, rollback) on prepared mutations, every part of it read.
+#[divan::bench(args = SIZES)]
+fn crmc_decide_full(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let prepared: Vec<_> = inputs.iter().filter_map(|m| ev.prepare(m).ok()).collect();
+    let mut k = 0;
+    bencher.bench_local(|| {
+        next(&mut k, prepared.len());
+        let v = ev.decide_full(divan::black_box(&prepared[k]));
+        consume(&v)
+    });
+}
+
+/// Reads every part of a decision view (black-boxed, so none is skipped).
+fn consume(v: &crmc_eval::DecisionView<'_>) -> crmc_eval::Outcome {
+    use divan::black_box as bb;
+    bb(v.id());
+    for f in v.fields() {
+        bb((f.name, f.outcome, f.contract, f.rule));
+        f.reasons.for_each(|r| {
+            bb(r);
+        });
+    }
+    for a in v.approvals() {
+        bb((a.level, a.approver, a.within_secs));
+        a.contracts().for_each(|c| {
+            bb(c);
+        });
+        a.fields().for_each(|f| {
+            bb(f);
+        });
+    }
+    for entry in v.audit() {
+        for (k, x) in entry {
+            bb((k, &x));
+            if let crmc_eval::AuditValue::Reasons(r) = x {
+                r.for_each(|r| {
+                    bb(r);
+                });
+            }
+        }
+    }
+    for p in v.rollback_previous() {
+        bb(p);
+    }
+    bb(v.rollback_keep());
+    v.rollback_notify().for_each(|n| {
+        bb(n);
+    });
+    v.outcome()
+}
+
+/// crmc: the decision's JSON line through a reused evaluator's
+/// [`crmc_eval::DecisionView`] on prepared mutations, into a reused buffer.
+#[divan::bench(args = SIZES)]
+fn crmc_decide_full_json(bencher: divan::Bencher, rules: usize) {
+    let t = crmc_table(rules);
+    let inputs = crmc_inputs(rules);
+    let mut ev = crmc_eval::Evaluator::new(&t);
+    let prepared: Vec<_> = inputs.iter().filter_map(|m| ev.prepare(m).ok()).collect();
+    let mut out = Vec::with_capacity(4096);
+    let mut k = 0;
+    bencher.bench_local(|| {
+        next(&mut k, prepared.len());
+        out.clear();
+        ev.decide_full(divan::black_box(&prepared[k]))
+            .write_json(&mut out);
+        out.len()
+    });
+}
+
 /// crmc: an [`crmc_eval::Evaluator`] on the unprepared mutations (names
 /// resolved and values decoded per decision); the outcome only.
 #[divan::bench(args = SIZES)]

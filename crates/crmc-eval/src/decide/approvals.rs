@@ -25,6 +25,19 @@ impl Table {
         }
     }
 
+    /// Appends an approver as a decision names it (`record.owner`,
+    /// `role:NAME`, `user:NAME`, `queue:NAME`).
+    pub(super) fn approver_into(&self, a: Approver, out: &mut String) {
+        let (prefix, name) = match a {
+            Approver::RecordOwner => return out.push_str("record.owner"),
+            Approver::Role(s) => ("role:", s),
+            Approver::User(s) => ("user:", s),
+            Approver::Queue(s) => ("queue:", s),
+        };
+        out.push_str(prefix);
+        out.push_str(self.str(name));
+    }
+
     /// `out`: an empty vector to fill; `spare`: needs to reuse.
     pub(super) fn approvals(
         &self,

@@ -4,6 +4,7 @@
 
 use super::decision::Decision;
 use super::scratch::Scratch;
+use super::view::{DecisionView, ViewBufs};
 use super::{Target, TargetKind};
 use crate::eval::Ctx;
 use crate::mutation::{EvalError, In, Mutation, J};
@@ -38,6 +39,12 @@ pub struct RuleId {
 pub struct PreparedMutation<'t, 'm> {
     ctx: Ctx<'t, 'm>,
     targets: Vec<Target<'m>>,
+    /// The mutation, borrowed, for the audit and rollback of
+    /// [`Evaluator::decide_full`].
+    input: In<'m>,
+    /// The record's id (the value of its object's id field), resolved once
+    /// like the other names.
+    record_id: Option<J<'m>>,
 }
 
 impl PreparedMutation<'_, '_> {
@@ -69,6 +76,7 @@ pub struct Evaluator<'t> {
     table: &'t Table,
     s: Scratch<'t>,
     fields: Vec<FieldOutcome>,
+    view: ViewBufs,
 }
 
 impl<'t> Evaluator<'t> {
@@ -77,6 +85,7 @@ impl<'t> Evaluator<'t> {
             table,
             s: Scratch::default(),
             fields: Vec::new(),
+            view: ViewBufs::default(),
         }
     }
 
@@ -121,9 +130,32 @@ impl<'t> Evaluator<'t> {
     /// Resolves a mutation against the table once (object, field names,
     /// typed values); errs when its object is unknown.
     pub fn prepare<'m>(&self, m: &'m Mutation) -> Result<PreparedMutation<'t, 'm>, EvalError> {
-        let i = In::from_mutation(m);
-        let (ctx, targets) = self.table.prepare_in(&i, &mut Scratch::default())?;
-        Ok(PreparedMutation { ctx, targets })
+        let input = In::from_mutation(m);
+        let (ctx, targets) = self.table.prepare_in(&input, &mut Scratch::default())?;
+        let record_id = self.table.record_id(&input, ctx.object);
+        Ok(PreparedMutation {
+            ctx,
+            targets,
+            input,
+            record_id,
+        })
+    }
+
+    /// Decides a prepared mutation completely: everything the owned
+    /// [`Decision`] (and its JSON line) says, borrowed from the table, the
+    /// mutation and this evaluator's buffers ([`DecisionView`]); nothing is
+    /// allocated once the buffers have grown.
+    pub fn decide_full<'e>(&'e mut self, p: &'e PreparedMutation<'t, '_>) -> DecisionView<'e> {
+        let t = self.table;
+        let core = t.core(&p.ctx, &p.targets, true, &mut self.s.work);
+        self.view.fill(t, &p.input, &core);
+        DecisionView {
+            t,
+            m: &p.input,
+            core,
+            b: &self.view,
+            record_id: p.record_id,
+        }
     }
 
     /// Decides a prepared mutation: the overall outcome and, per target

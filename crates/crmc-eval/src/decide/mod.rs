@@ -35,12 +35,14 @@ mod rule_index;
 mod rules;
 mod scratch;
 mod stream;
+mod view;
 
 pub use decision::{
     error_line, error_line_with_id, ApprovalNeed, AuditEntry, Decision, FieldDecision,
     RollbackEntry,
 };
 pub use evaluator::{Evaluator, FieldOutcome, PreparedMutation, RuleId};
+pub use view::{ApprovalView, AuditValue, DecisionView, FieldView, JsonRef, Texts};
 pub use stream::{
     decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, Stats,
     DEFAULT_MAX_LINE_BYTES,
@@ -150,6 +152,7 @@ struct Decided {
 
 /// Everything a decision says, before any string is built. Borrows the
 /// [`Work`] buffers it was decided into (nothing is moved per decision).
+#[derive(Clone, Copy)]
 struct Core<'c, 't, 'm> {
     ctx: &'c Ctx<'t, 'm>,
     object: &'t ObjectRow,
