@@ -7,7 +7,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map_or("fields", String::as_str);
     let rules: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
-    let iters: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let iters: usize = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let t = crmc_table(rules);
     let inputs: Vec<_> = (0..64).filter_map(|k| crmc_input(rules, k, 64)).collect();
     let mut ev = crmc_eval::Evaluator::new(&t);

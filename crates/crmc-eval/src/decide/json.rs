@@ -167,7 +167,11 @@ impl Table {
             json_str(out, n.level);
             out.extend_from_slice(b",\"approver\":");
             match n.approver {
-                Some(a) => json_str(out, &self.approver_text(a)),
+                Some(a) => {
+                    w.buf.clear();
+                    self.approver_into(a, &mut w.buf);
+                    json_str(out, &w.buf);
+                }
                 None => out.extend_from_slice(b"null"),
             }
             if let Some(w) = n.within {
@@ -259,7 +263,9 @@ impl Table {
             if i > 0 {
                 out.push(b',');
             }
-            json_str(out, &self.approver_text(*a));
+            w.buf.clear();
+            self.approver_into(*a, &mut w.buf);
+            json_str(out, &w.buf);
         }
         out.extend_from_slice(b"]}}");
     }

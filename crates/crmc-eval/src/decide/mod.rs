@@ -42,11 +42,11 @@ pub use decision::{
     RollbackEntry,
 };
 pub use evaluator::{Evaluator, FieldOutcome, PreparedMutation, RuleId};
-pub use view::{ApprovalView, AuditValue, DecisionView, FieldView, JsonRef, Texts};
 pub use stream::{
     decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, Stats,
     DEFAULT_MAX_LINE_BYTES,
 };
+pub use view::{ApprovalView, AuditValue, DecisionView, FieldView, JsonRef, Texts};
 
 use crate::eval::{Ctx, Tv};
 use crate::mutation::J;

@@ -54,7 +54,10 @@ impl RuleIndex {
             let l = object.local(f)?;
             let slot = *self.slots.get(*s as usize + l)?;
             Some(match slot.checked_sub(1) {
-                Some(i) => c.field_rules.get(i as usize).map_or(&[][..], |fr| &fr.rules),
+                Some(i) => c
+                    .field_rules
+                    .get(i as usize)
+                    .map_or(&[][..], |fr| &fr.rules),
                 None => &[][..],
             })
         });

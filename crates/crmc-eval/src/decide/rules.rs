@@ -6,9 +6,9 @@
 //! contract's and the field's caps ([`super::caps`]).
 
 use super::reasons::push_u64;
+use super::rule_index::RuleIndex;
 use super::{Applicable, Core, Reason, RuleRef, Target, TargetKind, Verdict};
 use crate::eval::{Ctx, Tv};
-use super::rule_index::RuleIndex;
 use crate::table::{Approver, ContractRow, Outcome, RuleRow, Table};
 
 impl Table {
@@ -58,10 +58,8 @@ impl Table {
         ctx: &Ctx<'_, '_>,
         reasons: &mut Vec<Reason>,
     ) -> (Outcome, Option<RuleRef>, Option<Approver>) {
-        let lines: [(bool, &[RuleRow]); 2] = [
-            (false, rules),
-            (true, c.star.as_deref().unwrap_or(&[])),
-        ];
+        let lines: [(bool, &[RuleRow]); 2] =
+            [(false, rules), (true, c.star.as_deref().unwrap_or(&[]))];
         // The strongest rule whose condition was unknown, and the first that held.
         let mut pending: Option<(Outcome, RuleRef, Option<Approver>)> = None;
         let mut held: Option<(Outcome, RuleRef, Option<Approver>)> = None;

@@ -108,7 +108,10 @@ pub enum AuditValue<'a> {
     Json(JsonRef<'a>),
     /// A sensitive field's non-null value: `"***"`.
     Masked,
-    Actor { kind: &'static str, name: &'a str },
+    Actor {
+        kind: &'static str,
+        name: &'a str,
+    },
     Reasons(Texts<'a>),
 }
 
@@ -269,8 +272,11 @@ impl ViewBufs {
         }
         let record_pos = |k: &str| m.record.binary_search_by(|(x, _)| (*x).cmp(k)).ok();
         b.olds.clear();
-        b.olds
-            .extend(m.changes.iter().map(|(k, _)| record_pos(k).map(|i| i as u32)));
+        b.olds.extend(
+            m.changes
+                .iter()
+                .map(|(k, _)| record_pos(k).map(|i| i as u32)),
+        );
         b.prev.clear();
         if m.event() == Event::Delete {
             b.prev.extend((0..m.record.len() as u32).map(Prev::Record));
@@ -382,10 +388,7 @@ impl<'v> DecisionView<'v> {
         (0..self.core.targets.len()).map(move |ti| self.audit_entry(ti))
     }
 
-    fn audit_entry(
-        &self,
-        ti: usize,
-    ) -> impl Iterator<Item = (AuditField, AuditValue<'v>)> + '_ {
+    fn audit_entry(&self, ti: usize) -> impl Iterator<Item = (AuditField, AuditValue<'v>)> + '_ {
         let (t, m, core) = (self.t, self.m, &self.core);
         let target = core.targets.get(ti);
         let (contract, list) = t.audit_list(core, ti);
@@ -409,9 +412,9 @@ impl<'v> DecisionView<'v> {
                 AuditField::RecordId => self
                     .record_id
                     .map_or(AuditValue::Null, |v| AuditValue::Json(JsonRef(v))),
-                AuditField::Contract => contract.map_or(AuditValue::Null, |c| {
-                    AuditValue::Str(t.str(c.name))
-                }),
+                AuditField::Contract => {
+                    contract.map_or(AuditValue::Null, |c| AuditValue::Str(t.str(c.name)))
+                }
                 AuditField::Version => {
                     contract.map_or(AuditValue::Null, |c| AuditValue::Int(u64::from(c.version)))
                 }
@@ -449,9 +452,7 @@ impl<'v> DecisionView<'v> {
     /// Rollback `previous`: the changed fields' current values (the whole
     /// record's for a delete), in name order; `null` when the record
     /// lacks one.
-    pub fn rollback_previous(
-        &self,
-    ) -> impl ExactSizeIterator<Item = (&'v str, JsonRef<'v>)> + '_ {
+    pub fn rollback_previous(&self) -> impl ExactSizeIterator<Item = (&'v str, JsonRef<'v>)> + '_ {
         let m = self.m;
         self.b.prev.iter().map(move |p| match *p {
             Prev::Record(i) => m

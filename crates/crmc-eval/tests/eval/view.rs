@@ -50,10 +50,18 @@ fn agree(v: &DecisionView<'_>, d: &Decision, what: &str) {
     let dprev: Vec<(String, Value)> = d.rollback.previous.clone().into_iter().collect();
     assert_eq!(prev, dprev, "{what}");
     assert_eq!(v.rollback_keep(), d.rollback.keep.as_deref(), "{what}");
-    assert_eq!(v.rollback_notify().collect::<Vec<_>>(), d.rollback.notify, "{what}");
+    assert_eq!(
+        v.rollback_notify().collect::<Vec<_>>(),
+        d.rollback.notify,
+        "{what}"
+    );
     let mut out = Vec::new();
     v.write_json(&mut out);
-    assert_eq!(String::from_utf8(out).unwrap(), d.to_json_string(), "{what}");
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        d.to_json_string(),
+        "{what}"
+    );
 }
 
 fn check_all(t: &Table, lines: &[String]) -> usize {
