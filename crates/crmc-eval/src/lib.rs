@@ -54,7 +54,11 @@
 //! grown; [`Evaluator::prepare`] resolves a mutation against the table once
 //! (object, field names to indices, values decoded by field type) and
 //! [`Evaluator::decide_fields`] then gives the outcome and, per changed
-//! field, its outcome, deciding contract and rule ([`FieldOutcome`]).
+//! field, its outcome, deciding contract and rule ([`FieldOutcome`]);
+//! [`Evaluator::decide_full`] gives the complete decision as a
+//! [`DecisionView`] (everything a [`Decision`] carries, borrowed from the
+//! table, the mutation and the evaluator's buffers; its
+//! [`DecisionView::write_json`] is the decision's JSON line).
 //! [`decide_stream`] parses each line straight into a borrowed mutation
 //! (no `serde_json::Value`), falling back to the `Value` parse for lines
 //! it does not take (escaped strings, array or object values, repeated
