@@ -49,6 +49,9 @@ fn same_outcomes() {
                 )
             });
             assert_eq!(rule, crmc.fields[&field].rule);
+            let mut json = Vec::new();
+            ev.decide_full(&p).write_json(&mut json);
+            assert_eq!(String::from_utf8(json).unwrap(), crmc.to_json_string());
             seen.insert(crmc.outcome);
         }
         assert_eq!(seen.len(), 3, "inputs exercise auto, review and suggest");

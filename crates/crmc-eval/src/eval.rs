@@ -73,7 +73,10 @@ impl Tv {
 }
 
 /// A decoded value.
+// `repr(u8)`: a tag byte, read with one load (the niche layout costs a
+// chain of compares on every test).
 #[derive(Clone, Debug, PartialEq)]
+#[repr(u8)]
 pub(crate) enum Val<'m> {
     Num(f64),
     /// Trimmed (but for `string` fields), lowercased for email and url;
@@ -90,6 +93,7 @@ pub(crate) enum Val<'m> {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[repr(u8)]
 pub(crate) enum Slot<'m> {
     /// Not carried by the input: unknown.
     Absent,
@@ -237,6 +241,7 @@ pub(crate) enum Parent<'t, 'm> {
 }
 
 /// Looks a local field index up in a sparse, sorted slot list.
+#[inline]
 fn sparse<'a, 'm>(slots: &'a [(u32, Slot<'m>)], l: usize) -> Option<&'a Slot<'m>> {
     let l = u32::try_from(l).ok()?;
     if slots.len() <= 8 {
@@ -432,6 +437,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
             .is_some_and(|l| sparse(&self.new, l).is_some())
     }
 
+    #[inline]
     fn cur_slot(&self, l: usize) -> &Slot<'m> {
         if l >= self.object.fields_len as usize {
             return &Slot::Absent;
@@ -439,6 +445,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
         sparse(&self.cur, l).unwrap_or(&self.missing)
     }
 
+    #[inline]
     fn subject(&self, s: &Subject) -> &Slot<'m> {
         const ABSENT: &Slot<'static> = &Slot::Absent;
         const NULL: &Slot<'static> = &Slot::Null;
@@ -727,6 +734,7 @@ fn items_equal(t: &Table, v: &Val<'_>, c: crate::table::StrId) -> bool {
 
 /// Orders a value against a constant of the matching kind; `None` when the
 /// kinds do not match (a malformed table or value), which reads as unknown.
+#[inline]
 fn compare(t: &Table, v: &Val<'_>, c: &Const) -> Option<Ordering> {
     match (v, c) {
         (Val::Num(a), Const::Num(b)) => a.partial_cmp(b),

@@ -54,7 +54,11 @@
 //! grown; [`Evaluator::prepare`] resolves a mutation against the table once
 //! (object, field names to indices, values decoded by field type) and
 //! [`Evaluator::decide_fields`] then gives the outcome and, per changed
-//! field, its outcome, deciding contract and rule ([`FieldOutcome`]).
+//! field, its outcome, deciding contract and rule ([`FieldOutcome`]);
+//! [`Evaluator::decide_full`] gives the complete decision as a
+//! [`DecisionView`] (everything a [`Decision`] carries, borrowed from the
+//! table, the mutation and the evaluator's buffers; its
+//! [`DecisionView::write_json`] is the decision's JSON line).
 //! [`decide_stream`] parses each line straight into a borrowed mutation
 //! (no `serde_json::Value`), falling back to the `Value` parse for lines
 //! it does not take (escaped strings, array or object values, repeated
@@ -101,8 +105,9 @@ mod values;
 pub use codec::LoadError;
 pub use decide::{
     decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, error_line,
-    error_line_with_id, ApprovalNeed, AuditEntry, Decision, Evaluator, FieldDecision, FieldOutcome,
-    PreparedMutation, RollbackEntry, RuleId, Stats, DEFAULT_MAX_LINE_BYTES,
+    error_line_with_id, ApprovalNeed, ApprovalView, AuditEntry, AuditValue, Decision, DecisionView,
+    Evaluator, FieldDecision, FieldOutcome, FieldView, JsonRef, PreparedMutation, RollbackEntry,
+    RuleId, Stats, Texts, DEFAULT_MAX_LINE_BYTES,
 };
 pub use mutation::{Actor, EvalError, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

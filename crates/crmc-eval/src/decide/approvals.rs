@@ -25,14 +25,27 @@ impl Table {
         }
     }
 
+    /// Appends an approver as a decision names it (`record.owner`,
+    /// `role:NAME`, `user:NAME`, `queue:NAME`).
+    pub(super) fn approver_into(&self, a: Approver, out: &mut String) {
+        let (prefix, name) = match a {
+            Approver::RecordOwner => return out.push_str("record.owner"),
+            Approver::Role(s) => ("role:", s),
+            Approver::User(s) => ("user:", s),
+            Approver::Queue(s) => ("queue:", s),
+        };
+        out.push_str(prefix);
+        out.push_str(self.str(name));
+    }
+
     /// `out`: an empty vector to fill; `spare`: needs to reuse.
     pub(super) fn approvals(
         &self,
         core: &Core<'_, '_, '_>,
         stack: &mut Vec<Tv>,
-        mut out: Vec<Need>,
+        out: &mut Vec<Need>,
         spare: &mut Vec<Need>,
-    ) -> Vec<Need> {
+    ) {
         let mut add =
             |level: &'static str,
              approver: Option<Approver>,
@@ -118,6 +131,5 @@ impl Table {
                 }
             }
         }
-        out
     }
 }

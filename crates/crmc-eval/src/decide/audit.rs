@@ -73,7 +73,15 @@ pub(super) struct AuditList<'t> {
     rest: &'t [AuditField],
 }
 
-impl AuditList<'_> {
+impl<'t> AuditList<'t> {
+    /// [`Self::iter`], owning the list.
+    pub(super) fn into_fields(self) -> impl Iterator<Item = AuditField> + 't {
+        self.field_first
+            .then_some(AuditField::Field)
+            .into_iter()
+            .chain(self.rest.iter().copied())
+    }
+
     pub(super) fn iter(&self) -> impl Iterator<Item = AuditField> + '_ {
         self.field_first
             .then_some(AuditField::Field)

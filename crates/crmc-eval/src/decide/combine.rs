@@ -9,6 +9,7 @@ use crate::table::{ContractRow, Outcome, Table};
 
 /// Fills `decided` (one per target) from the verdicts of `napps` applicable
 /// contracts (`verdicts[ai * targets.len() + ti]`); the overall outcome.
+#[inline]
 pub(super) fn combine(
     targets: &[Target<'_>],
     napps: usize,

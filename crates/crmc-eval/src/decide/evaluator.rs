@@ -4,6 +4,7 @@
 
 use super::decision::Decision;
 use super::scratch::Scratch;
+use super::view::{DecisionView, ViewBufs};
 use super::{Target, TargetKind};
 use crate::eval::Ctx;
 use crate::mutation::{EvalError, In, Mutation, J};
@@ -38,6 +39,12 @@ pub struct RuleId {
 pub struct PreparedMutation<'t, 'm> {
     ctx: Ctx<'t, 'm>,
     targets: Vec<Target<'m>>,
+    /// The mutation, borrowed, for the audit and rollback of
+    /// [`Evaluator::decide_full`].
+    input: In<'m>,
+    /// The record's id (the value of its object's id field), resolved once
+    /// like the other names.
+    record_id: Option<J<'m>>,
 }
 
 impl PreparedMutation<'_, '_> {
@@ -67,8 +74,9 @@ impl PreparedMutation<'_, '_> {
 /// ```
 pub struct Evaluator<'t> {
     table: &'t Table,
-    s: Scratch,
+    s: Scratch<'t>,
     fields: Vec<FieldOutcome>,
+    view: ViewBufs,
 }
 
 impl<'t> Evaluator<'t> {
@@ -77,6 +85,7 @@ impl<'t> Evaluator<'t> {
             table,
             s: Scratch::default(),
             fields: Vec::new(),
+            view: ViewBufs::default(),
         }
     }
 
@@ -90,9 +99,7 @@ impl<'t> Evaluator<'t> {
         let mut i = self.s.input();
         fill_input(&mut i, m);
         let r = t.prepare_in(&i, &mut self.s).map(|(ctx, targets)| {
-            let core = t.core(&ctx, &targets, false, &mut self.s);
-            let o = core.outcome;
-            self.s.put(core);
+            let o = t.core(&ctx, &targets, false, &mut self.s.work).outcome;
             self.s.put_ctx(ctx, targets);
             o
         });
@@ -112,10 +119,10 @@ impl<'t> Evaluator<'t> {
     fn decide_in_json(&mut self, i: &In<'_>, out: &mut Vec<u8>) -> Result<(), EvalError> {
         let t = self.table;
         let (ctx, targets) = t.prepare_in(i, &mut self.s)?;
-        let core = t.core(&ctx, &targets, true, &mut self.s);
-        let names = self.s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
-        t.write_json(i, &core, names, &mut self.s.write, out);
-        self.s.put(core);
+        let s = &mut self.s;
+        let core = t.core(&ctx, &targets, true, &mut s.work);
+        let names = s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
+        t.write_json(i, &core, names, &mut s.write, out);
         self.s.put_ctx(ctx, targets);
         Ok(())
     }
@@ -123,9 +130,32 @@ impl<'t> Evaluator<'t> {
     /// Resolves a mutation against the table once (object, field names,
     /// typed values); errs when its object is unknown.
     pub fn prepare<'m>(&self, m: &'m Mutation) -> Result<PreparedMutation<'t, 'm>, EvalError> {
-        let i = In::from_mutation(m);
-        let (ctx, targets) = self.table.prepare_in(&i, &mut Scratch::default())?;
-        Ok(PreparedMutation { ctx, targets })
+        let input = In::from_mutation(m);
+        let (ctx, targets) = self.table.prepare_in(&input, &mut Scratch::default())?;
+        let record_id = self.table.record_id(&input, ctx.object);
+        Ok(PreparedMutation {
+            ctx,
+            targets,
+            input,
+            record_id,
+        })
+    }
+
+    /// Decides a prepared mutation completely: everything the owned
+    /// [`Decision`] (and its JSON line) says, borrowed from the table, the
+    /// mutation and this evaluator's buffers ([`DecisionView`]); nothing is
+    /// allocated once the buffers have grown.
+    pub fn decide_full<'e>(&'e mut self, p: &'e PreparedMutation<'t, '_>) -> DecisionView<'e> {
+        let t = self.table;
+        let core = t.core(&p.ctx, &p.targets, true, &mut self.s.work);
+        self.view.fill(t, &p.input, &core);
+        DecisionView {
+            t,
+            m: &p.input,
+            core,
+            b: &self.view,
+            record_id: p.record_id,
+        }
     }
 
     /// Decides a prepared mutation: the overall outcome and, per target
@@ -133,8 +163,8 @@ impl<'t> Evaluator<'t> {
     /// contract and rule — what the decision's `fields` say, as ids.
     /// Every applicable contract, exclusion, rule and cap is evaluated;
     /// approvals, audit, rollback and reasons are not rendered.
-    pub fn decide_fields(&mut self, p: &PreparedMutation<'_, '_>) -> (Outcome, &[FieldOutcome]) {
-        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
+    pub fn decide_fields(&mut self, p: &PreparedMutation<'t, '_>) -> (Outcome, &[FieldOutcome]) {
+        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s.work);
         self.fields.clear();
         for (ti, t) in p.targets.iter().enumerate() {
             let d = core.decided.get(ti).copied();
@@ -156,17 +186,14 @@ impl<'t> Evaluator<'t> {
                 rule,
             });
         }
-        let o = core.outcome;
-        self.s.put(core);
-        (o, &self.fields)
+        (core.outcome, &self.fields)
     }
 
     /// [`Evaluator::decide_fields`], the overall outcome only.
-    pub fn decide_prepared(&mut self, p: &PreparedMutation<'_, '_>) -> Outcome {
-        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s);
-        let o = core.outcome;
-        self.s.put(core);
-        o
+    pub fn decide_prepared(&mut self, p: &PreparedMutation<'t, '_>) -> Outcome {
+        self.table
+            .core(&p.ctx, &p.targets, false, &mut self.s.work)
+            .outcome
     }
 
     /// Decides one line of §7 JSON into `out` (the decision's JSON, or an
@@ -219,7 +246,7 @@ impl Table {
         let i = In::from_mutation(m);
         let mut s = Scratch::default();
         let (ctx, targets) = self.prepare_in(&i, &mut s)?;
-        let core = self.core(&ctx, &targets, true, &mut s);
+        let core = self.core(&ctx, &targets, true, &mut s.work);
         Ok(self.materialize(&i, &core))
     }
 

@@ -16,7 +16,7 @@ impl Table {
     pub(super) fn prepare_in<'t, 'm>(
         &'t self,
         m: &In<'m>,
-        s: &mut Scratch,
+        s: &mut Scratch<'_>,
     ) -> Result<(Ctx<'t, 'm>, Vec<Target<'m>>), EvalError> {
         let obj_ix = self
             .object_by_name(m.object)

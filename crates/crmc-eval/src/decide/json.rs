@@ -25,7 +25,7 @@ pub(super) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 }
 
 /// Writes `s` as a JSON string.
-fn json_str(out: &mut Vec<u8>, s: &str) {
+pub(super) fn json_str(out: &mut Vec<u8>, s: &str) {
     // What `serde_json` escapes: control characters, `"` and `\\`.
     if !needs_escape(s.as_bytes()) {
         out.reserve(s.len() + 2);
@@ -64,14 +64,14 @@ fn needs_escape(s: &[u8]) -> bool {
         .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
-fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+pub(super) fn json_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => json_str(out, s),
         None => out.extend_from_slice(b"null"),
     }
 }
 
-fn json_u64(out: &mut Vec<u8>, n: u64) {
+pub(super) fn json_u64(out: &mut Vec<u8>, n: u64) {
     let mut buf = [0u8; 20];
     out.extend_from_slice(digits(n, &mut buf));
 }
@@ -167,7 +167,11 @@ impl Table {
             json_str(out, n.level);
             out.extend_from_slice(b",\"approver\":");
             match n.approver {
-                Some(a) => json_str(out, &self.approver_text(a)),
+                Some(a) => {
+                    w.buf.clear();
+                    self.approver_into(a, &mut w.buf);
+                    json_str(out, &w.buf);
+                }
                 None => out.extend_from_slice(b"null"),
             }
             if let Some(w) = n.within {
@@ -259,7 +263,9 @@ impl Table {
             if i > 0 {
                 out.push(b',');
             }
-            json_str(out, &self.approver_text(*a));
+            w.buf.clear();
+            self.approver_into(*a, &mut w.buf);
+            json_str(out, &w.buf);
         }
         out.extend_from_slice(b"]}}");
     }
@@ -387,7 +393,7 @@ pub(super) struct WriteBufs {
 }
 
 /// An audit field's key, quoted, with its colon.
-fn audit_key(af: AuditField) -> &'static [u8] {
+pub(super) fn audit_key(af: AuditField) -> &'static [u8] {
     match af {
         AuditField::RecordId => b"\"record_id\":",
         AuditField::Contract => b"\"contract\":",

@@ -31,9 +31,11 @@ mod input;
 mod json;
 mod reasons;
 mod rollback;
+mod rule_index;
 mod rules;
 mod scratch;
 mod stream;
+mod view;
 
 pub use decision::{
     error_line, error_line_with_id, ApprovalNeed, AuditEntry, Decision, FieldDecision,
@@ -44,8 +46,9 @@ pub use stream::{
     decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, Stats,
     DEFAULT_MAX_LINE_BYTES,
 };
+pub use view::{ApprovalView, AuditValue, DecisionView, FieldView, JsonRef, Texts};
 
-use crate::eval::{recycle, Ctx};
+use crate::eval::{Ctx, Tv};
 use crate::mutation::J;
 use crate::table::{
     Approver, CondRange, ContractIx, ContractRow, FieldIx, Mode, ObjectRow, Outcome, StrId, Table,
@@ -147,20 +150,38 @@ struct Decided {
     outcome: Outcome,
 }
 
-/// Everything a decision says, before any string is built.
+/// Everything a decision says, before any string is built. Borrows the
+/// [`Work`] buffers it was decided into (nothing is moved per decision).
+#[derive(Clone, Copy)]
 struct Core<'c, 't, 'm> {
     ctx: &'c Ctx<'t, 'm>,
     object: &'t ObjectRow,
     targets: &'c [Target<'m>],
-    apps: Vec<Applicable<'t>>,
+    apps: &'c [Applicable<'t>],
     /// `verdicts[ai * targets.len() + ti]`.
+    verdicts: &'c [Verdict],
+    reasons: &'c [Reason],
+    decided: &'c [Decided],
+    outcome: Outcome,
+    approvals: &'c [Need],
+    keep: Option<StrId>,
+    notify: &'c [Approver],
+}
+
+/// The buffers [`Table::core`] decides into, kept between decisions (their
+/// contents borrow only the table, so they need no retyping).
+#[derive(Default)]
+pub(super) struct Work<'t> {
+    stack: Vec<Tv>,
+    apps: Vec<Applicable<'t>>,
     verdicts: Vec<Verdict>,
     reasons: Vec<Reason>,
     decided: Vec<Decided>,
-    outcome: Outcome,
     approvals: Vec<Need>,
-    keep: Option<StrId>,
+    /// Approval needs kept for their buffers.
+    spare_needs: Vec<Need>,
     notify: Vec<Approver>,
+    rules: rule_index::RuleIndex,
 }
 
 impl Core<'_, '_, '_> {
@@ -179,63 +200,74 @@ impl Core<'_, '_, '_> {
 }
 
 impl Table {
-    /// The steps of §5.3 for one resolved mutation, structured (no strings).
-    /// `full`: also approvals and rollback.
+    /// The steps of §5.3 for one resolved mutation, structured (no strings),
+    /// decided into `w`. `full`: also approvals and rollback.
     fn core<'c, 't, 'm>(
         &'t self,
         ctx: &'c Ctx<'t, 'm>,
         targets: &'c [Target<'m>],
         full: bool,
-        s: &mut Scratch,
+        w: &'c mut Work<'t>,
     ) -> Core<'c, 't, 'm> {
         let object = ctx.object;
-        let mut stack = std::mem::take(&mut s.stack);
-        let mut apps: Vec<Applicable<'t>> = recycle(std::mem::take(&mut s.apps));
-        let mut verdicts: Vec<Verdict> = std::mem::take(&mut s.verdicts);
-        verdicts.clear();
-        let mut reasons: Vec<Reason> = std::mem::take(&mut s.reasons);
-        reasons.clear();
+        w.apps.clear();
+        w.verdicts.clear();
+        w.reasons.clear();
+        w.rules.warm(self);
+        let (stack, reasons) = (&mut w.stack, &mut w.reasons);
         for &cix in self.candidates(ctx) {
             // 1. Applicable contracts.
-            let Some(mut a) = self.applicable(cix, ctx, &mut stack, &mut reasons) else {
+            let Some(mut a) = self.applicable(cix, ctx, stack, reasons) else {
                 continue;
             };
             // 2. Exclusions.
-            self.exclusions(&mut a, ctx, &mut stack, &mut reasons);
+            self.exclusions(&mut a, ctx, stack, reasons);
             // 4. Contract-wide caps: confidence and mode (their reasons are
             // the contract's, recorded once for all its targets).
-            self.contract_caps(&mut a, ctx, &mut reasons);
+            self.contract_caps(&mut a, ctx, reasons);
             // 3. Field rules, per target, then the field's caps.
             for t in targets {
-                let v = self.verdict(a.c, &a, t, ctx, &mut stack, &mut reasons);
-                verdicts.push(v);
+                let v = self.verdict(&a, t, ctx, &w.rules, stack, reasons);
+                w.verdicts.push(v);
             }
-            apps.push(a);
+            w.apps.push(a);
         }
 
         // 5. Combination, per target.
-        let mut decided: Vec<Decided> = std::mem::take(&mut s.decided);
-        let outcome = combine::combine(targets, apps.len(), &verdicts, &mut decided);
-        let mut core = Core {
+        let outcome = combine::combine(targets, w.apps.len(), &w.verdicts, &mut w.decided);
+        w.spare_needs.append(&mut w.approvals);
+        w.notify.clear();
+        let mut keep = None;
+        // 6. Approvals and rollback.
+        if full {
+            let core = Core {
+                ctx,
+                object,
+                targets,
+                apps: &w.apps,
+                verdicts: &w.verdicts,
+                reasons: &w.reasons,
+                decided: &w.decided,
+                outcome,
+                approvals: &[],
+                keep: None,
+                notify: &[],
+            };
+            self.approvals(&core, &mut w.stack, &mut w.approvals, &mut w.spare_needs);
+            keep = self.rollback_parts(&core, &mut w.notify);
+        }
+        Core {
             ctx,
             object,
             targets,
-            apps,
-            verdicts,
-            reasons,
-            decided,
+            apps: &w.apps,
+            verdicts: &w.verdicts,
+            reasons: &w.reasons,
+            decided: &w.decided,
             outcome,
-            approvals: Vec::new(),
-            keep: None,
-            notify: Vec::new(),
-        };
-        // 6. Approvals and rollback.
-        if full {
-            let out = std::mem::take(&mut s.approvals);
-            core.approvals = self.approvals(&core, &mut stack, out, &mut s.spare_needs);
-            self.rollback_parts(&mut core);
+            approvals: &w.approvals,
+            keep,
+            notify: &w.notify,
         }
-        s.stack = stack;
-        core
     }
 }

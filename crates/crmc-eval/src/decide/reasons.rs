@@ -134,9 +134,12 @@ impl Table {
                     t.name,
                     why.expected()
                 );
-                let mut json = Vec::new();
-                v.write(&mut json);
-                buf.push_str(&String::from_utf8_lossy(&json));
+                // The value's JSON straight into `buf`'s bytes (no buffer
+                // per reason); JSON text is UTF-8.
+                let mut bytes = std::mem::take(buf).into_bytes();
+                v.write(&mut bytes);
+                *buf = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 buf.push_str(", never");
                 f(buf);
             } else if matches!(t.kind, TargetKind::Unknown) {

@@ -6,10 +6,13 @@ use super::Core;
 use crate::table::{Approver, StrId, Table};
 
 impl Table {
-    /// `keep` and `notify` of the rollback entry.
-    pub(super) fn rollback_parts(&self, core: &mut Core<'_, '_, '_>) {
+    /// `keep` of the rollback entry; its `notify` into `notify` (empty).
+    pub(super) fn rollback_parts(
+        &self,
+        core: &Core<'_, '_, '_>,
+        notify: &mut Vec<Approver>,
+    ) -> Option<StrId> {
         let mut keep: Option<(u64, StrId)> = None;
-        let mut notify: Vec<Approver> = Vec::new();
         for (i, ai) in core
             .decided
             .iter()
@@ -39,7 +42,6 @@ impl Table {
                 }
             }
         }
-        core.keep = keep.map(|k| k.1);
-        core.notify = notify;
+        keep.map(|k| k.1)
     }
 }

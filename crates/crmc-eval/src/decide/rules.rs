@@ -6,18 +6,19 @@
 //! contract's and the field's caps ([`super::caps`]).
 
 use super::reasons::push_u64;
+use super::rule_index::RuleIndex;
 use super::{Applicable, Core, Reason, RuleRef, Target, TargetKind, Verdict};
 use crate::eval::{Ctx, Tv};
-use crate::table::{Approver, ContractRow, FieldIx, Outcome, RuleRow, Table};
+use crate::table::{Approver, ContractRow, Outcome, RuleRow, Table};
 
 impl Table {
     /// Contract `c`'s verdict on target `t`; pushes the rules' reasons.
     pub(super) fn verdict(
         &self,
-        c: &ContractRow,
         a: &Applicable<'_>,
         t: &Target<'_>,
         ctx: &Ctx<'_, '_>,
+        index: &RuleIndex,
         stack: &mut Vec<Tv>,
         reasons: &mut Vec<Reason>,
     ) -> Verdict {
@@ -29,7 +30,9 @@ impl Table {
             TargetKind::Field(f) => Some(f),
             _ => None,
         };
-        let (rule_outcome, rule, route) = self.rule_walk(c, field, ctx, stack, reasons);
+        let c = a.c;
+        let rules = field.map_or(&[][..], |f| index.rules_for(a.ix, c, ctx.object, f));
+        let (rule_outcome, rule, route) = self.rule_walk(c, rules, stack, ctx, reasons);
         let (outcome, capped, schema) = self.field_caps(a, field, rule_outcome);
         Verdict {
             outcome,
@@ -46,18 +49,17 @@ impl Table {
 
     /// The deciding rule's outcome, the rule and its route (`never` and no
     /// rule when none holds).
+    /// `rules`: the contract's rules for the target's field.
     fn rule_walk(
         &self,
         c: &ContractRow,
-        field: Option<FieldIx>,
-        ctx: &Ctx<'_, '_>,
+        rules: &[RuleRow],
         stack: &mut Vec<Tv>,
+        ctx: &Ctx<'_, '_>,
         reasons: &mut Vec<Reason>,
     ) -> (Outcome, Option<RuleRef>, Option<Approver>) {
-        let lines: [(bool, &[RuleRow]); 2] = [
-            (false, field.and_then(|f| c.rules_for(f)).unwrap_or(&[])),
-            (true, c.star.as_deref().unwrap_or(&[])),
-        ];
+        let lines: [(bool, &[RuleRow]); 2] =
+            [(false, rules), (true, c.star.as_deref().unwrap_or(&[]))];
         // The strongest rule whose condition was unknown, and the first that held.
         let mut pending: Option<(Outcome, RuleRef, Option<Approver>)> = None;
         let mut held: Option<(Outcome, RuleRef, Option<Approver>)> = None;

@@ -2,24 +2,22 @@
 //! they have grown.
 
 use super::json::WriteBufs;
-use super::{Applicable, Core, Decided, Need, Reason, Target, Verdict};
-use crate::eval::{recycle, Ctx, CtxBufs, Tv};
+use super::{Target, Work};
+use crate::eval::{recycle, Ctx, CtxBufs};
 use crate::mutation::{In, J};
 use crate::names::ObjNames;
 use crate::table::{ObjectIx, ObjectRow, Table};
 
 /// Buffers kept between decisions, emptied and reused so a decision
-/// allocates nothing once they have grown (stored at `'static`, retyped to
-/// each decision's lifetimes by [`recycle`]).
+/// allocates nothing once they have grown (those holding the mutation's
+/// data stored at `'static`, retyped to each decision's lifetimes by
+/// [`recycle`]).
 #[derive(Default)]
-pub(super) struct Scratch {
-    pub(super) stack: Vec<Tv>,
+pub(super) struct Scratch<'t> {
+    /// What [`Table::core`](super) decides into.
+    pub(super) work: Work<'t>,
     pub(super) ctx: CtxBufs,
     pub(super) targets: Vec<Target<'static>>,
-    pub(super) apps: Vec<Applicable<'static>>,
-    pub(super) verdicts: Vec<Verdict>,
-    pub(super) reasons: Vec<Reason>,
-    pub(super) decided: Vec<Decided>,
     pub(super) record: Vec<(&'static str, J<'static>)>,
     pub(super) changes: Vec<(&'static str, J<'static>)>,
     pub(super) parents: Vec<(&'static str, Vec<(&'static str, J<'static>)>)>,
@@ -29,12 +27,9 @@ pub(super) struct Scratch {
     /// Per object: whether a mutation of it was resolved before.
     seen: Vec<bool>,
     pub(super) write: WriteBufs,
-    pub(super) approvals: Vec<Need>,
-    /// Approval needs kept for their buffers.
-    pub(super) spare_needs: Vec<Need>,
 }
 
-impl Scratch {
+impl Scratch<'_> {
     /// Builds the name indices of `object` and its relations' targets the
     /// second time a mutation of `object` is resolved.
     pub(super) fn index_names(&mut self, t: &Table, ix: ObjectIx, object: &ObjectRow) {
@@ -56,17 +51,6 @@ impl Scratch {
                 *slot = Some(ObjNames::build(t, row));
             }
         }
-    }
-
-    /// Takes a decision's buffers back.
-    pub(super) fn put(&mut self, core: Core<'_, '_, '_>) {
-        self.apps = recycle(core.apps);
-        self.verdicts = core.verdicts;
-        self.reasons = core.reasons;
-        self.decided = core.decided;
-        let mut approvals = core.approvals;
-        self.spare_needs.append(&mut approvals);
-        self.approvals = approvals;
     }
 
     pub(super) fn put_ctx(&mut self, ctx: Ctx<'_, '_>, targets: Vec<Target<'_>>) {

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 /// The spec's contract and variants of it: another name and mode, any
 /// actor name, routes on rules, no audit clause, a delete trigger.
-fn table() -> Table {
+pub(crate) fn table() -> Table {
     let mut fx = Fx::new();
     let a = fx.base("a_base");
     let mut b = fx.base("b_draft");
@@ -59,7 +59,7 @@ fn table() -> Table {
     fx.finish(vec![a, b, c, d])
 }
 
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
@@ -128,7 +128,7 @@ fn value(r: &mut Lcg, field: &str) -> Value {
     }
 }
 
-fn mutation(r: &mut Lcg) -> Value {
+pub(crate) fn mutation(r: &mut Lcg) -> Value {
     let event = *r.pick(&["update", "update", "create", "delete"]);
     let mut record = Map::new();
     for f in FIELDS {

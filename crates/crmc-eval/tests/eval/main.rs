@@ -12,3 +12,4 @@ mod loosen;
 mod props;
 mod semantics;
 mod stream_edges;
+mod view;

@@ -1,0 +1,102 @@
+//! [`crmc_eval::Evaluator::decide_full`]'s borrowed [`crmc_eval::DecisionView`]
+//! says exactly what the owned [`crmc_eval::Decision`] says: the same JSON,
+//! and accessor by accessor, over the golden corpus and the spec table,
+//! with one evaluator reused throughout (its buffers kept between
+//! decisions).
+
+use crate::fixture;
+use crate::golden::{self, Lcg};
+use crmc_eval::{AuditValue, Decision, DecisionView, Evaluator, Mutation, Table};
+use serde_json::Value;
+
+/// The view's audit value as the owned entry holds it.
+fn audit_value(v: &AuditValue<'_>) -> Value {
+    let mut out = Vec::new();
+    v.write_json(&mut out);
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// Every accessor of `v` against `d`.
+fn agree(v: &DecisionView<'_>, d: &Decision, what: &str) {
+    assert_eq!(v.id().map(|i| i.to_value()), d.id, "{what}");
+    assert_eq!(v.outcome(), d.outcome, "{what}");
+    assert_eq!(v.fields().len(), d.fields.len(), "{what}");
+    for (f, (name, fd)) in v.fields().zip(&d.fields) {
+        assert_eq!(f.name, name, "{what}");
+        assert_eq!(f.outcome, fd.outcome, "{what}");
+        assert_eq!(f.contract, fd.contract.as_deref(), "{what}");
+        assert_eq!(f.rule, fd.rule.as_deref(), "{what}");
+        assert_eq!(f.reasons.collect::<Vec<_>>(), fd.reasons, "{what}");
+    }
+    assert_eq!(v.approvals().len(), d.approvals.len(), "{what}");
+    for (a, ad) in v.approvals().zip(&d.approvals) {
+        assert_eq!(a.level, ad.level, "{what}");
+        assert_eq!(a.approver, ad.approver.as_deref(), "{what}");
+        assert_eq!(a.within_secs, ad.within_secs, "{what}");
+        assert_eq!(a.contracts().collect::<Vec<_>>(), ad.contracts, "{what}");
+        assert_eq!(a.fields().collect::<Vec<_>>(), ad.fields, "{what}");
+    }
+    assert_eq!(v.audit().len(), d.audit.len(), "{what}");
+    for (e, ed) in v.audit().zip(&d.audit) {
+        let e: Vec<(String, Value)> = e
+            .map(|(k, x)| (k.as_str().to_string(), audit_value(&x)))
+            .collect();
+        assert_eq!(e, ed.0, "{what}");
+    }
+    let prev: Vec<(String, Value)> = v
+        .rollback_previous()
+        .map(|(k, x)| (k.to_string(), x.to_value()))
+        .collect();
+    let dprev: Vec<(String, Value)> = d.rollback.previous.clone().into_iter().collect();
+    assert_eq!(prev, dprev, "{what}");
+    assert_eq!(v.rollback_keep(), d.rollback.keep.as_deref(), "{what}");
+    assert_eq!(
+        v.rollback_notify().collect::<Vec<_>>(),
+        d.rollback.notify,
+        "{what}"
+    );
+    let mut out = Vec::new();
+    v.write_json(&mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        d.to_json_string(),
+        "{what}"
+    );
+}
+
+fn check_all(t: &Table, lines: &[String]) -> usize {
+    let mut ev = Evaluator::new(t);
+    let mut decided = 0;
+    for line in lines {
+        let Ok(m) = Mutation::from_json(line) else {
+            continue;
+        };
+        let Ok(d) = t.decide(&m) else { continue };
+        let p = ev.prepare(&m).unwrap();
+        agree(&ev.decide_full(&p), &d, line);
+        // Deciding again on kept buffers changes nothing.
+        agree(&ev.decide_full(&p), &d, line);
+        decided += 1;
+    }
+    decided
+}
+
+#[test]
+fn view_agrees_with_the_owned_decision_over_the_golden_corpus() {
+    let t = golden::table();
+    let mut r = Lcg(11);
+    let lines: Vec<String> = (0..3000)
+        .map(|_| golden::mutation(&mut r).to_string())
+        .collect();
+    assert!(check_all(&t, &lines) > 2000);
+}
+
+#[test]
+fn view_agrees_with_the_owned_decision_on_the_spec_table() {
+    let t = fixture::spec_table();
+    let mut r = Lcg(5);
+    let lines: Vec<String> = (0..1000)
+        .map(|_| golden::mutation(&mut r).to_string())
+        .collect();
+    assert!(check_all(&t, &lines) > 500);
+}
