@@ -29,6 +29,7 @@ use crate::table::{
     Test, TypeTag,
 };
 use crate::time::{self, SECS_PER_DAY};
+use crate::values;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -262,7 +263,7 @@ pub(crate) fn resolve<'m>(
     for (k, v) in map {
         if let Some(l) = lk.local(k) {
             if let Some(row) = fields.get(l) {
-                out.push((l as u32, decode_j(row.ty, *v)));
+                out.push((l as u32, values::read(lk.t, row, *v)));
             }
         }
     }
@@ -360,7 +361,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
         let fields = t.object_fields(object);
         new.extend(changes.filter_map(|(l, v)| {
             let row = fields.get(l)?;
-            Some((l as u32, decode_j(row.ty, v)))
+            Some((l as u32, values::read(t, row, v)))
         }));
         if !new.is_sorted_by_key(|(l, _)| *l) {
             new.sort_by_key(|(l, _)| *l);
@@ -601,10 +602,16 @@ impl<'t, 'm> Ctx<'t, 'm> {
             Subject::Source => return out.push_str("`source`"),
             Subject::Event => return out.push_str("`event`"),
         }
-        if let Slot::Bad(ty) = slot {
-            out.push_str(" (not a valid ");
-            out.push_str(ty.as_str());
-            out.push(')');
+        match slot {
+            Slot::Bad(TypeTag::Picklist | TypeTag::Multipicklist) => {
+                out.push_str(" (not one of the field's declared values)");
+            }
+            Slot::Bad(ty) => {
+                out.push_str(" (not a valid ");
+                out.push_str(ty.as_str());
+                out.push(')');
+            }
+            _ => {}
         }
     }
 
