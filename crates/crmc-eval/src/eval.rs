@@ -418,6 +418,28 @@ impl<'t, 'm> Ctx<'t, 'm> {
         }
     }
 
+    /// A parent the input gives although the record's lookup field to it
+    /// is empty (`parents.Account` with `AccountId: null`), as (relation,
+    /// lookup field) names. Such a line contradicts itself: deciding it
+    /// with the parent would make dropping the parent loosen the decision
+    /// (an empty lookup means "no parent", whose fields are empty).
+    pub fn contradicted_parent(&self) -> Option<(&'t str, &'t str)> {
+        let t = self.t;
+        self.object
+            .relations
+            .iter()
+            .zip(&self.parents)
+            .find_map(|(r, p)| {
+                let given = matches!(p, Parent::Given { .. });
+                let empty = self
+                    .object
+                    .local(r.via)
+                    .map(|l| sparse(&self.cur, l).unwrap_or(&self.missing))
+                    .is_some_and(|s| *s == Slot::Null);
+                (given && empty).then(|| (t.str(r.name), t.field_name(r.via)))
+            })
+    }
+
     /// The buffers back, for the next decision.
     pub fn into_bufs(self) -> CtxBufs {
         CtxBufs {
