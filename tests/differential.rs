@@ -330,6 +330,99 @@ fn step2_exclusions_and_missing_parents() {
     assert_eq!(both(&unit, m).outcome, O::Auto);
 }
 
+/// A value read for a condition that does not fit its field is unknown (at
+/// least review), never text that slips past an exclusion written against
+/// the declared values: an undeclared picklist value (`"customer"`,
+/// `"Customer "` is trimmed and fits), an address that is no address
+/// (`x@competitor.example.`), in the record, a parent and `changes`.
+#[test]
+fn step2_a_read_value_that_does_not_fit_its_field_is_unknown() {
+    let mut unit = base();
+    let ty = unit.schema.field_by_name(ACCOUNT, "Type").unwrap();
+    let email = field_of(&unit, "Email");
+    unit.contracts[0].exclusions.push(Exclusion {
+        name: Some("customers".into()),
+        when: atom(
+            Subject::Parent {
+                relation: "Account".into(),
+                field: ty,
+            },
+            Test::Cmp(CmpOp::Eq, Value::Str("Customer".into())),
+        ),
+        span: sp(),
+    });
+    unit.contracts[0].exclusions.push(Exclusion {
+        name: Some("competitors".into()),
+        when: atom(
+            Subject::Field(email),
+            Test::EndsWith("@competitor.example".into()),
+        ),
+        span: sp(),
+    });
+    let m = |account_type: &str, email: &str| {
+        let mut m = mutation(
+            "update",
+            json!({"Industry": null, "AccountId": "001A", "Email": email}),
+            json!({"Industry": "Tech"}),
+        );
+        m["parents"] = json!({"Account": {"Type": account_type}});
+        m
+    };
+    assert_eq!(both(&unit, m("Prospect", "a@b.example")).outcome, O::Auto);
+    assert_eq!(both(&unit, m("Customer ", "a@b.example")).outcome, O::Never);
+    for (account_type, address) in [
+        ("customer", "a@b.example"),
+        ("Former Customer", "a@b.example"),
+        ("Prospect", "x@competitor.example."),
+        ("Prospect", "x@competitor.example@"),
+        ("Prospect", "n/a"),
+    ] {
+        let d = both(&unit, m(account_type, address));
+        assert_eq!(
+            outcome_of(&d, "Industry"),
+            O::Review,
+            "{account_type} / {address}: {d:?}"
+        );
+    }
+    // The reason names what did not fit.
+    let d = both(&unit, m("customer", "a@b.example"));
+    let reasons = d.fields["Industry"].reasons.join("; ");
+    assert!(
+        reasons.contains("not one of the field's declared values"),
+        "{reasons}"
+    );
+    // A condition on the proposed value: an undeclared `new Industry` is
+    // unknown too (and the write itself is `never`).
+    let mut rated = base();
+    let industry = field_of(&rated, "Industry");
+    let score = field_of(&rated, "Score");
+    rated.contracts[0].fields.push(FieldRules {
+        field: score,
+        rules: vec![
+            rule(
+                Outcome::Auto,
+                Some(atom(
+                    Subject::New(industry),
+                    Test::Cmp(CmpOp::Ne, Value::Str("Banking".into())),
+                )),
+                1,
+            ),
+            rule(Outcome::Never, None, 2),
+        ],
+        span: sp(),
+    });
+    let d = both(
+        &rated,
+        mutation(
+            "update",
+            json!({"Industry": null}),
+            json!({"Industry": "banking", "Score": 5}),
+        ),
+    );
+    assert_eq!(outcome_of(&d, "Industry"), O::Never, "{d:?}");
+    assert_ne!(outcome_of(&d, "Score"), O::Auto, "{d:?}");
+}
+
 #[test]
 fn step3_rules_star_and_unknown_rules() {
     let unit = base();

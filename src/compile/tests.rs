@@ -61,7 +61,11 @@ fn unit() -> CheckedUnit {
     let lead = Object {
         name: "Lead".into(),
         fields: vec![
-            field("Status", FieldType::Picklist(vec!["Open".into()]), false),
+            field(
+                "Status",
+                FieldType::Picklist(vec!["Open".into(), "Closed".into()]),
+                false,
+            ),
             field("AccountId", FieldType::Ref(vec!["Account".into()]), false),
             field(
                 "Industry",
@@ -234,6 +238,12 @@ fn lowered_rules_decide_like_the_source() {
         json!({"record": {"Status": "Closed", "Industry": null}}),
     );
     assert_eq!(d.fields["Industry"].reasons, ["no contract governs"]);
+    // A value the picklist does not declare is unknown: at least review.
+    let d = decide(
+        &t,
+        json!({"record": {"Status": "closed", "Industry": null}}),
+    );
+    assert_eq!(d.fields["Industry"].outcome, crmc_eval::Outcome::Review);
     // Protected field with a rule route.
     let d = decide(&t, json!({"changes": {"OwnerId": "005X"}}));
     assert_eq!(d.fields["OwnerId"].outcome, crmc_eval::Outcome::Escalate);

@@ -172,6 +172,19 @@ pub fn decide_traced(
             "a delete writes no field values: its `changes` must be `{}`",
         ));
     }
+    // A parent given beside an empty lookup field contradicts itself.
+    for rel in &unit.schema.object(object).relations {
+        if w.parent_given(&rel.name).is_some()
+            && w.subject(&Subject::Field(rel.via)) == Reading::Empty
+        {
+            let via = &unit.schema.field(rel.via).name;
+            return Err(EvalError::new(format!(
+                "`parents.{0}` is given but `{via}` is empty, so the record has no `{0}`: \
+                 drop the parent or set `{via}`",
+                rel.name
+            )));
+        }
+    }
     let mut targets: Vec<(String, What)> = m
         .changes()
         .keys()

@@ -335,27 +335,35 @@ pub(super) fn apply(test: &Test, r: &Reading<'_>, at: i64) -> Truth {
     }
 }
 
-/// Why a proposed value does not fit its field (`None`: it fits), as the
-/// decision's reason words it. `null` and `""` clear the field: they fit.
-pub(super) fn misfit(ty: &FieldType, v: &Json) -> Option<&'static str> {
+/// A value read for a condition (record, parent or `changes`): one that
+/// does not fit its field (an undeclared picklist value, an address that
+/// is no address) is invalid, so unknown, as in the evaluator.
+pub(super) fn read_field<'m>(ty: &FieldType, v: &'m Json) -> Reading<'m> {
+    match read(ty, v) {
+        Reading::Known(val) if misfit_value(ty, &val).is_some() => Reading::Invalid(ty.name()),
+        r => r,
+    }
+}
+
+/// Whether a read value is one of its field's (declared picklist values;
+/// email, url, phone and id shapes). `Some(true)`: a picklist value the
+/// schema does not list; `Some(false)`: a value of the wrong shape.
+fn misfit_value(ty: &FieldType, val: &Val<'_>) -> Option<bool> {
     let allowed = |list: &[String], x: &str| list.is_empty() || list.iter().any(|a| a == x);
-    let reading = read(ty, v);
-    let fits = match (&reading, ty) {
-        (Reading::Empty, _) => true,
-        (Reading::Missing | Reading::Invalid(_), _) => false,
-        (Reading::Known(Val::Text(s)), FieldType::Picklist(list)) => {
+    let fits = match (val, ty) {
+        (Val::Text(s), FieldType::Picklist(list)) => {
             if !allowed(list, s) {
-                return Some("one of the field's allowed values");
+                return Some(true);
             }
             true
         }
-        (Reading::Known(Val::Items(items)), FieldType::Multipicklist(list)) => {
+        (Val::Items(items), FieldType::Multipicklist(list)) => {
             if !items.iter().all(|i| allowed(list, i)) {
-                return Some("one of the field's allowed values");
+                return Some(true);
             }
             true
         }
-        (Reading::Known(Val::Text(s)), FieldType::Email) => {
+        (Val::Text(s), FieldType::Email) => {
             let parts: Vec<&str> = s.split('@').collect();
             s.len() <= 254
                 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -364,26 +372,38 @@ pub(super) fn misfit(ty: &FieldType, v: &Json) -> Option<&'static str> {
                 && parts[1].split('.').count() >= 2
                 && parts[1].split('.').all(|l| !l.is_empty())
         }
-        (Reading::Known(Val::Text(s)), FieldType::Url) => {
-            !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        (Reading::Known(Val::Text(s)), FieldType::Phone) => {
+        (Val::Text(s), FieldType::Url) => !s.chars().any(|c| c.is_whitespace() || c.is_control()),
+        (Val::Text(s), FieldType::Phone) => {
             s.len() <= 40
                 && s.chars().any(|c| c.is_ascii_digit())
                 && s.chars()
                     .all(|c| c.is_ascii_digit() || " +-().,/#*xXeEtT".contains(c))
         }
-        (Reading::Known(Val::Text(s)), FieldType::Id | FieldType::Ref(_)) => s
+        (Val::Text(s), FieldType::Id | FieldType::Ref(_)) => s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-        // A write must be exactly the field's format.
-        (Reading::Known(_), FieldType::Date) => {
-            v.as_str().is_some_and(|s| date(s.trim()).is_some())
-        }
-        (Reading::Known(_), FieldType::Datetime) => {
-            v.as_str().is_some_and(|s| instant(s.trim()).is_some())
-        }
         _ => true,
+    };
+    (!fits).then_some(false)
+}
+
+/// Why a proposed value does not fit its field (`None`: it fits), as the
+/// decision's reason words it. `null` and `""` clear the field: they fit.
+pub(super) fn misfit(ty: &FieldType, v: &Json) -> Option<&'static str> {
+    let reading = read(ty, v);
+    let fits = match (&reading, ty) {
+        (Reading::Empty, _) => true,
+        (Reading::Missing | Reading::Invalid(_), _) => false,
+        (Reading::Known(val), _) => match misfit_value(ty, val) {
+            Some(true) => return Some("one of the field's allowed values"),
+            Some(false) => false,
+            // A write must be exactly the field's format.
+            None => match ty {
+                FieldType::Date => v.as_str().is_some_and(|s| date(s.trim()).is_some()),
+                FieldType::Datetime => v.as_str().is_some_and(|s| instant(s.trim()).is_some()),
+                _ => true,
+            },
+        },
     };
     if fits {
         return None;

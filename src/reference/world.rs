@@ -20,11 +20,11 @@ impl<'u, 'm> World<'u, 'm> {
         let ty = &self.unit.schema.field(f).ty;
         if self.event == Event::Create {
             if let Some(v) = self.m.changes().get(self.name(f)) {
-                return read(ty, v);
+                return read_field(ty, v);
             }
         }
         match self.m.record().get(self.name(f)) {
-            Some(v) => read(ty, v),
+            Some(v) => read_field(ty, v),
             None if self.event == Event::Create => Reading::Empty,
             None => Reading::Missing,
         }
@@ -36,7 +36,7 @@ impl<'u, 'm> World<'u, 'm> {
 
     pub(super) fn proposed(&self, f: FieldId) -> Reading<'m> {
         match self.m.changes().get(self.name(f)) {
-            Some(v) => read(&self.unit.schema.field(f).ty, v),
+            Some(v) => read_field(&self.unit.schema.field(f).ty, v),
             None => self.current(f),
         }
     }
@@ -48,7 +48,7 @@ impl<'u, 'm> World<'u, 'm> {
     pub(super) fn parent(&self, relation: &str, f: FieldId) -> Reading<'m> {
         if let Some(p) = self.parent_given(relation) {
             return match p.get(self.name(f)) {
-                Some(v) => read(&self.unit.schema.field(f).ty, v),
+                Some(v) => read_field(&self.unit.schema.field(f).ty, v),
                 None => Reading::Missing,
             };
         }
@@ -133,6 +133,9 @@ impl<'u, 'm> World<'u, 'm> {
                 let r = self.subject(subject);
                 if apply(&self.folded(subject, test), &r, self.m.at()) == Truth::Maybe {
                     let invalid = match r {
+                        Reading::Invalid("picklist" | "multipicklist") => {
+                            " (not one of the field's declared values)".to_string()
+                        }
                         Reading::Invalid(t) => format!(" (not a valid {t})"),
                         _ => String::new(),
                     };

@@ -29,6 +29,7 @@ use crate::table::{
     Test, TypeTag,
 };
 use crate::time::{self, SECS_PER_DAY};
+use crate::values;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -267,7 +268,7 @@ pub(crate) fn resolve<'m>(
     for (k, v) in map {
         if let Some(l) = lk.local(k) {
             if let Some(row) = fields.get(l) {
-                out.push((l as u32, decode_j(row.ty, *v)));
+                out.push((l as u32, values::read(lk.t, row, *v)));
             }
         }
     }
@@ -365,7 +366,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
         let fields = t.object_fields(object);
         new.extend(changes.filter_map(|(l, v)| {
             let row = fields.get(l)?;
-            Some((l as u32, decode_j(row.ty, v)))
+            Some((l as u32, values::read(t, row, v)))
         }));
         if !new.is_sorted_by_key(|(l, _)| *l) {
             new.sort_by_key(|(l, _)| *l);
@@ -420,6 +421,28 @@ impl<'t, 'm> Ctx<'t, 'm> {
             event: Slot::Val(Val::Ev(m.event())),
             at_day: m.at.div_euclid(SECS_PER_DAY),
         }
+    }
+
+    /// A parent the input gives although the record's lookup field to it
+    /// is empty (`parents.Account` with `AccountId: null`), as (relation,
+    /// lookup field) names. Such a line contradicts itself: deciding it
+    /// with the parent would make dropping the parent loosen the decision
+    /// (an empty lookup means "no parent", whose fields are empty).
+    pub fn contradicted_parent(&self) -> Option<(&'t str, &'t str)> {
+        let t = self.t;
+        self.object
+            .relations
+            .iter()
+            .zip(&self.parents)
+            .find_map(|(r, p)| {
+                let given = matches!(p, Parent::Given { .. });
+                let empty = self
+                    .object
+                    .local(r.via)
+                    .map(|l| sparse(&self.cur, l).unwrap_or(&self.missing))
+                    .is_some_and(|s| *s == Slot::Null);
+                (given && empty).then(|| (t.str(r.name), t.field_name(r.via)))
+            })
     }
 
     /// The buffers back, for the next decision.
@@ -608,10 +631,16 @@ impl<'t, 'm> Ctx<'t, 'm> {
             Subject::Source => return out.push_str("`source`"),
             Subject::Event => return out.push_str("`event`"),
         }
-        if let Slot::Bad(ty) = slot {
-            out.push_str(" (not a valid ");
-            out.push_str(ty.as_str());
-            out.push(')');
+        match slot {
+            Slot::Bad(TypeTag::Picklist | TypeTag::Multipicklist) => {
+                out.push_str(" (not one of the field's declared values)");
+            }
+            Slot::Bad(ty) => {
+                out.push_str(" (not a valid ");
+                out.push_str(ty.as_str());
+                out.push(')');
+            }
+            _ => {}
         }
     }
 

@@ -4,9 +4,9 @@
 //! CRM would reject, or store as something other than what the contract
 //! reasoned about, is never let through.
 //!
-//! Record and parent values are not judged here: one of the wrong type is
-//! *unknown* to conditions (see [`crate::eval`]), which raises a decision to
-//! at least `review`.
+//! A value read for a condition that does not fit its field — from the
+//! record, a parent or `changes` — is *unknown* to conditions ([`read`]),
+//! which raises a decision to at least `review`.
 
 use crate::eval::{decode_j, Slot, Val};
 use crate::mutation::J;
@@ -54,6 +54,40 @@ pub(crate) fn check(t: &Table, field: &FieldRow, v: J<'_>) -> Result<(), Misfit>
         Slot::Bad(_) => return Err(Misfit::Type(ty)),
         Slot::Val(val) => val,
     };
+    fits(t, field, &val)?;
+    let ok = match (&val, ty) {
+        // Reading is lenient (a datetime for a date field reads as its
+        // day); a write must be exactly the field's format.
+        (Val::Day(_), TypeTag::Date) => raw_str(v).is_some_and(|s| time::parse_date(s).is_some()),
+        (Val::Sec(_), TypeTag::Datetime) => {
+            raw_str(v).is_some_and(|s| time::parse_datetime(s).is_some())
+        }
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Misfit::Type(ty))
+    }
+}
+
+/// A value read for a condition, from the record, a parent or `changes`:
+/// one that does not fit its field (a picklist value the schema does not
+/// declare, an address that is no address) is *unknown*, never text to
+/// compare. Otherwise `Status == "Closed"` would be false for `"closed"`
+/// or an undeclared `"Closed Won"`, and an exclusion written against the
+/// declared values would let the write through.
+pub(crate) fn read<'m>(t: &Table, field: &FieldRow, v: J<'m>) -> Slot<'m> {
+    match decode_j(field.ty, v) {
+        Slot::Val(val) if fits(t, field, &val).is_err() => Slot::Bad(field.ty),
+        slot => slot,
+    }
+}
+
+/// Whether a decoded value is one of its field's: declared picklist
+/// values, and the shapes of email, url, phone and id.
+fn fits(t: &Table, field: &FieldRow, val: &Val<'_>) -> Result<(), Misfit> {
+    let ty = field.ty;
     let allowed = |s: &str| {
         field.values.is_empty()
             || field
@@ -61,7 +95,7 @@ pub(crate) fn check(t: &Table, field: &FieldRow, v: J<'_>) -> Result<(), Misfit>
                 .binary_search_by(|id| t.str(*id).cmp(s))
                 .is_ok()
     };
-    let ok = match (&val, ty) {
+    let ok = match (val, ty) {
         (Val::Str(s), TypeTag::Picklist) => {
             if !allowed(s) {
                 return Err(Misfit::NotAllowed);
@@ -80,12 +114,6 @@ pub(crate) fn check(t: &Table, field: &FieldRow, v: J<'_>) -> Result<(), Misfit>
         (Val::Str(s), TypeTag::Id | TypeTag::Ref) => s
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
-        // Reading records is lenient (a datetime for a date field reads as
-        // its day); a write must be exactly the field's format.
-        (Val::Day(_), TypeTag::Date) => raw_str(v).is_some_and(|s| time::parse_date(s).is_some()),
-        (Val::Sec(_), TypeTag::Datetime) => {
-            raw_str(v).is_some_and(|s| time::parse_datetime(s).is_some())
-        }
         _ => true,
     };
     if ok {

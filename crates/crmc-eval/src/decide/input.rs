@@ -56,6 +56,9 @@ impl Table {
                 _ => None,
             });
         let ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
+        if let Some((relation, via)) = ctx.contradicted_parent() {
+            return Err(EvalError::new(contradicted_parent(relation, via)));
+        }
         if m.event() == Event::Delete {
             targets.push(Target {
                 name: "*",
@@ -65,4 +68,13 @@ impl Table {
         }
         Ok((ctx, targets))
     }
+}
+
+/// The error for a parent given beside an empty lookup field (the
+/// reference interpreter words it the same; the differential tests compare).
+fn contradicted_parent(relation: &str, via: &str) -> String {
+    format!(
+        "`parents.{relation}` is given but `{via}` is empty, so the record has no `{relation}`: \
+         drop the parent or set `{via}`"
+    )
 }

@@ -367,3 +367,59 @@ fn both_parse_paths_agree_on_a_lone_surrogate_in_an_ignored_key() {
     let out = line_out(&t, &line);
     assert!(out["error"].is_object(), "{out}");
 }
+
+/// Found by a long run of `removing_data_never_loosens`: a create with
+/// `parents.Account` a customer (excluded, `never`) but no `AccountId` was
+/// `auto` once the parent was dropped, since an empty lookup means "no
+/// parent". A parent given beside an empty lookup contradicts itself: an
+/// error line, on every event; with the lookup set it is decided.
+#[test]
+fn a_parent_beside_an_empty_lookup_is_an_error() {
+    let t = spec_table();
+    let customer = json!({"Account": {"Type": "Customer"}});
+    for (event, record, changes) in [
+        ("create", json!({}), json!({"Industry": null})),
+        (
+            "update",
+            json!({"AccountId": null}),
+            json!({"Industry": null}),
+        ),
+        (
+            "update",
+            json!({"AccountId": "  "}),
+            json!({"Industry": null}),
+        ),
+        (
+            "create",
+            json!({"AccountId": "001A"}),
+            json!({"AccountId": null}),
+        ),
+    ] {
+        let m = mutation(json!({"event": event, "record": record, "changes": changes,
+                                "parents": customer}));
+        let out = line_out(&t, &m.to_string());
+        let msg = out["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            msg.contains("`parents.Account` is given but `AccountId` is empty"),
+            "{event} {record}: {out}"
+        );
+    }
+    // The lookup set (in the record, or in a create's changes): decided.
+    for (event, record, changes) in [
+        (
+            "update",
+            json!({"AccountId": "001A"}),
+            json!({"Industry": null}),
+        ),
+        (
+            "create",
+            json!({}),
+            json!({"AccountId": "001A", "Industry": null}),
+        ),
+    ] {
+        let m = mutation(json!({"event": event, "record": record, "changes": changes,
+                                "parents": customer}));
+        let out = line_out(&t, &m.to_string());
+        assert_eq!(out["outcome"], "never", "{event}: {out}");
+    }
+}

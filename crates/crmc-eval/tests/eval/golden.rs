@@ -208,7 +208,11 @@ fn golden_corpus_is_unchanged() {
     if let Ok(p) = std::env::var("CRMC_GOLDEN_OUT") {
         std::fs::write(p, &out).unwrap();
     }
-    assert_eq!(h, 7503882428336971015, "corpus hash");
+    // Changed on purpose when the semantics change; review the diff first
+    // (`CRMC_GOLDEN_OUT=FILE` writes the corpus). Last: a parent beside an
+    // empty lookup is an error line (365 lines), a value that does not fit
+    // its field is unknown (83 lines, none looser).
+    assert_eq!(h, 5134921367482921612, "corpus hash");
 }
 
 #[test]
