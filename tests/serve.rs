@@ -62,7 +62,15 @@ fn serve_answers_the_examples_as_eval_does() {
         }
         let name = unit.file_name().unwrap().to_string_lossy().to_string();
         let table = dir.join(format!("{name}.crmct"));
-        let out = crmc(&["build", unit.to_str().unwrap(), "-o", table.to_str().unwrap()], &dir);
+        let out = crmc(
+            &[
+                "build",
+                unit.to_str().unwrap(),
+                "-o",
+                table.to_str().unwrap(),
+            ],
+            &dir,
+        );
         assert!(out.status.success(), "{name}: {}", text(&out.stderr));
         let report = crmc(&["test", "--format", "json", unit.to_str().unwrap()], &dir);
         let report: Value = serde_json::from_slice(&report.stdout).unwrap();
@@ -74,9 +82,16 @@ fn serve_answers_the_examples_as_eval_does() {
             .collect();
         assert!(!mutations.is_empty(), "{name}");
         let ndjson = mutations.join("\n") + "\n";
-        let eval = crmc_stdin(&["eval", "-t", table.to_str().unwrap()], &dir, ndjson.as_bytes());
+        let eval = crmc_stdin(
+            &["eval", "-t", table.to_str().unwrap()],
+            &dir,
+            ndjson.as_bytes(),
+        );
         let expected = text(&eval.stdout);
-        let (mut child, addr) = serve(&dir, &["-t", table.to_str().unwrap(), "--max-skew", "36500d"]);
+        let (mut child, addr) = serve(
+            &dir,
+            &["-t", table.to_str().unwrap(), "--max-skew", "36500d"],
+        );
         let mut c = Client::connect(addr);
         let singles: String = mutations
             .iter()
@@ -86,7 +101,10 @@ fn serve_answers_the_examples_as_eval_does() {
         let batch = c.send("POST", "/v1/decide/batch", &[], ndjson.as_bytes());
         assert_eq!(batch.body, expected, "{name}");
         signal(&child, "-TERM");
-        assert!(child.wait().unwrap().success(), "{name}: SIGTERM is a clean exit");
+        assert!(
+            child.wait().unwrap().success(),
+            "{name}: SIGTERM is a clean exit"
+        );
         units += 1;
     }
     assert!(units >= 5, "only {units} example units found");
@@ -118,7 +136,10 @@ fn sighup_reloads_and_a_bad_file_keeps_serving() {
     std::fs::write(dir.join("t.crmct"), b"").unwrap();
     build_small(&dir);
     let table = std::fs::read(dir.join("t.crmct")).unwrap();
-    assert_eq!(first.as_str(), Some(crmc_serve::sha256_hex(&table).as_str()));
+    assert_eq!(
+        first.as_str(),
+        Some(crmc_serve::sha256_hex(&table).as_str())
+    );
     signal(&child, "-HUP");
     let mut tries = 0;
     while !info(addr)["last_reload_error"].is_null() {
@@ -138,7 +159,14 @@ fn kill_9_while_logging_leaves_every_complete_line_intact() {
     let log = dir.join("decisions.ndjson");
     let (mut child, addr) = serve(
         &dir,
-        &["-t", "t.crmct", "--decision-log", log.to_str().unwrap(), "--max-skew", "36500d"],
+        &[
+            "-t",
+            "t.crmct",
+            "--decision-log",
+            log.to_str().unwrap(),
+            "--max-skew",
+            "36500d",
+        ],
     );
     let batch: String = (0..50).map(|_| format!("{GOOD_LINE}\n")).collect();
     let writers: Vec<_> = (0..2)

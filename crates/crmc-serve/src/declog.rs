@@ -62,10 +62,12 @@ impl DecisionLog {
         }
         let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
         let start = file.metadata()?.len();
-        let result = file.write_all(buf.as_bytes()).and_then(|()| match self.fsync {
-            Fsync::Always => file.sync_data(),
-            Fsync::Never => Ok(()),
-        });
+        let result = file
+            .write_all(buf.as_bytes())
+            .and_then(|()| match self.fsync {
+                Fsync::Always => file.sync_data(),
+                Fsync::Never => Ok(()),
+            });
         if result.is_err() {
             // Best effort: a torn line must not stay to corrupt the next one.
             let _ = file.set_len(start);

@@ -37,7 +37,10 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Resp, I
     let path = req.uri().path().to_string();
     let Some((_, allowed)) = ROUTES.iter().find(|(p, _)| *p == path) else {
         state.metrics.error(ErrorKind::NotFound);
-        return Ok(message(StatusCode::NOT_FOUND, &format!("no such endpoint `{path}`")));
+        return Ok(message(
+            StatusCode::NOT_FOUND,
+            &format!("no such endpoint `{path}`"),
+        ));
     };
     if req.method() != allowed {
         state.metrics.error(ErrorKind::MethodNotAllowed);
@@ -161,7 +164,10 @@ async fn read_body(state: &State, req: Request<Incoming>) -> Result<Bytes, Resp>
     if declared.is_some_and(|n| n > state.max_body as u64) {
         return Err(too_large());
     }
-    match Limited::new(req.into_body(), state.max_body).collect().await {
+    match Limited::new(req.into_body(), state.max_body)
+        .collect()
+        .await
+    {
         Ok(c) => Ok(c.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(e) => {
@@ -373,7 +379,10 @@ async fn read_log(state: &State, req: &Request<Incoming>) -> Resp {
             }
             Some(id) if !id.may_read_log => {
                 state.metrics.error(ErrorKind::Forbidden);
-                return message(StatusCode::FORBIDDEN, "this token may not read the decision log");
+                return message(
+                    StatusCode::FORBIDDEN,
+                    "this token may not read the decision log",
+                );
             }
             Some(_) => {}
         }
@@ -393,7 +402,8 @@ async fn read_log(state: &State, req: &Request<Incoming>) -> Resp {
         Ok(Ok(chunk)) => {
             let next = from + chunk.len() as u64;
             let mut r = respond(StatusCode::OK, NDJSON, chunk.into());
-            r.headers_mut().insert("crmc-next-offset", HeaderValue::from(next));
+            r.headers_mut()
+                .insert("crmc-next-offset", HeaderValue::from(next));
             r
         }
         Ok(Err(e)) => message(

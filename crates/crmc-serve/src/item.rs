@@ -281,7 +281,10 @@ mod tests {
             outcome_of(r#"{"id":"\"outcome\":\"auto","outcome":"review"}"#),
             Outcome::Review
         );
-        assert_eq!(outcome_of(r#"{"outcome":"auto","fields":{}}"#), Outcome::Auto);
+        assert_eq!(
+            outcome_of(r#"{"outcome":"auto","fields":{}}"#),
+            Outcome::Auto
+        );
         assert_eq!(outcome_of("{}"), Outcome::Never);
     }
 }

@@ -66,7 +66,10 @@ impl Reloader {
                 );
             }
             Err(e) => {
-                state.metrics.reload_failures.fetch_add(1, Ordering::Relaxed);
+                state
+                    .metrics
+                    .reload_failures
+                    .fetch_add(1, Ordering::Relaxed);
                 eprintln!(
                     "crmc serve: reload failed, still serving sha256 {}: {e}",
                     state.tables.current().checksum

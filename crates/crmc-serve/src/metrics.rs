@@ -105,7 +105,9 @@ impl Metrics {
                 c.load(Relaxed)
             );
         }
-        s.push_str("# HELP crmc_errors_total Requests or batch items answered with an error, by kind.\n");
+        s.push_str(
+            "# HELP crmc_errors_total Requests or batch items answered with an error, by kind.\n",
+        );
         s.push_str("# TYPE crmc_errors_total counter\n");
         for (k, c) in ErrorKind::ALL.iter().zip(&self.errors) {
             let _ = writeln!(
@@ -146,10 +148,18 @@ impl Metrics {
             "crmc_table_reload_failures_total {}",
             self.reload_failures.load(Relaxed)
         );
-        s.push_str("# HELP crmc_table_last_reload_failed 1 while the last reload attempt failed.\n");
+        s.push_str(
+            "# HELP crmc_table_last_reload_failed 1 while the last reload attempt failed.\n",
+        );
         s.push_str("# TYPE crmc_table_last_reload_failed gauge\n");
-        let _ = writeln!(s, "crmc_table_last_reload_failed {}", u8::from(reload_failed));
-        s.push_str("# HELP crmc_decide_requests_in_flight Decide requests being read or answered.\n");
+        let _ = writeln!(
+            s,
+            "crmc_table_last_reload_failed {}",
+            u8::from(reload_failed)
+        );
+        s.push_str(
+            "# HELP crmc_decide_requests_in_flight Decide requests being read or answered.\n",
+        );
         s.push_str("# TYPE crmc_decide_requests_in_flight gauge\n");
         let _ = writeln!(
             s,

@@ -45,7 +45,10 @@ fn a_token_may_only_speak_for_its_actors() {
         request(srv.addr, "POST", "/v1/decide", headers, body.as_bytes())
     };
     assert_eq!(decide(&[], &body).status, 401);
-    assert_eq!(decide(&[("authorization", "Bearer nope")], &body).status, 401);
+    assert_eq!(
+        decide(&[("authorization", "Bearer nope")], &body).status,
+        401
+    );
     assert_eq!(decide(&[("authorization", "tok-alim")], &body).status, 401);
     let ok = decide(&[("authorization", "Bearer tok-alim")], &body);
     assert_eq!(ok.status, 200, "{}", ok.body);
@@ -57,7 +60,13 @@ fn a_token_may_only_speak_for_its_actors() {
     // One foreign item refuses the whole batch.
     let other = body.replace(r#""name":"alim""#, r#""name":"other""#);
     let batch = format!("{body}\n{other}\n");
-    let r = request(srv.addr, "POST", "/v1/decide/batch", &[("authorization", "Bearer tok-alim")], batch.as_bytes());
+    let r = request(
+        srv.addr,
+        "POST",
+        "/v1/decide/batch",
+        &[("authorization", "Bearer tok-alim")],
+        batch.as_bytes(),
+    );
     assert_eq!(r.status, 403, "{}", r.body);
     assert!(r.body.contains("item 2"), "{}", r.body);
     // A repeated actor key cannot smuggle a second actor past the check.
@@ -71,10 +80,17 @@ fn a_token_may_only_speak_for_its_actors() {
     // never the token.
     let h = |t: &'static str| [("authorization", t)];
     assert_eq!(request(srv.addr, "GET", "/v1/log", &[], b"").status, 401);
-    assert_eq!(request(srv.addr, "GET", "/v1/log", &h("Bearer tok-alim"), b"").status, 403);
+    assert_eq!(
+        request(srv.addr, "GET", "/v1/log", &h("Bearer tok-alim"), b"").status,
+        403
+    );
     let log = request(srv.addr, "GET", "/v1/log", &h("Bearer tok-audit"), b"");
     assert_eq!(log.status, 200);
-    assert!(log.body.contains(r#""identity":"alim-agent""#), "{}", log.body);
+    assert!(
+        log.body.contains(r#""identity":"alim-agent""#),
+        "{}",
+        log.body
+    );
     assert!(!log.body.contains("tok-"), "{}", log.body);
     srv.stop().unwrap();
 }
@@ -93,9 +109,15 @@ fn the_log_has_one_replayable_line_per_decision() {
     assert_eq!(r.status, 200);
     // Pretty-printed single body: still one log line.
     let pretty = mutation(None, r#""Retail""#).replace(',', ",\n  ");
-    assert_eq!(request(srv.addr, "POST", "/v1/decide", &[], pretty.as_bytes()).status, 200);
+    assert_eq!(
+        request(srv.addr, "POST", "/v1/decide", &[], pretty.as_bytes()).status,
+        200
+    );
     let text = std::fs::read_to_string(&path).unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3, "{text}");
     let checksum = crmc_serve::sha256_hex(&bytes);
     for l in &lines {
@@ -105,7 +127,8 @@ fn the_log_has_one_replayable_line_per_decision() {
     assert_eq!(lines[0]["contracts"]["enrich"], 7);
     // Replay: the logged input decides to the logged answer.
     let input = lines[0]["input"].to_string();
-    assert_eq!(decide_line(&table, &input, 1), lines[0]["answer"].to_string());
+    let replayed: Value = serde_json::from_str(&decide_line(&table, &input, 1)).unwrap();
+    assert_eq!(replayed, lines[0]["answer"]);
     assert_eq!(lines[1]["input_text"], "{oops");
     assert!(lines[1]["answer"]["error"].is_object());
     srv.stop().unwrap();
@@ -118,11 +141,20 @@ fn a_log_write_error_is_503_never_a_silent_decision() {
     // Every write to /dev/full fails with "no space left on device".
     config.decision_log = Some("/dev/full".into());
     let srv = start(config).unwrap();
-    let r = request(srv.addr, "POST", "/v1/decide", &[], mutation(None, "null").as_bytes());
+    let r = request(
+        srv.addr,
+        "POST",
+        "/v1/decide",
+        &[],
+        mutation(None, "null").as_bytes(),
+    );
     assert_eq!(r.status, 503, "{}", r.body);
     assert!(!r.body.contains("outcome"), "{}", r.body);
     let m = request(srv.addr, "GET", "/metrics", &[], b"").body;
-    assert!(m.contains(r#"crmc_errors_total{kind="decision_log_write"} 1"#), "{m}");
+    assert!(
+        m.contains(r#"crmc_errors_total{kind="decision_log_write"} 1"#),
+        "{m}"
+    );
     srv.stop().unwrap();
 }
 
@@ -133,19 +165,38 @@ fn a_corrupt_table_on_reload_keeps_the_old_one() {
     let config = config_with_table(&dir, &bytes);
     let path = config.table.clone();
     let srv = start(config).unwrap();
-    let before = request(srv.addr, "POST", "/v1/decide", &[], mutation(None, "null").as_bytes());
+    let before = request(
+        srv.addr,
+        "POST",
+        "/v1/decide",
+        &[],
+        mutation(None, "null").as_bytes(),
+    );
     let mut bad = bytes.clone();
     let last = bad.len() - 1;
     bad[last] ^= 0xff;
     std::fs::write(&path, &bad).unwrap();
     let err = srv.reload().unwrap_err();
     assert!(err.contains("not a usable decision table"), "{err}");
-    let after = request(srv.addr, "POST", "/v1/decide", &[], mutation(None, "null").as_bytes());
+    let after = request(
+        srv.addr,
+        "POST",
+        "/v1/decide",
+        &[],
+        mutation(None, "null").as_bytes(),
+    );
     assert_eq!(after.status, 200);
     assert_eq!(after.header("crmc-table"), before.header("crmc-table"));
-    let info: Value = serde_json::from_str(&request(srv.addr, "GET", "/v1/table", &[], b"").body).unwrap();
+    let info: Value =
+        serde_json::from_str(&request(srv.addr, "GET", "/v1/table", &[], b"").body).unwrap();
     assert_eq!(info["checksum"], crmc_serve::sha256_hex(&bytes));
-    assert!(info["last_reload_error"]["message"].as_str().unwrap().contains("checksum"), "{info}");
+    assert!(
+        info["last_reload_error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("checksum"),
+        "{info}"
+    );
     assert_eq!(info["contracts"][0]["name"], "enrich");
     assert_eq!(info["contracts"][0]["actor"], "ai:alim");
     let m = request(srv.addr, "GET", "/metrics", &[], b"").body;
@@ -155,7 +206,8 @@ fn a_corrupt_table_on_reload_keeps_the_old_one() {
     // A good file afterwards is taken and clears the failure.
     std::fs::write(&path, table_bytes(2, true)).unwrap();
     srv.reload().unwrap();
-    let info: Value = serde_json::from_str(&request(srv.addr, "GET", "/v1/table", &[], b"").body).unwrap();
+    let info: Value =
+        serde_json::from_str(&request(srv.addr, "GET", "/v1/table", &[], b"").body).unwrap();
     assert!(info["last_reload_error"].is_null());
     assert_eq!(info["contracts"][0]["version"], 2);
     srv.stop().unwrap();
@@ -191,7 +243,11 @@ fn reload_under_load_fails_no_request_and_never_mixes_tables() {
                 while !stop.load(Ordering::Relaxed) || n < 50 {
                     let r = c.send("POST", "/v1/decide/batch", &[], body.as_bytes());
                     assert_eq!(r.status, 200, "{}", r.body);
-                    assert!(r.body == ans_a || r.body == ans_b, "mixed or wrong: {}", r.body);
+                    assert!(
+                        r.body == ans_a || r.body == ans_b,
+                        "mixed or wrong: {}",
+                        r.body
+                    );
                     if r.body == ans_b {
                         seen_b.store(true, Ordering::Relaxed);
                     }

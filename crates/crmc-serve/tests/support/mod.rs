@@ -28,7 +28,11 @@ pub fn table_bytes(version: u32, strict: bool) -> Vec<u8> {
     let empty = b.cond(vec![Op::Atom(Subject::Field(industry), Test::IsEmpty)]);
     let name = b.intern("enrich");
     let alim = b.intern("alim");
-    let first = if strict { Outcome::Never } else { Outcome::Auto };
+    let first = if strict {
+        Outcome::Never
+    } else {
+        Outcome::Auto
+    };
     b.contract(ContractRow {
         name,
         version,
@@ -169,8 +173,12 @@ pub fn start(config: Config) -> Result<Running, String> {
                     return Err(e);
                 }
             };
-            tx.send(Ok((server.local_addr().unwrap(), server.reloader(), handle)))
-                .unwrap();
+            tx.send(Ok((
+                server.local_addr().unwrap(),
+                server.reloader(),
+                handle,
+            )))
+            .unwrap();
             server
                 .serve(async move {
                     let _ = stop_rx.await;
