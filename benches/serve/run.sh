@@ -53,7 +53,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && b
 
 url="http://127.0.0.1:$PORT"
 wrk_run() { # body path conns delay
-  BODY_FILE=$1 DELAY_MS=$4 wrk -t "$THREADS" -c "$3" -d "${DURATION}s" --latency -s benches/serve/post.lua "$url$2"
+  BODY_FILE=$1 DELAY_MS=$4 wrk -t "$THREADS" -c "$3" -d "${DURATION:-10}s" --latency -s benches/serve/post.lua "$url$2"
 }
 rps() { awk '/^Requests\/sec/ {print int($2)}'; }
 pct() { awk -v p="$1" '$1 == p {print $2}'; }
@@ -63,10 +63,13 @@ peak_out=$(wrk_run "$work/one.json" /v1/decide "$CONNS" 0)
 echo "$peak_out"
 peak=$(rps <<<"$peak_out")
 
-# Half of peak: N connections each waiting 1 ms between requests give
-# about N * 1000 / (1 + service ms) requests/s; pick N for peak / 2.
+# Half of peak: N connections each pausing 1 ms between requests give
+# about N * 1000 / (1 + service ms) requests/s. A first short run with
+# N = peak / 2000 measures the real rate; N is then scaled to hit peak / 2.
 half_conns=$(( peak / 2 / 1000 ))
 [ "$half_conns" -ge 1 ] || half_conns=1
+probe=$(DURATION=2 wrk_run "$work/one.json" /v1/decide "$half_conns" 1 | rps)
+half_conns=$(python3 -c "print(max(1, round($half_conns * ($peak / 2) / max($probe, 1))))")
 echo "== single decisions at about half of peak ($half_conns connections, 1 ms pause each)"
 half_out=$(wrk_run "$work/one.json" /v1/decide "$half_conns" 1)
 echo "$half_out"
