@@ -269,11 +269,14 @@ fn sigterm_style_stop_drains_a_request_in_flight() {
     let (a, b) = body.split_at(body.len() / 2);
     c.write_raw(a.as_bytes());
     // Wait until the server has the head (the request is in flight).
+    let mut tries = 0;
     while !request(srv.addr, "GET", "/metrics", &[], b"")
         .body
         .lines()
         .any(|l| l == "crmc_decide_requests_in_flight 1")
     {
+        tries += 1;
+        assert!(tries < 100_000, "the request head never reached the server");
         std::thread::yield_now();
     }
     let stopper = std::thread::spawn(move || srv.stop());
