@@ -31,6 +31,7 @@ mod inspect;
 mod paths;
 mod report;
 mod schema;
+mod serve;
 mod synth;
 mod test;
 
@@ -98,6 +99,15 @@ stream goes on. Exit status: 0 the stream was processed, 2 the table or input co
 Examples:\n  crmc eval -t contracts.crmct mutations.ndjson\n  producer | crmc eval -t contracts.crmct"
     )]
     Eval(eval::EvalArgs),
+    /// Serve decisions over HTTP: the same answers as `crmc eval`, for any stack
+    #[command(
+        after_help = "Endpoints: POST /v1/decide (one mutation), POST /v1/decide/batch (NDJSON or a JSON array),\n\
+GET /v1/table, /v1/log, /healthz, /readyz, /metrics. A mutation without `at` is decided at the\n\
+server clock (response header crmc-now). SIGHUP reloads the table; SIGTERM drains and exits.\n\n\
+Exit status: 0 stopped by a signal, 2 the table, auth file, log or address could not be used.\n\n\
+Examples:\n  crmc serve -t contracts.crmct\n  crmc serve -t contracts.crmct --addr 0.0.0.0:8181 --auth tokens.jsonl --decision-log decisions.ndjson --watch"
+    )]
+    Serve(serve::ServeArgs),
     /// Run the `test` blocks of a unit through its compiled table
     #[command(
         after_help = "Exit status: 0 every test passed, 1 a test failed, the unit has errors or coverage is below --min-coverage, 2 usage or I/O error.\n\n\
@@ -160,6 +170,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Test(args) => test::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark `crmc serve` with a real load generator (wrk, from the Debian
+# packages; installed here if missing, never in CI) on loopback, beside
+# `crmc eval` on the same mutations in the same run.
+#
+#   benches/serve/run.sh            # release build, 10 s per measurement
+#   DURATION=5 benches/serve/run.sh
+#
+# Reports: single-decision requests/s with keep-alive (peak), p50/p99 at
+# about half of that peak (paced with wrk's delay() hook), batched
+# decisions/s (1000 mutations a request) and `crmc eval`'s lines/s.
+# Run it under the cargo lock on a shared machine, so no build competes:
+#   flock /tmp/cargo.lock benches/serve/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-1}
+CONNS=${CONNS:-32}
+PORT=${PORT:-18181}
+work=$(mktemp -d)
+trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "== installing wrk (Debian package)"
+  apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+cargo build --release --quiet
+crmc=target/release/crmc
+
+# The bundled hot_lead_routing example and one of its test mutations.
+$crmc build examples/hot_lead_routing -o "$work/t.crmct" --quiet
+$crmc test --format json examples/hot_lead_routing \
+  | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["tests"][1]["mutation"],separators=(",",":")))' \
+  > "$work/one.json"
+python3 - "$work" <<'PY'
+import sys
+d = sys.argv[1]
+one = open(f"{d}/one.json").read().strip()
+open(f"{d}/batch.ndjson", "w").write((one + "\n") * 1000)
+open(f"{d}/eval.ndjson", "w").write((one + "\n") * 1_000_000)
+PY
+
+echo "== crmc eval: 1,000,000 lines"
+start=$(date +%s.%N)
+$crmc eval -t "$work/t.crmct" "$work/eval.ndjson" > /dev/null
+end=$(date +%s.%N)
+eval_rate=$(python3 -c "print(round(1_000_000/($end-$start)))")
+echo "crmc eval: ${eval_rate} lines/s"
+
+$crmc serve -t "$work/t.crmct" --addr "127.0.0.1:$PORT" --max-skew 36500d 2> "$work/serve.log" &
+server=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+
+url="http://127.0.0.1:$PORT"
+wrk_run() { # body path conns delay
+  BODY_FILE=$1 DELAY_MS=$4 wrk -t "$THREADS" -c "$3" -d "${DURATION:-10}s" --latency -s benches/serve/post.lua "$url$2"
+}
+rps() { awk '/^Requests\/sec/ {print int($2)}'; }
+pct() { awk -v p="$1" '$1 == p {print $2}'; }
+
+echo "== single decisions, keep-alive, $CONNS connections (peak)"
+peak_out=$(wrk_run "$work/one.json" /v1/decide "$CONNS" 0)
+echo "$peak_out"
+peak=$(rps <<<"$peak_out")
+
+# Half of peak: N connections each pausing 1 ms between requests give
+# about N * 1000 / (1 + service ms) requests/s. A first short run with
+# N = peak / 2000 measures the real rate; N is then scaled to hit peak / 2.
+half_conns=$(( peak / 2 / 1000 ))
+[ "$half_conns" -ge 1 ] || half_conns=1
+probe=$(DURATION=2 wrk_run "$work/one.json" /v1/decide "$half_conns" 1 | rps)
+half_conns=$(python3 -c "print(max(1, round($half_conns * ($peak / 2) / max($probe, 1))))")
+echo "== single decisions at about half of peak ($half_conns connections, 1 ms pause each)"
+half_out=$(wrk_run "$work/one.json" /v1/decide "$half_conns" 1)
+echo "$half_out"
+
+echo "== batches of 1000 mutations, 4 connections"
+batch_out=$(wrk_run "$work/batch.ndjson" /v1/decide/batch 4 0)
+echo "$batch_out"
+batch_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$batch_out")
+batch_rate=$(python3 -c "print(round($batch_rps*1000))")
+
+echo
+echo "| measurement | result |"
+echo "|---|---|"
+echo "| single decisions/s, keep-alive ($CONNS conns) | $peak |"
+echo "| at ~half peak: achieved req/s | $(rps <<<"$half_out") |"
+echo "| at ~half peak: p50 / p99 latency | $(pct 50% <<<"$half_out") / $(pct 99% <<<"$half_out") |"
+echo "| batched decisions/s (1000 a request) | $batch_rate |"
+echo "| crmc eval lines/s (same mutation, 1M lines) | $eval_rate |"
+echo "| batched / eval | $(python3 -c "print(f'{$batch_rate/$eval_rate:.0%}')") |"
