@@ -3,8 +3,8 @@
 
 use super::components::Components;
 use super::{compatible, Ctx, Finding, Options};
-use crate::analyze::algebra::{Dom, Region};
-use crate::analyze::chain::fields_for;
+use crate::analyze::algebra::{Dom, Found, Region};
+use crate::analyze::chain::{fields_for, Piece};
 use crate::analyze::witness::mutation;
 use crate::check::model::CheckedUnit;
 use std::collections::BTreeMap;
@@ -95,6 +95,24 @@ pub(super) fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>)
             }
             let ca_f = cx.chain(a, f);
             let cb_f = cx.chain(b, f);
+            let representative = !listed
+                && !cx.infos[a].referenced.contains(&f)
+                && !cx.infos[b].referenced.contains(&f);
+            let conflict = |x: &Piece, y: &Piece, witness| Finding::Conflict {
+                a,
+                b,
+                field: f,
+                a_rule: x.rule,
+                b_rule: y.rule,
+                a_outcome: x.outcome,
+                b_outcome: y.outcome,
+                witness,
+                representative,
+            };
+            // a meeting whose search gave up is reported unconfirmed unless
+            // a confirmed one is found (approximation errs toward reporting)
+            let mut unsure: Option<Finding> = None;
+            let mut found = false;
             'pairs: for x in &ca_f.fin {
                 for y in &cb_f.fin {
                     if x.outcome == y.outcome {
@@ -105,27 +123,28 @@ pub(super) fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>)
                             let Some(m) = cxa.intersect(cyb) else {
                                 continue;
                             };
-                            if let Some(asg) = cx.dom.solve(&m) {
-                                let w = mutation(&cx.dom, &cx.parts(&[a, b], &[f]), &asg);
-                                comps.union((a, f), (b, f));
-                                out.push(Finding::Conflict {
-                                    a,
-                                    b,
-                                    field: f,
-                                    a_rule: x.rule,
-                                    b_rule: y.rule,
-                                    a_outcome: x.outcome,
-                                    b_outcome: y.outcome,
-                                    witness: w,
-                                    representative: !listed
-                                        && !cx.infos[a].referenced.contains(&f)
-                                        && !cx.infos[b].referenced.contains(&f),
-                                });
-                                break 'pairs;
+                            match cx.dom.search(&m) {
+                                Found::Member(asg) => {
+                                    let w = mutation(&cx.dom, &cx.parts(&[a, b], &[f]), &asg);
+                                    out.push(conflict(x, y, Some(w)));
+                                    found = true;
+                                    break 'pairs;
+                                }
+                                Found::Unknown if unsure.is_none() => {
+                                    unsure = Some(conflict(x, y, None));
+                                }
+                                _ => {}
                             }
                         }
                     }
                 }
+            }
+            if let Some(u) = unsure.filter(|_| !found) {
+                out.push(u);
+                found = true;
+            }
+            if found {
+                comps.union((a, f), (b, f));
             }
         }
     }

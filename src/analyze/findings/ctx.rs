@@ -1,7 +1,7 @@
 //! Shared state of one analysis: the contracts' regions, their chains
 //! computed on demand, and the chains' summaries for the whole-unit phases.
 
-use crate::analyze::algebra::Dom;
+use crate::analyze::algebra::{Dom, Found};
 use crate::analyze::chain::{chain, fields_for, Chain, Info, RuleRef};
 use crate::analyze::witness::Parts;
 use crate::check::model::{CheckedUnit, Cond, FieldId, Outcome};
@@ -16,13 +16,31 @@ pub struct Summary {
     pub auto: bool,
     /// The `auto` pieces' cubes, in chain order.
     pub autos: Vec<(RuleRef, crate::analyze::algebra::Cube)>,
+    /// `writes` (and `auto`, when set) is proven by a member; false only
+    /// where a search gave up (a piece kept because it may be non-empty).
+    pub sure: bool,
 }
 
 impl Summary {
-    fn of(ch: &Chain) -> Summary {
+    fn of(ch: &Chain, dom: &Dom<'_>) -> Summary {
+        let writes = ch.fin.iter().any(|p| p.outcome < Outcome::Suggest);
+        let auto = ch.fin.iter().any(|p| p.outcome == Outcome::Auto);
+        // searches only give up where `gave_up` is set: skip the proof
+        // otherwise (every kept piece is then exactly non-empty)
+        let proven = |want: fn(Outcome) -> bool| {
+            ch.fin.iter().filter(|p| want(p.outcome)).any(|p| {
+                p.region
+                    .iter()
+                    .any(|c| matches!(dom.search(c), Found::Member(_)))
+            })
+        };
+        let sure = !dom.gave_up.get()
+            || (!writes || proven(|o| o < Outcome::Suggest))
+                && (!auto || proven(|o| o == Outcome::Auto));
         Summary {
-            writes: ch.fin.iter().any(|p| p.outcome < Outcome::Suggest),
-            auto: ch.fin.iter().any(|p| p.outcome == Outcome::Auto),
+            writes,
+            auto,
+            sure,
             autos: ch
                 .fin
                 .iter()
@@ -69,7 +87,8 @@ impl<'u> Ctx<'u> {
     /// Replaces the cached chains by their summaries.
     pub(super) fn summarize(&mut self) {
         for (k, ch) in self.chains.drain() {
-            self.summaries.insert(k, Rc::new(Summary::of(&ch)));
+            self.summaries
+                .insert(k, Rc::new(Summary::of(&ch, &self.dom)));
         }
     }
 
@@ -78,13 +97,11 @@ impl<'u> Ctx<'u> {
             return s.clone();
         }
         let s = Rc::new(match self.chains.get(&(c, f)) {
-            Some(ch) => Summary::of(ch),
-            None => Summary::of(&chain(
+            Some(ch) => Summary::of(ch, &self.dom),
+            None => Summary::of(
+                &chain(&self.dom, &self.unit.contracts[c], &self.infos[c], f),
                 &self.dom,
-                &self.unit.contracts[c],
-                &self.infos[c],
-                f,
-            )),
+            ),
         });
         self.summaries.insert((c, f), s.clone());
         s

@@ -30,6 +30,8 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             }
         }
     }
+    // (contract, field) writes kept only because a search gave up
+    let mut unsure: BTreeSet<(usize, FieldId)> = BTreeSet::new();
     for a in 0..n {
         if dead[a] {
             continue;
@@ -41,6 +43,9 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             let s = cx.summary(a, f);
             if s.writes {
                 writes.insert(f, s.auto);
+                if !s.sure {
+                    unsure.insert((a, f));
+                }
             }
         }
         // a `*` rule writes every unlisted field like its representative
@@ -89,6 +94,9 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                 for &(rep, auto) in &star_class {
                     let rd = cx.dom.schema.field(rep);
                     if rd.readonly == fd.readonly && rd.protected == fd.protected {
+                        if unsure.contains(&(a, rep)) {
+                            unsure.insert((a, tf));
+                        }
                         for &b in bs {
                             add(b, tf, auto);
                         }
@@ -130,7 +138,9 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
             .or_else(|| (0..cycles.len()).min_by_key(|&k| (cycles[k].0.len(), k)));
         let Some(head) = head else { continue };
         let (cycle, _) = cycles.remove(head);
+        let unconfirmed = cycle.iter().any(|e| unsure.contains(e));
         out.push(Finding::Loop {
+            unconfirmed,
             cycle,
             all_auto: !auto_parts.is_empty(),
             others: cycles,

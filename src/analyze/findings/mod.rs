@@ -37,7 +37,10 @@ pub enum Finding {
         b_rule: RuleRef,
         a_outcome: Outcome,
         b_outcome: Outcome,
-        witness: Value,
+        /// `None`: the search for one gave up (a string-pattern or
+        /// relative-date question it could not settle); the finding is
+        /// reported unconfirmed, since approximation errs toward reporting.
+        witness: Option<Value>,
         /// Neither contract lists or reads `field`: it stands for every
         /// such field of its kind, which their `*` rules decide alike.
         representative: bool,
@@ -48,9 +51,10 @@ pub enum Finding {
         field: FieldId,
         a_rule: RuleRef,
         b_rule: RuleRef,
-        /// `a`'s mutation; `other` is `b`'s on the same record.
-        witness: Value,
-        other: Value,
+        /// `a`'s mutation; `other` is `b`'s on the same record (`None`,
+        /// both: unconfirmed, as for conflicts).
+        witness: Option<Value>,
+        other: Option<Value>,
     },
     Shadowed {
         contract: usize,
@@ -74,7 +78,8 @@ pub enum Finding {
     Gap {
         contract: usize,
         line: usize,
-        witness: Value,
+        /// `None`: unconfirmed, as for conflicts.
+        witness: Option<Value>,
     },
     /// One strongly connected component of the trigger graph.
     Loop {
@@ -89,6 +94,9 @@ pub enum Finding {
         others: Vec<(Vec<(usize, FieldId)>, bool)>,
         /// The enumeration stopped at the bound: there are more cycles.
         bounded: bool,
+        /// Some edge of the headline cycle is a write a search could not
+        /// confirm (kept, since approximation errs toward reporting).
+        unconfirmed: bool,
     },
     ThresholdOrder {
         contract: usize,

@@ -3,7 +3,7 @@
 
 use super::components::Components;
 use super::{compatible, Ctx, Finding, Options};
-use crate::analyze::algebra::{Cube, Var};
+use crate::analyze::algebra::{Cube, Found, Var};
 use crate::analyze::chain::{fields_for, Info, RuleRef};
 use crate::analyze::witness::{mutation, pin_record};
 use crate::check::model::{Contract, FieldId, Outcome};
@@ -192,6 +192,7 @@ pub(super) fn ownership_pair(
     out: &mut Vec<Finding>,
 ) -> bool {
     let unit = cx.unit;
+    let mut unsure: Option<(RuleRef, RuleRef)> = None;
     {
         {
             for (ra, qa, pa) in xa {
@@ -203,15 +204,25 @@ pub(super) fn ownership_pair(
                     let Some(m) = qa.intersect(pb) else {
                         continue;
                     };
-                    let Some(asg_a) = cx.dom.solve(&m) else {
-                        continue;
+                    let asg_a = match cx.dom.search(&m) {
+                        Found::Member(asg) => asg,
+                        Found::Unknown => {
+                            unsure.get_or_insert((*ra, *rb));
+                            continue;
+                        }
+                        Found::Empty => continue,
                     };
                     let pin = pin_record(&asg_a, qb);
                     let Some(mb) = qb.intersect(&pin) else {
                         continue;
                     };
-                    let Some(mut asg_b) = cx.dom.solve(&mb) else {
-                        continue;
+                    let mut asg_b = match cx.dom.search(&mb) {
+                        Found::Member(asg) => asg,
+                        Found::Unknown => {
+                            unsure.get_or_insert((*ra, *rb));
+                            continue;
+                        }
+                        Found::Empty => continue,
                     };
                     for (v, val) in &asg_a {
                         if is_record_var(v) && !matches!(v, Var::Pat(..)) {
@@ -233,13 +244,26 @@ pub(super) fn ownership_pair(
                         field: f,
                         a_rule: *ra,
                         b_rule: *rb,
-                        witness: wa,
-                        other: wb,
+                        witness: Some(wa),
+                        other: Some(wb),
                     });
                     return true;
                 }
             }
         }
+    }
+    // a meeting whose search gave up: reported, without witnesses
+    if let Some((ra, rb)) = unsure {
+        out.push(Finding::Ownership {
+            a,
+            b,
+            field: f,
+            a_rule: ra,
+            b_rule: rb,
+            witness: None,
+            other: None,
+        });
+        return true;
     }
     false
 }

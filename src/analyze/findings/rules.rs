@@ -2,7 +2,7 @@
 //! (with what covers them) and gaps (with a witness).
 
 use super::{Ctx, Finding};
-use crate::analyze::algebra::{and, Cube, Var};
+use crate::analyze::algebra::{and, Cube, Found, Var};
 use crate::analyze::chain::RuleRef;
 use crate::analyze::explain;
 use crate::analyze::witness::mutation;
@@ -82,12 +82,19 @@ pub(super) fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Fin
             });
         }
         if !ch.gap.is_empty() {
-            if let Some((_, a)) = cx.dom.first(&ch.gap) {
-                let w = mutation(&cx.dom, &cx.parts(&[i], &[line.field]), &a);
+            // a gap whose search gave up is reported without a witness
+            let witness = match cx.dom.witness(&ch.gap) {
+                Found::Member(a) => {
+                    Some(Some(mutation(&cx.dom, &cx.parts(&[i], &[line.field]), &a)))
+                }
+                Found::Unknown => Some(None),
+                Found::Empty => None,
+            };
+            if let Some(witness) = witness {
                 out.push(Finding::Gap {
                     contract: i,
                     line: l,
-                    witness: w,
+                    witness,
                 });
             }
         }
