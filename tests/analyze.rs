@@ -62,7 +62,9 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     else {
         panic!("not a conflict")
     };
-    let witness = witness.as_ref().expect("a confirmed conflict");
+    let Some(witness) = witness.as_ref() else {
+        panic!("a confirmed conflict")
+    };
     let m = parse_witness(&u.schema, witness);
     for c in [*a, *b] {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
