@@ -2,6 +2,9 @@
 //! analyze synthetic units of 100, 1,000 and 10,000 contracts with 20 field
 //! rules each over `std/salesforce` (`crmc synth` generates the same units).
 //!
+//! `every_clause` is tests/ui/check/valid_every_clause.crmc (every clause,
+//! operator and test item; its exclusions once took 90 s to analyze).
+//!
 //! `cargo bench --bench check`. The 10,000-contract unit takes seconds per
 //! run, so it runs a few samples only.
 
@@ -62,4 +65,12 @@ fn ownership_400x12(b: Bencher) {
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn conflict_1000(b: Bencher) {
     check_text(b, crmc::analyze::synth::conflict_unit(1_000));
+}
+
+/// tests/ui/check/valid_every_clause.crmc: one unit with every clause; its
+/// excluded regions once blew up (90 s, now well under a second).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn every_clause(b: Bencher) {
+    let text = include_str!("../tests/ui/check/valid_every_clause.crmc").to_string();
+    check_text(b, text);
 }

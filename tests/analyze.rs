@@ -62,6 +62,9 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     else {
         panic!("not a conflict")
     };
+    let Some(witness) = witness.as_ref() else {
+        panic!("a confirmed conflict")
+    };
     let m = parse_witness(&u.schema, witness);
     for c in [*a, *b] {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
@@ -132,7 +135,7 @@ fn conflict_witness_lands_on_the_right_side_of_a_confidence_threshold() {
     let Finding::Conflict { witness, .. } = c[0] else {
         unreachable!()
     };
-    let conf = d(&witness["confidence"].to_string());
+    let conf = d(&witness.as_ref().unwrap()["confidence"].to_string());
     assert!(conf < d("0.9"));
 }
 
@@ -158,8 +161,8 @@ fn ownership_between_different_actors() {
     else {
         unreachable!()
     };
-    let ma = parse_witness(&u.schema, witness);
-    let mb = parse_witness(&u.schema, other);
+    let ma = parse_witness(&u.schema, witness.as_ref().unwrap());
+    let mb = parse_witness(&u.schema, other.as_ref().unwrap());
     assert_eq!(ma.record, mb.record);
     for (c, m) in [(*a, &ma), (*b, &mb)] {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
@@ -240,7 +243,7 @@ fn gap_has_witness_and_no_gap_with_catch_all() {
     let g: Vec<_> = fs
         .iter()
         .filter_map(|f| match f {
-            Finding::Gap { witness, .. } => Some(witness.clone()),
+            Finding::Gap { witness, .. } => witness.clone(),
             _ => None,
         })
         .collect();

@@ -103,14 +103,18 @@ impl R<'_> {
         if u.relative_dates && self.gave_up {
             out.push(
                 "approximate: relative dates combined with many excluded dates were too many \
-                 to search; a combination not settled was treated as impossible"
+                 to search; a combination not settled counts as possible (a conflict, gap, \
+                 ownership or loop there is reported unconfirmed, nothing is called dead or \
+                 shadowed because of it)"
                     .to_string(),
             );
         }
         if u.patterns && self.gave_up {
             out.push(
                 "approximate: string patterns are decided by constructing candidate strings; \
-                 a combination with no candidate found was treated as impossible"
+                 a combination with no candidate found counts as possible (a conflict, gap, \
+                 ownership or loop there is reported unconfirmed, nothing is called dead or \
+                 shadowed because of it)"
                     .to_string(),
             );
         }
@@ -133,6 +137,31 @@ const RULE_SCOPE: &str = "for complete records (every field and parent record th
 is present): where one is missing, this rule can still decide, at `review` or stricter";
 const CONTRACT_SCOPE: &str = "for complete records (every field and parent record the contract \
 reads is present): where one is missing, the contract can still apply, at `review` or stricter";
+
+/// A finding whose search for a witness gave up (decided by
+/// [`super::algebra::Dom::sat`] to err toward reporting, analysis-v1
+/// "Exactness"): it may not hold, and it says so.
+const UNCONFIRMED: &str =
+    "could not be confirmed: the search for a witness gave up (a string-pattern \
+or relative-date combination too large to settle), so this is reported without one; it may not \
+occur";
+const UNCONFIRMED_SHORT: &str = "(no witness: not confirmed)";
+const UNCONFIRMED_LOOP: &str = "could not be confirmed: a step of this cycle is a write whose \
+search gave up (a string-pattern or relative-date combination too large to settle); it is \
+reported in case it occurs";
+
+trait Witnessed {
+    fn with_witness_or_unconfirmed(self, w: Option<&serde_json::Value>) -> Self;
+}
+
+impl Witnessed for Diagnostic {
+    fn with_witness_or_unconfirmed(self, w: Option<&serde_json::Value>) -> Diagnostic {
+        match w {
+            Some(w) => self.with_witness(w.clone()),
+            None => self.with_note(UNCONFIRMED),
+        }
+    }
+}
 
 fn compact(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
@@ -277,7 +306,7 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                     "add a final rule without `when` to `{}`, or a `*` rule, if `never` is not intended",
                     r.field(l.field)
                 ))
-                .with_witness(witness.clone()),
+                .with_witness_or_unconfirmed(witness.as_ref()),
                 r.approx(&[*contract]),
             )
         }
@@ -286,6 +315,7 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
             all_auto,
             others,
             bounded,
+            unconfirmed,
         } => {
             let path_of = |cycle: &[(usize, FieldId)]| {
                 let mut text = Vec::new();
@@ -347,6 +377,9 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                      the severity is exact",
                     super::findings::MAX_CYCLES
                 ));
+            }
+            if *unconfirmed {
+                d = d.with_note(UNCONFIRMED_LOOP);
             }
             d.with_help("narrow a trigger to `update(...)` without the written field, or demote one write to `review`")
         }
@@ -561,7 +594,7 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                             "narrow `eligible` of `{}` or `{}` so they do not overlap, add an `exclude`, or make their rules for `{}` agree",
                             ca.name, cb.name, r.field(*field)
                         ))
-                        .with_witness(witness.clone())
+                        .with_witness_or_unconfirmed(witness.as_ref())
                         .with_note_if(*representative, || r.stands_for(*field)),
                         Some(mut d) => {
                             if labeled.insert((*a, *a_rule)) {
@@ -575,7 +608,7 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                                     "also `{}` vs `{}`: {}",
                                     ca.name,
                                     cb.name,
-                                    compact(witness)
+                                    witness.as_ref().map_or_else(|| UNCONFIRMED_SHORT.to_string(), compact)
                                 ));
                             }
                             d
@@ -614,8 +647,14 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                             "give `{}` one owner: demote one rule to `review` or `suggest`, or split the records with `eligible`",
                             r.field(*field)
                         ))
-                        .with_witness(witness.clone())
-                        .with_note(format!("`{}` on the same record: {}", cb.name, compact(other))),
+                        .with_witness_or_unconfirmed(witness.as_ref())
+                        .with_note_if(other.is_some(), || {
+                            format!(
+                                "`{}` on the same record: {}",
+                                cb.name,
+                                other.as_ref().map(compact).unwrap_or_default()
+                            )
+                        }),
                         Some(mut d) => {
                             if labeled.insert((*a, *a_rule)) {
                                 d = d.with_label(r.rule_span(*a, *a_rule, *field), la);
@@ -628,8 +667,8 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                                     "also `{}` vs `{}`: {} and {}",
                                     ca.name,
                                     cb.name,
-                                    compact(witness),
-                                    compact(other)
+                                    witness.as_ref().map_or_else(|| UNCONFIRMED_SHORT.to_string(), compact),
+                                    other.as_ref().map_or_else(|| UNCONFIRMED_SHORT.to_string(), compact)
                                 ));
                             }
                             d

@@ -72,8 +72,11 @@ pub fn confirm_where(name: &str, unit: &CheckedUnit, keep: impl Fn(&Value) -> bo
     let mut confirmed = 0;
     for finding in analyze::findings(unit) {
         let ws: Vec<&Value> = match &finding {
-            Finding::Conflict { witness, .. } | Finding::Gap { witness, .. } => vec![witness],
-            Finding::Ownership { witness, other, .. } => vec![witness, other],
+            // an unconfirmed finding (its search gave up) has none
+            Finding::Conflict { witness, .. } | Finding::Gap { witness, .. } => {
+                witness.iter().collect()
+            }
+            Finding::Ownership { witness, other, .. } => witness.iter().chain(other).collect(),
             _ => vec![],
         };
         if !ws.iter().all(|w| keep(w)) {
@@ -91,6 +94,7 @@ pub fn confirm_where(name: &str, unit: &CheckedUnit, keep: impl Fn(&Value) -> bo
                 witness,
                 ..
             } => {
+                let Some(witness) = witness else { continue };
                 let f = field_name(field);
                 assert_ne!(
                     a_outcome, b_outcome,
@@ -138,6 +142,9 @@ pub fn confirm_where(name: &str, unit: &CheckedUnit, keep: impl Fn(&Value) -> bo
                 other,
                 ..
             } => {
+                let (Some(witness), Some(other)) = (witness, other) else {
+                    continue;
+                };
                 let f = field_name(field);
                 // On create there is no current record: the fields either
                 // mutation changes are the proposed values, not the record's.
@@ -182,6 +189,7 @@ pub fn confirm_where(name: &str, unit: &CheckedUnit, keep: impl Fn(&Value) -> bo
                 line,
                 witness,
             } => {
+                let Some(witness) = witness else { continue };
                 let c = &unit.contracts[contract];
                 let f = field_name(c.fields[line].field);
                 let (got, by, rule) = eval_outcome(&decide(&alone(unit, contract), &witness), &f);

@@ -10,7 +10,9 @@
 //! co-finite sets (see [`text::solve`]) and a zone search past its budget.
 
 pub mod calendar;
+mod items;
 pub mod num;
+pub mod shape;
 pub mod text;
 pub mod zone;
 
@@ -18,6 +20,7 @@ use crate::check::model::{Event, FieldId, FieldType, Schema};
 use crate::decimal::Decimal;
 use calendar::span;
 use num::{Bound, Interval, NumSet};
+use shape::Shape;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use text::{PatKind, PatReq, Solved, TextSet};
@@ -311,6 +314,17 @@ pub enum Val {
 /// A value for every variable a cube constrains (and its pattern bases).
 pub type Assignment = BTreeMap<Var, Val>;
 
+/// What a search for a member found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found<T = Assignment> {
+    Member(T),
+    /// Proven to have none.
+    Empty,
+    /// The search gave up (a pattern with no candidate over a co-finite
+    /// set, or the zone search's budget): there may be one.
+    Unknown,
+}
+
 /// Domains of variables, from the schema.
 pub struct Dom<'a> {
     pub schema: &'a Schema,
@@ -374,13 +388,36 @@ impl<'a> Dom<'a> {
         }
     }
 
-    pub fn is_multi(&self, var: &Var) -> bool {
-        matches!(self.ty(var), Some(FieldType::Multipicklist(_)))
+    /// The shape of a text variable's values: what the evaluator reads as
+    /// that very value (records, parents) or accepts as a proposed one
+    /// (`New`, decisions 5).
+    pub fn shape(&self, var: &Var) -> Shape<'_> {
+        let proposed = matches!(var, Var::New(_));
+        match (self.ty(var), proposed) {
+            (None | Some(FieldType::String), _) => Shape::Text,
+            (Some(FieldType::Multipicklist(items)), true) => Shape::Items(Some(items)),
+            (Some(FieldType::Multipicklist(_)), false) => Shape::Items(None),
+            (Some(FieldType::Email), true) => Shape::Email,
+            (Some(FieldType::Url), true) => Shape::Url,
+            (Some(FieldType::Email | FieldType::Url), false) => Shape::Lower,
+            (Some(FieldType::Phone), true) => Shape::Phone,
+            (Some(FieldType::Id | FieldType::Ref(_)), true) => Shape::Id,
+            _ => Shape::Trimmed,
+        }
     }
 
     /// A value for every constrained variable, or `None` when the cube is
-    /// empty.
+    /// empty or its search gave up (see [`Dom::search`]).
     pub fn solve(&self, cube: &Cube) -> Option<Assignment> {
+        match self.search(cube) {
+            Found::Member(a) => Some(a),
+            Found::Empty | Found::Unknown => None,
+        }
+    }
+
+    /// A member of the cube, proof that it has none, or neither (a pattern
+    /// or zone search gave up; `gave_up` is set).
+    pub fn search(&self, cube: &Cube) -> Found {
         let mut out = Assignment::new();
         let mut pats: BTreeMap<&Var, Vec<PatReq<'_>>> = BTreeMap::new();
         for (var, con) in &cube.cons {
@@ -403,38 +440,47 @@ impl<'a> Dom<'a> {
             }
         }
         if !cube.diffs.is_empty() {
-            for (var, v) in self.solve_zone(cube)? {
-                out.insert(var, Val::Num(Decimal::from_int(v)));
+            match self.solve_zone(cube) {
+                Found::Member(vals) => {
+                    for (var, v) in vals {
+                        out.insert(var, Val::Num(Decimal::from_int(v)));
+                    }
+                }
+                Found::Empty => return Found::Empty,
+                Found::Unknown => return Found::Unknown,
             }
         }
         for (var, con) in &cube.cons {
             if matches!(var, Var::Pat(..)) || pats.contains_key(var) || out.contains_key(var) {
                 continue;
             }
-            out.insert(var.clone(), pick(var, con, self)?);
+            match pick(var, con, self) {
+                Some(v) => out.insert(var.clone(), v),
+                None => return Found::Empty,
+            };
         }
         for (base, reqs) in pats {
             let set = match cube.get(base).cloned().unwrap_or_else(|| self.base(base)) {
                 Con::Text(t) => t,
-                _ => return None,
+                _ => return Found::Empty,
             };
-            match text::solve(&set, &reqs, self.is_multi(base), self.hint(base)) {
+            match text::solve(&set, &reqs, self.shape(base), self.hint(base)) {
                 Solved::Value(v) => {
                     out.insert(base.clone(), v.map_or(Val::Empty, Val::Str));
                 }
-                Solved::Impossible => return None,
+                Solved::Impossible => return Found::Empty,
                 Solved::GaveUp => {
                     self.gave_up.set(true);
-                    return None;
+                    return Found::Unknown;
                 }
             }
         }
-        Some(out)
+        Found::Member(out)
     }
 
     /// Values of the variables of `cube`'s differences and of both clocks,
-    /// or `None` when they have none (see [`zone::solve`]).
-    fn solve_zone(&self, cube: &Cube) -> Option<Vec<(Var, i64)>> {
+    /// or proof that they have none, or neither (see [`zone::solve`]).
+    fn solve_zone(&self, cube: &Cube) -> Found<Vec<(Var, i64)>> {
         let mut vars: Vec<Var> = vec![Var::At, Var::AtDay];
         vars.extend(cube.diffs.iter().flat_map(|d| [d.x.clone(), d.y.clone()]));
         vars.sort();
@@ -445,7 +491,9 @@ impl<'a> Dom<'a> {
             let have = cube
                 .get(&var)
                 .map_or_else(|| base.clone(), |c| c.intersect(&base));
-            let Con::Num(n) = have else { return None };
+            let Con::Num(n) = have else {
+                return Found::Empty;
+            };
             let intervals: Vec<(i64, i64)> = n.intervals.iter().filter_map(int_bounds).collect();
             let prefer = match var {
                 Var::At => calendar::AT_SECS,
@@ -461,24 +509,29 @@ impl<'a> Dom<'a> {
         let at = slots.iter().position(|s| s.var == Var::At);
         let day = slots.iter().position(|s| s.var == Var::AtDay);
         match zone::solve(&slots, &cube.diffs, at, day) {
-            zone::Solved::Values(v) => Some(slots.into_iter().map(|s| s.var).zip(v).collect()),
-            zone::Solved::Impossible => None,
+            zone::Solved::Values(v) => {
+                Found::Member(slots.into_iter().map(|s| s.var).zip(v).collect())
+            }
+            zone::Solved::Impossible => Found::Empty,
             zone::Solved::GaveUp => {
                 self.gave_up.set(true);
-                None
+                Found::Unknown
             }
         }
     }
 
-    /// Whether the cube has a member: `solve(cube).is_some()`, without
-    /// building the assignment unless patterns or differences are involved.
+    /// Whether the cube may have a member: a search that gave up counts
+    /// as one, so what is built on `sat` (chains, regions, emptiness
+    /// claims) errs toward reporting (analysis-v1 "Exactness"); the
+    /// findings' witnesses say where they could not be confirmed. Builds
+    /// no assignment unless patterns or differences are involved.
     pub fn sat(&self, cube: &Cube) -> bool {
         if !cube.diffs.is_empty() || cube.cons.iter().any(|(v, _)| matches!(v, Var::Pat(..))) {
-            return self.solve(cube).is_some();
+            return !matches!(self.search(cube), Found::Empty);
         }
         cube.cons.iter().all(|(var, con)| match con {
             Con::Num(n) => n.pick().is_some(),
-            Con::Text(t) => text::has_member(t, self.hint(var)),
+            Con::Text(t) => text::has_member(t, self.shape(var), self.hint(var)),
             Con::Bits(b) => match var {
                 Var::Event => b & 7 != 0,
                 _ => b & (T | F | EMPTY) != 0,
@@ -494,6 +547,24 @@ impl<'a> Dom<'a> {
         r.iter()
             .enumerate()
             .find_map(|(i, c)| self.solve(c).map(|a| (i, a)))
+    }
+
+    /// A member of the region: the first found, else `Unknown` when some
+    /// cube's search gave up, else `Empty`.
+    pub fn witness(&self, r: &[Cube]) -> Found {
+        let mut unknown = false;
+        for c in r {
+            match self.search(c) {
+                Found::Member(a) => return Found::Member(a),
+                Found::Unknown => unknown = true,
+                Found::Empty => {}
+            }
+        }
+        if unknown {
+            Found::Unknown
+        } else {
+            Found::Empty
+        }
     }
 
     /// `a` minus `b`.
@@ -567,7 +638,7 @@ fn pick(var: &Var, con: &Con, dom: &Dom<'_>) -> Option<Val> {
             Some(v) => Val::Num(v),
             None => Val::Empty,
         },
-        Con::Text(t) => match text::solve(t, &[], dom.is_multi(var), dom.hint(var)) {
+        Con::Text(t) => match text::solve(t, &[], dom.shape(var), dom.hint(var)) {
             Solved::Value(Some(v)) => Val::Str(v),
             Solved::Value(None) => Val::Empty,
             _ => return None,

@@ -5,6 +5,7 @@
 //! by [`solve`], exactly over finite sets and by constructing candidates over
 //! co-finite ones.
 
+use super::shape::Shape;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -149,22 +150,26 @@ pub enum Solved {
     GaveUp,
 }
 
-fn meets(v: &str, set: &TextSet, reqs: &[PatReq<'_>], multi: bool) -> bool {
-    !v.is_empty()
+fn meets(v: &str, set: &TextSet, reqs: &[PatReq<'_>], shape: Shape<'_>) -> bool {
+    shape.fits(v)
         && set.contains(v)
         && reqs
             .iter()
-            .all(|r| holds(r.kind, r.text, v, multi) == r.want)
+            .all(|r| holds(r.kind, r.text, v, shape.is_multi()) == r.want)
 }
 
-/// Finds a member of `set` whose pattern truths are `reqs`. A pattern is
-/// false on the empty value.
-pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Solved {
+/// Finds a member of `set` of the given shape whose pattern truths are
+/// `reqs`. A pattern is false on the empty value.
+pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], shape: Shape<'_>, hint: &str) -> Solved {
+    if let Shape::Items(decl) = shape {
+        return super::items::solve(set, reqs, decl, hint);
+    }
     if set.empty && reqs.iter().all(|r| !r.want) {
-        // prefer a value when no pattern forces one? The empty value is the
-        // simplest member that meets all-false requirements.
+        // no pattern forces a value: prefer one (a witness that sets the
+        // field) when nothing is asked, else the empty value, which has
+        // every pattern false
         if reqs.is_empty() {
-            if let Some(v) = plain_member(set, hint) {
+            if let Some(v) = plain_member(set, shape, hint) {
                 return Solved::Value(Some(v));
             }
         }
@@ -173,15 +178,25 @@ pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Sol
     match &set.vals {
         Vals::In(vals) => vals
             .iter()
-            .find(|v| meets(v, set, reqs, multi))
+            .find(|v| meets(v, set, reqs, shape))
             .map_or(Solved::Impossible, |v| Solved::Value(Some(v.clone()))),
         Vals::NotIn(_) => {
             if reqs.is_empty() {
-                return plain_member(set, hint).map_or(Solved::GaveUp, |v| Solved::Value(Some(v)));
+                return plain_member(set, shape, hint)
+                    .map_or(Solved::GaveUp, |v| Solved::Value(Some(v)));
             }
-            for c in candidates(reqs, multi, hint) {
-                if meets(&c, set, reqs, multi) {
-                    return Solved::Value(Some(c));
+            if reqs.iter().any(|r| r.want && shape.excludes_part(r.text)) {
+                return Solved::Impossible;
+            }
+            // the plain candidates first, then with the shape's glue
+            for glue in [&[""][..], shape.glue()] {
+                for c in candidates(reqs, hint, glue) {
+                    if meets(&c, set, reqs, shape) {
+                        return Solved::Value(Some(c));
+                    }
+                }
+                if shape.glue().len() == 1 {
+                    break;
                 }
             }
             if conflicting_affixes(reqs) {
@@ -195,19 +210,25 @@ pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Sol
 
 /// Whether [`solve`] with no pattern requirements finds a member, without
 /// building it (the common case of satisfiability checks).
-pub fn has_member(set: &TextSet, hint: &str) -> bool {
+pub fn has_member(set: &TextSet, shape: Shape<'_>, hint: &str) -> bool {
     if set.empty {
         return true;
     }
-    match &set.vals {
-        Vals::In(vals) => vals.iter().any(|v| !v.is_empty()),
-        Vals::NotIn(ex) => ex.len() < 10_000 || plain_member(set, hint).is_some(),
+    match (&set.vals, shape) {
+        (_, Shape::Items(decl)) => matches!(
+            super::items::solve(set, &[], decl, hint),
+            Solved::Value(Some(_))
+        ),
+        (Vals::In(vals), _) => vals.iter().any(|v| shape.fits(v)),
+        // `hint`, `hint1`, ... all fit their shape (every hint does), and
+        // fewer exclusions than candidates leave one
+        (Vals::NotIn(ex), _) => ex.len() < 10_000 || plain_member(set, shape, hint).is_some(),
     }
 }
 
-fn plain_member(set: &TextSet, hint: &str) -> Option<String> {
+fn plain_member(set: &TextSet, shape: Shape<'_>, hint: &str) -> Option<String> {
     match &set.vals {
-        Vals::In(vals) => vals.iter().next().cloned(),
+        Vals::In(vals) => vals.iter().find(|v| shape.fits(v)).cloned(),
         Vals::NotIn(ex) => {
             let mut n = 0u32;
             loop {
@@ -216,7 +237,7 @@ fn plain_member(set: &TextSet, hint: &str) -> Option<String> {
                 } else {
                     format!("{hint}{n}")
                 };
-                if !ex.contains(&c) {
+                if !ex.contains(&c) && shape.fits(&c) {
                     return Some(c);
                 }
                 n += 1;
@@ -261,7 +282,10 @@ fn join_overlap(a: &str, b: &str) -> String {
     format!("{a}{b}")
 }
 
-fn candidates(reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Vec<String> {
+/// Strings built from the required parts: the longest prefix, the
+/// contained parts (with a filler between), the longest suffix, with each
+/// `glue` text after the prefix and before the suffix.
+fn candidates(reqs: &[PatReq<'_>], hint: &str, glue: &[&str]) -> Vec<String> {
     let longest = |kind: PatKind| {
         reqs.iter()
             .filter(|r| r.want && r.kind == kind)
@@ -275,16 +299,12 @@ fn candidates(reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Vec<String> {
         .filter(|r| r.want && r.kind == PatKind::Contains)
         .map(|r| r.text)
         .collect();
-    if multi {
-        let mut items: Vec<&str> = contains.clone();
-        if items.is_empty() {
-            items.push(hint);
-        }
-        return vec![items.join(";"), format!("{};{hint}", items.join(";"))];
-    }
     let pre = longest(PatKind::StartsWith);
     let suf = longest(PatKind::EndsWith);
-    let mut out = Vec::new();
+    let cs = contains
+        .iter()
+        .fold(String::new(), |acc, c| join_overlap(&acc, c));
+    let mut mids = Vec::new();
     for filler in ["", hint, "x", "q", "Z", "0", "_", "~", "zq9"] {
         let mut mid = String::new();
         for c in &contains {
@@ -292,16 +312,19 @@ fn candidates(reqs: &[PatReq<'_>], multi: bool, hint: &str) -> Vec<String> {
             mid.push_str(c);
         }
         mid.push_str(filler);
-        out.push(format!("{pre}{mid}{suf}"));
-        out.push(join_overlap(&join_overlap(&pre, &mid), &suf));
-        let cs = contains
-            .iter()
-            .fold(String::new(), |acc, c| join_overlap(&acc, c));
-        out.push(join_overlap(
-            &join_overlap(&pre, &format!("{filler}{cs}")),
-            &suf,
-        ));
-        out.push(join_overlap(&join_overlap(&pre, &cs), &suf));
+        mids.push(mid);
+        mids.push(format!("{filler}{cs}"));
+    }
+    mids.push(cs);
+    let mut out = Vec::new();
+    for g1 in glue {
+        for g2 in glue {
+            for mid in &mids {
+                let m = format!("{g1}{mid}{g2}");
+                out.push(format!("{pre}{m}{suf}"));
+                out.push(join_overlap(&join_overlap(&pre, &m), &suf));
+            }
+        }
     }
     out
 }
@@ -319,9 +342,12 @@ mod tests {
     fn finite_sets_are_exact() {
         let s = TextSet::of(["alpha".to_string(), "beta".to_string()]);
         let r = [req(PatKind::StartsWith, "b", true)];
-        assert!(matches!(solve(&s, &r, false, "w"), Solved::Value(Some(v)) if v == "beta"));
+        assert!(matches!(solve(&s, &r, Shape::Text, "w"), Solved::Value(Some(v)) if v == "beta"));
         let r = [req(PatKind::StartsWith, "c", true)];
-        assert!(matches!(solve(&s, &r, false, "w"), Solved::Impossible));
+        assert!(matches!(
+            solve(&s, &r, Shape::Text, "w"),
+            Solved::Impossible
+        ));
     }
 
     #[test]
@@ -332,7 +358,7 @@ mod tests {
             req(PatKind::StartsWith, "ceo", true),
             req(PatKind::Contains, "zz", false),
         ];
-        match solve(&s, &r, false, "w") {
+        match solve(&s, &r, Shape::Text, "w") {
             Solved::Value(Some(v)) => {
                 assert!(v.starts_with("ceo") && v.ends_with("@competitor.example"));
                 assert!(!v.contains("zz"), "{v}");
@@ -343,11 +369,14 @@ mod tests {
             req(PatKind::StartsWith, "ab", true),
             req(PatKind::StartsWith, "ac", true),
         ];
-        assert!(matches!(solve(&s, &r, false, "w"), Solved::Impossible));
+        assert!(matches!(
+            solve(&s, &r, Shape::Text, "w"),
+            Solved::Impossible
+        ));
         let r = [
             req(PatKind::StartsWith, "ab", true),
             req(PatKind::Contains, "b", false),
         ];
-        assert!(!matches!(solve(&s, &r, false, "w"), Solved::Value(_)));
+        assert!(!matches!(solve(&s, &r, Shape::Text, "w"), Solved::Value(_)));
     }
 }

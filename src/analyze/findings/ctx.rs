@@ -1,0 +1,135 @@
+//! Shared state of one analysis: the contracts' regions, their chains
+//! computed on demand, and the chains' summaries for the whole-unit phases.
+
+use crate::analyze::algebra::{Dom, Found};
+use crate::analyze::chain::{chain, fields_for, Chain, Info, RuleRef};
+use crate::analyze::witness::Parts;
+use crate::check::model::{CheckedUnit, Cond, FieldId, Outcome};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// What the whole-unit phases (ownership, loops) need of a chain.
+pub struct Summary {
+    /// Some piece decides below `suggest` (the contract writes the field).
+    pub writes: bool,
+    /// Some piece decides `auto`.
+    pub auto: bool,
+    /// The `auto` pieces' cubes, in chain order.
+    pub autos: Vec<(RuleRef, crate::analyze::algebra::Cube)>,
+    /// `writes` (and `auto`, when set) is proven by a member; false only
+    /// where a search gave up (a piece kept because it may be non-empty).
+    pub sure: bool,
+}
+
+impl Summary {
+    fn of(ch: &Chain, dom: &Dom<'_>) -> Summary {
+        let writes = ch.fin.iter().any(|p| p.outcome < Outcome::Suggest);
+        let auto = ch.fin.iter().any(|p| p.outcome == Outcome::Auto);
+        // searches only give up where `gave_up` is set: skip the proof
+        // otherwise (every kept piece is then exactly non-empty)
+        let proven = |want: fn(Outcome) -> bool| {
+            ch.fin.iter().filter(|p| want(p.outcome)).any(|p| {
+                p.region
+                    .iter()
+                    .any(|c| matches!(dom.search(c), Found::Member(_)))
+            })
+        };
+        let sure = !dom.gave_up.get()
+            || (!writes || proven(|o| o < Outcome::Suggest))
+                && (!auto || proven(|o| o == Outcome::Auto));
+        Summary {
+            writes,
+            auto,
+            sure,
+            autos: ch
+                .fin
+                .iter()
+                .filter(|p| p.outcome == Outcome::Auto)
+                .flat_map(|p| p.region.iter().map(move |c| (p.rule, c.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// Shared state: infos and chains, computed on demand. Full chains are kept
+/// only while one contract's per-contract findings are made; after that,
+/// [`Summary`]s.
+pub struct Ctx<'u> {
+    pub unit: &'u CheckedUnit,
+    pub dom: Dom<'u>,
+    pub infos: Vec<Info>,
+    chains: HashMap<(usize, FieldId), Rc<Chain>>,
+    summaries: HashMap<(usize, FieldId), Rc<Summary>>,
+}
+
+impl<'u> Ctx<'u> {
+    pub fn new(unit: &'u CheckedUnit) -> Ctx<'u> {
+        let dom = Dom::new(&unit.schema);
+        let named: HashMap<&str, &Cond> = unit
+            .exclusions
+            .iter()
+            .map(|e| (e.name.as_str(), &e.when))
+            .collect();
+        let infos = unit
+            .contracts
+            .iter()
+            .map(|c| Info::new(&dom, c, &named))
+            .collect();
+        Ctx {
+            unit,
+            dom,
+            infos,
+            chains: HashMap::new(),
+            summaries: HashMap::new(),
+        }
+    }
+
+    /// Replaces the cached chains by their summaries.
+    pub(super) fn summarize(&mut self) {
+        for (k, ch) in self.chains.drain() {
+            self.summaries
+                .insert(k, Rc::new(Summary::of(&ch, &self.dom)));
+        }
+    }
+
+    pub fn summary(&mut self, c: usize, f: FieldId) -> Rc<Summary> {
+        if let Some(s) = self.summaries.get(&(c, f)) {
+            return s.clone();
+        }
+        let s = Rc::new(match self.chains.get(&(c, f)) {
+            Some(ch) => Summary::of(ch, &self.dom),
+            None => Summary::of(
+                &chain(&self.dom, &self.unit.contracts[c], &self.infos[c], f),
+                &self.dom,
+            ),
+        });
+        self.summaries.insert((c, f), s.clone());
+        s
+    }
+
+    pub fn chain(&mut self, c: usize, f: FieldId) -> Rc<Chain> {
+        let unit = self.unit;
+        let dom = &self.dom;
+        let infos = &self.infos;
+        self.chains
+            .entry((c, f))
+            .or_insert_with(|| Rc::new(chain(dom, &unit.contracts[c], &infos[c], f)))
+            .clone()
+    }
+
+    pub(super) fn parts(&self, cs: &[usize], decided: &[FieldId]) -> Parts<'_> {
+        Parts {
+            contracts: cs
+                .iter()
+                .map(|&i| (&self.unit.contracts[i], &self.infos[i]))
+                .collect(),
+            decided: decided.to_vec(),
+        }
+    }
+
+    /// Fields a contract may decide for (listed, referenced, representatives).
+    pub(super) fn own_fields(&self, c: usize) -> Vec<FieldId> {
+        let k = &self.unit.contracts[c];
+        fields_for(&self.dom, k.object, &[(k, &self.infos[c])])
+    }
+}

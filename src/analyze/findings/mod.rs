@@ -1,0 +1,196 @@
+//! The findings of analysis-v1, as data. [`super::render`] turns them into
+//! diagnostics.
+//!
+//! ```text
+//! ctx         shared state: regions, chains on demand, their summaries
+//! rules       per contract: dead contract, dead and shadowed rules, gaps
+//! hygiene     per contract: thresholds, approvers, suppression, rollback, audit
+//! conflicts   pairs of one actor deciding a field differently
+//! ownership   pairs of different actors both automating a field
+//! loops       cycles of the trigger graph
+//! components  which (contract, field) pairs are already connected
+//! ```
+
+mod components;
+mod conflicts;
+mod ctx;
+mod hygiene;
+mod loops;
+mod ownership;
+mod rules;
+
+use crate::analyze::chain::RuleRef;
+use crate::check::model::{AuditField, CheckedUnit, Contract, FieldId, Outcome};
+use serde_json::Value;
+
+pub use ctx::{Ctx, Summary};
+pub use loops::MAX_CYCLES;
+
+/// One finding. Contracts are indexes into `CheckedUnit::contracts`.
+#[derive(Clone, Debug)]
+pub enum Finding {
+    Conflict {
+        a: usize,
+        b: usize,
+        field: FieldId,
+        a_rule: RuleRef,
+        b_rule: RuleRef,
+        a_outcome: Outcome,
+        b_outcome: Outcome,
+        /// `None`: the search for one gave up (a string-pattern or
+        /// relative-date question it could not settle); the finding is
+        /// reported unconfirmed, since approximation errs toward reporting.
+        witness: Option<Value>,
+        /// Neither contract lists or reads `field`: it stands for every
+        /// such field of its kind, which their `*` rules decide alike.
+        representative: bool,
+    },
+    Ownership {
+        a: usize,
+        b: usize,
+        field: FieldId,
+        a_rule: RuleRef,
+        b_rule: RuleRef,
+        /// `a`'s mutation; `other` is `b`'s on the same record (`None`,
+        /// both: unconfirmed, as for conflicts).
+        witness: Option<Value>,
+        other: Option<Value>,
+    },
+    Shadowed {
+        contract: usize,
+        rule: RuleRef,
+        /// The earlier rules that cover it (empty: the contract's eligible,
+        /// not-excluded region leaves it nothing).
+        by: Vec<RuleRef>,
+    },
+    DeadRule {
+        contract: usize,
+        rule: RuleRef,
+        why: String,
+    },
+    DeadContract {
+        contract: usize,
+        why: String,
+        /// It applies somewhere, but an exclusion holds wherever it does
+        /// (it decides `never` there, decisions 8).
+        all_excluded: bool,
+    },
+    Gap {
+        contract: usize,
+        line: usize,
+        /// `None`: unconfirmed, as for conflicts.
+        witness: Option<Value>,
+    },
+    /// One strongly connected component of the trigger graph.
+    Loop {
+        /// The headline cycle (an all-`auto` one when there is one):
+        /// contract, then the field it writes that triggers the next one.
+        cycle: Vec<(usize, FieldId)>,
+        /// Some elementary cycle of the component has only `auto` edges
+        /// (exact, whatever the enumeration bound).
+        all_auto: bool,
+        /// The component's other elementary cycles, each with whether all
+        /// its edges are `auto`, up to [`MAX_CYCLES`] in all.
+        others: Vec<(Vec<(usize, FieldId)>, bool)>,
+        /// The enumeration stopped at the bound: there are more cycles.
+        bounded: bool,
+        /// Some edge of the headline cycle is a write a search could not
+        /// confirm (kept, since approximation errs toward reporting).
+        unconfirmed: bool,
+    },
+    ThresholdOrder {
+        contract: usize,
+    },
+    NoApprover {
+        contract: usize,
+        level: Outcome,
+        /// The rules (with their field) that reach this level.
+        rules: Vec<(FieldId, RuleRef)>,
+    },
+    UnsuppressedAutomation {
+        contract: usize,
+    },
+    NoRollback {
+        contract: usize,
+    },
+    ThinAudit {
+        contract: usize,
+        missing: Vec<AuditField>,
+    },
+}
+
+pub fn compatible(a: &Contract, b: &Contract) -> bool {
+    a.actor.kind == b.actor.kind
+        && match (&a.actor.name, &b.actor.name) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
+/// Findings plus facts about their exactness.
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Some string-pattern question was not settled (treated as empty).
+    pub gave_up: bool,
+    /// Every overlapping pair has its own finding and witness.
+    pub all_witnesses: bool,
+}
+
+/// What the analysis reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// One conflict/ownership finding (with witness) per overlapping pair of
+    /// contracts. Off: only the pairs that connect a component of the
+    /// overlap graph (at most N - 1 for N contracts), so output and memory
+    /// stay linear in the contracts involved.
+    pub all_witnesses: bool,
+}
+
+pub fn findings(unit: &CheckedUnit) -> Vec<Finding> {
+    run(unit).findings
+}
+
+/// Every overlapping pair, with its witness (for tests that hold each one).
+pub fn all_findings(unit: &CheckedUnit) -> Vec<Finding> {
+    run_with(
+        unit,
+        Options {
+            all_witnesses: true,
+        },
+    )
+    .findings
+}
+
+pub fn run(unit: &CheckedUnit) -> Report {
+    run_with(unit, Options::default())
+}
+
+pub fn run_with(unit: &CheckedUnit, opts: Options) -> Report {
+    let mut t = crate::analyze::Phases::new();
+    let mut cx = Ctx::new(unit);
+    t.mark("regions");
+    let mut out = Vec::new();
+    let mut dead = vec![false; unit.contracts.len()];
+    for (i, c) in unit.contracts.iter().enumerate() {
+        if let Some(f) = rules::dead_contract(&cx, i) {
+            dead[i] = true;
+            out.push(f);
+        }
+        rules::per_rule(&mut cx, i, dead[i], &mut out);
+        hygiene::hygiene(&mut cx, i, c, dead[i], &mut out);
+        cx.summarize();
+    }
+    t.mark("per-contract");
+    conflicts::conflicts(&mut cx, opts, &mut out);
+    cx.summarize();
+    t.mark("conflicts");
+    ownership::ownership(&mut cx, &dead, opts, &mut out);
+    t.mark("ownership");
+    loops::loops(&mut cx, &dead, &mut out);
+    t.mark("loops");
+    Report {
+        findings: out,
+        gave_up: cx.dom.gave_up.get(),
+        all_witnesses: opts.all_witnesses,
+    }
+}
