@@ -434,13 +434,38 @@ fn pick_value(rng: &mut Rng, pools: &Pools, f: &str) -> Value {
         .map_or(Value::Null, |vs| rng.pick(vs).clone())
 }
 
+/// `local@domain.tld` as the evaluator reads an email (trimmed).
+fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && domain.split('.').all(|l| !l.is_empty())
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
 /// A complete record (every Lead field) and its parent.
 fn record(rng: &mut Rng, pools: &Pools) -> (Value, Value) {
     let mut record = Map::new();
     record.insert("Id".into(), json!("L1"));
     record.insert("AccountId".into(), json!("A1"));
-    for (f, _) in WRITABLE {
-        record.insert((*f).into(), pick_value(rng, pools, f));
+    for (f, k) in WRITABLE {
+        let mut v = pick_value(rng, pools, f);
+        // A record value read by a condition must fit its field, or it is
+        // unknown (at least `review`): not a complete record. The pools
+        // hold the contracts' literals, some of which are no addresses.
+        if *k == Kind::Email
+            && v.as_str()
+                .is_some_and(|s| !s.trim().is_empty() && !is_email(s))
+        {
+            v = json!("a@x.example");
+        }
+        record.insert((*f).into(), v);
     }
     let (tier, size) = (
         pick_value(rng, pools, "Tier"),
@@ -581,6 +606,9 @@ struct Counts {
     gaps: usize,
     cycles: usize,
     incomplete: usize,
+    /// Mutations skipped by the complete-input checks: a change whose
+    /// value does not fit its field.
+    misfit_changes: usize,
     /// Units with a relative date (`… days ago`).
     relative_dates: usize,
 }
@@ -689,6 +717,18 @@ fn check_unit(seed: u64, muts: usize, counts: &mut Counts) {
     for _ in 0..muts {
         let base = mutation(&mut rng, &g.pools, &records, &listed);
         counts.mutations += 1;
+        // A proposed value that does not fit its field is never written,
+        // and conditions reading it see an unknown (at least `review`): not
+        // a complete input, which findings are about (decisions 9).
+        let probe = decide(&full, &with_actor(&base, &[&u.contracts[0]]));
+        if probe.fields.values().any(|fd| {
+            fd.reasons
+                .iter()
+                .any(|r| r.starts_with("proposed value of `"))
+        }) {
+            counts.misfit_changes += 1;
+            continue;
+        }
         let changed: Vec<String> = base["changes"]
             .as_object()
             .unwrap()

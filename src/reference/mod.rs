@@ -174,9 +174,7 @@ pub fn decide_traced(
     }
     // A parent given beside an empty lookup field contradicts itself.
     for rel in &unit.schema.object(object).relations {
-        if w.parent_given(&rel.name).is_some()
-            && w.subject(&Subject::Field(rel.via)) == Reading::Empty
-        {
+        if w.parent_given(&rel.name).is_some() && w.lookup_given_empty(rel.via) {
             let via = &unit.schema.field(rel.via).name;
             return Err(EvalError::new(format!(
                 "`parents.{0}` is given but `{via}` is empty, so the record has no `{0}`: \

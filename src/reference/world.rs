@@ -53,9 +53,18 @@ impl<'u, 'm> World<'u, 'm> {
             };
         }
         match self.unit.schema.relation(self.object, relation) {
-            Some(rel) if self.subject(&Subject::Field(rel.via)) == Reading::Empty => Reading::Empty,
+            Some(rel) if self.lookup_given_empty(rel.via) => Reading::Empty,
             _ => Reading::Missing,
         }
+    }
+
+    /// Whether the input gives the lookup field `via` as empty: only that
+    /// means "no parent". A create that leaves it out may have it derived
+    /// by the CRM (Salesforce's Task.AccountId): its parent is unknown.
+    pub(super) fn lookup_given_empty(&self, via: FieldId) -> bool {
+        let given = self.m.record().contains_key(self.name(via))
+            || (self.event == Event::Create && self.m.changes().contains_key(self.name(via)));
+        given && self.subject(&Subject::Field(via)) == Reading::Empty
     }
 
     pub(super) fn subject(&self, s: &Subject) -> Reading<'m> {

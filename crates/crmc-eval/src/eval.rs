@@ -387,9 +387,13 @@ impl<'t, 'm> Ctx<'t, 'm> {
                     }
                 }
                 _ => {
+                    // Only a lookup the input gives as empty means "no
+                    // parent": one a create leaves out may be derived by
+                    // the CRM (Salesforce's Task.AccountId), so its parent
+                    // is unknown, not absent.
                     let via_null = object
                         .local(r.via)
-                        .map(|l| sparse(&cur, l).unwrap_or(&missing))
+                        .and_then(|l| sparse(&cur, l))
                         .is_some_and(|s| *s == Slot::Null);
                     if via_null {
                         Parent::None
@@ -423,8 +427,8 @@ impl<'t, 'm> Ctx<'t, 'm> {
         }
     }
 
-    /// A parent the input gives although the record's lookup field to it
-    /// is empty (`parents.Account` with `AccountId: null`), as (relation,
+    /// A parent the input gives although it gives the record's lookup field
+    /// to it as empty (`parents.Account` with `AccountId: null`), as (relation,
     /// lookup field) names. Such a line contradicts itself: deciding it
     /// with the parent would make dropping the parent loosen the decision
     /// (an empty lookup means "no parent", whose fields are empty).
@@ -439,7 +443,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
                 let empty = self
                     .object
                     .local(r.via)
-                    .map(|l| sparse(&self.cur, l).unwrap_or(&self.missing))
+                    .and_then(|l| sparse(&self.cur, l))
                     .is_some_and(|s| *s == Slot::Null);
                 (given && empty).then(|| (t.str(r.name), t.field_name(r.via)))
             })

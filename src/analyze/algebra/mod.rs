@@ -389,19 +389,18 @@ impl<'a> Dom<'a> {
     }
 
     /// The shape of a text variable's values: what the evaluator reads as
-    /// that very value (records, parents) or accepts as a proposed one
-    /// (`New`, decisions 5).
+    /// that very value. Record, parent and proposed values alike: a value
+    /// read by a condition that does not fit its field is unknown to the
+    /// evaluator (`crmc-eval` `values::read`), outside the analysis's
+    /// complete inputs, and a proposed one decides `never` (decisions 5).
     pub fn shape(&self, var: &Var) -> Shape<'_> {
-        let proposed = matches!(var, Var::New(_));
-        match (self.ty(var), proposed) {
-            (None | Some(FieldType::String), _) => Shape::Text,
-            (Some(FieldType::Multipicklist(items)), true) => Shape::Items(Some(items)),
-            (Some(FieldType::Multipicklist(_)), false) => Shape::Items(None),
-            (Some(FieldType::Email), true) => Shape::Email,
-            (Some(FieldType::Url), true) => Shape::Url,
-            (Some(FieldType::Email | FieldType::Url), false) => Shape::Lower,
-            (Some(FieldType::Phone), true) => Shape::Phone,
-            (Some(FieldType::Id | FieldType::Ref(_)), true) => Shape::Id,
+        match self.ty(var) {
+            None | Some(FieldType::String) => Shape::Text,
+            Some(FieldType::Multipicklist(items)) => Shape::Items(Some(items)),
+            Some(FieldType::Email) => Shape::Email,
+            Some(FieldType::Url) => Shape::Url,
+            Some(FieldType::Phone) => Shape::Phone,
+            Some(FieldType::Id | FieldType::Ref(_)) => Shape::Id,
             _ => Shape::Trimmed,
         }
     }

@@ -422,4 +422,14 @@ fn a_parent_beside_an_empty_lookup_is_an_error() {
         let out = line_out(&t, &m.to_string());
         assert_eq!(out["outcome"], "never", "{event}: {out}");
     }
+    // A create that leaves the lookup out (Salesforce derives Task.AccountId
+    // from WhatId): the given parent decides; without it the parent is
+    // unknown (at least review), not "no parent".
+    let mut m = mutation(json!({"event": "create", "changes": {"Industry": null},
+                                "parents": customer}));
+    m["record"].as_object_mut().unwrap().remove("AccountId");
+    assert_eq!(line_out(&t, &m.to_string())["outcome"], "never");
+    m.as_object_mut().unwrap().remove("parents");
+    let out = line_out(&t, &m.to_string());
+    assert_eq!(out["fields"]["Industry"]["outcome"], "review", "{out}");
 }
