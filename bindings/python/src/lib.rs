@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use std::sync::Arc;
 
 create_exception!(
-    _crmc,
+    crmc,
     CrmcError,
     PyException,
     "A table that cannot be loaded, or (from `Table.decide`) a mutation that cannot be decided; the message is the evaluator's."
