@@ -82,6 +82,27 @@ pub fn decide_many(
     loads: &Bound<'_, PyAny>,
     items: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyList>> {
+    // The cyclic GC would rescan the growing result list (every decision
+    // is a few dicts) again and again while the batch is built: a batch
+    // makes no cycles, so it is paused for the call and restored after.
+    let gc = py.import("gc")?;
+    let was_enabled = gc.call_method0("isenabled")?.is_truthy()?;
+    if was_enabled {
+        gc.call_method0("disable")?;
+    }
+    let r = decide_all(py, table, loads, items);
+    if was_enabled {
+        gc.call_method0("enable")?;
+    }
+    r
+}
+
+fn decide_all(
+    py: Python<'_>,
+    table: &Table,
+    loads: &Bound<'_, PyAny>,
+    items: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyList>> {
     let result = PyList::empty(py);
     let mut iter = items.try_iter()?;
     let mut done = 0usize;

@@ -45,10 +45,7 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> Resul
                 out.push(b',');
             }
             let key = k.downcast::<PyString>().map_err(|_| {
-                format!(
-                    "not JSON: a dict key must be a str, not {}",
-                    type_name(&k)
-                )
+                format!("not JSON: a dict key must be a str, not {}", type_name(&k))
             })?;
             write_str(key, out)?;
             out.push(b':');
