@@ -84,7 +84,8 @@ def main():
                         "--out", big, "--crmc", a.crmc], check=True)
         os.environ["PYSPARK_PYTHON"] = sys.executable
         spark = (SparkSession.builder.master("local[*]").appName("crmc-bench")
-                 .config("spark.ui.enabled", "false").getOrCreate())
+                 .config("spark.ui.enabled", "false")
+                 .config("spark.driver.memory", "4g").getOrCreate())
         r = rate(a.spark_n, lambda: replay.replay(spark, table, big, str(tmp / "out")))
         spark.stop()
         print(f"crmc eval on {a.spark_n} (Rust)  {crmc_eval_rate(a.crmc, table, big, a.spark_n):>12,.0f}/s")

@@ -18,7 +18,7 @@ import argparse
 import json
 import os
 
-from pyspark import SparkFiles
+from pyspark import SparkFiles, StorageLevel
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
@@ -120,7 +120,9 @@ def replay(spark, table, input_path, output, fmt=None):
         spark.sparkContext.addPyFile(os.path.abspath(__file__))
     mutations = read_mutations(spark, input_path, fmt)
     decided = mutations.mapInPandas(decider(os.path.basename(table)), DECIDED)
-    decided = decided.cache()
+    # Read twice (decisions, summary): kept on disk, since a month of
+    # decisions does not fit an executor's heap.
+    decided = decided.persist(StorageLevel.DISK_ONLY)
     decided.drop("fields").write.mode("overwrite").parquet(os.path.join(output, "decisions"))
     summary = summarize(decided)
     with open(os.path.join(output, "summary.json"), "w") as f:
