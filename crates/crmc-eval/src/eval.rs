@@ -277,6 +277,16 @@ pub(crate) fn resolve<'m>(
     }
 }
 
+/// Whether the input gives the lookup field `via` as empty. Only that means
+/// "no parent": a lookup a create leaves out may be derived by the CRM
+/// (Salesforce's Task.AccountId), so its parent is unknown, not absent.
+fn lookup_given_empty(object: &ObjectRow, cur: &[(u32, Slot<'_>)], via: FieldIx) -> bool {
+    object
+        .local(via)
+        .and_then(|l| sparse(cur, l))
+        .is_some_and(|s| *s == Slot::Null)
+}
+
 /// On create there is no current record: conditions read the record as it
 /// would be created, `record` overlaid with `changes` (so an exclusion on
 /// `Email` sees the proposed address, and bare `F` agrees with `new F`).
@@ -387,15 +397,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
                     }
                 }
                 _ => {
-                    // Only a lookup the input gives as empty means "no
-                    // parent": one a create leaves out may be derived by
-                    // the CRM (Salesforce's Task.AccountId), so its parent
-                    // is unknown, not absent.
-                    let via_null = object
-                        .local(r.via)
-                        .and_then(|l| sparse(&cur, l))
-                        .is_some_and(|s| *s == Slot::Null);
-                    if via_null {
+                    if lookup_given_empty(object, &cur, r.via) {
                         Parent::None
                     } else {
                         Parent::Missing
@@ -440,12 +442,8 @@ impl<'t, 'm> Ctx<'t, 'm> {
             .zip(&self.parents)
             .find_map(|(r, p)| {
                 let given = matches!(p, Parent::Given { .. });
-                let empty = self
-                    .object
-                    .local(r.via)
-                    .and_then(|l| sparse(&self.cur, l))
-                    .is_some_and(|s| *s == Slot::Null);
-                (given && empty).then(|| (t.str(r.name), t.field_name(r.via)))
+                (given && lookup_given_empty(self.object, &self.cur, r.via))
+                    .then(|| (t.str(r.name), t.field_name(r.via)))
             })
     }
 
