@@ -109,6 +109,14 @@ impl<'t> Evaluator<'t> {
 
     /// [`Table::decide_json_into`], reusing this evaluator's buffers.
     pub fn decide_json_into(&mut self, m: &Mutation, out: &mut Vec<u8>) -> Result<(), EvalError> {
+        self.decide_mutation_json(m, out).map(|_| ())
+    }
+
+    fn decide_mutation_json(
+        &mut self,
+        m: &Mutation,
+        out: &mut Vec<u8>,
+    ) -> Result<Outcome, EvalError> {
         let mut i = self.s.input();
         fill_input(&mut i, m);
         let r = self.decide_in_json(&i, out);
@@ -116,15 +124,17 @@ impl<'t> Evaluator<'t> {
         r
     }
 
-    fn decide_in_json(&mut self, i: &In<'_>, out: &mut Vec<u8>) -> Result<(), EvalError> {
+    /// Writes the decision of `i` to `out`; its overall outcome.
+    fn decide_in_json(&mut self, i: &In<'_>, out: &mut Vec<u8>) -> Result<Outcome, EvalError> {
         let t = self.table;
         let (ctx, targets) = t.prepare_in(i, &mut self.s)?;
         let s = &mut self.s;
         let core = t.core(&ctx, &targets, true, &mut s.work);
         let names = s.names.get(ctx.obj_ix.ix()).and_then(Option::as_ref);
         t.write_json(i, &core, names, &mut s.write, out);
+        let outcome = core.outcome;
         self.s.put_ctx(ctx, targets);
-        Ok(())
+        Ok(outcome)
     }
 
     /// Resolves a mutation against the table once (object, field names,
@@ -196,20 +206,36 @@ impl<'t> Evaluator<'t> {
             .outcome
     }
 
-    /// Decides one line of §7 JSON into `out` (the decision's JSON, or an
-    /// error message): exactly what `decide_json` gives, parsed without
-    /// building `Value`s when the line is simple.
-    pub(super) fn decide_text(&mut self, text: &str, out: &mut Vec<u8>) -> Result<(), String> {
+    /// Decides one mutation given as §7 JSON text and appends the decision's
+    /// JSON to `out`: exactly what [`crate::decide_json`] returns, but with
+    /// this evaluator's buffers, and parsed without building `Value`s when
+    /// the text is simple. On an error nothing is appended. For a line of an
+    /// NDJSON stream (error lines, blank lines, the length limit) use
+    /// [`Evaluator::decide_line_into`].
+    pub fn decide_text(&mut self, text: &str, out: &mut Vec<u8>) -> Result<(), EvalError> {
+        self.decide_text_outcome(text, out).map(|_| ())
+    }
+
+    /// [`Evaluator::decide_text`], also giving the decision's outcome.
+    pub(super) fn decide_text_outcome(
+        &mut self,
+        text: &str,
+        out: &mut Vec<u8>,
+    ) -> Result<Outcome, EvalError> {
+        let start = out.len();
         let mut i = self.s.input();
         let r = if i.parse_fast(text) {
-            self.decide_in_json(&i, out).map_err(|e| e.message)
+            self.decide_in_json(&i, out)
         } else {
             match Mutation::from_json(text) {
-                Ok(m) => self.decide_json_into(&m, out).map_err(|e| e.message),
-                Err(e) => Err(e.message),
+                Ok(m) => self.decide_mutation_json(&m, out),
+                Err(e) => Err(e),
             }
         };
         self.s.put_input(i);
+        if r.is_err() {
+            out.truncate(start);
+        }
         r
     }
 }

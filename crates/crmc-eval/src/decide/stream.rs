@@ -2,19 +2,79 @@
 //! ([`decide_json`], [`decide_line`]), and whole streams ([`decide_batch`],
 //! [`decide_stream`]) with exactly one output line per input line.
 
-use super::decision::{error_line, error_line_with_id};
+use super::decision::error_line_with_id;
 use super::evaluator::Evaluator;
 use crate::mutation::line_id;
 use crate::mutation::EvalError;
-use crate::table::Table;
+use crate::table::{Outcome, Table};
 
-/// Decides one line of §7 JSON; the decision's JSON line.
+/// Decides one line of §7 JSON; the decision's JSON line. Builds a fresh
+/// [`Evaluator`] per call: for many lines, keep one and call
+/// [`Evaluator::decide_text`] or [`Evaluator::decide_line_into`].
 pub fn decide_json(table: &Table, line: &str) -> Result<String, EvalError> {
     let mut out = Vec::with_capacity(1024);
-    Evaluator::new(table)
-        .decide_text(line, &mut out)
-        .map_err(EvalError::new)?;
+    Evaluator::new(table).decide_text(line, &mut out)?;
     String::from_utf8(out).map_err(|e| EvalError::new(e.to_string()))
+}
+
+/// What one line of an NDJSON stream was answered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineAnswer {
+    /// A decision line with this overall outcome.
+    Decided(Outcome),
+    /// An `{"error":...}` line.
+    Error,
+}
+
+impl Evaluator<'_> {
+    /// Answers one line of an NDJSON stream (1-based `line_no`, the text
+    /// without its terminator) as [`decide_stream`] does, appending the
+    /// answer without a newline to `out`: the decision line, or an
+    /// `{"error":{"line":N,"message":..}}` line (with the line's `id` when
+    /// it names one) for a blank or whitespace-only line, a line longer
+    /// than [`DEFAULT_MAX_LINE_BYTES`] or a line that is no valid mutation.
+    /// Never a decision for malformed input.
+    pub fn decide_line_into(
+        &mut self,
+        text: &str,
+        line_no: usize,
+        out: &mut Vec<u8>,
+    ) -> LineAnswer {
+        let checked = if text.len() > DEFAULT_MAX_LINE_BYTES {
+            Err(too_long(text.len() as u64, DEFAULT_MAX_LINE_BYTES))
+        } else if text.trim().is_empty() {
+            Err(EMPTY_LINE.to_string())
+        } else {
+            Ok(text)
+        };
+        self.answer(checked, line_no, out)
+    }
+
+    /// The answer for a line already read and checked (`Err`: why it cannot
+    /// be decided), appended to `out`.
+    fn answer(
+        &mut self,
+        checked: Result<&str, String>,
+        line_no: usize,
+        out: &mut Vec<u8>,
+    ) -> LineAnswer {
+        let start = out.len();
+        let result = match checked {
+            Ok(t) => self
+                .decide_text_outcome(t, out)
+                .map_err(|e| (e.message, line_id(t))),
+            Err(e) => Err((e, None)),
+        };
+        match result {
+            Ok(outcome) => LineAnswer::Decided(outcome),
+            Err((message, id)) => {
+                out.truncate(start);
+                let e = error_line_with_id(line_no, id.as_ref(), &message);
+                out.extend_from_slice(e.as_bytes());
+                LineAnswer::Error
+            }
+        }
+    }
 }
 
 /// Decides one NDJSON line (1-based `line_no`): a decision line, or an
@@ -30,17 +90,14 @@ pub fn decide_line(table: &Table, line: &str, line_no: usize) -> String {
 /// (error lines carry the input line number; a blank line is one, and so
 /// is a line longer than [`DEFAULT_MAX_LINE_BYTES`], as in [`decide_stream`]).
 pub fn decide_batch(table: &Table, input: &str) -> Vec<String> {
+    let mut ev = Evaluator::new(table);
     input
         .lines()
         .enumerate()
         .map(|(i, l)| {
-            if l.len() > DEFAULT_MAX_LINE_BYTES {
-                error_line(i + 1, &too_long(l.len() as u64, DEFAULT_MAX_LINE_BYTES))
-            } else if l.trim().is_empty() {
-                error_line(i + 1, EMPTY_LINE)
-            } else {
-                decide_line(table, l, i + 1)
-            }
+            let mut out = Vec::new();
+            ev.decide_line_into(l, i + 1, &mut out);
+            String::from_utf8(out).unwrap_or_default()
         })
         .collect()
 }
@@ -49,12 +106,13 @@ pub fn decide_batch(table: &Table, input: &str) -> Vec<String> {
 /// counted): a longer one is an error line, read past without being held.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
-fn too_long(n: u64, max: usize) -> String {
+/// The message of a line over the limit (`n` bytes, `max` allowed).
+pub fn too_long(n: u64, max: usize) -> String {
     format!("line too long: {n} bytes, the limit is {max}")
 }
 
 /// The message of a blank or whitespace-only input line (decisions.md 10).
-const EMPTY_LINE: &str = "empty line: not a mutation";
+pub const EMPTY_LINE: &str = "empty line: not a mutation";
 
 /// What [`decide_stream`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,18 +173,9 @@ pub fn decide_stream_with_limit<R: std::io::BufRead, W: std::io::Write>(
         };
         stats.lines += 1;
         out.clear();
-        let result = match text {
-            Ok(t) => ev.decide_text(t, &mut out).map_err(|e| (e, line_id(t))),
-            Err(e) => Err((e, None)),
-        };
-        match result {
-            Ok(()) => stats.decisions += 1,
-            Err((message, id)) => {
-                out.clear();
-                let e = error_line_with_id(stats.lines, id.as_ref(), &message);
-                out.extend_from_slice(e.as_bytes());
-                stats.errors += 1;
-            }
+        match ev.answer(text, stats.lines, &mut out) {
+            LineAnswer::Decided(_) => stats.decisions += 1,
+            LineAnswer::Error => stats.errors += 1,
         }
         out.push(b'\n');
         writer.write_all(&out)?;

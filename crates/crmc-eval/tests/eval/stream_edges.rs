@@ -253,3 +253,53 @@ fn a_line_of_many_changes_decides_as_the_owned_decision_says() {
         Some(&json!(["`k7` is not a field of `Lead`, never"]))
     );
 }
+
+/// One kept [`Evaluator`] answering line by line (what `crmc serve` and the
+/// Python package do) writes exactly `decide_stream`'s lines, whatever came
+/// before on its buffers: decisions, error lines, blank and too-long lines.
+#[test]
+fn decide_line_into_on_one_evaluator_answers_as_decide_stream() {
+    use crmc_eval::{Evaluator, LineAnswer};
+    let table = crate::golden::table();
+    let mut r = crate::golden::Lcg(23);
+    let mut lines: Vec<String> = (0..1500)
+        .map(|_| crate::golden::mutation(&mut r).to_string())
+        .collect();
+    let bad = [
+        String::new(),
+        "\u{3000}".to_string(),
+        "{\"id\":7,\"object\":\"Nope\"}".to_string(),
+        "{\"object\":\"Lead\",\"object\":\"Lead\"}".to_string(),
+        "x".repeat(crmc_eval::DEFAULT_MAX_LINE_BYTES + 1),
+        "[1]".to_string(),
+    ];
+    for (i, b) in bad.iter().enumerate() {
+        lines.insert(i * 211, b.clone());
+    }
+    let input = lines.join("\n") + "\n";
+    let mut want = Vec::new();
+    crmc_eval::decide_stream(&table, input.as_bytes(), &mut want).unwrap();
+    let want: Vec<&[u8]> = want.split(|b| *b == b'\n').collect();
+    let mut ev = Evaluator::new(&table);
+    let mut out = b"kept".to_vec();
+    let (mut decided, mut errors) = (0, 0);
+    for (i, line) in lines.iter().enumerate() {
+        out.truncate(4);
+        let answer = ev.decide_line_into(line, i + 1, &mut out);
+        assert_eq!(&out[..4], b"kept", "appends, never clears");
+        assert_eq!(&out[4..], want[i], "line {}", i + 1);
+        let v: Value = serde_json::from_slice(&out[4..]).unwrap();
+        match answer {
+            LineAnswer::Decided(o) => {
+                assert_eq!(v["outcome"], o.as_str(), "line {}", i + 1);
+                decided += 1;
+            }
+            LineAnswer::Error => {
+                assert!(v.get("error").is_some(), "line {}", i + 1);
+                errors += 1;
+            }
+        }
+    }
+    assert!(decided > 1000, "{decided}");
+    assert!(errors >= bad.len(), "{errors}");
+}
