@@ -501,6 +501,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
     }
 
     /// Evaluates a condition program. `stack` is scratch space.
+    #[inline]
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
         let ops = self.t.cond(c);
         // The common one-atom condition needs no stack.

@@ -4,7 +4,7 @@
 //! `eligible` applies the contract at least `review` (missing data never
 //! makes a write more permissive).
 
-use super::{Applicable, Reason};
+use super::{Applicable, Reason, ReasonLog};
 use crate::eval::{Ctx, Tv};
 use crate::table::{ContractIx, Event, Outcome, Table, Trigger};
 
@@ -24,9 +24,8 @@ impl Table {
         cix: ContractIx,
         ctx: &Ctx<'_, '_>,
         stack: &mut Vec<Tv>,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut impl ReasonLog,
     ) -> Option<Applicable<'t>> {
-        let len = |r: &Vec<Reason>| r.len() as u32;
         let c = self.contracts.get(cix.ix())?;
         if c.object != ctx.obj_ix
             || c.actor_kind != ctx.kind
@@ -39,7 +38,7 @@ impl Table {
             c,
             ix: cix,
             floor: Outcome::Auto,
-            floor_reasons: (len(reasons), 0),
+            floor_reasons: (reasons.len(), 0),
             excluded: None,
             cap: Outcome::Auto,
             cap_reasons: (0, 0),
@@ -47,7 +46,7 @@ impl Table {
         if let Some(e) = c.eligible {
             match ctx.eval(e, stack) {
                 Tv::False => {
-                    reasons.truncate(a.floor_reasons.0 as usize);
+                    reasons.truncate(a.floor_reasons.0);
                     return None;
                 }
                 Tv::True => {}

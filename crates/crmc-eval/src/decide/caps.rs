@@ -6,7 +6,7 @@
 //! field's when its verdict is; the floor from unknown eligibility or
 //! exclusions (steps 1 and 2) is applied here too.
 
-use super::{Applicable, Reason, SchemaNote};
+use super::{Applicable, Reason, ReasonLog, SchemaNote};
 use crate::eval::Ctx;
 use crate::table::{FieldIx, Mode, Outcome, Table};
 use std::cmp::Ordering;
@@ -17,11 +17,10 @@ impl Table {
         &self,
         a: &mut Applicable<'_>,
         ctx: &Ctx<'_, '_>,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut impl ReasonLog,
     ) {
-        let len = |r: &Vec<Reason>| r.len() as u32;
         let c = a.c;
-        a.cap_reasons = (len(reasons), 0);
+        a.cap_reasons = (reasons.len(), 0);
         if c.auto_at.is_some() || c.review_at.is_some() {
             match ctx.conf {
                 None => {
@@ -61,7 +60,7 @@ impl Table {
             a.cap = a.cap.max(mode_cap);
             reasons.push(Reason::Mode(c.mode, mode_cap));
         }
-        a.cap_reasons.1 = len(reasons);
+        a.cap_reasons.1 = reasons.len();
     }
 
     /// A rule outcome raised by `a`'s floor and caps and by the field's

@@ -18,34 +18,31 @@ pub(super) fn combine(
 ) -> Outcome {
     let nt = targets.len();
     decided.clear();
+    const NONE: Decided = Decided {
+        by: None,
+        outcome: Outcome::Never,
+        rule: None,
+    };
     for (ti, t) in targets.iter().enumerate() {
         let d = match t.kind {
-            _ if t.misfit.is_some() => Decided {
-                by: None,
-                outcome: Outcome::Never,
-            },
-            TargetKind::Unknown => Decided {
-                by: None,
-                outcome: Outcome::Never,
-            },
+            _ if t.misfit.is_some() => NONE,
+            TargetKind::Unknown => NONE,
             _ => {
-                let mut best: Option<(usize, Outcome)> = None;
+                let mut best: Option<(usize, &Verdict)> = None;
                 for ai in 0..napps {
                     if let Some(v) = verdicts.get(ai * nt + ti) {
-                        if best.is_none_or(|(_, b)| v.outcome > b) {
-                            best = Some((ai, v.outcome));
+                        if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
+                            best = Some((ai, v));
                         }
                     }
                 }
                 match best {
-                    Some((ai, o)) => Decided {
+                    Some((ai, v)) => Decided {
                         by: Some(ai),
-                        outcome: o,
+                        outcome: v.outcome,
+                        rule: v.rule,
                     },
-                    None => Decided {
-                        by: None,
-                        outcome: Outcome::Never,
-                    },
+                    None => NONE,
                 }
             }
         };

@@ -176,24 +176,18 @@ impl<'t> Evaluator<'t> {
     pub fn decide_fields(&mut self, p: &PreparedMutation<'t, '_>) -> (Outcome, &[FieldOutcome]) {
         let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s.work);
         self.fields.clear();
-        for (ti, t) in p.targets.iter().enumerate() {
-            let d = core.decided.get(ti).copied();
-            let by = d.and_then(|d| d.by);
-            let rule = by
-                .and_then(|ai| core.verdict(ai, ti))
-                .and_then(|v| v.rule)
-                .map(|r| RuleId {
-                    star: r.star,
-                    position: r.position,
-                });
+        for (t, d) in p.targets.iter().zip(core.decided) {
             self.fields.push(FieldOutcome {
                 field: match t.kind {
                     TargetKind::Field(f) => Some(f),
                     _ => None,
                 },
-                outcome: d.map_or(Outcome::Never, |d| d.outcome),
-                contract: by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
-                rule,
+                outcome: d.outcome,
+                contract: d.by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
+                rule: d.rule.map(|r| RuleId {
+                    star: r.star,
+                    position: r.position,
+                }),
             });
         }
         (core.outcome, &self.fields)

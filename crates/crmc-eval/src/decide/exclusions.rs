@@ -3,7 +3,7 @@
 //! 8: it still applies, so combination keeps the `never`); one that reads
 //! data the input lacks raises the contract to at least `review`.
 
-use super::{Applicable, Reason, SchemaNote, Verdict};
+use super::{Applicable, Reason, ReasonLog, SchemaNote, Verdict};
 use crate::eval::{Ctx, Tv};
 use crate::table::{ContractRow, Outcome, Table};
 use std::fmt::Write as _;
@@ -16,7 +16,7 @@ impl Table {
         a: &mut Applicable<'_>,
         ctx: &Ctx<'_, '_>,
         stack: &mut Vec<Tv>,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut impl ReasonLog,
     ) {
         for (i, x) in a.c.exclusions.iter().enumerate() {
             match ctx.eval(x.when, stack) {
@@ -32,7 +32,7 @@ impl Table {
                 }
             }
         }
-        a.floor_reasons.1 = reasons.len() as u32;
+        a.floor_reasons.1 = reasons.len();
     }
 
     pub(super) fn exclusion_label(&self, c: &ContractRow, i: usize, out: &mut String) {

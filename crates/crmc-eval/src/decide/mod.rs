@@ -56,6 +56,45 @@ use crate::table::{
 use crate::values::Misfit;
 use scratch::Scratch;
 
+/// Where the steps record their reasons: a `Vec` when the decision is
+/// rendered, [`NoReasons`] when only outcomes are wanted
+/// ([`Evaluator::decide_fields`] and the outcome-only entry points), so
+/// those record nothing. Both run the same steps, monomorphized.
+trait ReasonLog {
+    fn push(&mut self, r: Reason);
+    fn len(&self) -> u32;
+    fn truncate(&mut self, len: u32);
+}
+
+impl ReasonLog for Vec<Reason> {
+    #[inline]
+    fn push(&mut self, r: Reason) {
+        Vec::push(self, r);
+    }
+    #[inline]
+    fn len(&self) -> u32 {
+        Vec::len(self) as u32
+    }
+    #[inline]
+    fn truncate(&mut self, len: u32) {
+        Vec::truncate(self, len as usize);
+    }
+}
+
+/// Reasons not recorded (the ranges of verdicts then are all empty).
+struct NoReasons;
+
+impl ReasonLog for NoReasons {
+    #[inline]
+    fn push(&mut self, _: Reason) {}
+    #[inline]
+    fn len(&self) -> u32 {
+        0
+    }
+    #[inline]
+    fn truncate(&mut self, _: u32) {}
+}
+
 /// What one change is about.
 struct Target<'m> {
     name: &'m str,
@@ -148,6 +187,8 @@ struct Need {
 struct Decided {
     by: Option<usize>,
     outcome: Outcome,
+    /// The deciding verdict's rule (`None` when no rule decided).
+    rule: Option<RuleRef>,
 }
 
 /// Everything a decision says, before any string is built. Borrows the
@@ -214,23 +255,13 @@ impl Table {
         w.verdicts.clear();
         w.reasons.clear();
         w.rules.warm(self);
-        let (stack, reasons) = (&mut w.stack, &mut w.reasons);
-        for &cix in self.candidates(ctx) {
-            // 1. Applicable contracts.
-            let Some(mut a) = self.applicable(cix, ctx, stack, reasons) else {
-                continue;
-            };
-            // 2. Exclusions.
-            self.exclusions(&mut a, ctx, stack, reasons);
-            // 4. Contract-wide caps: confidence and mode (their reasons are
-            // the contract's, recorded once for all its targets).
-            self.contract_caps(&mut a, ctx, reasons);
-            // 3. Field rules, per target, then the field's caps.
-            for t in targets {
-                let v = self.verdict(&a, t, ctx, &w.rules, stack, reasons);
-                w.verdicts.push(v);
-            }
-            w.apps.push(a);
+        if full {
+            // The buffer is moved out for the steps, which also borrow `w`.
+            let mut reasons = std::mem::take(&mut w.reasons);
+            self.steps(ctx, targets, w, &mut reasons);
+            w.reasons = reasons;
+        } else {
+            self.steps(ctx, targets, w, &mut NoReasons);
         }
 
         // 5. Combination, per target.
@@ -268,6 +299,38 @@ impl Table {
             approvals: &w.approvals,
             keep,
             notify: &w.notify,
+        }
+    }
+}
+
+impl Table {
+    /// Steps 1 to 4 for every candidate contract, into `w`'s applicable
+    /// contracts and verdicts, reasons into `reasons`.
+    #[inline]
+    fn steps<'t, R: ReasonLog>(
+        &'t self,
+        ctx: &Ctx<'t, '_>,
+        targets: &[Target<'_>],
+        w: &mut Work<'t>,
+        reasons: &mut R,
+    ) {
+        let stack = &mut w.stack;
+        for &cix in self.candidates(ctx) {
+            // 1. Applicable contracts.
+            let Some(mut a) = self.applicable(cix, ctx, stack, reasons) else {
+                continue;
+            };
+            // 2. Exclusions.
+            self.exclusions(&mut a, ctx, stack, reasons);
+            // 4. Contract-wide caps: confidence and mode (their reasons are
+            // the contract's, recorded once for all its targets).
+            self.contract_caps(&mut a, ctx, reasons);
+            // 3. Field rules, per target, then the field's caps.
+            for t in targets {
+                let v = self.verdict(&a, t, ctx, &w.rules, stack, reasons);
+                w.verdicts.push(v);
+            }
+            w.apps.push(a);
         }
     }
 }

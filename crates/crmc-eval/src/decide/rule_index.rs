@@ -28,6 +28,7 @@ pub(super) struct RuleIndex {
 
 impl RuleIndex {
     /// Builds the index at the second call (see the module doc).
+    #[inline]
     pub(super) fn warm(&mut self, t: &Table) {
         if self.uses >= 2 {
             return;

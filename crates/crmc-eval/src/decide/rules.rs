@@ -7,7 +7,7 @@
 
 use super::reasons::push_u64;
 use super::rule_index::RuleIndex;
-use super::{Applicable, Core, Reason, RuleRef, Target, TargetKind, Verdict};
+use super::{Applicable, Core, Reason, ReasonLog, RuleRef, Target, TargetKind, Verdict};
 use crate::eval::{Ctx, Tv};
 use crate::table::{Approver, ContractRow, Outcome, RuleRow, Table};
 
@@ -20,9 +20,9 @@ impl Table {
         ctx: &Ctx<'_, '_>,
         index: &RuleIndex,
         stack: &mut Vec<Tv>,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut impl ReasonLog,
     ) -> Verdict {
-        let start = reasons.len() as u32;
+        let start = reasons.len();
         if a.excluded.is_some() {
             return Verdict::excluded(start);
         }
@@ -40,7 +40,7 @@ impl Table {
             rule_outcome,
             route,
             start,
-            end: reasons.len() as u32,
+            end: reasons.len(),
             excluded: false,
             capped,
             schema,
@@ -56,7 +56,7 @@ impl Table {
         rules: &[RuleRow],
         stack: &mut Vec<Tv>,
         ctx: &Ctx<'_, '_>,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut impl ReasonLog,
     ) -> (Outcome, Option<RuleRef>, Option<Approver>) {
         let lines: [(bool, &[RuleRow]); 2] =
             [(false, rules), (true, c.star.as_deref().unwrap_or(&[]))];

@@ -64,6 +64,38 @@ fn agree(v: &DecisionView<'_>, d: &Decision, what: &str) {
     );
 }
 
+/// [`Evaluator::decide_fields`] (decided without reasons or approvals)
+/// names the outcome, contract and rule the owned decision names, per target.
+fn fields_agree<'t>(
+    t: &Table,
+    ev: &mut Evaluator<'t>,
+    p: &crmc_eval::PreparedMutation<'t, '_>,
+    d: &Decision,
+    what: &str,
+) {
+    let names: Vec<String> = p.target_names().map(str::to_string).collect();
+    assert_eq!(ev.decide_prepared(p), d.outcome, "{what}");
+    let (o, fields) = ev.decide_fields(p);
+    assert_eq!(o, d.outcome, "{what}");
+    assert_eq!(names.len(), fields.len(), "{what}");
+    // `fields[name]` holds the last target of that name.
+    for (name, f) in names.iter().zip(fields).rev() {
+        let fd = &d.fields[name];
+        if names.iter().filter(|n| *n == name).count() > 1 {
+            continue;
+        }
+        assert_eq!(f.outcome, fd.outcome, "{name}: {what}");
+        let rule = f
+            .rule
+            .map(|r| format!("{}#{}", if r.star { "*" } else { name }, r.position));
+        assert_eq!(rule, fd.rule, "{name}: {what}");
+        let c = f
+            .contract
+            .map(|c| t.str(t.contracts[c.ix()].name).to_string());
+        assert_eq!(c, fd.contract, "{name}: {what}");
+    }
+}
+
 fn check_all(t: &Table, lines: &[String]) -> usize {
     let mut ev = Evaluator::new(t);
     let mut decided = 0;
@@ -76,6 +108,7 @@ fn check_all(t: &Table, lines: &[String]) -> usize {
         agree(&ev.decide_full(&p), &d, line);
         // Deciding again on kept buffers changes nothing.
         agree(&ev.decide_full(&p), &d, line);
+        fields_agree(t, &mut ev, &p, &d, line);
         decided += 1;
     }
     decided
