@@ -330,6 +330,31 @@ fn a_dense_component_lists_a_bounded_number_of_cycles_and_says_so() {
     );
 }
 
+/// 1,500 actors, each auto-writing `Rating` on any update: a complete
+/// trigger graph, whose depth-first search goes 1,500 contracts deep. The
+/// component search must not recurse (a recursive Tarjan overflowed a small
+/// stack here), and the unit gets one loop finding.
+#[test]
+fn a_dense_trigger_graph_is_searched_without_deep_recursion() {
+    let cs: Vec<String> = (0..1500)
+        .map(|i| {
+            contract(
+                &format!("k{i}"),
+                &format!(r#"ai "k{i}""#),
+                "trigger on update\n  fields {\n    Rating: auto\n  }",
+            )
+        })
+        .collect();
+    let u = checked(&cs);
+    let found = std::thread::Builder::new()
+        .stack_size(192 * 1024)
+        .spawn(move || loop_diags(&u).len())
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(found, 1, "one component, one finding");
+}
+
 // ------------------------------------------------------------ exclusions
 
 #[test]

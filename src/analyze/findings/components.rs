@@ -41,3 +41,54 @@ impl Components {
         self.parent[x] = y;
     }
 }
+
+/// Union-find over the positions `0..n` of one field's entries: what
+/// [`Components`] does, without hashing, for the dense pair loops.
+pub(super) struct DenseUnion {
+    parent: Vec<usize>,
+    /// Components left (`n` at the start).
+    count: usize,
+}
+
+impl DenseUnion {
+    pub(super) fn new(n: usize) -> DenseUnion {
+        DenseUnion {
+            parent: (0..n).collect(),
+            count: n,
+        }
+    }
+
+    /// Every position is in one component: no pair can connect anything new.
+    pub(super) fn is_one(&self) -> bool {
+        self.count <= 1
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while let Some(&p) = self.parent.get(x) {
+            if p == x {
+                break;
+            }
+            let gp = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(x) {
+                *slot = gp;
+            }
+            x = gp;
+        }
+        x
+    }
+
+    pub(super) fn connected(&mut self, a: usize, b: usize) -> bool {
+        self.find(a) == self.find(b)
+    }
+
+    pub(super) fn union(&mut self, a: usize, b: usize) {
+        let (x, y) = (self.find(a), self.find(b));
+        if x == y {
+            return;
+        }
+        if let Some(slot) = self.parent.get_mut(x) {
+            *slot = y;
+            self.count -= 1;
+        }
+    }
+}

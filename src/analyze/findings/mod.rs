@@ -18,6 +18,7 @@ mod hygiene;
 mod loops;
 mod ownership;
 mod rules;
+mod trigger_graph;
 
 use crate::analyze::chain::RuleRef;
 use crate::check::model::{AuditField, CheckedUnit, Contract, FieldId, Outcome};

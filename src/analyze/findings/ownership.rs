@@ -1,7 +1,7 @@
 //! Ownership: two different actors that can both automate one field on the
 //! same record.
 
-use super::components::Components;
+use super::components::DenseUnion;
 use super::{compatible, Ctx, Finding, Options};
 use crate::analyze::algebra::{Cube, Found, Var};
 use crate::analyze::chain::{fields_for, Info, RuleRef};
@@ -37,7 +37,6 @@ pub(super) fn may_auto(c: &Contract, f: FieldId) -> bool {
 
 pub(super) fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mut Vec<Finding>) {
     let unit = cx.unit;
-    let mut comps = Components::default();
     // index: (object) -> field -> contracts that can auto it, with their cubes
     let mut by_object: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, c) in unit.contracts.iter().enumerate() {
@@ -71,115 +70,115 @@ pub(super) fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mu
                     autos.push((k, v));
                 }
             }
-            for (x, y) in overlapping(&autos) {
-                let ((a, xa), (b, xb)) = (&autos[x], &autos[y]);
-                if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
-                    continue;
-                }
-                if !opts.all_witnesses && comps.connected((*a, f), (*b, f)) {
-                    continue;
-                }
-                if ownership_pair(cx, *a, *b, f, xa, xb, out) {
-                    comps.union((*a, f), (*b, f));
-                }
-            }
-        }
-    }
-}
-
-/// The pairs `(x, y)`, `x < y`, of `autos` whose auto cubes may meet on
-/// the record, in order: a sweep over the hulls of one numeric record
-/// variable (the one most cubes constrain, typically an `eligible` band)
-/// instead of every pair. Entries the variable does not bound (or that
-/// allow its empty value) pair with every entry. A superset of the pairs
-/// with meeting cubes; [`ownership_pair`] decides exactly.
-pub(super) fn overlapping(autos: &[(usize, Vec<AutoCube>)]) -> Vec<(usize, usize)> {
-    use crate::analyze::algebra::Con;
-    // the numeric record variable constrained by the most cubes
-    let mut counts: BTreeMap<&Var, usize> = BTreeMap::new();
-    for (_, cubes) in autos {
-        for (_, _, p) in cubes {
-            for (v, c) in &p.cons {
-                if matches!(v, Var::Field(_)) && matches!(c, Con::Num(_)) {
-                    *counts.entry(v).or_default() += 1;
-                }
-            }
-        }
-    }
-    let Some(var) = counts
-        .iter()
-        .max_by_key(|(v, n)| (**n, std::cmp::Reverse(**v)))
-        .map(|(v, _)| (*v).clone())
-    else {
-        return all_pairs(autos.len());
-    };
-    type Hull = (
-        Option<crate::decimal::Decimal>,
-        Option<crate::decimal::Decimal>,
-    );
-    // per entry: the hull of its cubes on `var`, or None (unbounded/empty)
-    let hull = |cubes: &[AutoCube]| -> Option<Hull> {
-        let mut acc: Option<Hull> = None;
-        for (_, _, p) in cubes {
-            let Some(Con::Num(n)) = p.get(&var) else {
-                return None;
-            };
-            if n.empty {
-                return None;
-            }
-            let (Some(first), Some(last)) = (n.intervals.first(), n.intervals.last()) else {
-                continue;
-            };
-            let (lo, hi) = (first.lo.map(|b| b.value), last.hi.map(|b| b.value));
-            acc = Some(match acc {
-                None => (lo, hi),
-                Some((alo, ahi)) => (
-                    alo.zip(lo).map(|(a, b)| a.min(b)),
-                    ahi.zip(hi).map(|(a, b)| a.max(b)),
-                ),
-            });
-        }
-        Some(acc.unwrap_or((None, None)))
-    };
-    let mut wide: Vec<usize> = Vec::new();
-    let mut narrow: Vec<(Hull, usize)> = Vec::new();
-    for (x, (_, cubes)) in autos.iter().enumerate() {
-        match hull(cubes) {
-            Some(h) => narrow.push((h, x)),
-            None => wide.push(x),
-        }
-    }
-    // sort by lower end (None first)
-    narrow.sort_by(|a, b| a.0 .0.cmp(&b.0 .0).then(a.1.cmp(&b.1)));
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    let pair = |x: usize, y: usize| (x.min(y), x.max(y));
-    for (k, &((_, hi), x)) in narrow.iter().enumerate() {
-        for &((lo2, _), y) in &narrow[k + 1..] {
-            // sorted by lower end: once one starts after `hi`, all do
-            if let (Some(h), Some(l)) = (hi, lo2) {
-                if l > h {
+            // Pairs in order, enumerated lazily (a dense unit has millions);
+            // the components are this field's, by position in `autos`.
+            let pairs = Overlaps::new(&autos);
+            let mut comps = DenseUnion::new(autos.len());
+            for x in 0..autos.len() {
+                if !opts.all_witnesses && comps.is_one() {
                     break;
                 }
+                for y in x + 1..autos.len() {
+                    if !opts.all_witnesses && comps.connected(x, y) {
+                        continue;
+                    }
+                    if !pairs.meet(x, y) {
+                        continue;
+                    }
+                    let ((a, xa), (b, xb)) = (&autos[x], &autos[y]);
+                    if compatible(&unit.contracts[*a], &unit.contracts[*b]) {
+                        continue;
+                    }
+                    if ownership_pair(cx, *a, *b, f, xa, xb, out) {
+                        comps.union(x, y);
+                    }
+                }
             }
-            out.push(pair(x, y));
         }
     }
-    for (k, &x) in wide.iter().enumerate() {
-        for &y in &wide[k + 1..] {
-            out.push(pair(x, y));
-        }
-        for &(_, y) in &narrow {
-            out.push(pair(x, y));
-        }
-    }
-    out.sort_unstable();
-    out
 }
 
-pub(super) fn all_pairs(n: usize) -> Vec<(usize, usize)> {
-    (0..n)
-        .flat_map(|x| (x + 1..n).map(move |y| (x, y)))
-        .collect()
+/// Which pairs `(x, y)` of `autos` may have auto cubes meeting on the
+/// record: decided on the hulls of one numeric record variable (the one most
+/// cubes constrain, typically an `eligible` band). Entries the variable does
+/// not bound (or that allow its empty value) meet every entry. A superset
+/// of the pairs with meeting cubes; [`ownership_pair`] decides exactly.
+/// Linear memory: the pairs themselves are never listed.
+struct Overlaps {
+    /// Per entry, its hull on the variable; `None`: meets everything.
+    hulls: Vec<Option<Hull>>,
+}
+
+type Hull = (
+    Option<crate::decimal::Decimal>,
+    Option<crate::decimal::Decimal>,
+);
+
+impl Overlaps {
+    fn new(autos: &[(usize, Vec<AutoCube>)]) -> Overlaps {
+        use crate::analyze::algebra::Con;
+        // the numeric record variable constrained by the most cubes
+        let mut counts: BTreeMap<&Var, usize> = BTreeMap::new();
+        for (_, cubes) in autos {
+            for (_, _, p) in cubes {
+                for (v, c) in &p.cons {
+                    if matches!(v, Var::Field(_)) && matches!(c, Con::Num(_)) {
+                        *counts.entry(v).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let Some(var) = counts
+            .iter()
+            .max_by_key(|(v, n)| (**n, std::cmp::Reverse(**v)))
+            .map(|(v, _)| (*v).clone())
+        else {
+            return Overlaps {
+                hulls: vec![None; autos.len()],
+            };
+        };
+        // per entry: the hull of its cubes on `var`, or None (unbounded/empty)
+        let hull = |cubes: &[AutoCube]| -> Option<Hull> {
+            let mut acc: Option<Hull> = None;
+            for (_, _, p) in cubes {
+                let Some(Con::Num(n)) = p.get(&var) else {
+                    return None;
+                };
+                if n.empty {
+                    return None;
+                }
+                let (Some(first), Some(last)) = (n.intervals.first(), n.intervals.last()) else {
+                    continue;
+                };
+                let (lo, hi) = (first.lo.map(|b| b.value), last.hi.map(|b| b.value));
+                acc = Some(match acc {
+                    None => (lo, hi),
+                    Some((alo, ahi)) => (
+                        alo.zip(lo).map(|(a, b)| a.min(b)),
+                        ahi.zip(hi).map(|(a, b)| a.max(b)),
+                    ),
+                });
+            }
+            Some(acc.unwrap_or((None, None)))
+        };
+        Overlaps {
+            hulls: autos.iter().map(|(_, cubes)| hull(cubes)).collect(),
+        }
+    }
+
+    /// Whether entries `x` and `y` may meet: the later-starting hull (no
+    /// lower end counts as first) starts no later than the other ends.
+    fn meet(&self, x: usize, y: usize) -> bool {
+        let (Some(Some(hx)), Some(Some(hy))) = (self.hulls.get(x), self.hulls.get(y)) else {
+            return true;
+        };
+        let (first, later) = if (hx.0, x) <= (hy.0, y) {
+            (hx, hy)
+        } else {
+            (hy, hx)
+        };
+        !matches!((first.1, later.0), (Some(h), Some(l)) if l > h)
+    }
 }
 
 pub(super) fn ownership_pair(
