@@ -30,33 +30,24 @@ function loadGrammar() {
   return loaded;
 }
 
-// Tokens of a whole text, one array per line:
-// [{ text, scopes, line, startIndex }], plus `endsInString` per line (the
-// state carried into the next line is inside a string).
+// Tokens of a whole text, one entry per line: the line's text and its
+// tokens [{ text, scopes, startIndex }]; `endDepth` is the depth of the rule
+// stack after the last line (1: every region the grammar opened is closed).
 async function tokenize(text) {
   const grammar = await loadGrammar();
   let state = textmate.INITIAL;
-  return text.split(/\r?\n/).map((lineText, line) => {
+  const lines = text.split(/\r?\n/).map((lineText) => {
     const r = grammar.tokenizeLine(lineText, state);
     state = r.ruleStack;
     const tokens = r.tokens.map((t, i) => ({
       text: lineText.slice(t.startIndex, i + 1 < r.tokens.length ? r.tokens[i + 1].startIndex : lineText.length),
       scopes: t.scopes,
-      line,
       startIndex: t.startIndex,
     }));
-    return { lineText, tokens, stateScopes: stateScopes(state) };
+    return { lineText, tokens };
   });
-}
-
-// The scope names open at the end of a line (the rule stack's content scopes).
-function stateScopes(stack) {
-  const names = [];
-  for (let s = stack; s; s = s.parent) {
-    const list = s.contentNameScopesList;
-    if (list && typeof list.getScopeNames === 'function') names.push(...list.getScopeNames());
-  }
-  return [...new Set(names)];
+  lines.endDepth = state.depth;
+  return lines;
 }
 
 module.exports = { loadGrammar, tokenize, GRAMMAR };
