@@ -14,6 +14,16 @@ const { findExecutable } = require('./lib/locate');
 const INSTALL = 'Install crmc from its repository with `cargo install --path .` (in the checkout), '
   + 'or set `crmc.path` to the crmc executable.';
 
+// The library shows its own notification ("couldn't create connection to
+// server", "Server initialization failed") whenever the server fails to
+// start or stops; the extension says that once, with what to do, so the
+// library's forced notifications go to the output channel only.
+class CrmcClient extends LanguageClient {
+  error(message, data, showNotification) {
+    super.error(message, data, showNotification === 'force' ? false : showNotification);
+  }
+}
+
 let client;
 let output;
 // One message per start: a server that fails to start and then exits must
@@ -68,11 +78,13 @@ async function start() {
     return;
   }
   const run = { command, args: ['lsp'], transport: TransportKind.stdio, options: { cwd } };
-  client = new LanguageClient('crmc', 'crmc', { run, debug: run }, {
+  client = new CrmcClient('crmc', 'crmc', { run, debug: run }, {
     documentSelector: [{ scheme: 'file', language: 'crmc' }, { scheme: 'untitled', language: 'crmc' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.crmc') },
     outputChannel: output,
     errorHandler: errorHandler(command),
+    // A server that fails `initialize` is stopped, not asked again.
+    initializationFailedHandler: () => false,
   });
   try {
     await client.start();

@@ -22,7 +22,7 @@ fs.writeFileSync(notExecutable, 'not a program\n', { mode: 0o644 });
 
 const world = {};
 function resetWorld({ crmcPath, startFails = false }) {
-  Object.assign(world, { crmcPath, startFails, messages: [], clients: [], commands: {}, configListeners: [] });
+  Object.assign(world, { crmcPath, startFails, messages: [], clientErrors: [], clients: [], commands: {}, configListeners: [] });
 }
 
 const fakeVscode = {
@@ -47,6 +47,7 @@ class FakeClient {
     Object.assign(this, { id, name, serverOptions, clientOptions, stopped: false });
     world.clients.push(this);
   }
+  error(message, data, showNotification) { world.clientErrors.push({ message, showNotification }); }
   start() { return world.startFails ? Promise.reject(new Error('spawn failed')) : Promise.resolve(); }
   stop() { this.stopped = true; return Promise.resolve(); }
 }
@@ -127,6 +128,17 @@ test('a server that exits is not restarted, and the user is told once', async ()
   assert.equal(world.messages.length, 1);
   assert.match(world.messages[0], /stopped/);
   assert.match(world.messages[0], /cargo install --path \./);
+});
+
+test("the library's forced notifications go to the output only; the others are left alone", async () => {
+  await activate({ crmcPath: fakeCrmc });
+  const [c] = world.clients;
+  assert.ok(c instanceof FakeClient);
+  c.error("crmc client: couldn't create connection to server.", undefined, 'force');
+  c.error('Request textDocument/hover failed.', undefined, true);
+  assert.deepEqual(world.clientErrors.map((e) => e.showNotification), [false, true]);
+  assert.equal(c.clientOptions.initializationFailedHandler(new Error('no lsp command')), false);
+  await extension.deactivate();
 });
 
 test('a server that does not start: one message, no retry by itself', async () => {
