@@ -91,6 +91,15 @@ test('findExecutable refuses a file that is not executable, a directory, and an 
   assert.equal(findExecutable('  ', { env: { PATH: path.dirname(fakeCrmc) }, platform: 'linux' }), null);
 });
 
+test('findExecutable on Windows: PATH split on `;`, the PATHEXT extensions tried', () => {
+  const winDir = path.join(tmp, 'win');
+  fs.mkdirSync(winDir);
+  fs.writeFileSync(path.join(winDir, 'crmc.CMD'), '@echo off\r\n');
+  const env = { PATH: `C:\\nowhere;${winDir}`, PATHEXT: '.EXE;.CMD' };
+  assert.equal(findExecutable('crmc', { env, platform: 'win32' }), path.join(winDir, 'crmc.CMD'));
+  assert.equal(findExecutable('crmc', { env: { ...env, PATHEXT: '.EXE' }, platform: 'win32' }), null);
+});
+
 // ------------------------------------------------------------ the client
 
 test('a missing crmc: one message saying how to install it, and no server started', async () => {
