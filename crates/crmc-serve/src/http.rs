@@ -2,11 +2,11 @@
 
 use crate::clock;
 use crate::declog::Entry;
-use crate::item::{decide_item, Answer, Ctx};
+use crate::item::{decide_item, Ctx, Verdict};
 use crate::metrics::ErrorKind;
 use crate::State;
 use bytes::Bytes;
-use crmc_eval::{error_line, DEFAULT_MAX_LINE_BYTES};
+use crmc_eval::{error_line, too_long, Evaluator, DEFAULT_MAX_LINE_BYTES};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -188,37 +188,54 @@ fn not_utf8(bytes: &[u8]) -> String {
     }
 }
 
-/// One item of a body: its text, or the error line it gets instead.
+/// One item of a body: its text, or the error message it gets instead.
 enum Piece<'b> {
     Text(&'b str),
     Bad(String),
 }
 
+/// How a batch came: its answer is in the same shape.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `/v1/decide`: one item, its answer line.
+    Single,
+    /// NDJSON in, NDJSON out.
+    Lines,
+    /// A JSON array in, a JSON array of the answers out.
+    Array,
+}
+
 /// A batch body as items: a JSON array's elements, or NDJSON lines
 /// (split as `crmc eval` splits its input: `\n` or `\r\n`, no item after
-/// a final newline).
-#[allow(clippy::result_large_err)]
-fn split_batch(body: &[u8]) -> Result<Vec<Piece<'_>>, String> {
+/// a final newline). A body that starts like an array but is not one
+/// (invalid JSON, trailing text, nested deeper than serde_json's limit of
+/// 128, the evaluator's) is refused whole.
+fn split_batch(body: &[u8]) -> Result<(Shape, Vec<Piece<'_>>), String> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'[') {
         let text = std::str::from_utf8(body).map_err(|_| not_utf8(body))?;
         let items: Vec<&serde_json::value::RawValue> =
             serde_json::from_str(text).map_err(|e| format!("invalid JSON array: {e}"))?;
-        return Ok(items.into_iter().map(|r| Piece::Text(r.get())).collect());
+        // serde_json reads raw elements without its depth limit; the
+        // evaluator would refuse a too-deep element, the body is refused.
+        if nesting(text) > MAX_ARRAY_DEPTH {
+            return Err(format!(
+                "invalid JSON array: nested deeper than {MAX_ARRAY_DEPTH} levels"
+            ));
+        }
+        let pieces = items.into_iter().map(|r| Piece::Text(r.get())).collect();
+        return Ok((Shape::Array, pieces));
     }
     let mut lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
     if body.ends_with(b"\n") || body.is_empty() {
         lines.pop();
     }
-    Ok(lines
+    let pieces = lines
         .into_iter()
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
         .map(|l| {
             if l.len() > DEFAULT_MAX_LINE_BYTES {
-                Piece::Bad(format!(
-                    "line too long: {} bytes, the limit is {DEFAULT_MAX_LINE_BYTES}",
-                    l.len()
-                ))
+                Piece::Bad(too_long(l.len() as u64, DEFAULT_MAX_LINE_BYTES))
             } else {
                 match std::str::from_utf8(l) {
                     Ok(t) => Piece::Text(t),
@@ -226,7 +243,38 @@ fn split_batch(body: &[u8]) -> Result<Vec<Piece<'_>>, String> {
                 }
             }
         })
-        .collect())
+        .collect();
+    Ok((Shape::Lines, pieces))
+}
+
+/// The deepest a batch array may nest, itself counted: one more than the
+/// deepest element the evaluator reads (serde_json's recursion limit).
+const MAX_ARRAY_DEPTH: usize = 128;
+
+/// How deep `text` (valid JSON) nests arrays and objects.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Counts a decide request in flight for as long as it lives.
@@ -236,6 +284,12 @@ impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+/// One item's verdict and where its answer is in the output buffer.
+struct Answered<'b> {
+    verdict: Verdict<'b>,
+    span: std::ops::Range<usize>,
 }
 
 async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
@@ -254,13 +308,12 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
     let now = clock::now_secs();
     let now_text = clock::rfc3339(now);
     let ctx = Ctx {
-        loaded: &loaded,
         now,
         now_text: &now_text,
         max_skew_secs: state.max_skew_secs,
         identity,
     };
-    let pieces = if batch {
+    let (shape, pieces) = if batch {
         match split_batch(&body) {
             Ok(p) => p,
             Err(e) => {
@@ -270,21 +323,33 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
             }
         }
     } else {
-        match std::str::from_utf8(&body) {
-            Ok(t) => vec![Piece::Text(t)],
-            Err(_) => vec![Piece::Bad(not_utf8(&body))],
-        }
-    };
-    let mut answers = Vec::with_capacity(pieces.len());
-    for (i, piece) in pieces.iter().enumerate() {
-        let answer = match piece {
-            Piece::Text(t) => decide_item(&ctx, t, i + 1),
-            Piece::Bad(m) => Answer::Error {
-                line: error_line(i + 1, m),
-                kind: ErrorKind::Invalid,
-            },
+        let piece = match std::str::from_utf8(&body) {
+            Ok(t) => Piece::Text(t),
+            Err(_) => Piece::Bad(not_utf8(&body)),
         };
-        if let Answer::Forbidden { actor } = &answer {
+        (Shape::Single, vec![piece])
+    };
+    // One evaluator for the whole request, over the one table it pinned:
+    // its buffers are reused from item to item, as `crmc eval` reuses its.
+    let mut ev = Evaluator::new(&loaded.table);
+    let mut out: Vec<u8> = Vec::with_capacity(pieces.len() * 512 + 2);
+    if shape == Shape::Array {
+        out.push(b'[');
+    }
+    let mut answers: Vec<Answered<'_>> = Vec::with_capacity(pieces.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        if shape == Shape::Array && i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        let verdict = match piece {
+            Piece::Text(t) => decide_item(&ctx, &mut ev, t, i + 1, &mut out),
+            Piece::Bad(m) => {
+                out.extend_from_slice(error_line(i + 1, m).as_bytes());
+                Verdict::Error(ErrorKind::Invalid)
+            }
+        };
+        if let Verdict::Forbidden { actor } = &verdict {
             state.metrics.error(ErrorKind::Forbidden);
             let who = identity.map_or("", |id| id.name.as_str());
             eprintln!("crmc serve: 403: identity `{who}` may not speak for actor `{actor}`");
@@ -298,25 +363,33 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
                 &format!("this token may not speak for actor `{actor}`{where_}"),
             );
         }
-        answers.push(answer);
+        answers.push(Answered {
+            verdict,
+            span: start..out.len(),
+        });
+        if shape != Shape::Array {
+            out.push(b'\n');
+        }
     }
+    if shape == Shape::Array {
+        out.extend_from_slice(b"]\n");
+    }
+    let answer_text = |span: &std::ops::Range<usize>| {
+        out.get(span.clone())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    };
     if let Some(log) = &state.log {
         let entries: Vec<Entry<'_>> = answers
             .iter()
             .zip(&pieces)
-            .map(|(a, p)| match (a, p) {
-                (Answer::Decided { line, input, .. }, _) => Entry {
-                    input,
-                    answer: line,
+            .map(|(a, p)| Entry {
+                input: match (&a.verdict, p) {
+                    (Verdict::Decided { input, .. }, _) => input,
+                    (_, Piece::Text(t)) => t,
+                    (_, Piece::Bad(_)) => "",
                 },
-                (Answer::Error { line, .. }, Piece::Text(t)) => Entry {
-                    input: t,
-                    answer: line,
-                },
-                (Answer::Error { line, .. } | Answer::Forbidden { actor: line }, _) => Entry {
-                    input: "",
-                    answer: line,
-                },
+                answer: answer_text(&a.span),
             })
             .collect();
         let who = identity.map(|id| id.name.as_str());
@@ -331,25 +404,31 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
         }
     }
     state.metrics.latency(started.elapsed());
-    let mut out = String::with_capacity(answers.iter().map(|a| line_of(a).len() + 1).sum());
     let mut status = StatusCode::OK;
     for a in &answers {
-        match a {
-            Answer::Decided { outcome, .. } => state.metrics.decision(*outcome),
-            Answer::Error { kind, .. } => {
+        match &a.verdict {
+            Verdict::Decided { outcome, .. } => state.metrics.decision(*outcome),
+            Verdict::Error(kind) => {
                 state.metrics.error(*kind);
                 status = StatusCode::BAD_REQUEST;
             }
-            Answer::Forbidden { .. } => {}
+            Verdict::Forbidden { .. } => {}
         }
-        out.push_str(line_of(a));
-        out.push('\n');
     }
+    drop(answers);
     // A batch is answered item by item: a bad item is its error line.
-    if batch {
-        status = StatusCode::OK;
-    }
-    let mut r = respond(status, if batch { NDJSON } else { JSON }, out.into());
+    let content_type = match shape {
+        Shape::Single => JSON,
+        Shape::Lines => {
+            status = StatusCode::OK;
+            NDJSON
+        }
+        Shape::Array => {
+            status = StatusCode::OK;
+            JSON
+        }
+    };
+    let mut r = respond(status, content_type, Bytes::from(out));
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&now_text) {
         h.insert("crmc-now", v);
@@ -358,13 +437,6 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
         h.insert("crmc-table", v);
     }
     r
-}
-
-fn line_of<'a>(a: &'a Answer<'_>) -> &'a str {
-    match a {
-        Answer::Decided { line, .. } | Answer::Error { line, .. } => line,
-        Answer::Forbidden { actor } => actor,
-    }
 }
 
 /// `GET /v1/log?from=OFFSET`: up to 1 MiB of the decision log from byte
@@ -423,4 +495,26 @@ fn read_chunk(path: &std::path::Path, from: u64, max: usize) -> std::io::Result<
     let end = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
     buf.truncate(end);
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The array limit is the evaluator's: the deepest element it reads
+    /// fits in a batch array, one level more does not.
+    #[test]
+    fn an_array_nests_as_deep_as_the_evaluator_reads_and_no_deeper() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let reads = |n: usize| {
+            let e = serde_json::from_str::<serde_json::Value>(&nested(n));
+            e.is_ok()
+        };
+        let deepest = (1..400).take_while(|n| reads(*n)).last().unwrap_or(0);
+        assert!(deepest > 100, "{deepest}");
+        let array = |n: usize| format!("[{}]", nested(n));
+        assert!(split_batch(array(deepest).as_bytes()).is_ok());
+        assert!(split_batch(array(deepest + 1).as_bytes()).is_err());
+        assert_eq!(nesting(r#"[{"a":"[[[\\\"{{"}]"#), 2);
+    }
 }
