@@ -110,6 +110,9 @@ fn table_info(state: &State) -> Resp {
         .tables
         .last_failure()
         .map(|f| json!({"at": f.at, "message": f.message}));
+    let log = state.log.as_ref().zip(state.log_path.as_ref()).map(
+        |(log, path)| json!({"path": path.display().to_string(), "fsync": log.fsync().as_str()}),
+    );
     let body = json!({
         "path": state.tables.path().display().to_string(),
         "checksum": loaded.checksum,
@@ -118,6 +121,7 @@ fn table_info(state: &State) -> Resp {
         "loaded_at": loaded.loaded_at,
         "contracts": contracts,
         "last_reload_error": failure,
+        "decision_log": log,
     });
     respond(StatusCode::OK, JSON, (body.to_string() + "\n").into())
 }

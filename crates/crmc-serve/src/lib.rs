@@ -146,8 +146,17 @@ impl Server {
         } else {
             "no --auth: loopback only, every local caller may claim any actor".to_string()
         };
+        let log = match (&self.state.log, &self.state.log_path) {
+            (Some(log), Some(path)) => format!(
+                "; decision log {} (fsync {})",
+                path.display(),
+                log.fsync().as_str()
+            ),
+            _ => String::new(),
+        };
+        let watch = if self.watch { "; --watch" } else { "" };
         format!(
-            "crmc serve: listening on http://{addr} ({}, {} contracts, sha256 {}); {auth}",
+            "crmc serve: listening on http://{addr} ({}, {} contracts, sha256 {}); {auth}{log}{watch}",
             self.state.tables.path().display(),
             loaded.table.contracts.len(),
             loaded.checksum
