@@ -17,7 +17,6 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 /// The server-side context every item of a request is checked against.
@@ -176,6 +175,31 @@ struct ActorScan<'de> {
     dup: bool,
 }
 
+/// An object's keys, to tell whether one repeats. A mutation has about
+/// ten top-level keys: comparing each pair is cheaper than hashing them
+/// (this runs once per item); past a few dozen they are sorted instead,
+/// so a body of many keys stays O(n log n).
+#[derive(Default)]
+struct Keys<'de>(Vec<Cow<'de, str>>);
+
+impl<'de> Keys<'de> {
+    fn push(&mut self, key: Cow<'de, str>) {
+        self.0.push(key);
+    }
+
+    fn repeats(mut self) -> bool {
+        let keys = &mut self.0;
+        if keys.len() <= 32 {
+            return keys
+                .iter()
+                .enumerate()
+                .any(|(i, k)| keys.get(i + 1..).is_some_and(|rest| rest.contains(k)));
+        }
+        keys.sort_unstable();
+        keys.windows(2).any(|w| w.first() == w.last())
+    }
+}
+
 /// A map key, borrowed from the text when it has no escapes.
 struct Key;
 
@@ -217,7 +241,7 @@ impl<'de> Visitor<'de> for TopVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
         let mut top = Top::default();
-        let mut seen = HashSet::new();
+        let mut seen = Keys::default();
         while let Some(key) = map.next_key_seed(Key)? {
             match key.as_ref() {
                 "at" => top.at = Some(map.next_value()?),
@@ -227,10 +251,9 @@ impl<'de> Visitor<'de> for TopVisitor {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
-            if !seen.insert(key) {
-                top.dup = true;
-            }
+            seen.push(key);
         }
+        top.dup = seen.repeats();
         Ok(top)
     }
 }
@@ -273,7 +296,7 @@ impl<'de> Visitor<'de> for ActorVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ActorScan<'de>, A::Error> {
         let mut a = ActorScan::default();
-        let mut seen = HashSet::new();
+        let mut seen = Keys::default();
         while let Some(key) = map.next_key_seed(Key)? {
             let v: &'de RawValue = map.next_value()?;
             match key.as_ref() {
@@ -281,10 +304,9 @@ impl<'de> Visitor<'de> for ActorVisitor {
                 "name" => a.name = Some(v),
                 _ => {}
             }
-            if !seen.insert(key) {
-                a.dup = true;
-            }
+            seen.push(key);
         }
+        a.dup = seen.repeats();
         Ok(a)
     }
 }
@@ -301,6 +323,24 @@ mod tests {
             insert_at(r#" {"a":1}"#, now),
             r#" {"at":"2026-01-01T00:00:00Z","a":1}"#
         );
+    }
+
+    #[test]
+    fn repeated_keys_are_found_few_or_many() {
+        let keys = |names: &[String]| {
+            let mut k = Keys::default();
+            for n in names {
+                k.push(Cow::Owned(n.clone()));
+            }
+            k.repeats()
+        };
+        for n in [2, 10, 32, 33, 500] {
+            let mut names: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
+            assert!(!keys(&names), "{n}");
+            names.push(format!("k{}", n / 2));
+            assert!(keys(&names), "{n}");
+        }
+        assert!(!keys(&[]));
     }
 
     #[test]
