@@ -73,12 +73,19 @@ echo "$peak_out"
 peak=$(rps <<<"$peak_out")
 
 # Half of peak: N connections each pausing 1 ms between requests give
-# about N * 1000 / (1 + service ms) requests/s. A first short run with
-# N = peak / 2000 measures the real rate; N is then scaled to hit peak / 2.
+# about N * 1000 / (1 + service ms) requests/s. Short probes (2 s) scale N
+# by the rate they measured until one lands within 45-55 % of peak (at
+# most 4 probes); the measurement then runs with that N, and the rate it
+# achieved is reported beside its percentiles.
 half_conns=$(( peak / 2 / 1000 ))
 [ "$half_conns" -ge 1 ] || half_conns=1
-probe=$(DURATION=2 wrk_run "$work/one.json" /v1/decide "$half_conns" 1 | rps)
-half_conns=$(python3 -c "print(max(1, round($half_conns * ($peak / 2) / max($probe, 1))))")
+for _ in 1 2 3 4; do
+  probe=$(DURATION=2 wrk_run "$work/one.json" /v1/decide "$half_conns" 1 | rps)
+  echo "probe: $half_conns connections -> $probe req/s"
+  fit=$(python3 -c "print(int(0.45 <= $probe / $peak <= 0.55))")
+  [ "$fit" = 1 ] && break
+  half_conns=$(python3 -c "print(max(1, round($half_conns * ($peak / 2) / max($probe, 1))))")
+done
 echo "== single decisions at about half of peak ($half_conns connections, 1 ms pause each)"
 half_out=$(wrk_run "$work/one.json" /v1/decide "$half_conns" 1)
 echo "$half_out"
