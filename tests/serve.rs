@@ -19,6 +19,12 @@ use std::process::{Child, Command, Stdio};
 
 /// Starts `crmc serve` on a free loopback port; its address from the banner.
 fn serve(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
+    let (child, addr, _) = serve_with_banner(dir, args);
+    (child, addr)
+}
+
+/// [`serve`], also giving the banner line.
+fn serve_with_banner(dir: &Path, args: &[&str]) -> (Child, SocketAddr, String) {
     let mut child = crmc_command(dir)
         .arg("serve")
         .args(["--addr", "127.0.0.1:0"])
@@ -39,7 +45,7 @@ fn serve(dir: &Path, args: &[&str]) -> (Child, SocketAddr) {
         .unwrap();
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    (child, addr)
+    (child, addr, banner)
 }
 
 fn signal(child: &Child, sig: &str) {
@@ -211,4 +217,45 @@ fn kill_9_while_logging_leaves_every_complete_line_intact() {
         n += 1;
     }
     assert!(n >= 50, "{n} lines");
+}
+
+#[test]
+fn fsync_always_and_watch_are_accepted_and_reported() {
+    let dir = workdir("serve-fsync");
+    build_small(&dir);
+    let log = dir.join("decisions.ndjson");
+    let (mut child, addr, banner) = serve_with_banner(
+        &dir,
+        &[
+            "-t",
+            "t.crmct",
+            "--decision-log",
+            log.to_str().unwrap(),
+            "--fsync",
+            "always",
+            "--watch",
+            "--max-skew",
+            "36500d",
+        ],
+    );
+    assert!(banner.contains("(fsync always)"), "{banner}");
+    assert!(banner.contains("--watch"), "{banner}");
+    let info: Value =
+        serde_json::from_str(&request(addr, "GET", "/v1/table", &[], b"").body).unwrap();
+    assert_eq!(info["decision_log"]["fsync"], "always", "{info}");
+    let r = request(addr, "POST", "/v1/decide", &[], GOOD_LINE.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    // On disk, complete, when the answer is in hand.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.ends_with('\n'), "{logged}");
+    let line: Value = serde_json::from_str(logged.trim_end()).unwrap();
+    assert_eq!(
+        line["answer"],
+        serde_json::from_str::<Value>(&r.body).unwrap()
+    );
+    signal(&child, "-TERM");
+    assert!(child.wait().unwrap().success());
+
+    let bad = crmc(&["serve", "-t", "t.crmct", "--fsync", "sometimes"], &dir);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
 }

@@ -14,6 +14,16 @@ pub enum Fsync {
     Never,
 }
 
+impl Fsync {
+    /// The `--fsync` value that selects it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fsync::Always => "always",
+            Fsync::Never => "never",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub table: PathBuf,

@@ -35,6 +35,11 @@ pub struct Entry<'a> {
 }
 
 impl DecisionLog {
+    /// When lines are forced to disk (`/v1/table` and the banner say it).
+    pub fn fsync(&self) -> Fsync {
+        self.fsync
+    }
+
     pub fn open(path: &Path, fsync: Fsync) -> Result<DecisionLog, String> {
         let file = std::fs::OpenOptions::new()
             .create(true)

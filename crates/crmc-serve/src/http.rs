@@ -1,12 +1,14 @@
-//! Requests → responses: routing, limits, auth, and the decide endpoints.
+//! Requests → responses: routing, limits, auth, and the decide endpoints
+//! (bodies are split into items by `body`, items decided by `item`).
 
+use crate::body::{not_utf8, split_batch, Piece, Shape};
 use crate::clock;
 use crate::declog::Entry;
-use crate::item::{decide_item, Answer, Ctx};
+use crate::item::{decide_item, Ctx, Verdict};
 use crate::metrics::ErrorKind;
 use crate::State;
 use bytes::Bytes;
-use crmc_eval::{error_line, DEFAULT_MAX_LINE_BYTES};
+use crmc_eval::{error_line, Evaluator};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -110,6 +112,9 @@ fn table_info(state: &State) -> Resp {
         .tables
         .last_failure()
         .map(|f| json!({"at": f.at, "message": f.message}));
+    let log = state.log.as_ref().zip(state.log_path.as_ref()).map(
+        |(log, path)| json!({"path": path.display().to_string(), "fsync": log.fsync().as_str()}),
+    );
     let body = json!({
         "path": state.tables.path().display().to_string(),
         "checksum": loaded.checksum,
@@ -118,6 +123,7 @@ fn table_info(state: &State) -> Resp {
         "loaded_at": loaded.loaded_at,
         "contracts": contracts,
         "last_reload_error": failure,
+        "decision_log": log,
     });
     respond(StatusCode::OK, JSON, (body.to_string() + "\n").into())
 }
@@ -180,55 +186,6 @@ async fn read_body(state: &State, req: Request<Incoming>) -> Result<Bytes, Resp>
     }
 }
 
-/// The message `crmc eval` gives a line that is not UTF-8.
-fn not_utf8(bytes: &[u8]) -> String {
-    match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-        Err(e) => format!("invalid JSON: {e}"),
-        Ok(_) => "invalid JSON: not UTF-8".to_string(),
-    }
-}
-
-/// One item of a body: its text, or the error line it gets instead.
-enum Piece<'b> {
-    Text(&'b str),
-    Bad(String),
-}
-
-/// A batch body as items: a JSON array's elements, or NDJSON lines
-/// (split as `crmc eval` splits its input: `\n` or `\r\n`, no item after
-/// a final newline).
-#[allow(clippy::result_large_err)]
-fn split_batch(body: &[u8]) -> Result<Vec<Piece<'_>>, String> {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'[') {
-        let text = std::str::from_utf8(body).map_err(|_| not_utf8(body))?;
-        let items: Vec<&serde_json::value::RawValue> =
-            serde_json::from_str(text).map_err(|e| format!("invalid JSON array: {e}"))?;
-        return Ok(items.into_iter().map(|r| Piece::Text(r.get())).collect());
-    }
-    let mut lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
-    if body.ends_with(b"\n") || body.is_empty() {
-        lines.pop();
-    }
-    Ok(lines
-        .into_iter()
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .map(|l| {
-            if l.len() > DEFAULT_MAX_LINE_BYTES {
-                Piece::Bad(format!(
-                    "line too long: {} bytes, the limit is {DEFAULT_MAX_LINE_BYTES}",
-                    l.len()
-                ))
-            } else {
-                match std::str::from_utf8(l) {
-                    Ok(t) => Piece::Text(t),
-                    Err(_) => Piece::Bad(not_utf8(l)),
-                }
-            }
-        })
-        .collect())
-}
-
 /// Counts a decide request in flight for as long as it lives.
 struct InFlight<'s>(&'s State);
 
@@ -236,6 +193,12 @@ impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
+}
+
+/// One item's verdict and where its answer is in the output buffer.
+struct Answered<'b> {
+    verdict: Verdict<'b>,
+    span: std::ops::Range<usize>,
 }
 
 async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
@@ -254,13 +217,12 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
     let now = clock::now_secs();
     let now_text = clock::rfc3339(now);
     let ctx = Ctx {
-        loaded: &loaded,
         now,
         now_text: &now_text,
         max_skew_secs: state.max_skew_secs,
         identity,
     };
-    let pieces = if batch {
+    let (shape, pieces) = if batch {
         match split_batch(&body) {
             Ok(p) => p,
             Err(e) => {
@@ -270,21 +232,33 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
             }
         }
     } else {
-        match std::str::from_utf8(&body) {
-            Ok(t) => vec![Piece::Text(t)],
-            Err(_) => vec![Piece::Bad(not_utf8(&body))],
-        }
-    };
-    let mut answers = Vec::with_capacity(pieces.len());
-    for (i, piece) in pieces.iter().enumerate() {
-        let answer = match piece {
-            Piece::Text(t) => decide_item(&ctx, t, i + 1),
-            Piece::Bad(m) => Answer::Error {
-                line: error_line(i + 1, m),
-                kind: ErrorKind::Invalid,
-            },
+        let piece = match std::str::from_utf8(&body) {
+            Ok(t) => Piece::Text(t),
+            Err(_) => Piece::Bad(not_utf8(&body)),
         };
-        if let Answer::Forbidden { actor } = &answer {
+        (Shape::Single, vec![piece])
+    };
+    // One evaluator for the whole request, over the one table it pinned:
+    // its buffers are reused from item to item, as `crmc eval` reuses its.
+    let mut ev = Evaluator::new(&loaded.table);
+    let mut out: Vec<u8> = Vec::with_capacity(pieces.len() * 512 + 2);
+    if shape == Shape::Array {
+        out.push(b'[');
+    }
+    let mut answers: Vec<Answered<'_>> = Vec::with_capacity(pieces.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        if shape == Shape::Array && i > 0 {
+            out.push(b',');
+        }
+        let start = out.len();
+        let verdict = match piece {
+            Piece::Text(t) => decide_item(&ctx, &mut ev, t, i + 1, &mut out),
+            Piece::Bad(m) => {
+                out.extend_from_slice(error_line(i + 1, m).as_bytes());
+                Verdict::Error(ErrorKind::Invalid)
+            }
+        };
+        if let Verdict::Forbidden { actor } = &verdict {
             state.metrics.error(ErrorKind::Forbidden);
             let who = identity.map_or("", |id| id.name.as_str());
             eprintln!("crmc serve: 403: identity `{who}` may not speak for actor `{actor}`");
@@ -298,25 +272,33 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
                 &format!("this token may not speak for actor `{actor}`{where_}"),
             );
         }
-        answers.push(answer);
+        answers.push(Answered {
+            verdict,
+            span: start..out.len(),
+        });
+        if shape != Shape::Array {
+            out.push(b'\n');
+        }
     }
+    if shape == Shape::Array {
+        out.extend_from_slice(b"]\n");
+    }
+    let answer_text = |span: &std::ops::Range<usize>| {
+        out.get(span.clone())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    };
     if let Some(log) = &state.log {
         let entries: Vec<Entry<'_>> = answers
             .iter()
             .zip(&pieces)
-            .map(|(a, p)| match (a, p) {
-                (Answer::Decided { line, input, .. }, _) => Entry {
-                    input,
-                    answer: line,
+            .map(|(a, p)| Entry {
+                input: match (&a.verdict, p) {
+                    (Verdict::Decided { input, .. }, _) => input,
+                    (_, Piece::Text(t)) => t,
+                    (_, Piece::Bad(_)) => "",
                 },
-                (Answer::Error { line, .. }, Piece::Text(t)) => Entry {
-                    input: t,
-                    answer: line,
-                },
-                (Answer::Error { line, .. } | Answer::Forbidden { actor: line }, _) => Entry {
-                    input: "",
-                    answer: line,
-                },
+                answer: answer_text(&a.span),
             })
             .collect();
         let who = identity.map(|id| id.name.as_str());
@@ -331,25 +313,31 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
         }
     }
     state.metrics.latency(started.elapsed());
-    let mut out = String::with_capacity(answers.iter().map(|a| line_of(a).len() + 1).sum());
     let mut status = StatusCode::OK;
     for a in &answers {
-        match a {
-            Answer::Decided { outcome, .. } => state.metrics.decision(*outcome),
-            Answer::Error { kind, .. } => {
+        match &a.verdict {
+            Verdict::Decided { outcome, .. } => state.metrics.decision(*outcome),
+            Verdict::Error(kind) => {
                 state.metrics.error(*kind);
                 status = StatusCode::BAD_REQUEST;
             }
-            Answer::Forbidden { .. } => {}
+            Verdict::Forbidden { .. } => {}
         }
-        out.push_str(line_of(a));
-        out.push('\n');
     }
+    drop(answers);
     // A batch is answered item by item: a bad item is its error line.
-    if batch {
-        status = StatusCode::OK;
-    }
-    let mut r = respond(status, if batch { NDJSON } else { JSON }, out.into());
+    let content_type = match shape {
+        Shape::Single => JSON,
+        Shape::Lines => {
+            status = StatusCode::OK;
+            NDJSON
+        }
+        Shape::Array => {
+            status = StatusCode::OK;
+            JSON
+        }
+    };
+    let mut r = respond(status, content_type, Bytes::from(out));
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&now_text) {
         h.insert("crmc-now", v);
@@ -358,13 +346,6 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
         h.insert("crmc-table", v);
     }
     r
-}
-
-fn line_of<'a>(a: &'a Answer<'_>) -> &'a str {
-    match a {
-        Answer::Decided { line, .. } | Answer::Error { line, .. } => line,
-        Answer::Forbidden { actor } => actor,
-    }
 }
 
 /// `GET /v1/log?from=OFFSET`: up to 1 MiB of the decision log from byte

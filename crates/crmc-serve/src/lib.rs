@@ -3,7 +3,8 @@
 //!
 //! Built on tokio + hyper 1 directly (no framework): seven fixed routes do
 //! not need a router, and the fewer layers between the socket and
-//! `crmc_eval::decide_json` the lower the per-request cost.
+//! the evaluator the lower the per-request cost. A request decides all its
+//! items with one `crmc_eval::Evaluator` over the one table it pinned.
 //!
 //! [`Server::bind`] loads everything that can fail (table, `--auth` file,
 //! decision log, the address) before a socket accepts; [`Server::serve`]
@@ -12,6 +13,7 @@
 //! `--watch`, and its own runtime.
 
 mod auth;
+mod body;
 mod clock;
 mod config;
 mod declog;
@@ -146,8 +148,17 @@ impl Server {
         } else {
             "no --auth: loopback only, every local caller may claim any actor".to_string()
         };
+        let log = match (&self.state.log, &self.state.log_path) {
+            (Some(log), Some(path)) => format!(
+                "; decision log {} (fsync {})",
+                path.display(),
+                log.fsync().as_str()
+            ),
+            _ => String::new(),
+        };
+        let watch = if self.watch { "; --watch" } else { "" };
         format!(
-            "crmc serve: listening on http://{addr} ({}, {} contracts, sha256 {}); {auth}",
+            "crmc serve: listening on http://{addr} ({}, {} contracts, sha256 {}); {auth}{log}{watch}",
             self.state.tables.path().display(),
             loaded.table.contracts.len(),
             loaded.checksum

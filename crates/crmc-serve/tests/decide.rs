@@ -8,6 +8,7 @@
 mod support;
 
 use crmc_eval::{decide_batch, decide_line, Table};
+use serde_json::Value;
 use support::*;
 
 fn far(years_ago: i64) -> String {
@@ -86,17 +87,100 @@ fn a_batch_is_eval_on_the_same_lines_ndjson_or_array() {
     assert_eq!(r.body, expected);
     assert_eq!(r.body.lines().count(), 4);
 
-    // An array: element N's answer is line N, errors numbered by element.
+    // An array: a JSON array of the same answers, element N's is line N.
     let array = format!("[{}, {}, 7]", items[0], items[3]);
     let r = request(srv.addr, "POST", "/v1/decide/batch", &[], array.as_bytes());
     assert_eq!(r.status, 200);
-    let lines: Vec<&str> = r.body.lines().collect();
-    assert_eq!(lines[0], decide_line(&table, &items[0], 1));
-    assert_eq!(lines[1], decide_line(&table, &items[3], 2));
-    assert_eq!(lines[2], decide_line(&table, "7", 3));
+    let expected = [
+        decide_line(&table, &items[0], 1),
+        decide_line(&table, &items[3], 2),
+        decide_line(&table, "7", 3),
+    ];
+    assert_eq!(r.body, format!("[{}]\n", expected.join(",")));
     let r = request(srv.addr, "POST", "/v1/decide/batch", &[], b"[1,");
     assert_eq!(r.status, 400);
     assert!(r.body.starts_with(r#"{"error":{"line":1,"#), "{}", r.body);
+    srv.stop().unwrap();
+}
+
+/// `[{..},{..}]` in → a JSON array of the answer objects `crmc eval`
+/// prints for the same items as NDJSON lines, in order, bad elements' error
+/// objects in their places; a body that is no JSON array, or one nested
+/// deeper than the evaluator reads, is one 400 error object.
+#[test]
+fn a_json_array_batch_is_answered_as_a_json_array() {
+    let dir = workdir("array");
+    let bytes = table_bytes(1, false);
+    let table = Table::from_bytes(&bytes).unwrap();
+    let srv = start(config_with_table(&dir, &bytes)).unwrap();
+    let now = now_text();
+    let good_auto = mutation(Some(&now), "null");
+    let good_review = mutation(Some(&now), r#""Retail""#);
+    let items: Vec<String> = vec![
+        good_auto.clone(),
+        "7".to_string(),
+        r#""a string""#.to_string(),
+        "null".to_string(),
+        "[1,2]".to_string(),
+        "{}".to_string(),
+        r#"{"object":"Lead","event":"update"}"#.to_string(),
+        // A repeated key is an error, never last-one-wins.
+        good_auto.replacen(
+            r#""Industry":"Banking""#,
+            r#""Industry":"Banking","Industry":"X""#,
+            1,
+        ),
+        format!(
+            r#"{{"object":"Nope","event":"update","at":"{now}","actor":{{"kind":"ai","name":"alim"}},"record":{{}},"changes":{{"A":1}}}}"#
+        ),
+        good_review.clone(),
+        good_auto,
+    ];
+    // Pretty-printed across lines, as a JSON client might send it.
+    let body = format!("[\n  {}\n]\n", items.join(",\n  "));
+    let r = request(srv.addr, "POST", "/v1/decide/batch", &[], body.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let ndjson = items.join("\n") + "\n";
+    let eval = decide_batch(&table, &ndjson);
+    assert_eq!(eval.len(), items.len());
+    assert_eq!(r.body, format!("[{}]\n", eval.join(",")));
+    let got: Vec<Value> = serde_json::from_str(&r.body).unwrap();
+    let want: Vec<Value> = eval
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got, want);
+    let errors = got.iter().filter(|v| v.get("error").is_some()).count();
+    assert_eq!(errors, 8, "{}", r.body);
+    assert_eq!(got[0]["outcome"], "auto");
+    assert_eq!(got[9]["outcome"], "review");
+    for v in &got {
+        if v.get("error").is_some() {
+            assert!(v.get("outcome").is_none(), "{v}");
+        }
+    }
+    // An empty array is an empty array.
+    let r = request(srv.addr, "POST", "/v1/decide/batch", &[], b" [ ] ");
+    assert_eq!((r.status, r.body.as_str()), (200, "[]\n"));
+
+    // Not JSON, trailing text, nesting past the limit: one 400 error object.
+    let deep = format!("[{}{}]", "[".repeat(200), "]".repeat(200));
+    let deep_in_object = format!(r#"[{{"object":{}1{}}}]"#, "[".repeat(200), "]".repeat(200));
+    for bad in [
+        "[1,",
+        "[1] x",
+        "[{\"a\":}]",
+        deep.as_str(),
+        deep_in_object.as_str(),
+    ] {
+        let r = request(srv.addr, "POST", "/v1/decide/batch", &[], bad.as_bytes());
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert!(v["error"]["message"].is_string(), "{}", r.body);
+        assert!(!r.body.contains("auto"), "{}", r.body);
+    }
     srv.stop().unwrap();
 }
 
