@@ -5,12 +5,18 @@ on the same mutations, in one run, and the Spark replay against `crmc eval`.
 
 Run it with nothing else building (under the cargo lock on shared machines).
 Prints decisions/s for: `crmc eval` on the file (Rust: parse, decide,
-write), `decide_many` on the JSON strings, `decide_many` on dicts, `decide`
-on dicts and on strings, and (unless --spark-n 0) Spark local[*] replay.
+write), `decide_many` on the JSON strings (and its share of the Rust rate),
+`decide_many` on dicts, `decide` on dicts and on strings, and (unless
+--spark-n 0) Spark local[*] replay. Also `marshal.loads` of the same
+decisions: CPython's fastest way to make that Python data from bytes,
+deciding nothing, which bounds what any call returning plain dicts can
+reach. Every rate counts freeing the returned data, as a caller pays it.
 """
 
 import argparse
+import gc
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -61,8 +67,15 @@ def main():
             pass
     t = crmc.Table.load(table)
     print(f"mutations: {len(lines)} from {a.unit}")
-    print(f"crmc eval (Rust)          {crmc_eval_rate(a.crmc, table, path, len(lines)):>12,.0f}/s")
-    print(f"decide_many(JSON strings) {rate(len(lines), lambda: t.decide_many(lines)):>12,.0f}/s")
+    rust = crmc_eval_rate(a.crmc, table, path, len(lines))
+    print(f"crmc eval (Rust)          {rust:>12,.0f}/s")
+    many = rate(len(lines), lambda: t.decide_many(lines))
+    print(f"decide_many(JSON strings) {many:>12,.0f}/s ({many / rust:.0%} of Rust)")
+    data = marshal.dumps(t.decide_many(lines))
+    gc.disable()  # as decide_many does for its call
+    floor = rate(len(lines), lambda: marshal.loads(data))
+    gc.enable()
+    print(f"marshal.loads (no deciding) {floor:>10,.0f}/s ({floor / rust:.0%} of Rust)")
     print(f"decide_many(dicts)        {rate(len(dicts), lambda: t.decide_many(dicts)):>12,.0f}/s")
     few = dicts[:50_000]
 

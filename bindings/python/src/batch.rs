@@ -83,12 +83,28 @@ enum Item {
     Bad(String),
 }
 
-pub fn decide_many(
-    py: Python<'_>,
+/// What each answer line becomes in the result list.
+pub enum Emit<'a, 'py> {
+    /// The decision as Python data (as `json.loads` of the line).
+    Data(&'a mut Strs, &'a Bound<'py, PyAny>),
+    /// The line itself, as a str.
+    Text,
+}
+
+impl<'py> Emit<'_, 'py> {
+    fn emit(&mut self, py: Python<'py>, line: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Emit::Data(strs, loads) => to_python(py, strs, loads, line),
+            Emit::Text => Ok(PyString::new(py, &String::from_utf8_lossy(line)).into_any()),
+        }
+    }
+}
+
+pub fn decide_many<'py>(
+    py: Python<'py>,
     table: &Table,
-    strs: &mut Strs,
-    loads: &Bound<'_, PyAny>,
-    items: &Bound<'_, PyAny>,
+    emit: Emit<'_, 'py>,
+    items: &Bound<'py, PyAny>,
 ) -> PyResult<Py<PyList>> {
     // The cyclic GC would rescan the growing result list (every decision
     // is a few dicts) again and again while the batch is built: a batch
@@ -98,19 +114,18 @@ pub fn decide_many(
     if was_enabled {
         gc.call_method0("disable")?;
     }
-    let r = decide_all(py, table, strs, loads, items);
+    let r = decide_all(py, table, emit, items);
     if was_enabled {
         gc.call_method0("enable")?;
     }
     r
 }
 
-fn decide_all(
-    py: Python<'_>,
+fn decide_all<'py>(
+    py: Python<'py>,
     table: &Table,
-    strs: &mut Strs,
-    loads: &Bound<'_, PyAny>,
-    items: &Bound<'_, PyAny>,
+    mut emit: Emit<'_, 'py>,
+    items: &Bound<'py, PyAny>,
 ) -> PyResult<Py<PyList>> {
     let result = PyList::empty(py);
     let mut iter = items.try_iter()?;
@@ -136,7 +151,7 @@ fn decide_all(
         py.allow_threads(|| decide_chunk(&mut ev, &texts, &chunk, done, &mut out, &mut lines));
         for r in &lines {
             let line = out.get(r.clone()).unwrap_or_default();
-            result.append(to_python(py, strs, loads, line)?)?;
+            result.append(emit.emit(py, line)?)?;
         }
         done += chunk.len();
     }

@@ -96,7 +96,23 @@ impl Table {
     /// position). Never raises for a bad item.
     fn decide_many(&self, py: Python<'_>, mutations: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
         let loads = self.loads.bind(py);
-        self.with_strs(|strs| batch::decide_many(py, &self.inner, strs, loads, mutations))
+        self.with_strs(|strs| {
+            let emit = batch::Emit::Data(strs, loads);
+            batch::decide_many(py, &self.inner, emit, mutations)
+        })
+    }
+
+    /// `decide_many`, each answer given as its JSON text: exactly the line
+    /// `crmc eval` prints for the item (without the newline; an error
+    /// line's `line` is the item's 1-based position). For callers that
+    /// store or forward decisions as JSON anyway: making Python dicts is
+    /// most of what `decide_many` costs, and this makes one str per item.
+    fn decide_many_json(
+        &self,
+        py: Python<'_>,
+        mutations: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyList>> {
+        batch::decide_many(py, &self.inner, batch::Emit::Text, mutations)
     }
 
     /// The contracts in the table, in table order: one dict per contract

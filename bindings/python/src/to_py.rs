@@ -13,17 +13,15 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Deeper than this goes to `json.loads` (a decision is a few levels deep).
 const MAX_DEPTH: usize = 64;
 /// Strings at most this long are shared; longer ones (mostly reasons,
 /// which vary with the mutation) are made fresh.
 const SHARED_MAX_LEN: usize = 48;
-/// At most this many shared strings, so mutation-chosen values (echoed in
-/// audit entries) cannot grow the cache without bound.
-const SHARED_MAX: usize = 4096;
+/// [`Strs`] has 2^SLOT_BITS slots.
+const SLOT_BITS: u32 = 11;
+const SLOTS: usize = 1 << SLOT_BITS;
 
 /// Why a line was not built.
 pub enum Build {
@@ -39,46 +37,52 @@ impl From<PyErr> for Build {
     }
 }
 
-/// FxHash (rustc's): the shared strings are short and not adversarial in
-/// any way that matters (a collision costs a comparison, the cache is
-/// capped), so SipHash's cost buys nothing here.
-#[derive(Default)]
-pub struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// Python strings made once and shared across decisions: keys, outcomes,
+/// contract and field names, approvers. A direct-mapped cache: a string
+/// goes to one slot (by its length and first and last bytes), a miss
+/// replaces what was there. Lookups are a few instructions and the memory
+/// is bounded by [`SLOTS`] × [`SHARED_MAX_LEN`], whatever strings the
+/// mutations echo.
+pub struct Strs {
+    slots: Vec<Option<(Box<str>, Py<PyString>)>>,
 }
 
-/// Python strings made once and shared across decisions: keys, outcomes,
-/// contract and field names, approvers.
-#[derive(Default)]
-pub struct Strs {
-    map: HashMap<Box<str>, Py<PyString>, BuildHasherDefault<Fx>>,
+impl Default for Strs {
+    fn default() -> Strs {
+        Strs {
+            slots: std::iter::repeat_with(|| None).take(SLOTS).collect(),
+        }
+    }
 }
 
 impl Strs {
     fn get<'py>(&mut self, py: Python<'py>, s: &str) -> Bound<'py, PyString> {
-        if s.len() > SHARED_MAX_LEN {
+        if s.len() > SHARED_MAX_LEN || s.is_empty() {
             return PyString::new(py, s);
         }
-        if let Some(p) = self.map.get(s) {
-            return p.bind(py).clone();
+        let slot = self.slots.get_mut(slot_of(s.as_bytes()));
+        match slot {
+            Some(Some((k, v))) if **k == *s => v.bind(py).clone(),
+            Some(slot) => {
+                let p = PyString::new(py, s);
+                *slot = Some((s.into(), p.clone().unbind()));
+                p
+            }
+            None => PyString::new(py, s),
         }
-        let p = PyString::new(py, s);
-        if self.map.len() < SHARED_MAX {
-            self.map.insert(s.into(), p.clone().unbind());
-        }
-        p
     }
+}
+
+/// The slot of a non-empty string of at most [`SHARED_MAX_LEN`] bytes.
+fn slot_of(b: &[u8]) -> usize {
+    let mut head = [0u8; 8];
+    let mut tail = [0u8; 8];
+    let n = b.len().min(8);
+    head[..n].copy_from_slice(&b[..n]);
+    tail[..n].copy_from_slice(&b[b.len() - n..]);
+    let h = (u64::from_le_bytes(head) ^ u64::from_le_bytes(tail).rotate_left(29) ^ b.len() as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> (64 - SLOT_BITS)) as usize
 }
 
 /// Builds the Python value of the JSON text `line`.
@@ -87,9 +91,12 @@ pub fn build<'py>(
     strs: &mut Strs,
     line: &[u8],
 ) -> Result<Bound<'py, PyAny>, Build> {
+    // Checked once here, so that every string is a plain slice of it.
+    let text = std::str::from_utf8(line).map_err(|_| Build::Fallback)?;
     let mut p = Parser {
         py,
         strs,
+        text,
         s: line,
         i: 0,
         buf: String::new(),
@@ -106,6 +113,8 @@ pub fn build<'py>(
 struct Parser<'a, 'py> {
     py: Python<'py>,
     strs: &'a mut Strs,
+    text: &'a str,
+    /// `text`'s bytes.
     s: &'a [u8],
     i: usize,
     /// Unescaped text of a string with escapes.
@@ -249,11 +258,7 @@ impl<'py> Parser<'_, 'py> {
             }
             self.digits();
         }
-        let text = self
-            .s
-            .get(start..self.i)
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .ok_or(Build::Fallback)?;
+        let text = self.text.get(start..self.i).ok_or(Build::Fallback)?;
         if float {
             let v: f64 = text.parse().map_err(|_| Build::Fallback)?;
             Ok(PyFloat::new(self.py, v).into_any())
@@ -273,12 +278,18 @@ impl<'py> Parser<'_, 'py> {
     /// The string whose opening quote was just read.
     fn string(&mut self) -> Result<Bound<'py, PyString>, Build> {
         let start = self.i;
+        // Straight to the first byte that is not plain string content.
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        self.i += rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
         loop {
             match self.peek() {
                 Some(b'"') => {
-                    let raw = self.s.get(start..self.i).ok_or(Build::Fallback)?;
+                    // Quotes are ASCII: always on a character boundary.
+                    let text = self.text.get(start..self.i).ok_or(Build::Fallback)?;
                     self.i += 1;
-                    let text = std::str::from_utf8(raw).map_err(|_| Build::Fallback)?;
                     return Ok(self.strs.get(self.py, text));
                 }
                 Some(b'\\') => break,
@@ -332,8 +343,7 @@ impl<'py> Parser<'_, 'py> {
     }
 
     fn push_raw(&self, from: usize, buf: &mut String) -> Result<(), Build> {
-        let raw = self.s.get(from..self.i).ok_or(Build::Fallback)?;
-        buf.push_str(std::str::from_utf8(raw).map_err(|_| Build::Fallback)?);
+        buf.push_str(self.text.get(from..self.i).ok_or(Build::Fallback)?);
         Ok(())
     }
 
@@ -358,8 +368,7 @@ impl<'py> Parser<'_, 'py> {
     }
 
     fn hex4(&mut self) -> Result<u32, Build> {
-        let h = self.s.get(self.i..self.i + 4).ok_or(Build::Fallback)?;
-        let h = std::str::from_utf8(h).map_err(|_| Build::Fallback)?;
+        let h = self.text.get(self.i..self.i + 4).ok_or(Build::Fallback)?;
         if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Build::Fallback);
         }

@@ -109,3 +109,24 @@ def test_shared_strings_are_not_shared_containers(example_tables):
     c = table.decide(mutations[0])
     c["outcome"] = "auto"
     assert table.decide(mutations[0])["outcome"] == b["outcome"]
+
+
+def test_decide_many_json_is_crmc_evals_lines(example_tables, tmp_path):
+    # The text, byte for byte (not just equal once parsed), item positions
+    # in error lines included.
+    import subprocess
+    from conftest import crmc_bin
+
+    rng = random.Random(3)
+    for name, path, mutations in example_tables:
+        table = crmc.Table.load(path)
+        lines = [v for m in mutations for v in variants(m, rng)]
+        text = "".join(line + "\n" for line in lines)
+        out = subprocess.run(
+            [crmc_bin(), "eval", "-t", str(path)], input=text.encode(), check=True,
+            capture_output=True,
+        ).stdout.decode().split("\n")[:-1]
+        assert table.decide_many_json(lines) == out, name
+        got = table.decide_many_json(json.loads(line) for line in lines[:6])
+        assert [json.loads(g) for g in got] == table.decide_many(lines[:6]), name
+    assert "error" in json.loads(table.decide_many_json([1])[0])
