@@ -1,15 +1,17 @@
 //! Turning Python items into mutation text and deciding them: one at a
 //! time ([`decide_one`]) or in chunks on one kept [`Evaluator`], answering
-//! each item as `crmc eval` answers a line ([`Evaluator::decide_line_into`]),
-//! with the GIL released while a chunk is decided and the chunk's Python
-//! data built afterwards ([`crate::to_py`]).
+//! each item as `crmc eval` answers a line ([`Evaluator::decide_line_into`]).
+//! A chunk is decided without the GIL (on a worker thread once there is
+//! more than one chunk, while the previous chunk's Python data is built,
+//! [`crate::to_py`]).
 
 use crate::to_json::{type_name, write_json};
 use crate::to_py::{build, Build, Strs};
 use crmc_eval::{error_line, too_long, Evaluator, Table, DEFAULT_MAX_LINE_BYTES, EMPTY_LINE};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyIterator, PyList, PyString};
 use std::ops::Range;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 /// Items gathered (holding the GIL) before a chunk is decided without it:
 /// large enough that the GIL round trip is noise, small enough that a
@@ -129,33 +131,123 @@ fn decide_all<'py>(
 ) -> PyResult<Py<PyList>> {
     let result = PyList::empty(py);
     let mut iter = items.try_iter()?;
-    let mut ev = Evaluator::new(table);
-    let mut done = 0usize;
-    let mut texts: Vec<u8> = Vec::new();
-    let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
-    let mut out: Vec<u8> = Vec::new();
-    let mut lines: Vec<Range<usize>> = Vec::with_capacity(CHUNK);
-    loop {
-        texts.clear();
-        chunk.clear();
+    let mut first = Chunk::default();
+    first.gather(&mut iter, 0)?;
+    if first.items.len() < CHUNK {
+        // All of it in one chunk: decided here, no thread to start.
+        let mut ev = Evaluator::new(table);
+        py.allow_threads(|| first.decide(&mut ev));
+        first.build(py, &mut emit, &result)?;
+        return Ok(result.unbind());
+    }
+    // More: a worker thread decides chunk k+1 (no GIL) while this one
+    // builds chunk k's Python data (GIL), so deciding costs no time here.
+    std::thread::scope(|scope| {
+        let (to_worker, work) = sync_channel::<Chunk>(1);
+        let (to_main, mut decided) = sync_channel::<Chunk>(1);
+        scope.spawn(move || {
+            let mut ev = Evaluator::new(table);
+            for mut c in work {
+                c.decide(&mut ev);
+                if to_main.send(c).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut base = first.items.len();
+        let mut in_flight = 1usize;
+        send(&to_worker, first)?;
+        let mut spare = Some(Chunk::default());
+        let mut more = true;
+        while in_flight > 0 {
+            if more {
+                if let Some(mut c) = spare.take() {
+                    c.gather(&mut iter, base)?;
+                    if c.items.is_empty() {
+                        more = false;
+                    } else {
+                        base += c.items.len();
+                        in_flight += 1;
+                        send(&to_worker, c)?;
+                        continue;
+                    }
+                }
+            }
+            // The receiver is not Sync: it goes into the GIL-free closure
+            // and comes back out.
+            let (rx, got) = py.allow_threads(move || {
+                let got = decided.recv();
+                (decided, got)
+            });
+            decided = rx;
+            let c = got.map_err(|_| worker_gone())?;
+            in_flight -= 1;
+            c.build(py, &mut emit, &result)?;
+            spare = Some(c);
+        }
+        Ok(result.unbind())
+    })
+}
+
+fn send(to: &SyncSender<Chunk>, c: Chunk) -> PyResult<()> {
+    to.send(c).map_err(|_| worker_gone())
+}
+
+fn worker_gone() -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err("internal error: the deciding thread stopped")
+}
+
+/// A chunk of items: their texts (held), then their answer lines.
+#[derive(Default)]
+struct Chunk {
+    /// Items before this chunk.
+    base: usize,
+    texts: Vec<u8>,
+    items: Vec<Item>,
+    out: Vec<u8>,
+    lines: Vec<Range<usize>>,
+}
+
+impl Chunk {
+    /// Takes up to [`CHUNK`] items (holding the GIL).
+    fn gather(&mut self, iter: &mut Bound<'_, PyIterator>, base: usize) -> PyResult<()> {
+        self.base = base;
+        self.texts.clear();
+        self.items.clear();
         for item in iter.by_ref().take(CHUNK) {
-            let start = texts.len();
-            chunk.push(match push_text(&item?, &mut texts) {
-                Ok(()) => Item::Text(start..texts.len()),
+            let start = self.texts.len();
+            self.items.push(match push_text(&item?, &mut self.texts) {
+                Ok(()) => Item::Text(start..self.texts.len()),
                 Err(message) => Item::Bad(message),
             });
         }
-        if chunk.is_empty() {
-            break;
-        }
-        py.allow_threads(|| decide_chunk(&mut ev, &texts, &chunk, done, &mut out, &mut lines));
-        for r in &lines {
-            let line = out.get(r.clone()).unwrap_or_default();
+        Ok(())
+    }
+
+    fn decide(&mut self, ev: &mut Evaluator<'_>) {
+        decide_chunk(
+            ev,
+            &self.texts,
+            &self.items,
+            self.base,
+            &mut self.out,
+            &mut self.lines,
+        );
+    }
+
+    /// Appends the answers' Python values to `result` (holding the GIL).
+    fn build<'py>(
+        &self,
+        py: Python<'py>,
+        emit: &mut Emit<'_, 'py>,
+        result: &Bound<'py, PyList>,
+    ) -> PyResult<()> {
+        for r in &self.lines {
+            let line = self.out.get(r.clone()).unwrap_or_default();
             result.append(emit.emit(py, line)?)?;
         }
-        done += chunk.len();
+        Ok(())
     }
-    Ok(result.unbind())
 }
 
 /// Answers the chunk's items (1-based positions after `base`) into `out`,
