@@ -135,9 +135,7 @@ fn decide_all<'py>(
     first.gather(&mut iter, 0)?;
     if first.items.len() < CHUNK {
         // All of it in one chunk: decided here, no thread to start.
-        let mut ev = Evaluator::new(table);
-        py.allow_threads(|| first.decide(&mut ev));
-        first.build(py, &mut emit, &result)?;
+        decide_here(py, table, first, &mut iter, &mut emit, &result)?;
         return Ok(result.unbind());
     }
     // More: a worker thread decides chunk k+1 (no GIL) while this one
@@ -145,15 +143,22 @@ fn decide_all<'py>(
     std::thread::scope(|scope| {
         let (to_worker, work) = sync_channel::<Chunk>(1);
         let (to_main, mut decided) = sync_channel::<Chunk>(1);
-        scope.spawn(move || {
-            let mut ev = Evaluator::new(table);
-            for mut c in work {
-                c.decide(&mut ev);
-                if to_main.send(c).is_err() {
-                    break;
+        let worker = std::thread::Builder::new()
+            .name("crmc-decide".to_string())
+            .spawn_scoped(scope, move || {
+                let mut ev = Evaluator::new(table);
+                for mut c in work {
+                    c.decide(&mut ev);
+                    if to_main.send(c).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
+        if worker.is_err() {
+            // No thread to be had: every chunk is decided here instead.
+            decide_here(py, table, first, &mut iter, &mut emit, &result)?;
+            return Ok(result.unbind());
+        }
         let mut base = first.items.len();
         let mut in_flight = 1usize;
         send(&to_worker, first)?;
@@ -187,6 +192,32 @@ fn decide_all<'py>(
         }
         Ok(result.unbind())
     })
+}
+
+/// Decides `c` and every later chunk on this thread, one after the other
+/// (the GIL released while each is decided).
+fn decide_here<'py>(
+    py: Python<'py>,
+    table: &Table,
+    mut c: Chunk,
+    iter: &mut Bound<'py, PyIterator>,
+    emit: &mut Emit<'_, 'py>,
+    result: &Bound<'py, PyList>,
+) -> PyResult<()> {
+    let mut ev = Evaluator::new(table);
+    loop {
+        py.allow_threads(|| c.decide(&mut ev));
+        c.build(py, emit, result)?;
+        if c.items.len() < CHUNK {
+            // A short chunk: the iterator is exhausted.
+            return Ok(());
+        }
+        let base = c.base + c.items.len();
+        c.gather(iter, base)?;
+        if c.items.is_empty() {
+            return Ok(());
+        }
+    }
 }
 
 fn send(to: &SyncSender<Chunk>, c: Chunk) -> PyResult<()> {

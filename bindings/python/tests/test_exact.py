@@ -130,3 +130,30 @@ def test_decide_many_json_is_crmc_evals_lines(example_tables, tmp_path):
         got = table.decide_many_json(json.loads(line) for line in lines[:6])
         assert [json.loads(g) for g in got] == table.decide_many(lines[:6]), name
     assert "error" in json.loads(table.decide_many_json([1])[0])
+
+
+def test_long_batches_keep_order_and_stop_on_iterator_error(example_tables):
+    # Several chunks (4096 items each) decided on the worker thread while
+    # earlier ones are built: every answer in its item's place.
+    name, path, mutations = example_tables[0]
+    table = crmc.Table.load(path)
+    lines = [json.dumps(m) for m in mutations] + ["not json"]
+    many = lines * (13_000 // len(lines) + 1)
+    expected = crmc_eval(path, lines) * (13_000 // len(lines) + 1)
+    got = table.decide_many(many)
+    for i, (g, e) in enumerate(zip(got, expected), start=1):
+        if "error" in e:
+            e = {"error": dict(e["error"], line=i)}
+        assert strict(g) == strict(e), i
+    assert len(got) == len(many)
+
+    def broken():
+        yield from many[:9000]
+        raise ValueError("the source broke")
+
+    import pytest
+
+    with pytest.raises(ValueError, match="the source broke"):
+        table.decide_many(broken())
+    with pytest.raises(ValueError, match="the source broke"):
+        table.decide_many_json(broken())
