@@ -1,15 +1,18 @@
 //! `crmc._crmc`: the evaluator of `crmc-eval` for Python. A decision is
 //! exactly the line `crmc eval` prints for the same mutation, handed back
-//! as `json.loads` of that line; nothing here decides anything itself.
+//! as the Python data `json.loads` gives for that line; nothing here
+//! decides anything itself.
 
 mod batch;
 mod to_json;
+mod to_py;
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use std::sync::Arc;
+use pyo3::types::{PyDict, PyList};
+use std::sync::{Arc, Mutex};
+use to_py::Strs;
 
 create_exception!(
     crmc,
@@ -22,8 +25,23 @@ create_exception!(
 #[pyclass(frozen, module = "crmc")]
 struct Table {
     inner: Arc<crmc_eval::Table>,
-    /// `json.loads`, looked up once.
+    /// `json.loads`, looked up once (for what [`to_py`] leaves to it).
     loads: Py<PyAny>,
+    /// The Python strings decisions share, kept across calls.
+    strs: Mutex<Strs>,
+}
+
+impl Table {
+    /// Runs `f` with the table's shared strings, or with a fresh set when
+    /// they are in use. Never waits: the holder may be a thread that gave up
+    /// the GIL (Python code, a finalizer, can run while objects are made),
+    /// and waiting for it while holding the GIL would deadlock.
+    fn with_strs<R>(&self, f: impl FnOnce(&mut Strs) -> R) -> R {
+        match self.strs.try_lock() {
+            Ok(mut s) => f(&mut s),
+            Err(_) => f(&mut Strs::default()),
+        }
+    }
 }
 
 fn load(py: Python<'_>, bytes: &[u8], what: &str) -> PyResult<Table> {
@@ -33,6 +51,7 @@ fn load(py: Python<'_>, bytes: &[u8], what: &str) -> PyResult<Table> {
     Ok(Table {
         inner: Arc::new(inner),
         loads,
+        strs: Mutex::new(Strs::default()),
     })
 }
 
@@ -60,13 +79,13 @@ impl Table {
     /// when the mutation cannot be decided (invalid JSON, a value JSON
     /// cannot hold exactly, a missing or malformed key, an unknown object).
     fn decide(&self, py: Python<'_>, mutation: &Bound<'_, PyAny>) -> PyResult<PyObject> {
-        let line = match batch::to_text(mutation) {
-            batch::Text::Str(s) => s,
-            batch::Text::Owned(s) => std::borrow::Cow::Owned(s),
-            batch::Text::Bad(message) => return Err(CrmcError::new_err(message)),
-        };
-        let decided = batch::decide_one(&self.inner, &line).map_err(CrmcError::new_err)?;
-        self.loads.call1(py, (PyString::new(py, &decided),))
+        let mut text = Vec::with_capacity(512);
+        batch::push_text(mutation, &mut text).map_err(CrmcError::new_err)?;
+        let text = String::from_utf8(text).map_err(|e| CrmcError::new_err(e.to_string()))?;
+        let mut out = Vec::with_capacity(1024);
+        batch::decide_one(&self.inner, &text, &mut out).map_err(CrmcError::new_err)?;
+        let loads = self.loads.bind(py);
+        self.with_strs(|strs| batch::to_python(py, strs, loads, &out).map(Bound::unbind))
     }
 
     /// Decides every mutation of `mutations` (an iterable of dicts and JSON
@@ -76,7 +95,24 @@ impl Table {
     /// (`{"error": {"line": N, "message": ...}}`, N the item's 1-based
     /// position). Never raises for a bad item.
     fn decide_many(&self, py: Python<'_>, mutations: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
-        batch::decide_many(py, &self.inner, self.loads.bind(py), mutations)
+        let loads = self.loads.bind(py);
+        self.with_strs(|strs| {
+            let emit = batch::Emit::Data(strs, loads);
+            batch::decide_many(py, &self.inner, emit, mutations)
+        })
+    }
+
+    /// `decide_many`, each answer given as its JSON text: exactly the line
+    /// `crmc eval` prints for the item (without the newline; an error
+    /// line's `line` is the item's 1-based position). For callers that
+    /// store or forward decisions as JSON anyway: making Python dicts is
+    /// most of what `decide_many` costs, and this makes one str per item.
+    fn decide_many_json(
+        &self,
+        py: Python<'_>,
+        mutations: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyList>> {
+        batch::decide_many(py, &self.inner, batch::Emit::Text, mutations)
     }
 
     /// The contracts in the table, in table order: one dict per contract

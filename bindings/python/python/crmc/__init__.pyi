@@ -44,6 +44,11 @@ class Table:
         one entry per item, its decision or, for a bad item, the error object
         ``crmc eval`` prints (``line`` = the item's 1-based position). Never
         raises for a bad item."""
+    def decide_many_json(self, mutations: Iterable[Mutation]) -> List[str]:
+        """``decide_many``, each answer as its JSON text: exactly the line
+        ``crmc eval`` prints for the item (no newline; an error line's
+        ``line`` is the item's 1-based position). Much faster than
+        ``decide_many`` when the decisions are stored or sent as JSON."""
     @property
     def contracts(self) -> List[ContractInfo]:
         """The contracts in the table, in table order."""
