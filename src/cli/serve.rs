@@ -44,6 +44,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_body: u64,
+    /// The most items (lines or array elements) one batch may hold; more
+    /// is a 413 (each answer is held in memory until it is sent)
+    #[arg(long, value_name = "ITEMS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_batch: u64,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -62,6 +67,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     config.watch = args.watch;
     config.max_skew_secs = max_skew_secs;
     config.max_body = usize::try_from(args.max_body).unwrap_or(usize::MAX);
+    config.max_batch = usize::try_from(args.max_batch).unwrap_or(usize::MAX);
     match crmc_serve::run(config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail_usage(e),

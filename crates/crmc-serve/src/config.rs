@@ -38,10 +38,15 @@ pub struct Config {
     pub max_skew_secs: i64,
     /// The largest request body read, bytes; a longer one is a 413.
     pub max_body: usize,
+    /// The most items one batch may hold; more is a 413. The answer is
+    /// held in memory until sent, and a 1 MiB body of blank lines would
+    /// otherwise be a million error lines (about 60 MB) per request.
+    pub max_batch: usize,
 }
 
 impl Config {
-    /// The defaults of the issue: 127.0.0.1:8181, 5 minutes, 1 MiB.
+    /// The defaults of the issue: 127.0.0.1:8181, 5 minutes, 1 MiB; and
+    /// batches of at most 10,000 items.
     pub fn new(table: PathBuf) -> Config {
         Config {
             table,
@@ -52,6 +57,7 @@ impl Config {
             watch: false,
             max_skew_secs: 300,
             max_body: 1 << 20,
+            max_batch: 10_000,
         }
     }
 }

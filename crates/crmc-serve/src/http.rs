@@ -224,6 +224,17 @@ async fn decide(state: &State, req: Request<Incoming>, batch: bool) -> Resp {
     };
     let (shape, pieces) = if batch {
         match split_batch(&body) {
+            Ok((_, p)) if p.len() > state.max_batch => {
+                state.metrics.error(ErrorKind::TooLarge);
+                return message(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!(
+                        "the batch has {} items, the limit is {} (--max-batch)",
+                        p.len(),
+                        state.max_batch
+                    ),
+                );
+            }
             Ok(p) => p,
             Err(e) => {
                 state.metrics.error(ErrorKind::Invalid);

@@ -45,6 +45,7 @@ pub(crate) struct State {
     metrics: metrics::Metrics,
     max_skew_secs: i64,
     max_body: usize,
+    max_batch: usize,
     draining: AtomicBool,
 }
 
@@ -120,6 +121,7 @@ impl Server {
             metrics: metrics::Metrics::default(),
             max_skew_secs: config.max_skew_secs,
             max_body: config.max_body,
+            max_batch: config.max_batch,
             draining: AtomicBool::new(false),
         };
         Ok(Server {

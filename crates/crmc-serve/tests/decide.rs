@@ -270,6 +270,27 @@ fn oversized_bodies_are_413_and_wrong_routes_404_405() {
     c.write_raw(format!("{:x}\r\n{chunk}\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n", 600, 600).as_bytes());
     assert_eq!(c.read_response().status, 413);
 
+    srv.stop().unwrap();
+
+    // More items than --max-batch: a 413 before anything is decided, in
+    // either shape; at the limit the batch is answered.
+    let mut config = config_with_table(&dir, &table_bytes(1, false));
+    config.max_batch = 3;
+    let srv = start(config).unwrap();
+    let one = mutation(Some(&now), "\"Banking\"");
+    let lines = |n: usize| vec![one.as_str(); n].join("\n");
+    let array = |n: usize| format!("[{}]", vec![one.as_str(); n].join(","));
+    for body in [lines(4), array(4), "\n".repeat(4)] {
+        let r = request(srv.addr, "POST", "/v1/decide/batch", &[], body.as_bytes());
+        assert_eq!(r.status, 413, "{}", r.body);
+        assert!(r.body.contains("--max-batch"), "{}", r.body);
+        assert!(!r.body.contains("outcome"), "{}", r.body);
+    }
+    for body in [lines(3), array(3)] {
+        let r = request(srv.addr, "POST", "/v1/decide/batch", &[], body.as_bytes());
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+
     assert_eq!(request(srv.addr, "GET", "/v1/decide", &[], b"").status, 405);
     assert_eq!(request(srv.addr, "POST", "/metrics", &[], b"").status, 405);
     assert_eq!(request(srv.addr, "GET", "/nope", &[], b"").status, 404);
