@@ -504,7 +504,16 @@ impl<'t, 'm> Ctx<'t, 'm> {
     #[inline]
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
         let ops = self.t.cond(c);
-        // The common one-atom condition needs no stack.
+        // The common one-atom condition needs no stack (and is inlined
+        // into the rule walk; longer programs are not).
+        if let [Op::Atom(s, t)] = ops {
+            return self.test(self.subject(s), t);
+        }
+        self.eval_ops(ops, stack)
+    }
+
+    #[inline(never)]
+    fn eval_ops(&self, ops: &[Op], stack: &mut Vec<Tv>) -> Tv {
         match ops {
             [Op::Atom(s, t)] => return self.test(self.subject(s), t),
             // Two atoms joined, short-circuiting (atoms have no effects).
