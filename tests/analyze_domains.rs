@@ -526,3 +526,72 @@ fn a_give_up_reports_the_conflict_unconfirmed() {
     let (o, _, _) = witness::eval_outcome(&decide(&table, &w), "Rating");
     assert_eq!(o, "never");
 }
+
+/// A loop whose step is a write only a give-up keeps (the pattern rule of
+/// [`pattern_give_up`]'s unit, auto-writing `Rating`): the loop is still
+/// reported, as unconfirmed, and says why.
+#[test]
+fn a_loop_through_a_given_up_write_is_reported_unconfirmed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let case =
+        std::fs::read_to_string(root.join("tests/ui/check/unconfirmed_pattern_conflict.crmc"))
+            .unwrap();
+    // drop `freeze` (the conflict), add another automation: it starts on
+    // Rating and auto-writes Name, which starts pattern_rater again
+    let cut = case.find("contract freeze").unwrap();
+    let echo = r#"
+contract echo {
+  object Lead
+  actor ai "e"
+  trigger on update(Rating)
+  exclude when OptOut
+  fields {
+    Name: auto
+  }
+  approval {
+    review   by record.owner within 24h
+    escalate by role "Sales Manager" within 4h
+  }
+  audit record_id, contract, version, trigger, field, old_value, new_value, source, confidence,
+        timestamp, actor
+  rollback {
+    keep previous values for 90d
+    notify record.owner
+  }
+}
+"#;
+    let text = format!("{}{echo}", &case[..cut]);
+    let provider = MemoryProvider::new().with("u.crmc", text);
+    let front = pipeline::run(&[PathBuf::from("u.crmc")], &provider, Depth::Check).unwrap();
+    let u = front.checked.expect("the unit checks");
+    let fs = analyze::findings(&u);
+    let loops: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Loop { .. }))
+        .collect();
+    assert_eq!(loops.len(), 1, "{fs:?}");
+    assert!(
+        matches!(
+            loops[0],
+            Finding::Loop {
+                unconfirmed: true,
+                all_auto: true,
+                ..
+            }
+        ),
+        "{:?}",
+        loops[0]
+    );
+    let d = analyze::analyze(&u);
+    let lp = d
+        .iter()
+        .find(|d| d.kind() == "automation_loop")
+        .expect("a loop");
+    assert!(
+        lp.notes
+            .iter()
+            .any(|n| n.starts_with("could not be confirmed")),
+        "{:?}",
+        lp.notes
+    );
+}
