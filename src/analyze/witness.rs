@@ -10,18 +10,9 @@ use crate::decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
-/// `YYYY-MM-DD` from days since 1970-01-01 (Howard Hinnant's civil_from_days).
+/// `YYYY-MM-DD` from days since 1970-01-01.
 pub fn date_text(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
+    let (y, m, d) = crmc_eval::time::civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
