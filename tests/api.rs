@@ -238,3 +238,45 @@ fn unreadable_units_are_load_errors_never_an_empty_table() {
     let err = crmc::compile(&sources).unwrap_err();
     assert_eq!(err.problems()[0].code(), "E0201");
 }
+
+#[test]
+fn a_text_in_memory_replaces_its_file_on_disk_wherever_it_is_reached_from() {
+    let path = "examples/broken/broken.crmc";
+    let text = std::fs::read_to_string(path).unwrap();
+    // the edited buffer: the conflicting contract's rule made to agree
+    let fixed = text.replace(
+        "    Industry: review\n",
+        "    Industry: auto when empty, review\n",
+    );
+    assert_ne!(fixed, text);
+    let codes = |sources: &crmc::Sources| -> Vec<&'static str> {
+        crmc::check(sources)
+            .unwrap()
+            .iter()
+            .map(crmc::Problem::code)
+            .collect()
+    };
+    let on_disk = codes(&crmc::Sources::paths(["examples/broken"]));
+    // named as a file, or reached through its directory: the memory text wins
+    for sources in [
+        crmc::Sources::paths(["examples/broken"]).file(path, fixed.clone()),
+        crmc::Sources::paths(Vec::<PathBuf>::new()).file(path, fixed.clone()),
+        crmc::Sources::paths(["examples/broken/"])
+            .file("./examples/broken/../broken/broken.crmc", fixed.clone()),
+    ] {
+        let edited = codes(&sources);
+        let conflicts = |c: &[&str]| c.iter().filter(|c| **c == "E0501").count();
+        assert_eq!(
+            conflicts(&edited) + 1,
+            conflicts(&on_disk),
+            "{edited:?} vs {on_disk:?}"
+        );
+    }
+    // an in-memory unit never reads the disk, even for a path that exists there
+    let sources =
+        crmc::Sources::in_memory().file("a.crmc", "import \"./examples/broken/broken.crmc\"\n");
+    assert_eq!(
+        crmc::compile(&sources).unwrap_err().problems()[0].code(),
+        "E0201"
+    );
+}

@@ -39,71 +39,15 @@
 //! ```
 
 mod problem;
+mod sources;
 
 pub use problem::Problem;
+pub use sources::Sources;
 
 use crate::diagnostics::Diagnostic;
-use crate::load::LoadError;
-use crate::pipeline::{self, Depth};
-use crate::source::{DiskProvider, MemoryProvider, SourceProvider};
+use crate::pipeline;
 use problem::Files;
 use std::fmt;
-use std::path::PathBuf;
-
-/// The files of one unit: paths on disk (a directory means every `.crmc`
-/// file below it, as on the command line) or texts held in memory. Imports
-/// resolve from each file's location; `std/…` modules are built in.
-#[derive(Debug, Clone)]
-pub struct Sources {
-    roots: Vec<PathBuf>,
-    /// `None`: read from disk.
-    memory: Option<MemoryProvider>,
-}
-
-impl Sources {
-    /// The unit made of `paths` (files or directories), read when checked.
-    pub fn paths<P: Into<PathBuf>>(paths: impl IntoIterator<Item = P>) -> Sources {
-        Sources {
-            roots: paths.into_iter().map(Into::into).collect(),
-            memory: None,
-        }
-    }
-
-    /// An empty in-memory unit; add files with [`Sources::file`].
-    pub fn in_memory() -> Sources {
-        Sources {
-            roots: Vec::new(),
-            memory: Some(MemoryProvider::new()),
-        }
-    }
-
-    /// Adds an in-memory file (a root of the unit, importable by the
-    /// others under its path). On a unit made by [`Sources::paths`], the
-    /// text is ignored and `path` is read from disk.
-    pub fn file(mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> Sources {
-        let path = path.into();
-        if let Some(memory) = self.memory.take() {
-            self.memory = Some(memory.with(path.clone(), text));
-        }
-        self.roots.push(path);
-        self
-    }
-
-    fn run(&self) -> Result<pipeline::FrontEnd, Error> {
-        if self.roots.is_empty() {
-            return Err(Error::Load("the unit has no files".to_string()));
-        }
-        let (roots, provider): (Vec<PathBuf>, &dyn SourceProvider) = match &self.memory {
-            Some(memory) => (self.roots.clone(), memory),
-            None => (
-                crate::load::files::expand(&self.roots).map_err(Error::Load)?,
-                &DiskProvider,
-            ),
-        };
-        pipeline::run(&roots, provider, Depth::Analyze)
-            .map_err(|e: LoadError| Error::Load(e.to_string()))
-    }
-}
 
 /// Every problem `crmc check` reports for the unit (syntax, types,
 /// analysis), in its order; suppressed findings left out, as `crmc check`
