@@ -17,6 +17,7 @@ pub mod check;
 pub mod compile;
 pub mod decimal;
 pub mod diagnostics;
+pub mod doc;
 pub mod fmt;
 pub mod import;
 pub mod load;
