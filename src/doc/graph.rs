@@ -144,20 +144,37 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
             }
         }
     }
-    // triggers of the written fields
-    let written: Vec<Node> = b
+    // triggers of the written fields; as in the analyzer, contracts of one
+    // automation (actor kind and name) never start each other, so a field
+    // triggers a contract only when some other automation writes it
+    let automation = |i: usize| {
+        let c = &unit.contracts[i];
+        (c.actor.kind, c.actor.name.as_deref())
+    };
+    let written: Vec<(Node, BTreeSet<(crate::check::model::ActorKind, Option<&str>)>)> = b
         .nodes
-        .keys()
-        .copied()
-        .filter(|n| !matches!(n, Node::Contract(_)))
+        .iter()
+        .filter(|(n, _)| !matches!(n, Node::Contract(_)))
+        .map(|(&n, &ix)| {
+            let writers = b
+                .graph
+                .neighbors_directed(ix, petgraph::Direction::Incoming)
+                .filter_map(|w| match b.graph[w] {
+                    Node::Contract(i) => Some(automation(i)),
+                    _ => None,
+                })
+                .collect();
+            (n, writers)
+        })
         .collect();
     let trig = Edge::Trigger { on_loop: false };
-    for n in written {
+    for (n, writers) in written {
+        let other = |t: &usize| writers.iter().any(|w| *w != automation(*t));
         match n {
             Node::Field(f) => {
                 let mut ts: BTreeSet<usize> = by_field.get(&f).cloned().unwrap_or_default();
                 ts.extend(any_update.get(&f.object).into_iter().flatten());
-                for t in ts {
+                for t in ts.into_iter().filter(other) {
                     b.edge(n, Node::Contract(t), trig);
                 }
             }
@@ -180,7 +197,7 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
                         ts.extend(cs);
                     }
                 }
-                for t in ts {
+                for t in ts.into_iter().filter(other) {
                     b.edge(n, Node::Contract(t), trig);
                 }
             }
