@@ -83,7 +83,12 @@ fn truth(unit: &Path) -> Truth {
                 .iter()
                 .find(|(c, _)| c.file == s.file && c.start <= s.start && s.start < c.end)
                 .map(|(_, n)| n.clone());
-            (d.code.to_string(), d.message.clone(), about, d.witness.clone())
+            (
+                d.code.to_string(),
+                d.message.clone(),
+                about,
+                d.witness.clone(),
+            )
         })
         .collect();
     Truth {
@@ -174,19 +179,34 @@ fn check_report(t: &Truth, page: &dyn Fn(&str) -> Html, who: &str) {
     );
     if !t.contracts.is_empty() {
         let rows = index.select(&sel("table.automap tbody tr")).count();
-        assert_eq!(rows, t.contracts.len(), "{who}: one automation-map row per contract");
+        assert_eq!(
+            rows,
+            t.contracts.len(),
+            "{who}: one automation-map row per contract"
+        );
     }
     let findings = page("findings.html");
     let all = articles(&findings);
-    assert_eq!(all.len(), t.findings.len(), "{who}: every finding is on the findings page");
+    assert_eq!(
+        all.len(),
+        t.findings.len(),
+        "{who}: every finding is on the findings page"
+    );
     for ((code, msg, _, witness), (c, m, w)) in t.findings.iter().zip(&all) {
         assert_eq!((code, msg), (c, m), "{who}: findings in `crmc check` order");
         let shown: Option<Value> = w.as_ref().map(|w| serde_json::from_str(w).unwrap());
-        assert_eq!(&shown, witness, "{who}: the witness of {code} is shown as it is");
+        assert_eq!(
+            &shown, witness,
+            "{who}: the witness of {code} is shown as it is"
+        );
     }
     for ((name, fields), (_, href)) in t.contracts.iter().zip(&links) {
         let p = page(href);
-        assert_eq!(texts(&p, "h1 code"), vec![name.clone()], "{who}: {href} is {name}'s");
+        assert_eq!(
+            texts(&p, "h1 code"),
+            vec![name.clone()],
+            "{who}: {href} is {name}'s"
+        );
         let mut want = fields.clone();
         want.push("*".to_string());
         assert_eq!(
@@ -213,7 +233,11 @@ fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -240,17 +264,28 @@ fn every_example_report_holds_every_contract_field_and_finding() {
         let run = doc(&unit, &out);
         let t = truth(&unit);
         let want = if t.errors { 1 } else { 0 };
-        assert_eq!(run.status.code(), Some(want), "{name}: {}", text(&run.stderr));
+        assert_eq!(
+            run.status.code(),
+            Some(want),
+            "{name}: {}",
+            text(&run.stderr)
+        );
         let from_cli = check_json(&unit);
         let from_lib: Vec<(String, String)> = t
             .findings
             .iter()
             .map(|(c, m, _, _)| (c.clone(), m.clone()))
             .collect();
-        assert_eq!(from_cli, from_lib, "{name}: the findings are `crmc check`'s");
+        assert_eq!(
+            from_cli, from_lib,
+            "{name}: the findings are `crmc check`'s"
+        );
         check_report(&t, &parsed(&out), &name);
         let site = read_site(&out);
-        assert!(site.contains_key("assets/style.css"), "{name}: the stylesheet");
+        assert!(
+            site.contains_key("assets/style.css"),
+            "{name}: the stylesheet"
+        );
         for (path, bytes) in &site {
             if path.ends_with(".html") {
                 let page = String::from_utf8(bytes.clone()).unwrap();
@@ -270,20 +305,29 @@ fn the_broken_example_shows_its_findings_beside_their_contracts() {
     let t = truth(&unit);
     let codes: Vec<&str> = t.findings.iter().map(|f| f.0.as_str()).collect();
     for code in ["E0501", "W0503", "W0504", "E0507"] {
-        assert!(codes.contains(&code), "examples/broken shows {code}: {codes:?}");
+        assert!(
+            codes.contains(&code),
+            "examples/broken shows {code}: {codes:?}"
+        );
     }
     // the loop is drawn: its contracts and fields are marked in the graph
     let index = parsed(&out)("index.html");
     let loops = texts(&index, "ul.loops li");
     assert_eq!(loops.len(), 1, "{loops:?}");
-    assert!(loops[0].starts_with("score_on_segment → Fit_Score__c → segment_on_score"), "{loops:?}");
+    assert!(
+        loops[0].starts_with("score_on_segment → Fit_Score__c → segment_on_score"),
+        "{loops:?}"
+    );
     let svg = std::fs::read_to_string(out.join("automation.svg")).unwrap();
     assert!(svg.contains("#c62828"), "loop steps are drawn red");
     // a rule after one that always holds is not counted as a way to `auto`
     let enrich = parsed(&out)("contracts/enrich_leads.html");
     let unreached = texts(&enrich, ".rule.unreachable code");
     assert_eq!(unreached, vec!["Rating#2".to_string()]);
-    let map = texts(&index, "table.automap tbody tr:first-child td:nth-child(3) div");
+    let map = texts(
+        &index,
+        "table.automap tbody tr:first-child td:nth-child(3) div",
+    );
     assert_eq!(
         map,
         vec![
@@ -341,7 +385,11 @@ fn names_and_literals_come_out_inert() {
         }
         let html = Html::parse_document(&raw);
         for tag in ["script", "img", "iframe", "style", "b"] {
-            assert_eq!(html.select(&sel(tag)).count(), 0, "{path}: a `{tag}` element");
+            assert_eq!(
+                html.select(&sel(tag)).count(),
+                0,
+                "{path}: a `{tag}` element"
+            );
         }
         let all: String = html.root_element().text().collect();
         for h in hostile {
@@ -377,10 +425,16 @@ fn a_unit_with_errors_gets_a_report_of_them() {
     check_report(&t, &parsed(&out), "errors");
     let index = parsed(&out)("index.html");
     assert_eq!(index.select(&sel("p.blocked")).count(), 1);
-    assert!(!out.join("contracts").exists(), "no contract pages for a unit that does not check");
+    assert!(
+        !out.join("contracts").exists(),
+        "no contract pages for a unit that does not check"
+    );
     // the unit-level findings are on the index too
     let codes: Vec<String> = articles(&index).into_iter().map(|a| a.0).collect();
-    assert_eq!(codes, t.findings.iter().map(|f| f.0.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        codes,
+        t.findings.iter().map(|f| f.0.clone()).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -399,8 +453,15 @@ fn the_output_directory_is_only_ever_the_reports() {
     std::fs::write(foreign.join("index.html"), "mine").unwrap();
     let run = doc(&unit_path, &foreign);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
-    assert!(text(&run.stderr).contains("holds no report"), "{}", text(&run.stderr));
-    assert_eq!(std::fs::read_to_string(foreign.join("index.html")).unwrap(), "mine");
+    assert!(
+        text(&run.stderr).contains("holds no report"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("index.html")).unwrap(),
+        "mine"
+    );
     assert_eq!(read_site(&foreign).len(), 1);
     // a report is rewritten: a renamed contract's old page goes, other files stay
     let out = dir.join("report");
@@ -409,9 +470,15 @@ fn the_output_directory_is_only_ever_the_reports() {
     std::fs::write(out.join("notes.txt"), "kept").unwrap();
     std::fs::write(&unit_path, unit("second")).unwrap();
     assert_eq!(doc(&unit_path, &out).status.code(), Some(0));
-    assert!(!out.join("contracts/first.html").exists(), "the stale page is removed");
+    assert!(
+        !out.join("contracts/first.html").exists(),
+        "the stale page is removed"
+    );
     assert!(out.join("contracts/second.html").exists());
-    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "kept"
+    );
     // usage: no -o
     let run = crmc(&["doc", unit_path.to_str().unwrap()], &dir);
     assert_eq!(run.status.code(), Some(2));
@@ -554,14 +621,22 @@ fn headless_chromium_shows_every_contract_field_and_finding() {
             ],
         );
         let png = std::fs::read(&shot).unwrap();
-        assert!(png.len() > 1000, "{}: a screenshot with content", shot.display());
+        assert!(
+            png.len() > 1000,
+            "{}: a screenshot with content",
+            shot.display()
+        );
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
         let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
         assert_eq!((width, height), (1280, 2000));
         // the DOM as the browser built it holds what the report must
         let dom = |rel: &str| {
-            let bytes = browse(&chrome, &profile, &["--dump-dom".to_string(), url(&out.join(rel))]);
+            let bytes = browse(
+                &chrome,
+                &profile,
+                &["--dump-dom".to_string(), url(&out.join(rel))],
+            );
             Html::parse_document(&String::from_utf8(bytes).unwrap())
         };
         let t = truth(unit);

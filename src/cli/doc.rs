@@ -101,7 +101,9 @@ fn write(dir: &Path, site: &crmc::doc::Site) -> Result<(), String> {
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
     // only names a report writes: no `..`, nothing absolute
-    let ours = |p: &str| !p.is_empty() && !p.starts_with('/') && !p.split('/').any(|s| s == ".." || s.is_empty());
+    let ours = |p: &str| {
+        !p.is_empty() && !p.starts_with('/') && !p.split('/').any(|s| s == ".." || s.is_empty())
+    };
     for stale in old.difference(&new).filter(|p| ours(p)) {
         let path = dir.join(stale);
         if let Err(e) = std::fs::remove_file(&path) {

@@ -30,6 +30,9 @@ pub enum Edge {
     Trigger { on_loop: bool },
 }
 
+/// An automation: actor kind and name (`None`: any name).
+type Automation<'u> = (crate::check::model::ActorKind, Option<&'u str>);
+
 /// One loop finding, in words.
 pub struct LoopDoc {
     /// `a → Field → b → Other → a`.
@@ -76,7 +79,11 @@ impl Builder {
     fn mark(&mut self, a: Node, b: Node, missing: Edge) {
         self.edge(a, b, missing);
         let (x, y) = (self.node(a), self.node(b));
-        if let Some(w) = self.edges.get(&(x, y)).and_then(|&e| self.graph.edge_weight_mut(e)) {
+        if let Some(w) = self
+            .edges
+            .get(&(x, y))
+            .and_then(|&e| self.graph.edge_weight_mut(e))
+        {
             match w {
                 Edge::Write { on_loop, .. } | Edge::Trigger { on_loop } => *on_loop = true,
             }
@@ -117,7 +124,8 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
         for line in &c.fields {
             let f = schema.field(line.field);
             let own = auto_rule(c, Some(f), &line.rules);
-            let through = !line.rules.iter().any(|r| r.when.is_none()) && auto_rule(c, Some(f), star);
+            let through =
+                !line.rules.iter().any(|r| r.when.is_none()) && auto_rule(c, Some(f), star);
             if own || through {
                 b.edge(
                     Node::Contract(i),
@@ -151,7 +159,7 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
         let c = &unit.contracts[i];
         (c.actor.kind, c.actor.name.as_deref())
     };
-    let written: Vec<(Node, BTreeSet<(crate::check::model::ActorKind, Option<&str>)>)> = b
+    let written: Vec<(Node, BTreeSet<Automation<'_>>)> = b
         .nodes
         .iter()
         .filter(|(n, _)| !matches!(n, Node::Contract(_)))
@@ -230,7 +238,11 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
                         on_loop: true,
                     },
                 );
-                b.mark(Node::Field(field), Node::Contract(next), Edge::Trigger { on_loop: true });
+                b.mark(
+                    Node::Field(field),
+                    Node::Contract(next),
+                    Edge::Trigger { on_loop: true },
+                );
                 on_loop.insert(Node::Contract(a));
                 on_loop.insert(Node::Field(field));
             }

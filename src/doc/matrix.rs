@@ -111,7 +111,10 @@ fn push_all(
     for r in rules {
         push(cells, c, schema, field, label, r, via_star, total.clone());
         if total.is_none() && r.when.is_none() {
-            total = Some(format!("never reached: `{label}#{}` always holds before it", r.position));
+            total = Some(format!(
+                "never reached: `{label}#{}` always holds before it",
+                r.position
+            ));
         }
     }
 }
@@ -134,10 +137,10 @@ fn push(
     };
     let cell = Cell {
         rule: format!("{label}#{}", r.position),
-        when: r
-            .when
-            .as_ref()
-            .map_or_else(|| "always".to_string(), |w| format!("when {}", describe(w, schema))),
+        when: r.when.as_ref().map_or_else(
+            || "always".to_string(),
+            |w| format!("when {}", describe(w, schema)),
+        ),
         written: (o != r.outcome).then_some(r.outcome),
         caps,
         route: route(r),

@@ -4,9 +4,7 @@
 use super::findings::{findings, FindingDoc};
 use super::matrix::{self, Row};
 use crate::analyze::explain::describe;
-use crate::check::model::{
-    Approver, CheckedUnit, Contract, Mode, Outcome, Route, Schema, Trigger,
-};
+use crate::check::model::{Approver, CheckedUnit, Contract, Mode, Outcome, Route, Schema, Trigger};
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceMap;
 
@@ -79,11 +77,11 @@ pub fn approver(a: &Approver) -> String {
 /// Hours below a week, as approval deadlines are written (`24h`, `48h`).
 pub fn duration(secs: u64) -> String {
     let week = 7 * 86_400;
-    if secs >= week && secs % 86_400 == 0 {
+    if secs >= week && secs.is_multiple_of(86_400) {
         return format!("{}d", secs / 86_400);
     }
     for (per, unit) in [(3_600, "h"), (60, "m")] {
-        if secs >= per && secs % per == 0 {
+        if secs >= per && secs.is_multiple_of(per) {
             return format!("{}{unit}", secs / per);
         }
     }
@@ -198,10 +196,14 @@ fn contract(c: &Contract, page: String, schema: &Schema, unit: &CheckedUnit) -> 
         .collect();
     let mut confidence = Vec::new();
     if let Some((t, _)) = &c.confidence.auto {
-        confidence.push(format!("auto needs confidence at least {t} (below: review)"));
+        confidence.push(format!(
+            "auto needs confidence at least {t} (below: review)"
+        ));
     }
     if let Some((t, _)) = &c.confidence.review {
-        confidence.push(format!("any write needs confidence at least {t} (below: never)"));
+        confidence.push(format!(
+            "any write needs confidence at least {t} (below: never)"
+        ));
     }
     let rows = matrix::rows(c, schema);
     let mut control = vec![format!("mode {}", c.mode.as_str())];

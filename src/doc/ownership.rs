@@ -7,7 +7,9 @@
 //! (`W0502`) says on which records.
 
 use super::matrix::{capped, reachable};
-use crate::check::model::{ActorKind, CheckedUnit, Contract, Field, FieldId, ObjectId, Outcome, Rule};
+use crate::check::model::{
+    ActorKind, CheckedUnit, Contract, Field, FieldId, ObjectId, Outcome, Rule,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct OwnRow {
@@ -27,7 +29,10 @@ pub struct Ownership {
 }
 
 fn best(c: &Contract, f: Option<&Field>, rules: &[Rule]) -> Option<Outcome> {
-    reachable(rules).iter().map(|r| capped(c, f, r.outcome).0).min()
+    reachable(rules)
+        .iter()
+        .map(|r| capped(c, f, r.outcome).0)
+        .min()
 }
 
 /// The most permissive outcome `c` can yield for field `f` (`None`: the
@@ -49,7 +54,9 @@ fn outcome(c: &Contract, unit: &CheckedUnit, f: Option<FieldId>) -> Outcome {
 pub fn build(unit: &CheckedUnit) -> Ownership {
     let mut actors: BTreeMap<(ActorKind, Option<&str>), usize> = BTreeMap::new();
     for c in &unit.contracts {
-        actors.entry((c.actor.kind, c.actor.name.as_deref())).or_insert(0);
+        actors
+            .entry((c.actor.kind, c.actor.name.as_deref()))
+            .or_insert(0);
     }
     for (k, slot) in actors.values_mut().enumerate() {
         *slot = k;

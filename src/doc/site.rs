@@ -32,7 +32,13 @@ pub fn page_names(unit: Option<&CheckedUnit>) -> Vec<String> {
             let safe: String = c
                 .name
                 .chars()
-                .map(|ch| if ch.is_ascii_alphanumeric() || ch == '_' { ch } else { '_' })
+                .map(|ch| {
+                    if ch.is_ascii_alphanumeric() || ch == '_' {
+                        ch
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let n = seen.entry(safe.to_ascii_lowercase()).or_insert(0);
             *n += 1;

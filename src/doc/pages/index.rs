@@ -18,7 +18,12 @@ fn legend() -> Markup {
     }
 }
 
-pub fn page(doc: &UnitDoc, graph: Option<&str>, ownership: Option<&str>, loops: &[LoopDoc]) -> Markup {
+pub fn page(
+    doc: &UnitDoc,
+    graph: Option<&str>,
+    ownership: Option<&str>,
+    loops: &[LoopDoc],
+) -> Markup {
     let body = html! {
         h1 { "Governance report" }
         section id="overview" {

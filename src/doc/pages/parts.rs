@@ -12,9 +12,17 @@ pub fn outcome(o: Outcome) -> Markup {
 /// `2 errors, 1 warning` (or `no findings`).
 pub fn counts(doc: &UnitDoc) -> String {
     let mut parts = Vec::new();
-    for (n, word) in [(doc.errors, "error"), (doc.warnings, "warning"), (doc.notes, "note")] {
+    for (n, word) in [
+        (doc.errors, "error"),
+        (doc.warnings, "warning"),
+        (doc.notes, "note"),
+    ] {
         if n > 0 {
-            parts.push(if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") });
+            parts.push(if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            });
         }
     }
     if parts.is_empty() {

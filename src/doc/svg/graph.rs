@@ -75,8 +75,17 @@ fn column(g: &AutomationGraph, unit: &CheckedUnit, nodes: Vec<NodeIndex>, x: i64
         .unwrap_or(0)
         .max(120)
         + 2 * PAD;
-    let pos = nodes.iter().enumerate().map(|(k, &n)| (n, k as i64)).collect();
-    Column { nodes, pos, x, width }
+    let pos = nodes
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| (n, k as i64))
+        .collect();
+    Column {
+        nodes,
+        pos,
+        x,
+        width,
+    }
 }
 
 fn y(k: i64) -> i64 {
@@ -94,7 +103,11 @@ pub fn render(
     let writers: Vec<NodeIndex> = gr
         .node_indices()
         .filter(|&n| matches!(gr[n], Node::Contract(_)))
-        .filter(|&n| gr.neighbors_directed(n, Direction::Outgoing).next().is_some())
+        .filter(|&n| {
+            gr.neighbors_directed(n, Direction::Outgoing)
+                .next()
+                .is_some()
+        })
         .collect();
     if writers.is_empty() {
         return None;
@@ -111,7 +124,11 @@ pub fn render(
     let triggered: Vec<NodeIndex> = gr
         .node_indices()
         .filter(|&n| matches!(gr[n], Node::Contract(_)))
-        .filter(|&n| gr.neighbors_directed(n, Direction::Incoming).next().is_some())
+        .filter(|&n| {
+            gr.neighbors_directed(n, Direction::Incoming)
+                .next()
+                .is_some()
+        })
         .collect();
     let triggered = order(g, unit, triggered, &mid.pos, Direction::Incoming);
     let right = column(g, unit, triggered, mid.x + mid.width + GAP);
@@ -130,7 +147,9 @@ pub fn render(
     for e in gr.edge_references() {
         let (a, b) = (e.source(), e.target());
         let (d, stroke, dashed, on_loop) = match *e.weight() {
-            Edge::Write { auto, on_loop } => (edge_path(&left, a, &mid, b), "#2e7d32", !auto, on_loop),
+            Edge::Write { auto, on_loop } => {
+                (edge_path(&left, a, &mid, b), "#2e7d32", !auto, on_loop)
+            }
             Edge::Trigger { on_loop } => (edge_path(&mid, a, &right, b), "#607d8b", false, on_loop),
         };
         let Some(d) = d else { continue };
@@ -152,7 +171,10 @@ pub fn render(
         };
         match gr[n] {
             Node::Contract(i) => {
-                let href = format!("{root}{}", pages.get(i).map_or("index.html", String::as_str));
+                let href = format!(
+                    "{root}{}",
+                    pages.get(i).map_or("index.html", String::as_str)
+                );
                 html! { a href=(href) { title { "contract " (text) } (body) } }
             }
             _ => html! { g { title { (text) } (body) } },

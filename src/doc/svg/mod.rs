@@ -14,7 +14,9 @@ pub const CHAR_W: i64 = 7;
 
 /// A label's width in pixels.
 pub fn text_width(s: &str) -> i64 {
-    i64::try_from(s.chars().count()).unwrap_or(i64::MAX / 16).saturating_mul(CHAR_W)
+    i64::try_from(s.chars().count())
+        .unwrap_or(i64::MAX / 16)
+        .saturating_mul(CHAR_W)
 }
 
 /// The colour an outcome is drawn in (the stylesheet uses the same).

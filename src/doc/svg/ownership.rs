@@ -28,7 +28,14 @@ pub fn render(m: &Ownership) -> Option<Markup> {
     let label_w = m
         .rows
         .iter()
-        .map(|r| text_width(&r.field) + if r.contested { text_width(" (contested)") } else { 0 })
+        .map(|r| {
+            text_width(&r.field)
+                + if r.contested {
+                    text_width(" (contested)")
+                } else {
+                    0
+                }
+        })
         .max()
         .unwrap_or(0)
         + 2 * PAD;
