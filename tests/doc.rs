@@ -339,6 +339,37 @@ fn the_broken_example_shows_its_findings_beside_their_contracts() {
 }
 
 #[test]
+fn one_automation_never_triggers_itself_in_the_graph() {
+    // every contract of follow_up_governance is `ai "followup-assistant"`:
+    // its writes start none of its own contracts (as in the analyzer's
+    // trigger graph), so the picture has writers and fields, no triggers
+    let out = workdir("one-automation");
+    doc(&repo().join("examples/follow_up_governance"), &out);
+    let svg = Html::parse_document(&std::fs::read_to_string(out.join("automation.svg")).unwrap());
+    let linked: Vec<String> = svg
+        .select(&sel("a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        linked,
+        vec![
+            "contracts/followup_allowed.html".to_string(),
+            "contracts/followup_allowed_tasks.html".to_string()
+        ],
+        "only the two contracts that can write auto, once each"
+    );
+    // in examples/broken, other automations' writes do trigger enrich_leads
+    let out = workdir("other-automations");
+    doc(&repo().join("examples/broken"), &out);
+    let svg = std::fs::read_to_string(out.join("automation.svg")).unwrap();
+    assert_eq!(
+        svg.matches("href=\"contracts/enrich_leads.html\"").count(),
+        2,
+        "writer and triggered"
+    );
+}
+
+#[test]
 fn same_input_same_bytes() {
     let base = workdir("determinism");
     let unit = repo().join("examples/follow_up_trigger");
