@@ -370,6 +370,38 @@ fn one_automation_never_triggers_itself_in_the_graph() {
 }
 
 #[test]
+fn a_suppressed_finding_is_shown_as_suppressed_with_its_reason() {
+    let dir = workdir("suppressed");
+    let unit = dir.join("u.crmc");
+    std::fs::write(
+        &unit,
+        "import \"std/salesforce\"\nimport \"std/suppression\"\n\n// crmc: allow(W0512) the CRM's field history keeps old values\ncontract rate {\n  object Lead\n  actor ai \"x\"\n  trigger on update\n  exclude sf_lead_opted_out\n  fields {\n    Rating: auto\n    *: never\n  }\n  audit record_id, contract, version, trigger, field, old_value, new_value, source, confidence, timestamp, actor\n}\n",
+    )
+    .unwrap();
+    let out = dir.join("report");
+    let run = doc(&unit, &out);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let t = truth(&unit);
+    check_report(&t, &parsed(&out), "suppressed");
+    let page = parsed(&out)("contracts/rate.html");
+    let shown = page
+        .select(&sel("article.finding[data-code=W0512] .suppressed"))
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        shown,
+        vec!["suppressed: the CRM's field history keeps old values".to_string()]
+    );
+    let index = parsed(&out)("index.html");
+    let counts = texts(&index, "#overview li a");
+    assert_eq!(
+        counts,
+        vec!["1 suppressed".to_string()],
+        "suppressed findings are not counted as warnings"
+    );
+}
+
+#[test]
 fn same_input_same_bytes() {
     let base = workdir("determinism");
     let unit = repo().join("examples/follow_up_trigger");

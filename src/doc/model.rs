@@ -18,9 +18,12 @@ pub struct UnitDoc {
     pub findings: Vec<FindingDoc>,
     /// Findings about no contract (schema, exclusions, tests, syntax).
     pub unit_findings: Vec<usize>,
+    /// Unsuppressed findings by severity, as `crmc check` counts them.
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings a `// crmc: allow(...)` comment suppresses (shown, marked).
+    pub suppressed: usize,
 }
 
 pub struct ContractDoc {
@@ -311,7 +314,12 @@ pub fn build(
             }
         }
     }
-    let count = |s: crate::diagnostics::Severity| diags.iter().filter(|d| d.severity == s).count();
+    let count = |s: crate::diagnostics::Severity| {
+        diags
+            .iter()
+            .filter(|d| d.severity == s && d.suppressed.is_none())
+            .count()
+    };
     UnitDoc {
         files,
         checked: unit.is_some(),
@@ -321,5 +329,6 @@ pub fn build(
         errors: count(crate::diagnostics::Severity::Error),
         warnings: count(crate::diagnostics::Severity::Warning),
         notes: count(crate::diagnostics::Severity::Note),
+        suppressed: diags.iter().filter(|d| d.suppressed.is_some()).count(),
     }
 }

@@ -2,7 +2,7 @@
 //! approvals, audit, rollback, metrics; and its findings beside it.
 
 use super::layout;
-use super::parts::{finding, outcome};
+use super::parts::{finding, mention, outcome};
 use crate::doc::matrix::COLUMNS;
 use crate::doc::model::{ContractDoc, UnitDoc};
 use maud::{html, Markup};
@@ -110,7 +110,7 @@ pub fn page(doc: &UnitDoc, c: &ContractDoc) -> Markup {
             @if !c.also_findings.is_empty() {
                 h3 { "Findings about other contracts that involve this one" }
                 @for &k in &c.also_findings {
-                    @if let Some(f) = doc.findings.get(k) { (finding(doc, f, ROOT, true)) }
+                    @if let Some(f) = doc.findings.get(k) { (mention(doc, f, ROOT)) }
                 }
             }
         }

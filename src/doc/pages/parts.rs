@@ -25,10 +25,38 @@ pub fn counts(doc: &UnitDoc) -> String {
             });
         }
     }
+    if doc.suppressed > 0 {
+        parts.push(format!("{} suppressed", doc.suppressed));
+    }
     if parts.is_empty() {
         "no findings".to_string()
     } else {
         parts.join(", ")
+    }
+}
+
+/// A finding about another contract that points into this one: what it
+/// is and where its full text (labels, witness) is.
+pub fn mention(doc: &UnitDoc, f: &FindingDoc, root: &str) -> Markup {
+    html! {
+        article class={ "finding mention sev-" (f.severity) } data-code=(f.code) data-kind=(f.kind) {
+            h3 {
+                span class="code" { (f.code) }
+                " "
+                span class="severity" { (f.severity) }
+                " "
+                span class="message" { (f.message) }
+            }
+            p class="where" {
+                code { (f.location) }
+                @if let Some(c) = f.contract.and_then(|i| doc.contracts.get(i)) {
+                    " in contract "
+                    a href={ (root) (c.page) } { (c.name) }
+                }
+                " · "
+                a href={ (root) "findings.html#" (f.anchor) } { "labels and witness" }
+            }
+        }
     }
 }
 
