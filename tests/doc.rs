@@ -469,6 +469,11 @@ fn names_and_literals_come_out_inert() {
     let who: String = page.select(&sel("#who")).next().unwrap().text().collect();
     assert!(who.contains("<script>alert('owner')</script>"), "{who}");
     assert!(who.contains("ai \"<img src=x onerror=alert(1)>\""), "{who}");
+    let metrics = texts(&page, "#metrics li");
+    assert_eq!(
+        metrics,
+        vec!["<style>body{display:none}</style> — target 0.8 (80%)".to_string()]
+    );
 }
 
 #[test]

@@ -91,6 +91,22 @@ pub fn duration(secs: u64) -> String {
     format!("{secs}s")
 }
 
+/// A metric target; a fraction is a percentage too (`80%` is 0.80).
+fn target(t: crate::decimal::Decimal) -> String {
+    let m = t.mantissa();
+    let fraction = t.scale() > 0 && !t.is_integer() && m > 0 && t.to_f64() < 1.0;
+    let hundred = if t.scale() >= 2 {
+        Some(crate::decimal::Decimal::new(m, t.scale() - 2))
+    } else {
+        m.checked_mul(10i128.pow(2 - t.scale()))
+            .map(|m| crate::decimal::Decimal::new(m, 0))
+    };
+    match hundred {
+        Some(h) if fraction => format!("{t} ({h}%)"),
+        _ => t.to_string(),
+    }
+}
+
 fn route_words(level: &str, r: &Route) -> String {
     let within = r
         .within
@@ -271,7 +287,7 @@ fn contract(c: &Contract, page: String, schema: &Schema, unit: &CheckedUnit) -> 
         metrics: c
             .metrics
             .iter()
-            .map(|m| (m.name.clone(), m.target.to_string()))
+            .map(|m| (m.name.clone(), target(m.target)))
             .collect(),
         findings: Vec::new(),
         also_findings: Vec::new(),
