@@ -13,6 +13,7 @@
 //! The evaluator lives in the `crmc-eval` crate, which depends on none of this.
 
 pub mod analyze;
+mod api;
 pub mod check;
 pub mod compile;
 pub mod decimal;
@@ -27,3 +28,5 @@ pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod testing;
+
+pub use api::{check, compile, Error, Problem, Sources};

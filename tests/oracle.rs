@@ -665,6 +665,9 @@ fn stand_ins(u: &CheckedUnit, texts: [&str; 2], f: FieldId) -> Vec<FieldId> {
 
 fn check_unit(seed: u64, muts: usize, counts: &mut Counts) {
     let g = generate(seed);
+    if seed_from_env() == Some(seed) {
+        eprintln!("oracle: the unit of seed {seed}:\n{}", g.text);
+    }
     let provider = MemoryProvider::new().with("u.crmc", g.text.clone());
     let front = pipeline::run(&[PathBuf::from("u.crmc")], &provider, Depth::Check).unwrap();
     let Some(u) = front.checked else {
@@ -904,7 +907,15 @@ static TOTAL: std::sync::Mutex<Option<Counts>> = std::sync::Mutex::new(None);
 /// Mutations per unit.
 const MUTATIONS: usize = 40;
 
+/// `CRMC_ORACLE_SEED=S` reruns the one unit of seed S.
+fn seed_from_env() -> Option<u64> {
+    std::env::var("CRMC_ORACLE_SEED").ok()?.parse().ok()
+}
+
 fn units() -> u32 {
+    if seed_from_env().is_some() {
+        return 1;
+    }
     std::env::var("CRMC_ORACLE_UNITS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -917,7 +928,15 @@ proptest! {
     fn analyzer_agrees_with_the_evaluator(seed in any::<u64>()) {
         let mut total = TOTAL.lock().unwrap();
         let counts = total.get_or_insert_with(Counts::default);
+        let seed = seed_from_env().unwrap_or(seed);
+        let started = std::time::Instant::now();
         check_unit(seed, MUTATIONS, counts);
+        // A slow unit is a finding in itself (analysis time is a resource
+        // an input can exhaust): name its seed so it can be rerun alone.
+        let took = started.elapsed();
+        if took.as_secs() >= 5 {
+            eprintln!("oracle: seed {seed} took {took:?} (rerun: CRMC_ORACLE_SEED={seed})");
+        }
         let done = (counts.units + counts.rejected) as u32;
         if done.is_multiple_of(500) || done == units() {
             eprintln!("oracle: {counts:?}");

@@ -28,7 +28,7 @@ const THIN_AUDIT: &str = "W0513";
 
 struct R<'u> {
     unit: &'u CheckedUnit,
-    gave_up: bool,
+    gave_up: crate::analyze::algebra::GaveUp,
     all_witnesses: bool,
 }
 
@@ -100,7 +100,7 @@ impl R<'_> {
         let mut out = Vec::new();
         // relative dates are exact (differences with `at`) unless a search
         // over excluded dates ran out of budget
-        if u.relative_dates && self.gave_up {
+        if u.relative_dates && self.gave_up.dates {
             out.push(
                 "approximate: relative dates combined with many excluded dates were too many \
                  to search; a combination not settled counts as possible (a conflict, gap, \
@@ -109,7 +109,7 @@ impl R<'_> {
                     .to_string(),
             );
         }
-        if u.patterns && self.gave_up {
+        if u.patterns && self.gave_up.patterns {
             out.push(
                 "approximate: string patterns are decided by constructing candidate strings; \
                  a combination with no candidate found counts as possible (a conflict, gap, \

@@ -5,6 +5,7 @@
 //! location (symlinks resolved), whatever the working directory.
 
 mod errors;
+pub mod files;
 pub mod stdlib;
 
 use crate::diagnostics::Diagnostic;

@@ -325,22 +325,40 @@ pub enum Found<T = Assignment> {
     Unknown,
 }
 
+/// The searches that gave up on some question in one analysis: each makes
+/// its own findings approximate, and says so in its own words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GaveUp {
+    /// A string-pattern question had no candidate ([`text::solve`]).
+    pub patterns: bool,
+    /// Relative dates over many excluded dates ran out of budget ([`zone::solve`]).
+    pub dates: bool,
+}
+
+impl GaveUp {
+    pub fn any(self) -> bool {
+        self.patterns || self.dates
+    }
+}
+
 /// Domains of variables, from the schema.
 pub struct Dom<'a> {
     pub schema: &'a Schema,
-    /// Set when a pattern question could not be settled (approximation).
-    pub gave_up: Cell<bool>,
+    /// Which searches could not settle a question (approximation).
+    pub gave_up: Cell<GaveUp>,
+    texts: text::SolveCache<'a>,
 }
 
 impl<'a> Dom<'a> {
     pub fn new(schema: &'a Schema) -> Dom<'a> {
         Dom {
             schema,
-            gave_up: Cell::new(false),
+            gave_up: Cell::new(GaveUp::default()),
+            texts: text::SolveCache::default(),
         }
     }
 
-    pub fn ty(&self, var: &Var) -> Option<&FieldType> {
+    pub fn ty(&self, var: &Var) -> Option<&'a FieldType> {
         var.field().map(|f| &self.schema.field(f).ty)
     }
 
@@ -393,7 +411,7 @@ impl<'a> Dom<'a> {
     /// read by a condition that does not fit its field is unknown to the
     /// evaluator (`crmc-eval` `values::read`), outside the analysis's
     /// complete inputs, and a proposed one decides `never` (decisions 5).
-    pub fn shape(&self, var: &Var) -> Shape<'_> {
+    pub fn shape(&self, var: &Var) -> Shape<'a> {
         match self.ty(var) {
             None | Some(FieldType::String) => Shape::Text,
             Some(FieldType::Multipicklist(items)) => Shape::Items(Some(items)),
@@ -463,13 +481,19 @@ impl<'a> Dom<'a> {
                 Con::Text(t) => t,
                 _ => return Found::Empty,
             };
-            match text::solve(&set, &reqs, self.shape(base), self.hint(base)) {
+            match self
+                .texts
+                .solve(&set, &reqs, self.shape(base), self.hint(base))
+            {
                 Solved::Value(v) => {
                     out.insert(base.clone(), v.map_or(Val::Empty, Val::Str));
                 }
                 Solved::Impossible => return Found::Empty,
                 Solved::GaveUp => {
-                    self.gave_up.set(true);
+                    self.gave_up.set(GaveUp {
+                        patterns: true,
+                        ..self.gave_up.get()
+                    });
                     return Found::Unknown;
                 }
             }
@@ -513,7 +537,10 @@ impl<'a> Dom<'a> {
             }
             zone::Solved::Impossible => Found::Empty,
             zone::Solved::GaveUp => {
-                self.gave_up.set(true);
+                self.gave_up.set(GaveUp {
+                    dates: true,
+                    ..self.gave_up.get()
+                });
                 Found::Unknown
             }
         }

@@ -11,7 +11,7 @@
 //! (tests/analyze_domains.rs).
 
 /// The shape of one text variable's values (the empty value aside).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shape<'a> {
     /// `string` (and the mutation's `source`): any non-empty text, exact.
     Text,
@@ -84,6 +84,19 @@ impl Shape<'_> {
             _ => false,
         };
         too_long || part.chars().any(bad_char)
+    }
+
+    /// Whether no value of this shape starts (ends) with `text`, for a
+    /// reason in where the text sits: a proposed email's local part and
+    /// domain labels are never empty, so it neither starts with `@` nor
+    /// ends with `@` or `.`.
+    pub fn excludes_affix(self, kind: super::text::PatKind, text: &str) -> bool {
+        use super::text::PatKind;
+        match (self, kind) {
+            (Shape::Email, PatKind::StartsWith) => text.starts_with('@'),
+            (Shape::Email, PatKind::EndsWith) => text.ends_with('@') || text.ends_with('.'),
+            _ => false,
+        }
     }
 
     /// Text to put around and between the required parts of a value when

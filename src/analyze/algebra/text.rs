@@ -6,14 +6,15 @@
 //! co-finite ones.
 
 use super::shape::Shape;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// A shared set of strings: cubes are cloned often and picklist sets are
 /// large, so clones share the set.
 pub type Strs = Arc<BTreeSet<String>>;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Vals {
     /// Exactly these non-empty values.
     In(Strs),
@@ -59,7 +60,7 @@ fn union(a: &Strs, b: &Strs) -> Strs {
     Arc::new(a.union(b).cloned().collect())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TextSet {
     pub vals: Vals,
     pub empty: bool,
@@ -141,6 +142,7 @@ pub struct PatReq<'a> {
 }
 
 /// The outcome of [`solve`].
+#[derive(Clone, Debug)]
 pub enum Solved {
     /// A member that meets every requirement (`None` is the empty value).
     Value(Option<String>),
@@ -185,7 +187,9 @@ pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], shape: Shape<'_>, hint: &str) -
                 return plain_member(set, shape, hint)
                     .map_or(Solved::GaveUp, |v| Solved::Value(Some(v)));
             }
-            if reqs.iter().any(|r| r.want && shape.excludes_part(r.text)) {
+            if reqs.iter().any(|r| {
+                r.want && (shape.excludes_part(r.text) || shape.excludes_affix(r.kind, r.text))
+            }) {
                 return Solved::Impossible;
             }
             // the plain candidates first, then with the shape's glue
@@ -205,6 +209,59 @@ pub fn solve(set: &TextSet, reqs: &[PatReq<'_>], shape: Shape<'_>, hint: &str) -
                 Solved::GaveUp
             }
         }
+    }
+}
+
+/// One [`solve`] question, owned, as a cache key.
+#[derive(PartialEq, Eq, Hash)]
+struct Query<'a> {
+    set: TextSet,
+    reqs: Vec<(PatKind, String, bool)>,
+    shape: Shape<'a>,
+    hint: &'static str,
+}
+
+/// Answers of [`solve`] already given in one analysis. The region algebra
+/// asks the same pattern question of many cubes, and a question whose
+/// answer is `GaveUp` or a late candidate costs thousands of candidate
+/// strings each time: without this, a unit of three contracts could keep
+/// `crmc check` busy for minutes (tests/analyze_domains.rs). Bounded: past
+/// [`SolveCache::MAX`] entries it starts over.
+#[derive(Default)]
+pub struct SolveCache<'a> {
+    answers: RefCell<HashMap<Query<'a>, Solved>>,
+}
+
+impl<'a> SolveCache<'a> {
+    const MAX: usize = 1 << 16;
+
+    /// [`solve`], answered from the cache when asked before.
+    pub fn solve(
+        &self,
+        set: &TextSet,
+        reqs: &[PatReq<'_>],
+        shape: Shape<'a>,
+        hint: &'static str,
+    ) -> Solved {
+        let query = Query {
+            set: set.clone(),
+            reqs: reqs
+                .iter()
+                .map(|r| (r.kind, r.text.to_string(), r.want))
+                .collect(),
+            shape,
+            hint,
+        };
+        if let Some(answer) = self.answers.borrow().get(&query) {
+            return answer.clone();
+        }
+        let answer = solve(set, reqs, shape, hint);
+        let mut answers = self.answers.borrow_mut();
+        if answers.len() >= Self::MAX {
+            answers.clear();
+        }
+        answers.insert(query, answer.clone());
+        answer
     }
 }
 

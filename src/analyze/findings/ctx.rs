@@ -34,7 +34,7 @@ impl Summary {
                     .any(|c| matches!(dom.search(c), Found::Member(_)))
             })
         };
-        let sure = !dom.gave_up.get()
+        let sure = !dom.gave_up.get().any()
             || (!writes || proven(|o| o < Outcome::Suggest))
                 && (!auto || proven(|o| o == Outcome::Auto));
         Summary {

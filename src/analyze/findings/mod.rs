@@ -131,8 +131,8 @@ pub fn compatible(a: &Contract, b: &Contract) -> bool {
 /// Findings plus facts about their exactness.
 pub struct Report {
     pub findings: Vec<Finding>,
-    /// Some string-pattern question was not settled (treated as empty).
-    pub gave_up: bool,
+    /// Which searches left some question unsettled (counted as possible).
+    pub gave_up: crate::analyze::algebra::GaveUp,
     /// Every overlapping pair has its own finding and witness.
     pub all_witnesses: bool,
 }
