@@ -18,6 +18,8 @@ pub mod check;
 pub mod compile;
 pub mod decimal;
 pub mod diagnostics;
+#[cfg(feature = "doc")]
+pub mod doc;
 pub mod fmt;
 pub mod import;
 pub mod load;

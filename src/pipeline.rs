@@ -54,6 +54,18 @@ pub fn run_with(
     depth: Depth,
     analyze_opts: crate::analyze::Options,
 ) -> Result<FrontEnd, LoadError> {
+    run_keeping_report(roots, provider, depth, analyze_opts).map(|(front, _)| front)
+}
+
+/// [`run_with`], also returning the analyzer's findings as data (when the
+/// analyzer ran): the diagnostics are made from them, `crmc doc` also draws
+/// from them.
+pub fn run_keeping_report(
+    roots: &[PathBuf],
+    provider: &dyn SourceProvider,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+) -> Result<(FrontEnd, Option<crate::analyze::Report>), LoadError> {
     let mut parsed = load::load(roots, provider)?;
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
@@ -67,9 +79,12 @@ pub fn run_with(
         checked
     };
     let analyzed = depth == Depth::Analyze && checked.is_some();
+    let mut report = None;
     if analyzed {
         if let Some(unit) = &checked {
-            diagnostics.extend(crate::analyze::analyze_with(unit, analyze_opts));
+            let (r, diags) = crate::analyze::analyze_report(unit, analyze_opts);
+            diagnostics.extend(diags);
+            report = Some(r);
         }
     }
     // The checker ran when parsing was clean (then `checked` may still be
@@ -83,9 +98,12 @@ pub fn run_with(
             analyze: analyzed,
         },
     );
-    Ok(FrontEnd {
-        parsed,
-        checked,
-        diagnostics,
-    })
+    Ok((
+        FrontEnd {
+            parsed,
+            checked,
+            diagnostics,
+        },
+        report,
+    ))
 }

@@ -30,13 +30,19 @@ pub fn analyze(unit: &CheckedUnit) -> Vec<Diagnostic> {
 
 /// [`analyze`] with options (`crmc check --all-witnesses`).
 pub fn analyze_with(unit: &CheckedUnit, opts: Options) -> Vec<Diagnostic> {
+    analyze_report(unit, opts).1
+}
+
+/// [`analyze_with`], keeping the findings as data too (`crmc doc` draws the
+/// loops of the trigger graph from them).
+pub fn analyze_report(unit: &CheckedUnit, opts: Options) -> (Report, Vec<Diagnostic>) {
     let report = findings::run_with(unit, opts);
     let mut t = Phases::new();
     let mut diags = render::render(unit, &report);
     t.mark("render");
     crate::diagnostics::sort(&mut diags);
     t.mark("sort");
-    diags
+    (report, diags)
 }
 
 /// Phase timings on stderr when `CRMC_ANALYZE_TIMINGS` is set (for scale

@@ -24,6 +24,7 @@ mod build;
 mod check;
 mod color;
 mod completions;
+mod doc;
 mod eval;
 mod explain;
 mod fmt;
@@ -119,6 +120,15 @@ Examples:\n  crmc test contracts/\n  crmc test --each examples/*/\n  crmc test -
     /// Print the long explanation of a diagnostic code
     #[command(after_help = "Example:\n  crmc explain E0301\n\nWith no code, lists every code.")]
     Explain(explain::ExplainArgs),
+    /// Write the governance report of a unit: a static HTML site
+    #[command(
+        after_help = "Writes index.html (overview, automation map, automation graph, field ownership),\n\
+one page per contract, findings.html and assets/ into DIR; no JavaScript. The same unit gives\n\
+the same bytes. A unit with errors still gets a report of them.\n\n\
+Exit status: 0 written, 1 the unit has errors (the report lists them), 2 usage or I/O error.\n\n\
+Examples:\n  crmc doc contracts/ -o report/\n  chromium report/index.html"
+    )]
+    Doc(doc::DocArgs),
     /// Rewrite files in the canonical layout (`--check`: only report)
     #[command(
         after_help = "Exit status: 0 formatted, 1 a file is not formatted (with --check) or does not parse, 2 I/O error.\n\n\
@@ -174,6 +184,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Doc(args) => doc::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),
         Command::Completions(args) => completions::run(args),
