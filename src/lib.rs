@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod fmt;
 pub mod import;
 pub mod load;
+pub mod lsp;
 pub mod pipeline;
 pub mod reference;
 pub mod source;

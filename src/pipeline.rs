@@ -54,7 +54,16 @@ pub fn run_with(
     depth: Depth,
     analyze_opts: crate::analyze::Options,
 ) -> Result<FrontEnd, LoadError> {
-    let mut parsed = load::load(roots, provider)?;
+    Ok(finish(load::load(roots, provider)?, depth, analyze_opts))
+}
+
+/// Checks (and analyzes, at [`Depth::Analyze`]) a unit already loaded, e.g.
+/// by [`load::load_with`] from cached parses.
+pub fn finish(
+    mut parsed: ParsedUnit,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+) -> FrontEnd {
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
     // errors, so checking waits for a clean parse.
@@ -83,9 +92,9 @@ pub fn run_with(
             analyze: analyzed,
         },
     );
-    Ok(FrontEnd {
+    FrontEnd {
         parsed,
         checked,
         diagnostics,
-    })
+    }
 }
