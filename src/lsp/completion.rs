@@ -134,6 +134,34 @@ fn item_text(text: &str, start: usize) -> &str {
     rest.get(..end).unwrap_or(rest)
 }
 
+/// The object the text at `offset` is about, read from the text alone
+/// (a broken file's tree may have lost the clause): the enclosing
+/// contract's `object`, a test's (or its `record`/`parent` block's)
+/// object, an exclusion line's `on` object.
+pub fn object_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset.min(text.len()))?;
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let blocks = open_blocks(before);
+    let Some(outer) = blocks.first() else {
+        let mut words = line.split_whitespace();
+        if words.next() != Some("exclusion") {
+            return None;
+        }
+        return words.skip_while(|w| *w != "on").nth(1).map(str::to_string);
+    };
+    let body = item_text(text, outer.start);
+    match first_word(&outer.header) {
+        "contract" => named_after(body, "object"),
+        "test" => match blocks.get(1) {
+            Some(b) if matches!(first_word(&b.header), "record" | "parent") => {
+                b.header.split_whitespace().nth(1).map(str::to_string)
+            }
+            _ => named_after(body, "record"),
+        },
+        _ => None,
+    }
+}
+
 /// The proposals at byte `offset` of `text`, in a unit whose names are `names`.
 pub fn complete(text: &str, offset: usize, names: &Names<'_>) -> Vec<Proposal> {
     let offset = offset.min(text.len());

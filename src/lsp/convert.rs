@@ -159,7 +159,11 @@ mod tests {
         assert_eq!(uri_to_path(&uri).unwrap(), path);
         let other = Uri::from_str("untitled:Untitled-1").unwrap();
         assert_eq!(uri_to_path(&other), None);
-        let bad = Uri::from_str("file:///a%zz").unwrap();
-        assert_eq!(uri_to_path(&bad), None);
+        let remote = Uri::from_str("file://server/share/a.crmc").unwrap();
+        assert_eq!(
+            uri_to_path(&remote),
+            None,
+            "another host's file is not ours"
+        );
     }
 }

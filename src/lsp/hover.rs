@@ -15,14 +15,15 @@ use std::fmt::Write;
 pub fn hover(unit: &Unit, file: FileId, offset: u32) -> Option<(String, Option<Span>)> {
     let mut parts: Vec<String> = Vec::new();
     let mut about = None;
-    if let Some(tree) = unit.tree(file) {
-        if let Some(target) = at::find(tree, offset) {
-            let names = Names::of(unit);
-            if let Some((text, span)) = describe(unit, &names, &target) {
-                parts.push(text);
-                about = Some(span);
-            }
-        }
+    let names = Names::of(unit);
+    let found = unit
+        .tree(file)
+        .and_then(|tree| at::find(tree, offset))
+        .and_then(|target| describe(unit, &names, &target))
+        .or_else(|| by_word(unit, &names, file, offset));
+    if let Some((text, span)) = found {
+        parts.push(text);
+        about = Some(span);
     }
     for code in codes_at(unit, file, offset) {
         if let Some(info) = codes::lookup(code) {
@@ -85,6 +86,58 @@ fn code_in_comment(unit: &Unit, file: FileId, offset: u32) -> Option<&'static st
         .map_or(text.len(), |i| at + i);
     let word = text.get(start..end)?;
     codes::lookup(word).map(|c| c.code)
+}
+
+/// For text the parser could not make a tree of: the word under the
+/// cursor, read as an outcome, an exclusion, a field of the object the
+/// text around it is about, or an object.
+fn by_word(unit: &Unit, names: &Names<'_>, file: FileId, offset: u32) -> Option<(String, Span)> {
+    let text = &unit.source(file)?.text;
+    let at = (offset as usize).min(text.len());
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let start = text
+        .get(..at)?
+        .rfind(|c: char| !is_word(c))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(at..)?
+        .find(|c: char| !is_word(c))
+        .map_or(text.len(), |i| at + i);
+    let word = text.get(start..end)?;
+    if word.is_empty() {
+        return None;
+    }
+    let span = Span::new(file, start, end);
+    let outcome = [
+        ast::Outcome::Auto,
+        ast::Outcome::Review,
+        ast::Outcome::Escalate,
+        ast::Outcome::Suggest,
+        ast::Outcome::Never,
+    ]
+    .into_iter()
+    .find(|o| o.as_str() == word);
+    if let Some(o) = outcome {
+        return Some((outcome_text(o), span));
+    }
+    if names.exclusions.contains_key(word) {
+        let ident = ast::Ident {
+            name: word.to_string(),
+            span,
+        };
+        return describe(unit, names, &Target::Exclusion(&ident));
+    }
+    if let Some(object) = super::completion::object_at(text, start) {
+        if let Some(decl) = names.field(&object, word) {
+            return Some((field_text(unit, &object, decl), span));
+        }
+    }
+    names
+        .objects
+        .contains_key(word)
+        .then(|| object_text(unit, names, word))
+        .flatten()
+        .map(|t| (t, span))
 }
 
 fn snippet(unit: &Unit, span: Span) -> String {

@@ -175,13 +175,16 @@ impl Server {
                 ErrorCode::InvalidRequest as i32,
                 "the server is shutting down".into(),
             )
-        } else if req.method == "shutdown" {
-            self.shutdown = true;
-            Response::new_ok(id, Value::Null)
         } else {
-            // Answers come from the documents as they are now.
+            // Answers come from the documents as they are now (and every
+            // change before a request has its diagnostics out before it).
             self.flush()?;
-            requests::handle(self, req)
+            if req.method == "shutdown" {
+                self.shutdown = true;
+                Response::new_ok(id, Value::Null)
+            } else {
+                requests::handle(self, req)
+            }
         };
         self.send(Message::Response(response))
     }
