@@ -97,7 +97,13 @@ fn run_case(path: &Path) -> String {
         let mark = words.get(2).copied().unwrap_or("$0");
         let uri = session.uri(file);
         let doc_pos = |docs: &BTreeMap<String, Doc>| json!({"textDocument": {"uri": uri}, "position": position(docs, file, mark)});
-        let response = match words.first().copied().unwrap_or("") {
+        let step = words.first().copied().unwrap_or("");
+        if !matches!(step, "file" | "disk" | "change" | "save" | "close" | "raw") {
+            // Analysis runs in the background: wait for it, so the answer
+            // does not depend on timing.
+            session.request("crmc/settle", Value::Null);
+        }
+        let response = match step {
             "file" => {
                 let text = docs[file].text.clone();
                 session.notify(
@@ -176,8 +182,6 @@ fn run_case(path: &Path) -> String {
                 session.request(method, params)
             }
             "diagnostics" => {
-                // A request flushes pending checks; then show the state.
-                session.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "file:///nowhere.crmc"}}));
                 let shown: BTreeMap<&String, &Value> = session.diagnostics.iter().collect();
                 out.push_str(&format!(
                     "## diagnostics\n{}\n",
@@ -332,11 +336,8 @@ fn same_as_check(dir: &Path) {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "crmc", "version": 1, "text": text}}),
         );
-        // A request: the file's diagnostics are out before its answer.
-        session.request(
-            "textDocument/documentSymbol",
-            json!({"textDocument": {"uri": uri}}),
-        );
+        // The file's diagnostics, analysis included, are out before this answer.
+        session.request("crmc/settle", Value::Null);
         let expected = check_json(&dir, file);
         let got = lsp_triples(session.diagnostics.get(&uri).unwrap_or(&Value::Null));
         assert_eq!(got, expected, "{}", file.display());
@@ -363,4 +364,60 @@ fn diagnostics_are_crmc_checks_for_the_ui_cases() {
 #[test]
 fn diagnostics_are_crmc_checks_for_the_examples() {
     same_as_check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"));
+}
+
+/// Every quick fix removes the diagnostic it is for: applying the edit and
+/// checking again leaves no diagnostic of that code at that place.
+#[test]
+fn quick_fixes_fix_what_they_are_for() {
+    use crmc::pipeline::{self, Depth};
+    use crmc::source::MemoryProvider;
+    let cases = [
+        "import \"std/salesforse\"\n",
+        "import \"std/salesforce\"\ncontract a {\n  objec Lead\n}\n",
+        "import \"std/salesforce\"\ncontract a {\n  object Lead\n  actor ai \"x\"\n  trigger on create\n  fields {\n    Ratng: review\n  }\n}\n",
+        "import \"std/salesforce\"\ncontract a {\n  object Lead\n  actor ai \"x\"\n  trigger on create\n  eligible when Rating == \"Hott\"\n  fields {\n    Rating: review\n  }\n}\n",
+        "import \"std/salesforce\"\ncontract a {\n  object Lead\n  actor ai \"x\"\n  trigger on create\n  fields {\n    Rating: reviw\n  }\n}\n",
+        "import \"std/salesforce\"\ncontract a {\n  object Laed\n  actor ai \"x\"\n  trigger on create\n}\n",
+        "import \"std/salesforce\"\nimport \"std/suppression\"\ncontract a {\n  object Lead\n  actor ai \"x\"\n  trigger on create\n  exclude sf_lead_opted_ot\n  fields {\n    Rating: review\n  }\n}\n",
+        "import \"std/salesforce\"\ncontract a {\n  object Contact\n  actor ai \"x\"\n  trigger on create\n  eligible when Acount.Name is set\n  fields {\n    Title: review\n  }\n}\n",
+        "object Lead { Owner: ref(Usr) }\nobject User { Name: string }\n",
+    ];
+    let mut fixed = 0;
+    for text in cases {
+        let run = |text: &str| {
+            let p = MemoryProvider::new().with("m.crmc", text);
+            pipeline::run(&[PathBuf::from("m.crmc")], &p, Depth::Analyze).unwrap()
+        };
+        let front = run(text);
+        let mut any = false;
+        for d in &front.diagnostics {
+            let span = d.primary.span;
+            let Some(new) = crmc::lsp::actions::fix(d, &text[span.range()]) else {
+                continue;
+            };
+            any = true;
+            let mut edited = text.to_string();
+            edited.replace_range(span.range(), &new);
+            let after = run(&edited);
+            let line = front.parsed.sources.line_col(span.file, span.start).0;
+            let still = after.diagnostics.iter().any(|e| {
+                e.code == d.code
+                    && after
+                        .parsed
+                        .sources
+                        .line_col(e.primary.span.file, e.primary.span.start)
+                        .0
+                        == line
+            });
+            assert!(
+                !still,
+                "{text}: fixing {} with `{new}` left it:\n{edited}",
+                d.code
+            );
+            fixed += 1;
+        }
+        assert!(any, "no quick fix for:\n{text}\n{:#?}", front.diagnostics);
+    }
+    assert!(fixed >= cases.len());
 }

@@ -37,6 +37,11 @@ pub fn by_file(unit: &Unit) -> ByFile {
     out
 }
 
+/// An analyzer finding (E05xx/W05xx): what arrives after the check.
+pub fn is_analysis(d: &lsp::Diagnostic) -> bool {
+    matches!(&d.code, Some(lsp::NumberOrString::String(c)) if c.starts_with("E05") || c.starts_with("W05"))
+}
+
 /// The message with its detail: help, notes, witness.
 pub fn message(d: &Diagnostic) -> String {
     let mut text = d.message.clone();

@@ -13,6 +13,7 @@ use lsp_server::{ErrorCode, Request, Response};
 use lsp_types as lsp;
 use lsp_types::request::Request as _;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// What the server can do.
@@ -127,6 +128,16 @@ fn answer(server: &mut Server, req: &Request) -> Result<Response, Response> {
         R::CodeActionRequest::METHOD => {
             let p: lsp::CodeActionParams = params(req)?;
             ok(req, code_actions(server, &p))
+        }
+        "crmc/settle" => {
+            server.settle().map_err(|e| {
+                Response::new_err(
+                    req.id.clone(),
+                    ErrorCode::InternalError as i32,
+                    e.to_string(),
+                )
+            })?;
+            ok(req, Value::Null)
         }
         "crmc/stdSource" => {
             let p: StdSourceParams = params(req)?;

@@ -4,21 +4,48 @@
 //! request needs it, so a burst of keystrokes costs one check, not one
 //! each. Nothing a client sends can panic the loop: bad JSON, bad params,
 //! unknown methods and requests out of order all get error responses.
+//!
+//! Diagnostics come in two steps, because analysis is slow on a large
+//! unit (seconds for 1,000 contracts) and parsing and checking are not
+//! (tens of milliseconds): after an edit the syntax and type diagnostics
+//! go out at once (with the unchanged files' earlier findings kept), and
+//! the analyzer runs on a background thread; its findings go out when it
+//! is done, unless a newer edit made them stale (then it runs again, at
+//! most one run per unit at a time). `crmc/settle` waits for them.
 
 use super::documents::{Document, Documents, Overlay, ParseCache};
 use super::unit::{self, Unit};
 use super::workspace::Workspace;
 use super::{convert, diagnostics, requests, transport};
-use crate::pipeline::Depth;
+use crate::pipeline::{self, Depth, FrontEnd};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc;
+
+/// What the loop waits for: a frame from the client, or a finished analysis.
+pub enum Event {
+    Frame(transport::Frame),
+    Analyzed {
+        unit: PathBuf,
+        generation: u64,
+        front: Box<FrontEnd>,
+    },
+}
+
+/// Which step a publish is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Syntax and types (analysis findings follow, or never come).
+    Checked,
+    /// Everything `crmc check` reports.
+    Analyzed,
+}
 
 /// Where the server's state lives between messages.
 pub struct Server {
@@ -36,7 +63,18 @@ pub struct Server {
     dirty: BTreeSet<PathBuf>,
     initialized: bool,
     shutdown: bool,
-    depth: Depth,
+    /// Sends finished analyses to the loop (set while serving).
+    events: Option<mpsc::Sender<Event>>,
+    /// Bumped at each check of a unit (by its first root): an analysis of
+    /// an older generation is stale.
+    generation: HashMap<PathBuf, u64>,
+    /// Units to analyze, by first root: their roots.
+    wanted: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Units being analyzed in the background.
+    running: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// The analysis findings last published for each file (by URI text),
+    /// with the text they were found in.
+    findings: HashMap<String, (String, Vec<lsp::Diagnostic>)>,
 }
 
 /// How the loop ended: `exit` after `shutdown` is a clean stop.
@@ -60,13 +98,18 @@ impl Server {
             dirty: BTreeSet::new(),
             initialized: false,
             shutdown: false,
-            depth: Depth::Analyze,
+            events: None,
+            generation: HashMap::new(),
+            wanted: BTreeMap::new(),
+            running: BTreeMap::new(),
+            findings: HashMap::new(),
         }
     }
 
     /// Serves `input` until `exit` or its end.
     pub fn serve(mut self, input: Box<dyn io::BufRead + Send>) -> io::Result<Ending> {
-        let (tx, rx) = mpsc::channel::<transport::Frame>();
+        let (tx, rx) = mpsc::channel::<Event>();
+        self.events = Some(tx.clone());
         // The reader thread ends at end of input or when the loop is gone.
         std::thread::spawn(move || {
             let mut input = input;
@@ -76,26 +119,46 @@ impl Server {
                     Err(_) => transport::Frame::Eof,
                 };
                 let eof = frame == transport::Frame::Eof;
-                if tx.send(frame).is_err() || eof {
+                if tx.send(Event::Frame(frame)).is_err() || eof {
                     return;
                 }
             }
         });
         loop {
-            let Ok(frame) = rx.recv() else {
+            let Ok(event) = rx.recv() else {
                 return Ok(Ending::Unclean);
             };
-            if let Some(end) = self.frame(frame)? {
+            if let Some(end) = self.event(event)? {
                 return Ok(end);
             }
             // Take what else has arrived before checking: only the last
             // text of a document matters.
-            while let Ok(frame) = rx.try_recv() {
-                if let Some(end) = self.frame(frame)? {
+            while let Ok(event) = rx.try_recv() {
+                if let Some(end) = self.event(event)? {
                     return Ok(end);
                 }
             }
             self.flush()?;
+        }
+    }
+
+    fn event(&mut self, event: Event) -> io::Result<Option<Ending>> {
+        match event {
+            Event::Frame(frame) => self.frame(frame),
+            Event::Analyzed {
+                unit,
+                generation,
+                front,
+            } => {
+                self.running.remove(&unit);
+                if self.generation.get(&unit) == Some(&generation) {
+                    let u = Rc::new(unit::with_uris(*front, &self.docs));
+                    self.remember(&u);
+                    self.publish(&unit, &u, Step::Analyzed)?;
+                }
+                self.start_analyses();
+                Ok(None)
+            }
         }
     }
 
@@ -314,7 +377,8 @@ impl Server {
         self.key_of(uri)
     }
 
-    /// Re-checks every dirty file's unit and publishes its diagnostics.
+    /// Re-checks every dirty file's unit, publishes its diagnostics, and
+    /// queues its analysis.
     pub(super) fn flush(&mut self) -> io::Result<()> {
         let dirty = std::mem::take(&mut self.dirty);
         let mut done: BTreeSet<PathBuf> = BTreeSet::new();
@@ -323,14 +387,20 @@ impl Server {
                 continue;
             }
             let roots = self.workspace.unit_roots(&key);
-            match unit::run(&roots, &self.docs, &self.cache, self.depth) {
+            let id = roots.first().cloned().unwrap_or_else(|| key.clone());
+            match unit::run(&roots, &self.docs, &self.cache, Depth::Check) {
                 Ok(u) => {
                     let u = Rc::new(u);
-                    for (_, f) in u.front.parsed.sources.files() {
-                        self.units.insert(f.key.clone(), Rc::clone(&u));
-                        done.insert(f.key.clone());
+                    done.extend(u.front.parsed.sources.files().map(|(_, f)| f.key.clone()));
+                    self.remember(&u);
+                    *self.generation.entry(id.clone()).or_default() += 1;
+                    if u.front.checked.is_some() {
+                        self.wanted.insert(id.clone(), roots);
+                    } else {
+                        // Errors stop the analyzer: no findings will come.
+                        self.wanted.remove(&id);
                     }
-                    self.publish(&key, &u)?;
+                    self.publish(&id, &u, Step::Checked)?;
                 }
                 Err(e) => {
                     // A root that cannot be read (deleted under us).
@@ -339,11 +409,106 @@ impl Server {
                 }
             }
         }
+        self.start_analyses();
         Ok(())
     }
 
-    fn publish(&mut self, key: &Path, unit: &Unit) -> io::Result<()> {
-        let by_file = diagnostics::by_file(unit);
+    /// The unit is the latest for each of its files.
+    fn remember(&mut self, u: &Rc<Unit>) {
+        for (_, f) in u.front.parsed.sources.files() {
+            self.units.insert(f.key.clone(), Rc::clone(u));
+        }
+    }
+
+    /// Starts a background analysis of each wanted unit not being analyzed.
+    fn start_analyses(&mut self) {
+        let Some(tx) = self.events.clone() else {
+            return;
+        };
+        let ready: Vec<PathBuf> = self
+            .wanted
+            .keys()
+            .filter(|id| !self.running.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in ready {
+            let Some(roots) = self.wanted.remove(&id) else {
+                continue;
+            };
+            // Loaded here (the cache is this thread's), analyzed there.
+            let Ok(parsed) = unit::load(&roots, &self.docs, &self.cache) else {
+                continue;
+            };
+            let generation = self.generation.get(&id).copied().unwrap_or_default();
+            let tx = tx.clone();
+            let unit = id.clone();
+            std::thread::spawn(move || {
+                let front = pipeline::finish(parsed, Depth::Analyze, Default::default());
+                let _ = tx.send(Event::Analyzed {
+                    unit,
+                    generation,
+                    front: Box::new(front),
+                });
+            });
+            self.running.insert(id, roots);
+        }
+    }
+
+    /// `crmc/settle`: checks what is dirty and analyzes every unit whose
+    /// findings are not out yet, here and now; then every diagnostic is
+    /// `crmc check`'s for the current text.
+    pub(super) fn settle(&mut self) -> io::Result<()> {
+        self.flush()?;
+        let mut pending = std::mem::take(&mut self.wanted);
+        pending.extend(std::mem::take(&mut self.running));
+        for (id, roots) in pending {
+            // A background run of it is stale from now on.
+            *self.generation.entry(id.clone()).or_default() += 1;
+            if let Ok(u) = unit::run(&roots, &self.docs, &self.cache, Depth::Analyze) {
+                let u = Rc::new(u);
+                self.remember(&u);
+                self.publish(&id, &u, Step::Analyzed)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn publish(&mut self, key: &Path, unit: &Unit, step: Step) -> io::Result<()> {
+        let mut by_file = diagnostics::by_file(unit);
+        let texts: HashMap<String, &str> = unit
+            .front
+            .parsed
+            .sources
+            .files()
+            .filter_map(|(id, f)| Some((unit.uri(id)?.as_str().to_string(), f.text.as_str())))
+            .collect();
+        let analysis_follows = unit.front.checked.is_some();
+        for (uri_text, (_, diags)) in by_file.iter_mut() {
+            let text = texts.get(uri_text).copied().unwrap_or("");
+            match step {
+                Step::Analyzed => {
+                    let found: Vec<lsp::Diagnostic> = diags
+                        .iter()
+                        .filter(|d| diagnostics::is_analysis(d))
+                        .cloned()
+                        .collect();
+                    self.findings
+                        .insert(uri_text.clone(), (text.to_string(), found));
+                }
+                // Until the analyzer is done, a file whose text did not
+                // change keeps its findings (no flicker on every edit).
+                Step::Checked if analysis_follows => {
+                    if let Some((old_text, found)) = self.findings.get(uri_text) {
+                        if old_text == text {
+                            diags.extend(found.iter().cloned());
+                        }
+                    }
+                }
+                Step::Checked => {
+                    self.findings.remove(uri_text);
+                }
+            }
+        }
         let now: BTreeSet<String> = by_file.keys().cloned().collect();
         let before = self
             .published_by
@@ -363,6 +528,7 @@ impl Server {
         }
         // Files the unit no longer holds (an import was removed).
         for gone in before.difference(&now) {
+            self.findings.remove(gone);
             if self.showing.remove(gone) {
                 if let Ok(uri) = gone.parse::<lsp::Uri>() {
                     self.publish_one(uri, Vec::new())?;

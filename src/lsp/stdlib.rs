@@ -6,6 +6,7 @@
 
 use crate::load::stdlib;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The key the loader gives a standard module (`<std>/salesforce`).
 pub fn module_of_key(key: &Path) -> Option<&str> {
@@ -17,11 +18,24 @@ fn dir() -> PathBuf {
     std::env::temp_dir().join(format!("crmc-std-{}", env!("CARGO_PKG_VERSION")))
 }
 
-/// The path of module `name` on disk, written there if it is not yet (or
-/// holds other text). `None` when the module does not exist or the
-/// temporary directory cannot be written.
+/// The path of module `name` on disk, written there the first time it is
+/// asked for (then remembered: a re-check must not re-read it). `None` when
+/// the module does not exist or the temporary directory cannot be written.
 pub fn materialize(name: &str) -> Option<PathBuf> {
-    let text = stdlib::module(name)?;
+    static WRITTEN: OnceLock<Vec<(&'static str, Option<PathBuf>)>> = OnceLock::new();
+    let written = WRITTEN.get_or_init(|| {
+        stdlib::MODULES
+            .iter()
+            .map(|(n, text)| (*n, write(n, text)))
+            .collect()
+    });
+    written
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, p)| p.clone())
+}
+
+fn write(name: &str, text: &str) -> Option<PathBuf> {
     let dir = dir();
     std::fs::create_dir_all(&dir).ok()?;
     let path = dir.join(format!("{name}.crmc"));

@@ -6,7 +6,7 @@
 use super::convert;
 use super::documents::{Documents, Overlay, ParseCache};
 use super::stdlib;
-use crate::load::{self, LoadError};
+use crate::load::{self, LoadError, ParsedUnit};
 use crate::pipeline::{self, Depth, FrontEnd};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
@@ -21,23 +21,37 @@ pub struct Unit {
     uris: Vec<Option<Uri>>,
 }
 
-/// Loads, checks and analyzes the unit rooted at `roots`.
+/// Loads, checks and analyzes (at [`Depth::Analyze`]) the unit rooted at `roots`.
 pub fn run(
     roots: &[PathBuf],
     docs: &Documents,
     cache: &ParseCache,
     depth: Depth,
 ) -> Result<Unit, LoadError> {
-    let overlay = Overlay { docs };
-    let parsed = load::load_with(roots, &overlay, cache)?;
+    let parsed = load(roots, docs, cache)?;
     let front = pipeline::finish(parsed, depth, crate::analyze::Options::default());
+    Ok(with_uris(front, docs))
+}
+
+/// Loads the unit rooted at `roots` (open documents over the disk, parses
+/// from the cache where the text is unchanged).
+pub fn load(
+    roots: &[PathBuf],
+    docs: &Documents,
+    cache: &ParseCache,
+) -> Result<ParsedUnit, LoadError> {
+    load::load_with(roots, &Overlay { docs }, cache)
+}
+
+/// A front end's result with the URI of each of its files.
+pub fn with_uris(front: FrontEnd, docs: &Documents) -> Unit {
     let uris = front
         .parsed
         .sources
         .files()
         .map(|(_, f)| uri_of_key(&f.key, docs))
         .collect();
-    Ok(Unit { front, uris })
+    Unit { front, uris }
 }
 
 /// The URI of a file key: the open document's own URI when it is open

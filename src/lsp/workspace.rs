@@ -130,7 +130,14 @@ fn relative_imports(key: &Path, text: &str, provider: &dyn SourceProvider) -> Ve
 /// `target`, as `crmc check DIR` does), at most [`MAX_FILES`].
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut todo = vec![dir.to_path_buf()];
+    // Each directory once, by its real path: a symlink back up the tree
+    // must not make the scan endless.
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     while let Some(d) = todo.pop() {
+        let real = std::fs::canonicalize(&d).unwrap_or_else(|_| d.clone());
+        if !seen.insert(real) || seen.len() > MAX_FILES {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
@@ -149,5 +156,53 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
                 out.push(path);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::documents::{Document, Documents};
+    use std::str::FromStr;
+
+    fn doc(docs: &mut Documents, path: &str, text: &str) {
+        docs.open(Document {
+            uri: lsp_types::Uri::from_str(&format!("file://{path}")).unwrap(),
+            path: PathBuf::from(path),
+            text: text.to_string(),
+            version: 1,
+        });
+    }
+
+    #[test]
+    fn a_unit_is_the_files_joined_by_imports() {
+        let mut docs = Documents::default();
+        doc(
+            &mut docs,
+            "/w/a.crmc",
+            "import \"./lib/schema.crmc\"\nimport \"std/salesforce\"\n",
+        );
+        doc(&mut docs, "/w/lib/schema.crmc", "object X { A: string }\n");
+        doc(&mut docs, "/w/c.crmc", "import \"./lib/schema.crmc\"\n");
+        doc(&mut docs, "/w/d.crmc", "import \"std/salesforce\"\n");
+        let mut ws = Workspace::new(None);
+        ws.rescan(&Overlay { docs: &docs });
+        let paths = |v: Vec<PathBuf>| -> Vec<String> {
+            v.iter().map(|p| p.display().to_string()).collect()
+        };
+        let abc = vec!["/w/a.crmc", "/w/c.crmc", "/w/lib/schema.crmc"];
+        assert_eq!(paths(ws.unit_roots(Path::new("/w/c.crmc"))), abc);
+        assert_eq!(paths(ws.unit_roots(Path::new("/w/lib/schema.crmc"))), abc);
+        assert_eq!(
+            paths(ws.unit_roots(Path::new("/w/d.crmc"))),
+            vec!["/w/d.crmc"]
+        );
+        // An edit that drops the import splits the unit.
+        docs.get_mut(Path::new("/w/c.crmc")).unwrap().text = "// alone\n".into();
+        ws.update(Path::new("/w/c.crmc"), &Overlay { docs: &docs });
+        assert_eq!(
+            paths(ws.unit_roots(Path::new("/w/c.crmc"))),
+            vec!["/w/c.crmc"]
+        );
     }
 }
