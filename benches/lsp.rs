@@ -15,7 +15,7 @@ use crmc::lsp::documents::{Document, Documents, ParseCache};
 use crmc::lsp::{diagnostics, unit};
 use crmc::pipeline::Depth;
 use divan::Bencher;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 fn main() {
@@ -51,11 +51,11 @@ fn split(contracts: usize) -> Vec<String> {
         .collect()
 }
 
-fn open(docs: &mut Documents, path: &PathBuf, text: String) {
+fn open(docs: &mut Documents, path: &Path, text: String) {
     let uri = lsp_types::Uri::from_str(&format!("file://{}", path.display())).unwrap();
     docs.open(Document {
         uri,
-        path: path.clone(),
+        path: path.to_path_buf(),
         text,
         version: 1,
     });
