@@ -36,6 +36,10 @@ pub enum Event {
         generation: u64,
         front: Box<FrontEnd>,
     },
+    /// The analyzer panicked on a unit (its findings stay out).
+    Failed {
+        unit: PathBuf,
+    },
 }
 
 /// Which step a publish is for.
@@ -157,6 +161,14 @@ impl Server {
                     self.publish(&unit, &u, Step::Analyzed)?;
                 }
                 self.start_analyses();
+                Ok(None)
+            }
+            Event::Failed { unit } => {
+                self.running.remove(&unit);
+                self.log(&format!(
+                    "crmc: the analyzer failed on the unit of `{}`; please report it",
+                    unit.display()
+                ))?;
                 Ok(None)
             }
         }
@@ -443,11 +455,18 @@ impl Server {
             let tx = tx.clone();
             let unit = id.clone();
             std::thread::spawn(move || {
-                let front = pipeline::finish(parsed, Depth::Analyze, Default::default());
-                let _ = tx.send(Event::Analyzed {
-                    unit,
-                    generation,
-                    front: Box::new(front),
+                // A bug in the analyzer must not leave the unit marked as
+                // running for ever: a panic is reported as a failed run.
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    pipeline::finish(parsed, Depth::Analyze, Default::default())
+                }));
+                let _ = tx.send(match run {
+                    Ok(front) => Event::Analyzed {
+                        unit,
+                        generation,
+                        front: Box::new(front),
+                    },
+                    Err(_) => Event::Failed { unit },
                 });
             });
             self.running.insert(id, roots);
