@@ -5,7 +5,8 @@
 //! the last check.
 //!
 //! - [`transport`]: bounded JSON-RPC framing;
-//! - [`server`]: the loop, document sync, publishing diagnostics;
+//! - [`server`]: the loop and document sync;
+//! - [`publish`]: checking, background analysis, publishing diagnostics;
 //! - [`requests`]: one function per request;
 //! - [`documents`]: open documents, the overlay, the parse cache;
 //! - [`workspace`]: which files make a file's unit;
@@ -25,6 +26,7 @@ pub mod diagnostics;
 pub mod documents;
 pub mod hover;
 pub mod names;
+pub mod publish;
 pub mod requests;
 pub mod server;
 pub mod stdlib;

@@ -11,20 +11,22 @@
 //! go out at once (with the unchanged files' earlier findings kept), and
 //! the analyzer runs on a background thread; its findings go out when it
 //! is done, unless a newer edit made them stale (then it runs again, at
-//! most one run per unit at a time). `crmc/settle` waits for them.
+//! most one run per unit at a time). `crmc/settle` waits for them. That
+//! scheduling and the publishing are in [`super::publish`].
 
 use super::documents::{Document, Documents, Overlay, ParseCache};
+use super::publish::Step;
 use super::unit::{self, Unit};
 use super::workspace::Workspace;
-use super::{convert, diagnostics, requests, transport};
-use crate::pipeline::{self, Depth, FrontEnd};
+use super::{convert, requests, transport};
+use crate::pipeline::FrontEnd;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::mpsc;
 
@@ -42,43 +44,34 @@ pub enum Event {
     },
 }
 
-/// Which step a publish is for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    /// Syntax and types (analysis findings follow, or never come).
-    Checked,
-    /// Everything `crmc check` reports.
-    Analyzed,
-}
-
 /// Where the server's state lives between messages.
 pub struct Server {
-    out: Box<dyn Write>,
+    pub(super) out: Box<dyn Write>,
     pub(super) docs: Documents,
     pub(super) cache: ParseCache,
-    workspace: Workspace,
+    pub(super) workspace: Workspace,
     /// The last checked unit of each file (by canonical path).
     pub(super) units: HashMap<PathBuf, Rc<Unit>>,
-    /// The files each check published, by the file it was run for.
-    published_by: HashMap<PathBuf, BTreeSet<String>>,
+    /// The files each unit (by its first root) last published.
+    pub(super) published_by: HashMap<PathBuf, BTreeSet<String>>,
     /// Files with diagnostics showing now, by URI text.
-    showing: BTreeSet<String>,
+    pub(super) showing: BTreeSet<String>,
     /// Files whose unit must be re-checked.
-    dirty: BTreeSet<PathBuf>,
-    initialized: bool,
-    shutdown: bool,
+    pub(super) dirty: BTreeSet<PathBuf>,
+    pub(super) initialized: bool,
+    pub(super) shutdown: bool,
     /// Sends finished analyses to the loop (set while serving).
-    events: Option<mpsc::Sender<Event>>,
+    pub(super) events: Option<mpsc::Sender<Event>>,
     /// Bumped at each check of a unit (by its first root): an analysis of
     /// an older generation is stale.
-    generation: HashMap<PathBuf, u64>,
+    pub(super) generation: HashMap<PathBuf, u64>,
     /// Units to analyze, by first root: their roots.
-    wanted: BTreeMap<PathBuf, Vec<PathBuf>>,
+    pub(super) wanted: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Units being analyzed in the background.
-    running: BTreeMap<PathBuf, Vec<PathBuf>>,
+    pub(super) running: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// The analysis findings last published for each file (by URI text),
     /// with the text they were found in.
-    findings: HashMap<String, (String, Vec<lsp::Diagnostic>)>,
+    pub(super) findings: HashMap<String, (String, Vec<lsp::Diagnostic>)>,
 }
 
 /// How the loop ended: `exit` after `shutdown` is a clean stop.
@@ -174,7 +167,7 @@ impl Server {
         }
     }
 
-    fn send(&mut self, msg: Message) -> io::Result<()> {
+    pub(super) fn send(&mut self, msg: Message) -> io::Result<()> {
         msg.write(&mut self.out)
     }
 
@@ -389,199 +382,7 @@ impl Server {
         self.key_of(uri)
     }
 
-    /// Re-checks every dirty file's unit, publishes its diagnostics, and
-    /// queues its analysis.
-    pub(super) fn flush(&mut self) -> io::Result<()> {
-        let dirty = std::mem::take(&mut self.dirty);
-        let mut done: BTreeSet<PathBuf> = BTreeSet::new();
-        for key in dirty {
-            if done.contains(&key) {
-                continue;
-            }
-            let roots = self.workspace.unit_roots(&key);
-            let id = roots.first().cloned().unwrap_or_else(|| key.clone());
-            match unit::run(&roots, &self.docs, &self.cache, Depth::Check) {
-                Ok(u) => {
-                    let u = Rc::new(u);
-                    done.extend(u.front.parsed.sources.files().map(|(_, f)| f.key.clone()));
-                    self.remember(&u);
-                    *self.generation.entry(id.clone()).or_default() += 1;
-                    if u.front.checked.is_some() {
-                        self.wanted.insert(id.clone(), roots);
-                    } else {
-                        // Errors stop the analyzer: no findings will come.
-                        self.wanted.remove(&id);
-                    }
-                    self.publish(&id, &u, Step::Checked)?;
-                }
-                Err(e) => {
-                    // A root that cannot be read (deleted under us).
-                    self.units.remove(&key);
-                    self.log(&format!("crmc: cannot check `{}`: {e}", key.display()))?;
-                }
-            }
-        }
-        self.start_analyses();
-        Ok(())
-    }
-
-    /// The unit is the latest for each of its files.
-    fn remember(&mut self, u: &Rc<Unit>) {
-        for (_, f) in u.front.parsed.sources.files() {
-            self.units.insert(f.key.clone(), Rc::clone(u));
-        }
-    }
-
-    /// Starts a background analysis of each wanted unit not being analyzed.
-    fn start_analyses(&mut self) {
-        let Some(tx) = self.events.clone() else {
-            return;
-        };
-        let ready: Vec<PathBuf> = self
-            .wanted
-            .keys()
-            .filter(|id| !self.running.contains_key(*id))
-            .cloned()
-            .collect();
-        for id in ready {
-            let Some(roots) = self.wanted.remove(&id) else {
-                continue;
-            };
-            // Loaded here (the cache is this thread's), analyzed there.
-            let Ok(parsed) = unit::load(&roots, &self.docs, &self.cache) else {
-                continue;
-            };
-            let generation = self.generation.get(&id).copied().unwrap_or_default();
-            let tx = tx.clone();
-            let unit = id.clone();
-            std::thread::spawn(move || {
-                // A bug in the analyzer must not leave the unit marked as
-                // running for ever: a panic is reported as a failed run.
-                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    pipeline::finish(parsed, Depth::Analyze, Default::default())
-                }));
-                let _ = tx.send(match run {
-                    Ok(front) => Event::Analyzed {
-                        unit,
-                        generation,
-                        front: Box::new(front),
-                    },
-                    Err(_) => Event::Failed { unit },
-                });
-            });
-            self.running.insert(id, roots);
-        }
-    }
-
-    /// `crmc/settle`: checks what is dirty and analyzes every unit whose
-    /// findings are not out yet, here and now; then every diagnostic is
-    /// `crmc check`'s for the current text.
-    pub(super) fn settle(&mut self) -> io::Result<()> {
-        self.flush()?;
-        let mut pending = std::mem::take(&mut self.wanted);
-        pending.extend(std::mem::take(&mut self.running));
-        for (id, roots) in pending {
-            // A background run of it is stale from now on.
-            *self.generation.entry(id.clone()).or_default() += 1;
-            if let Ok(u) = unit::run(&roots, &self.docs, &self.cache, Depth::Analyze) {
-                let u = Rc::new(u);
-                self.remember(&u);
-                self.publish(&id, &u, Step::Analyzed)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn publish(&mut self, key: &Path, unit: &Unit, step: Step) -> io::Result<()> {
-        let mut by_file = diagnostics::by_file(unit);
-        let texts: HashMap<String, &str> = unit
-            .front
-            .parsed
-            .sources
-            .files()
-            .filter_map(|(id, f)| Some((unit.uri(id)?.as_str().to_string(), f.text.as_str())))
-            .collect();
-        let analysis_follows = unit.front.checked.is_some();
-        for (uri_text, (_, diags)) in by_file.iter_mut() {
-            let text = texts.get(uri_text).copied().unwrap_or("");
-            match step {
-                Step::Analyzed => {
-                    let found: Vec<lsp::Diagnostic> = diags
-                        .iter()
-                        .filter(|d| diagnostics::is_analysis(d))
-                        .cloned()
-                        .collect();
-                    self.findings
-                        .insert(uri_text.clone(), (text.to_string(), found));
-                }
-                // Until the analyzer is done, a file whose text did not
-                // change keeps its findings (no flicker on every edit).
-                Step::Checked if analysis_follows => {
-                    if let Some((old_text, found)) = self.findings.get(uri_text) {
-                        if old_text == text {
-                            diags.extend(found.iter().cloned());
-                        }
-                    }
-                }
-                Step::Checked => {
-                    self.findings.remove(uri_text);
-                }
-            }
-        }
-        let now: BTreeSet<String> = by_file.keys().cloned().collect();
-        let before = self
-            .published_by
-            .insert(key.to_path_buf(), now.clone())
-            .unwrap_or_default();
-        for (text, (uri, diags)) in by_file {
-            let empty = diags.is_empty();
-            if empty && !self.showing.contains(&text) {
-                continue;
-            }
-            self.publish_one(uri, diags)?;
-            if empty {
-                self.showing.remove(&text);
-            } else {
-                self.showing.insert(text);
-            }
-        }
-        // Files the unit no longer holds (an import was removed).
-        for gone in before.difference(&now) {
-            self.findings.remove(gone);
-            if self.showing.remove(gone) {
-                if let Ok(uri) = gone.parse::<lsp::Uri>() {
-                    self.publish_one(uri, Vec::new())?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn clear_for(&mut self, key: &Path) -> io::Result<()> {
-        for text in self.published_by.remove(key).unwrap_or_default() {
-            if self.showing.remove(&text) {
-                if let Ok(uri) = text.parse::<lsp::Uri>() {
-                    self.publish_one(uri, Vec::new())?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn publish_one(&mut self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>) -> io::Result<()> {
-        let version = self.docs.iter().find(|d| d.uri == uri).map(|d| d.version);
-        let params = lsp::PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version,
-        };
-        self.send(Message::Notification(Notification::new(
-            lsp::notification::PublishDiagnostics::METHOD.to_string(),
-            params,
-        )))
-    }
-
-    fn log(&mut self, message: &str) -> io::Result<()> {
+    pub(super) fn log(&mut self, message: &str) -> io::Result<()> {
         let params = lsp::LogMessageParams {
             typ: lsp::MessageType::WARNING,
             message: message.to_string(),
