@@ -23,6 +23,8 @@ pub mod doc;
 pub mod fmt;
 pub mod import;
 pub mod load;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod pipeline;
 pub mod reference;
 pub mod source;

@@ -66,7 +66,25 @@ pub fn run_keeping_report(
     depth: Depth,
     analyze_opts: crate::analyze::Options,
 ) -> Result<(FrontEnd, Option<crate::analyze::Report>), LoadError> {
-    let mut parsed = load::load(roots, provider)?;
+    Ok(finish_keeping_report(
+        load::load(roots, provider)?,
+        depth,
+        analyze_opts,
+    ))
+}
+
+/// Checks (and analyzes, at [`Depth::Analyze`]) a unit already loaded, e.g.
+/// by [`load::load_with`] from cached parses.
+pub fn finish(parsed: ParsedUnit, depth: Depth, analyze_opts: crate::analyze::Options) -> FrontEnd {
+    finish_keeping_report(parsed, depth, analyze_opts).0
+}
+
+/// [`finish`], also returning the analyzer's findings as data.
+pub fn finish_keeping_report(
+    mut parsed: ParsedUnit,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+) -> (FrontEnd, Option<crate::analyze::Report>) {
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
     // errors, so checking waits for a clean parse.
@@ -98,12 +116,12 @@ pub fn run_keeping_report(
             analyze: analyzed,
         },
     );
-    Ok((
+    (
         FrontEnd {
             parsed,
             checked,
             diagnostics,
         },
         report,
-    ))
+    )
 }

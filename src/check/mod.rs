@@ -30,6 +30,8 @@ use std::collections::BTreeMap;
 
 pub use crate::diagnostics::suggest::suggest;
 pub use crmc_eval::time::{parse_date, parse_datetime};
+/// How a ref field names its relation (the language server follows it too).
+pub use schema::relation_name;
 
 /// All files of a unit, imports already resolved by the loader.
 #[derive(Clone, Copy)]

@@ -29,6 +29,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod inspect;
+mod lsp;
 mod paths;
 mod report;
 mod schema;
@@ -144,6 +145,13 @@ Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
 crmc completions zsh > ~/.zfunc/_crmc\n  crmc completions fish > ~/.config/fish/completions/crmc.fish"
     )]
     Completions(completions::CompletionsArgs),
+    /// Run the language server on stdin/stdout (editors start it)
+    #[command(
+        after_help = "Speaks the Language Server Protocol over stdio: diagnostics as `crmc check` gives them,\n\
+hover, go to definition, completion, formatting, document symbols and quick fixes.\n\n\
+Example (VS Code does this for you):\n  crmc lsp"
+    )]
+    Lsp(lsp::LspArgs),
     /// Print a synthetic unit (for benchmarks)
     #[command(hide = true)]
     Synth(synth::SynthArgs),
@@ -188,6 +196,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),
         Command::Completions(args) => completions::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => synth::run(args),
     }
 }

@@ -36,11 +36,37 @@ impl ParsedUnit {
     }
 }
 
+/// How the loader turns one file's text into a tree: [`syntax::parse`], or
+/// a cache of earlier parses (the language server re-parses only the file
+/// that changed). `id` is part of the answer: every span carries it.
+pub trait ParseFile {
+    fn parse(&self, id: FileId, key: &Path, text: &str) -> (ast::File, Vec<Diagnostic>);
+}
+
+/// Parses every file afresh.
+struct Fresh;
+
+impl ParseFile for Fresh {
+    fn parse(&self, id: FileId, _key: &Path, text: &str) -> (ast::File, Vec<Diagnostic>) {
+        syntax::parse(id, text)
+    }
+}
+
 /// Loads and parses the unit rooted at `roots`. A root that cannot be read is
 /// an I/O error (the command line was wrong); a bad import is a diagnostic.
 pub fn load(roots: &[PathBuf], provider: &dyn SourceProvider) -> Result<ParsedUnit, LoadError> {
+    load_with(roots, provider, &Fresh)
+}
+
+/// [`load`] with the parses coming from `parser`.
+pub fn load_with(
+    roots: &[PathBuf],
+    provider: &dyn SourceProvider,
+    parser: &dyn ParseFile,
+) -> Result<ParsedUnit, LoadError> {
     let mut loader = Loader {
         provider,
+        parser,
         unit: ParsedUnit::default(),
         in_progress: Vec::new(),
     };
@@ -71,6 +97,7 @@ pub fn load_text(name: &str, text: &str) -> ParsedUnit {
 
 struct Loader<'p> {
     provider: &'p dyn SourceProvider,
+    parser: &'p dyn ParseFile,
     unit: ParsedUnit,
     /// The chain of files being loaded (for naming import cycles).
     in_progress: Vec<(PathBuf, String)>,
@@ -81,7 +108,7 @@ impl Loader<'_> {
     fn visit(&mut self, name: String, key: PathBuf, text: String, dir: Option<PathBuf>) {
         // Parse before the text moves into the source map: no copy of it.
         let id = self.unit.sources.next_id();
-        let (file, diags) = syntax::parse(id, &text);
+        let (file, diags) = self.parser.parse(id, &key, &text);
         self.unit.sources.add(name.clone(), key.clone(), text);
         self.unit.diagnostics.extend(diags);
         let imports: Vec<ast::Import> = file

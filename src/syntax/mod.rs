@@ -24,6 +24,8 @@ mod suggest;
 mod testblock;
 
 pub use errors::SyntaxError;
+/// The words the language server completes, spelled where the parser spells them.
+pub use errors::{CLAUSE_KEYWORDS, OUTCOMES};
 
 use crate::diagnostics::Diagnostic;
 use crate::span::FileId;
