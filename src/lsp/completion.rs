@@ -353,20 +353,10 @@ fn in_test(
 ) -> Vec<Proposal> {
     let keyword = first_word(trimmed);
     if trimmed.len() == keyword.len() {
-        return [
-            "actor",
-            "event",
-            "confidence",
-            "source",
-            "at",
-            "record",
-            "parent",
-            "change",
-            "expect",
-        ]
-        .iter()
-        .map(|k| item(*k, CompletionItemKind::KEYWORD))
-        .collect();
+        return crate::syntax::TEST_KEYWORDS
+            .iter()
+            .map(|k| item(*k, CompletionItemKind::KEYWORD))
+            .collect();
     }
     match keyword {
         "change" => {

@@ -26,6 +26,7 @@ mod testblock;
 pub use errors::SyntaxError;
 /// The words the language server completes, spelled where the parser spells them.
 pub use errors::{CLAUSE_KEYWORDS, OUTCOMES};
+pub use recover::TEST_KEYWORDS;
 
 use crate::diagnostics::Diagnostic;
 use crate::span::FileId;

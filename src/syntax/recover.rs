@@ -36,7 +36,9 @@ const TOP_KEYWORDS: &[&str] = &[
     "object",
 ];
 
-const TEST_KEYWORDS: &[&str] = &[
+/// The items a `test` block may hold (also what the language server
+/// completes there).
+pub const TEST_KEYWORDS: &[&str] = &[
     "actor",
     "event",
     "confidence",
