@@ -86,7 +86,11 @@ impl Reloader {
 pub struct Server {
     listener: TcpListener,
     state: Arc<State>,
-    watch: bool,
+    /// With `--watch`: the table file's stamp taken *before* the first
+    /// read, so a change made between loading and the watcher's first poll
+    /// is still seen (the watcher used to take its first stamp when it was
+    /// scheduled, and a file replaced before then was never reloaded).
+    watch: Option<FileStamp>,
 }
 
 impl Server {
@@ -101,6 +105,7 @@ impl Server {
             ));
         }
         let path = config.table.clone();
+        let stamp = config.watch.then(|| FileStamp::of(&config.table));
         let first = tokio::task::spawn_blocking(move || tables::Loaded::read(&path))
             .await
             .map_err(|e| e.to_string())??;
@@ -127,7 +132,7 @@ impl Server {
         Ok(Server {
             listener,
             state: Arc::new(state),
-            watch: config.watch,
+            watch: stamp,
         })
     }
 
@@ -158,7 +163,11 @@ impl Server {
             ),
             _ => String::new(),
         };
-        let watch = if self.watch { "; --watch" } else { "" };
+        let watch = if self.watch.is_some() {
+            "; --watch"
+        } else {
+            ""
+        };
         format!(
             "crmc serve: listening on http://{addr} ({}, {} contracts, sha256 {}); {auth}{log}{watch}",
             self.state.tables.path().display(),
@@ -176,8 +185,8 @@ impl Server {
             state,
             watch,
         } = self;
-        if watch {
-            tokio::spawn(watch_file(Reloader(Arc::clone(&state))));
+        if let Some(stamp) = watch {
+            tokio::spawn(watch_file(Reloader(Arc::clone(&state)), stamp));
         }
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         tokio::pin!(shutdown);
@@ -217,19 +226,35 @@ impl Server {
     }
 }
 
-/// `--watch`: reload when the file's modification time or size changes
-/// (polled every 500 ms; a rename over the file counts too).
-async fn watch_file(reloader: Reloader) {
+/// What `--watch` compares between polls: a rename over the file changes
+/// the inode, an in-place write the size or a time. `None` parts (a file
+/// that cannot be read now) compare too, so a file that comes back counts
+/// as a change.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct FileStamp(Option<(u64, u64, i64, i64, i64, i64)>);
+
+impl FileStamp {
+    fn of(path: &std::path::Path) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp(std::fs::metadata(path).ok().map(|m| {
+            (
+                m.ino(),
+                m.len(),
+                m.mtime(),
+                m.mtime_nsec(),
+                m.ctime(),
+                m.ctime_nsec(),
+            )
+        }))
+    }
+}
+
+/// `--watch`: reload when the file's stamp changes (polled every 500 ms).
+async fn watch_file(reloader: Reloader, mut last: FileStamp) {
     let path = reloader.0.tables.path().to_path_buf();
-    let stamp = |p: &std::path::Path| {
-        std::fs::metadata(p)
-            .ok()
-            .map(|m| (m.modified().ok(), m.len()))
-    };
-    let mut last = stamp(&path);
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = stamp(&path);
+        let now = FileStamp::of(&path);
         if now != last {
             last = now;
             let _ = reloader.reload().await;

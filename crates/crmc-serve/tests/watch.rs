@@ -102,6 +102,27 @@ fn watch_takes_a_new_table_and_keeps_the_old_one_on_garbage() {
     srv.stop().unwrap();
 }
 
+/// A table replaced after the server loaded its table but before the
+/// watcher first ran is still taken (the watcher once took its first look
+/// when it was scheduled, saw the new file as the baseline, and served the
+/// old table for ever — a CI run caught it under load).
+#[test]
+fn watch_sees_a_table_replaced_before_its_first_poll() {
+    let dir = workdir("watch-early");
+    let mut config = config_with_table(&dir, &table_bytes(1, false));
+    config.watch = true;
+    let path = config.table.clone();
+    let strict = table_bytes(2, true);
+    let new_sum = crmc_serve::sha256_hex(&strict);
+    let replacement = strict.clone();
+    let srv = start_after_bind(config, move || replace(&path, &replacement)).unwrap();
+    poll_until("the table replaced before serving", || {
+        outcome(&srv).0 == "never"
+    });
+    assert_eq!(outcome(&srv), ("never".to_string(), Some(new_sum)));
+    srv.stop().unwrap();
+}
+
 #[test]
 fn fsync_always_has_each_answered_decision_complete_on_disk() {
     let dir = workdir("fsync");

@@ -156,6 +156,15 @@ impl Drop for Running {
 
 /// Binds `config` (its addr should be 127.0.0.1:0) and serves it.
 pub fn start(config: Config) -> Result<Running, String> {
+    start_after_bind(config, || {})
+}
+
+/// As [`start`], running `between` after the server has loaded its table
+/// and before it serves (the window in which a `--watch` race lived).
+pub fn start_after_bind(
+    config: Config,
+    between: impl FnOnce() + Send + 'static,
+) -> Result<Running, String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
@@ -179,6 +188,7 @@ pub fn start(config: Config) -> Result<Running, String> {
                 handle,
             )))
             .unwrap();
+            between();
             server
                 .serve(async move {
                     let _ = stop_rx.await;
