@@ -3,7 +3,7 @@
 //! exclusion to its `exclusion` line, an import to the imported file.
 
 use super::at::{self, Target};
-use super::names::Names;
+use super::names::{Names, PathEnd};
 use super::unit::Unit;
 use crate::source::{normalize, SourceProvider};
 use crate::span::{FileId, Span};
@@ -25,16 +25,10 @@ pub fn definition(
             object,
             segments,
             index,
-        } => {
-            let ident = segments.get(index)?;
-            let owner = names.owner_of(object?, segments.get(..index)?)?;
-            if index + 1 < segments.len() {
-                let parent = names.relation(owner, &ident.name)?;
-                names.objects.get(parent)?.span()?
-            } else {
-                names.field(owner, &ident.name)?.name.span
-            }
-        }
+        } => match names.resolve_path(object?, segments, index)? {
+            PathEnd::Parent(parent) => names.objects.get(parent)?.span()?,
+            PathEnd::Field { decl, .. } => decl.name.span,
+        },
         Target::Field { object, ident } => names.field(object?, &ident.name)?.name.span,
         Target::FieldDecl { decl, .. } => decl.name.span,
         Target::Object(ident) => names.objects.get(ident.name.as_str())?.span()?,

@@ -4,7 +4,7 @@
 //! under the cursor (in a diagnostic's range or a `// crmc: allow(...)`).
 
 use super::at::{self, Target};
-use super::names::{self, Names};
+use super::names::{self, Names, PathEnd};
 use super::unit::Unit;
 use crate::diagnostics::codes;
 use crate::span::{FileId, Span};
@@ -157,15 +157,12 @@ fn describe(unit: &Unit, names: &Names<'_>, target: &Target<'_>) -> Option<(Stri
             segments,
             index,
         } => {
-            let ident = segments.get(index)?;
-            let owner = names.owner_of(object?, segments.get(..index)?)?;
-            if index + 1 < segments.len() {
+            let span = segments.get(index)?.span;
+            match names.resolve_path(object?, segments, index)? {
                 // A relation: describe the parent object.
-                let parent = names.relation(owner, &ident.name)?;
-                return Some((object_text(unit, names, parent)?, ident.span));
+                PathEnd::Parent(parent) => Some((object_text(unit, names, parent)?, span)),
+                PathEnd::Field { owner, decl } => Some((field_text(unit, owner, decl), span)),
             }
-            let decl = names.field(owner, &ident.name)?;
-            Some((field_text(unit, owner, decl), ident.span))
         }
         Target::Field { object, ident } => {
             let decl = names.field(object?, &ident.name)?;

@@ -101,6 +101,42 @@ impl<'a> Names<'a> {
     }
 }
 
+/// What a segment of a dotted path (`Account.Owner.Name`) names.
+pub enum PathEnd<'a, 'p> {
+    /// A relation segment: the parent object it leads to.
+    Parent(&'p str),
+    /// The last segment: a field of `owner`.
+    Field {
+        owner: &'p str,
+        decl: &'a ast::FieldDecl,
+    },
+}
+
+impl<'a> Names<'a> {
+    /// Segment `index` of `segments`, a path read from `object` (hover and
+    /// definition resolve paths alike).
+    pub fn resolve_path<'p>(
+        &self,
+        object: &'p str,
+        segments: &[ast::Ident],
+        index: usize,
+    ) -> Option<PathEnd<'a, 'p>>
+    where
+        'a: 'p,
+    {
+        let ident = segments.get(index)?;
+        let owner = self.owner_of(object, segments.get(..index)?)?;
+        if index + 1 < segments.len() {
+            Some(PathEnd::Parent(self.relation(owner, &ident.name)?))
+        } else {
+            Some(PathEnd::Field {
+                owner,
+                decl: self.field(owner, &ident.name)?,
+            })
+        }
+    }
+}
+
 /// The object a contract is about (its `object` clause).
 pub fn contract_object(c: &ast::Contract) -> Option<&ast::Ident> {
     c.clauses.iter().find_map(|cl| match &cl.kind {
