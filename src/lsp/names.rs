@@ -89,7 +89,7 @@ impl<'a> Names<'a> {
     }
 
     /// The object a dotted path's last segment belongs to, from `object`.
-    pub fn owner_of<'p>(&self, object: &'p str, relations: &[ast::Ident]) -> Option<&'p str>
+    fn owner_of<'p>(&self, object: &'p str, relations: &[ast::Ident]) -> Option<&'p str>
     where
         'a: 'p,
     {
@@ -99,20 +99,7 @@ impl<'a> Names<'a> {
         }
         Some(at)
     }
-}
 
-/// What a segment of a dotted path (`Account.Owner.Name`) names.
-pub enum PathEnd<'a, 'p> {
-    /// A relation segment: the parent object it leads to.
-    Parent(&'p str),
-    /// The last segment: a field of `owner`.
-    Field {
-        owner: &'p str,
-        decl: &'a ast::FieldDecl,
-    },
-}
-
-impl<'a> Names<'a> {
     /// Segment `index` of `segments`, a path read from `object` (hover and
     /// definition resolve paths alike).
     pub fn resolve_path<'p>(
@@ -135,6 +122,17 @@ impl<'a> Names<'a> {
             })
         }
     }
+}
+
+/// What a segment of a dotted path (`Account.Owner.Name`) names.
+pub enum PathEnd<'a, 'p> {
+    /// A relation segment: the parent object it leads to.
+    Parent(&'p str),
+    /// The last segment: a field of `owner`.
+    Field {
+        owner: &'p str,
+        decl: &'a ast::FieldDecl,
+    },
 }
 
 /// The object a contract is about (its `object` clause).

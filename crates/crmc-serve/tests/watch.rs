@@ -114,8 +114,7 @@ fn watch_sees_a_table_replaced_before_its_first_poll() {
     let path = config.table.clone();
     let strict = table_bytes(2, true);
     let new_sum = crmc_serve::sha256_hex(&strict);
-    let replacement = strict.clone();
-    let srv = start_after_bind(config, move || replace(&path, &replacement)).unwrap();
+    let srv = start_after_bind(config, move || replace(&path, &strict)).unwrap();
     poll_until("the table replaced before serving", || {
         outcome(&srv).0 == "never"
     });
