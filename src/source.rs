@@ -122,12 +122,24 @@ pub trait SourceProvider {
     }
 }
 
-/// Reads files from the disk.
+/// The largest `.crmc` or schema file crmc reads (and the most it reads
+/// from standard input): far past any real unit (a 1,000-contract unit is
+/// a few MiB), small enough that a wrong path cannot exhaust memory.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads files from the disk, each at most [`MAX_SOURCE_BYTES`].
 pub struct DiskProvider;
 
 impl SourceProvider for DiskProvider {
     fn read(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
+        let bytes = crmc_eval::file::read_bounded(path, MAX_SOURCE_BYTES, "a source file")?;
+        // The same wording as `fs::read_to_string`, which this replaced.
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
     }
     fn canonicalize(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())

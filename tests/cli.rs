@@ -360,3 +360,50 @@ fn a_closed_standard_output_is_exit_2_not_a_panic() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
     }
 }
+
+/// A path that names an endless device (or stdin fed from one) is an error
+/// with a limit in it, not a read until the machine runs out of memory.
+/// Each command runs under a 1 GiB address-space limit, so a read without a
+/// ceiling dies with an allocation failure instead of passing.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_input_is_refused_at_a_limit_not_read_until_memory_runs_out() {
+    use std::process::{Command, Stdio};
+    let dir = workdir("endless-input");
+    let limited = |args: &[&str], stdin_zero: bool| {
+        let mut cmd = Command::new("sh");
+        cmd.current_dir(&dir)
+            .arg("-c")
+            .arg("ulimit -v 1048576; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_crmc"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if stdin_zero {
+            cmd.stdin(std::fs::File::open("/dev/zero").unwrap());
+        } else {
+            cmd.stdin(Stdio::null());
+        }
+        cmd.output().unwrap()
+    };
+    let cases: &[(&[&str], bool)] = &[
+        (&["check", "/dev/zero"], false),
+        (&["build", "/dev/zero", "-o", "t.crmt"], false),
+        (&["fmt", "--check", "/dev/zero"], false),
+        (&["schema", "import", "salesforce", "/dev/zero"], false),
+        (&["eval", "-t", "/dev/zero"], false),
+        (
+            &["serve", "-t", "/dev/zero", "--addr", "127.0.0.1:0"],
+            false,
+        ),
+        (&["check", "-"], true),
+        (&["fmt", "-"], true),
+    ];
+    for (args, stdin_zero) in cases {
+        let out = limited(args, *stdin_zero);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "crmc {args:?}: {err}");
+        assert!(err.contains("longer than"), "crmc {args:?}: {err}");
+        assert!(out.stdout.is_empty() || !text(&out.stdout).contains("\"auto\""));
+    }
+}

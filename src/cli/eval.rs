@@ -30,8 +30,8 @@ pub struct EvalArgs {
 
 /// Loads a table file, with a message that says what is wrong with it.
 pub fn load_table(path: &Path) -> Result<Table, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes = crmc_eval::file::read_table_file(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     Table::from_bytes(&bytes)
         .map_err(|e| format!("`{}` is not a usable decision table: {e}", path.display()))
 }

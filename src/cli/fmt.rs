@@ -5,7 +5,7 @@
 use super::{color, fail_usage, paths, stdin_path};
 use codespan_reporting::term::termcolor::StandardStream;
 use crmc::diagnostics::render;
-use crmc::source::SourceMap;
+use crmc::source::{DiskProvider, SourceMap, SourceProvider};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,7 +34,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
     let mut reformatted = 0usize;
     for path in &files {
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
+        let text = match DiskProvider.read(path) {
             Ok(t) => t,
             Err(e) => return fail_usage(format!("cannot read `{name}`: {e}")),
         };

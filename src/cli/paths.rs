@@ -50,10 +50,16 @@ pub fn units(paths: &[PathBuf], each: bool) -> Result<Vec<Vec<PathBuf>>, String>
 
 /// Reads all of standard input as UTF-8 text.
 pub fn read_stdin() -> Result<String, String> {
+    let max = crmc::source::MAX_SOURCE_BYTES;
     let mut bytes = Vec::new();
     std::io::stdin()
+        .take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > max {
+        let e = crmc_eval::file::too_long(max, "standard input");
+        return Err(format!("cannot read standard input: {e}"));
+    }
     String::from_utf8(bytes).map_err(|e| format!("standard input is not UTF-8: {e}"))
 }
 

@@ -3,6 +3,7 @@
 
 use super::fail_usage;
 use crmc::import::{self, Crm, ImportInput, ImportOptions};
+use crmc::source::{DiskProvider, SourceProvider};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,7 +61,7 @@ pub fn run(command: SchemaCommand) -> ExitCode {
             }
             continue;
         }
-        match std::fs::read_to_string(f) {
+        match DiskProvider.read(f) {
             Ok(t) => texts.push((f.display().to_string(), t)),
             Err(e) => return fail_usage(format!("cannot read `{}`: {e}", f.display())),
         }

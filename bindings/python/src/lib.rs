@@ -61,7 +61,7 @@ impl Table {
     /// Raises `CrmcError` if it cannot be read or is not a valid table.
     #[staticmethod]
     fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Table> {
-        let bytes = std::fs::read(&path)
+        let bytes = crmc_eval::file::read_table_file(&path)
             .map_err(|e| CrmcError::new_err(format!("cannot read `{}`: {e}", path.display())))?;
         load(py, &bytes, &format!("`{}`", path.display()))
     }

@@ -95,6 +95,7 @@ pub mod builder;
 pub mod codec;
 mod decide;
 pub mod eval;
+pub mod file;
 mod mutation;
 mod names;
 mod strict_json;

@@ -50,10 +50,15 @@ pub struct Auth {
     identities: Vec<Identity>,
 }
 
+/// An auth file holds one line per token; a million of them fit in this.
+const MAX_AUTH_BYTES: u64 = 256 * 1024 * 1024;
+
 impl Auth {
     pub fn load(path: &Path) -> Result<Auth, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = crmc_eval::file::read_bounded(path, MAX_AUTH_BYTES, "an auth file")
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("cannot read `{}`: it is not UTF-8 text", path.display()))?;
         Auth::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
     }
 

@@ -27,8 +27,8 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn read(path: &Path) -> Result<Loaded, String> {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = crmc_eval::file::read_table_file(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let table = Table::from_bytes(&bytes)
             .map_err(|e| format!("`{}` is not a usable decision table: {e}", path.display()))?;
         let versions = table
