@@ -32,7 +32,7 @@ fn crmc_inputs(rules: usize) -> Vec<crmc_eval::Mutation> {
 }
 
 /// crmc: the full owned `Decision` (reasons, audit, rollback as strings).
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -46,7 +46,7 @@ fn crmc_decide(bencher: divan::Bencher, rules: usize) {
 }
 
 /// crmc: the decision's JSON line into a reused buffer.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide_json(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -62,7 +62,7 @@ fn crmc_decide_json(bencher: divan::Bencher, rules: usize) {
 }
 
 /// crmc: decided in full, nothing rendered; only the outcome returned.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide_outcome(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -76,7 +76,7 @@ fn crmc_decide_outcome(bencher: divan::Bencher, rules: usize) {
 /// crmc: an [`crmc_eval::Evaluator`] (reused scratch, no allocation per
 /// decision) on prepared mutations; returns the outcome and the changed
 /// field's outcome and deciding rule, as zen's table output does.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide_fields(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -93,7 +93,7 @@ fn crmc_decide_fields(bencher: divan::Bencher, rules: usize) {
 /// crmc: the complete decision ([`crmc_eval::Evaluator::decide_full`]:
 /// outcome, per-field outcome, contract, rule and reasons, approvals,
 /// audit entries, rollback) on prepared mutations, every part of it read.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide_full(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -148,7 +148,7 @@ fn consume(v: &crmc_eval::DecisionView<'_>) -> crmc_eval::Outcome {
 
 /// crmc: the decision's JSON line through a reused evaluator's
 /// [`crmc_eval::DecisionView`] on prepared mutations, into a reused buffer.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_decide_full_json(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -167,7 +167,7 @@ fn crmc_decide_full_json(bencher: divan::Bencher, rules: usize) {
 
 /// crmc: an [`crmc_eval::Evaluator`] on the unprepared mutations (names
 /// resolved and values decoded per decision); the outcome only.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn crmc_evaluator_outcome(bencher: divan::Bencher, rules: usize) {
     let t = crmc_table(rules);
     let inputs = crmc_inputs(rules);
@@ -180,7 +180,7 @@ fn crmc_evaluator_outcome(bencher: divan::Bencher, rules: usize) {
 }
 
 /// zen-engine: `Decision::evaluate` on a decision created and compiled once.
-#[divan::bench(args = SIZES)]
+#[divan::bench(args = SIZES, sample_size = 256)]
 fn zen_evaluate(bencher: divan::Bencher, rules: usize) {
     let Ok(content) = serde_json::from_value::<DecisionContent>(zen_jdm(rules)) else {
         return;

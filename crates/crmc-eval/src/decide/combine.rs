@@ -23,17 +23,24 @@ pub(super) fn combine(
         outcome: Outcome::Never,
         rule: None,
     };
+    // The overall outcome is gathered in the same pass; `never` with no targets.
+    let mut overall: Option<Outcome> = None;
     for (ti, t) in targets.iter().enumerate() {
         let d = match t.kind {
             _ if t.misfit.is_some() => NONE,
             TargetKind::Unknown => NONE,
             _ => {
+                // Verdicts of one target are `nt` apart.
                 let mut best: Option<(usize, &Verdict)> = None;
-                for ai in 0..napps {
-                    if let Some(v) = verdicts.get(ai * nt + ti) {
-                        if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
-                            best = Some((ai, v));
-                        }
+                for (ai, v) in verdicts
+                    .iter()
+                    .skip(ti)
+                    .step_by(nt.max(1))
+                    .take(napps)
+                    .enumerate()
+                {
+                    if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
+                        best = Some((ai, v));
                     }
                 }
                 match best {
@@ -46,13 +53,10 @@ pub(super) fn combine(
                 }
             }
         };
+        overall = Some(overall.map_or(d.outcome, |o| o.max(d.outcome)));
         decided.push(d);
     }
-    decided
-        .iter()
-        .map(|d| d.outcome)
-        .max()
-        .unwrap_or(Outcome::Never)
+    overall.unwrap_or(Outcome::Never)
 }
 
 impl Table {
