@@ -11,6 +11,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crmc::analyze::AnalysisCache;
 use crmc::lsp::documents::{Document, Documents, ParseCache};
 use crmc::lsp::{diagnostics, unit};
 use crmc::pipeline::Depth;
@@ -61,7 +62,19 @@ fn open(docs: &mut Documents, path: &Path, text: String) {
     });
 }
 
-fn edit(b: Bencher, depth: Depth) {
+/// How the unit is taken through the pipeline after each edit.
+#[derive(Clone, Copy)]
+enum Run {
+    /// Syntax and types only (what the server publishes at once).
+    Check,
+    /// Analysis from scratch.
+    Analyze,
+    /// Analysis reusing the last one's per-contract results, as the
+    /// server's background analysis does.
+    AnalyzeCached,
+}
+
+fn edit(b: Bencher, how: Run) {
     let parts = split(1_000);
     let roots: Vec<PathBuf> = (0..parts.len())
         .map(|i| PathBuf::from(format!("/bench/part_{i:02}.crmc")))
@@ -71,21 +84,34 @@ fn edit(b: Bencher, depth: Depth) {
         open(&mut docs, path, text.clone());
     }
     let cache = ParseCache::default();
+    let mut results = AnalysisCache::new();
+    let run = |docs: &Documents, results: &mut AnalysisCache| match how {
+        Run::Check => unit::run(&roots, docs, &cache, Depth::Check),
+        Run::Analyze => unit::run(&roots, docs, &cache, Depth::Analyze),
+        Run::AnalyzeCached => unit::run_cached(&roots, docs, &cache, results),
+    };
     // The first check parses everything; the edits re-parse one file.
-    let first = unit::run(&roots, &docs, &cache, depth).unwrap();
+    let first = run(&docs, &mut results).unwrap();
     assert!(first.front.checked.is_some(), "the unit checks");
     let edited = &roots[FILES / 2];
-    let texts = [
-        parts[FILES / 2].clone(),
-        format!("{}// an edit\n", parts[FILES / 2]),
-    ];
+    // The edit a person makes: one contract's threshold, in the middle of
+    // the file, so the contracts after it in the file move.
+    let original = parts[FILES / 2].clone();
+    let middle = original.len() / 2;
+    let at = middle + original[middle..].find("auto at least 0.9").unwrap();
+    let mut changed = original.clone();
+    changed.replace_range(at..at + "auto at least 0.9".len(), "auto at least 0.95");
+    let texts = [original, changed];
     let mut n = 0usize;
     b.bench_local(|| {
         n += 1;
         docs.get_mut(edited).unwrap().text = texts[n % 2].clone();
         let misses = cache.misses();
-        let u = unit::run(&roots, &docs, &cache, depth).unwrap();
+        let u = run(&docs, &mut results).unwrap();
         assert_eq!(cache.misses(), misses + 1, "only the edited file is parsed");
+        if let Run::AnalyzeCached = how {
+            assert_eq!(results.hits(), 999, "one contract is analyzed again");
+        }
         diagnostics::by_file(&u).len()
     });
 }
@@ -93,11 +119,17 @@ fn edit(b: Bencher, depth: Depth) {
 /// Parse (one file) + check + analyze + LSP conversion.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn edit_1000_analyze(b: Bencher) {
-    edit(b, Depth::Analyze);
+    edit(b, Run::Analyze);
+}
+
+/// Parse (one file) + check + analyze reusing the last analysis + LSP conversion.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn edit_1000_analyze_cached(b: Bencher) {
+    edit(b, Run::AnalyzeCached);
 }
 
 /// Parse (one file) + check + LSP conversion, no analysis.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn edit_1000_check(b: Bencher) {
-    edit(b, Depth::Check);
+    edit(b, Run::Check);
 }

@@ -1,6 +1,7 @@
 //! The front end as one call: load + parse, check, analyze. Used by every
 //! command that starts from source files.
 
+use crate::analyze::AnalysisCache;
 use crate::check::{self, model::CheckedUnit};
 use crate::diagnostics::{suppress, Diagnostic};
 use crate::load::{self, LoadError, ParsedUnit};
@@ -81,9 +82,21 @@ pub fn finish(parsed: ParsedUnit, depth: Depth, analyze_opts: crate::analyze::Op
 
 /// [`finish`], also returning the analyzer's findings as data.
 pub fn finish_keeping_report(
+    parsed: ParsedUnit,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+) -> (FrontEnd, Option<crate::analyze::Report>) {
+    finish_cached(parsed, depth, analyze_opts, &mut AnalysisCache::new())
+}
+
+/// [`finish_keeping_report`], reusing the per-contract analysis results
+/// kept in `cache` from the last analysis of the same unit (what the
+/// language server does after an edit); the diagnostics are the same.
+pub fn finish_cached(
     mut parsed: ParsedUnit,
     depth: Depth,
     analyze_opts: crate::analyze::Options,
+    cache: &mut AnalysisCache,
 ) -> (FrontEnd, Option<crate::analyze::Report>) {
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
@@ -100,7 +113,7 @@ pub fn finish_keeping_report(
     let mut report = None;
     if analyzed {
         if let Some(unit) = &checked {
-            let (r, diags) = crate::analyze::analyze_report(unit, analyze_opts);
+            let (r, diags) = crate::analyze::analyze_report_cached(unit, analyze_opts, cache);
             diagnostics.extend(diags);
             report = Some(r);
         }

@@ -421,3 +421,51 @@ fn quick_fixes_fix_what_they_are_for() {
     }
     assert!(fixed >= cases.len());
 }
+
+/// After edits, the server's findings (which reuse the last analysis's
+/// per-contract results) are still `crmc check`'s for the edited text:
+/// for every analysis case, a line added at the top (every contract moves)
+/// and then a changed threshold or outcome (one contract changes).
+#[test]
+fn diagnostics_after_edits_are_crmc_checks_of_the_edited_text() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/analyze");
+    let dir = workspace("edits");
+    let mut session = Session::start(&dir);
+    init(&mut session);
+    let mut compared = 0;
+    for file in single_file_units(&cases) {
+        let original = std::fs::read_to_string(cases.join(&file)).unwrap();
+        let path = dir.join(&file);
+        std::fs::write(&path, &original).unwrap();
+        let uri = session.uri(&file.display().to_string());
+        session.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "crmc", "version": 1, "text": original}}),
+        );
+        session.request("crmc/settle", Value::Null);
+        let moved = format!("// moved\n\n{original}");
+        let changed = moved
+            .replacen("at least 0.9", "at least 0.8", 1)
+            .replacen(": auto", ": review", 1);
+        for (version, text) in [(2, &moved), (3, &changed)] {
+            std::fs::write(&path, text).unwrap();
+            session.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"text": text}]}),
+            );
+            session.request("crmc/settle", Value::Null);
+            let expected = check_json(&dir, &file);
+            let got = lsp_triples(session.diagnostics.get(&uri).unwrap_or(&Value::Null));
+            assert_eq!(got, expected, "{} at version {version}", file.display());
+            compared += expected.len();
+        }
+        session.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    assert!(compared > 10, "only {compared} diagnostics compared");
+    let (status, _) = session.finish();
+    assert_eq!(status, Some(0));
+}

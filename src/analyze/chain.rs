@@ -33,6 +33,7 @@ pub struct Piece {
 }
 
 /// A contract's regions, computed once.
+#[derive(Clone)]
 pub struct Info {
     pub applicable: Region,
     pub live: Region,

@@ -21,7 +21,7 @@ pub mod witness;
 use crate::check::model::CheckedUnit;
 use crate::diagnostics::Diagnostic;
 
-pub use findings::{findings, run, run_with, Finding, Options, Report};
+pub use findings::{findings, run, run_cached, run_with, AnalysisCache, Finding, Options, Report};
 
 /// Every finding of a checked unit, as diagnostics sorted by position.
 pub fn analyze(unit: &CheckedUnit) -> Vec<Diagnostic> {
@@ -36,7 +36,17 @@ pub fn analyze_with(unit: &CheckedUnit, opts: Options) -> Vec<Diagnostic> {
 /// [`analyze_with`], keeping the findings as data too (`crmc doc` draws the
 /// loops of the trigger graph from them).
 pub fn analyze_report(unit: &CheckedUnit, opts: Options) -> (Report, Vec<Diagnostic>) {
-    let report = findings::run_with(unit, opts);
+    analyze_report_cached(unit, opts, &mut AnalysisCache::new())
+}
+
+/// [`analyze_report`], reusing the per-contract results of the last
+/// analysis with `cache` (the language server keeps one per unit).
+pub fn analyze_report_cached(
+    unit: &CheckedUnit,
+    opts: Options,
+    cache: &mut AnalysisCache,
+) -> (Report, Vec<Diagnostic>) {
+    let report = findings::run_cached(unit, opts, cache);
     let mut t = Phases::new();
     let mut diags = render::render(unit, &report);
     t.mark("render");

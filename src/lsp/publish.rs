@@ -8,6 +8,7 @@
 use super::diagnostics;
 use super::server::{Event, Server};
 use super::unit::{self, Unit};
+use crate::analyze::AnalysisCache;
 use crate::pipeline::{self, Depth};
 use lsp_server::{Message, Notification};
 use lsp_types as lsp;
@@ -16,6 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Which step a publish is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -92,11 +94,14 @@ impl Server {
             let generation = self.generation.get(&id).copied().unwrap_or_default();
             let tx = tx.clone();
             let unit = id.clone();
+            let results = self.analysis_cache(&id);
             std::thread::spawn(move || {
                 // A bug in the analyzer must not leave the unit marked as
                 // running for ever: a panic is reported as a failed run.
                 let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    pipeline::finish(parsed, Depth::Analyze, Default::default())
+                    let mut results = lock_fresh(&results);
+                    let opts = Default::default();
+                    pipeline::finish_cached(parsed, Depth::Analyze, opts, &mut results).0
                 }));
                 let _ = tx.send(match run {
                     Ok(front) => Event::Analyzed {
@@ -111,6 +116,11 @@ impl Server {
         }
     }
 
+    /// The analysis results kept for the unit `id`.
+    fn analysis_cache(&mut self, id: &Path) -> Arc<Mutex<AnalysisCache>> {
+        Arc::clone(self.analyses.entry(id.to_path_buf()).or_default())
+    }
+
     /// `crmc/settle`: checks what is dirty and analyzes every unit whose
     /// findings are not out yet, here and now; then every diagnostic is
     /// `crmc check`'s for the current text.
@@ -121,7 +131,9 @@ impl Server {
         for (id, roots) in pending {
             // A background run of it is stale from now on.
             *self.generation.entry(id.clone()).or_default() += 1;
-            if let Ok(u) = unit::run(&roots, &self.docs, &self.cache, Depth::Analyze) {
+            let results = self.analysis_cache(&id);
+            let mut results = lock_fresh(&results);
+            if let Ok(u) = unit::run_cached(&roots, &self.docs, &self.cache, &mut results) {
                 let u = Rc::new(u);
                 self.remember(&u);
                 self.publish(&id, &u, Step::Analyzed)?;
@@ -221,5 +233,18 @@ impl Server {
             lsp::notification::PublishDiagnostics::METHOD.to_string(),
             params,
         )))
+    }
+}
+
+/// The cache behind `m`, emptied if an analysis panicked while holding it
+/// (its entries are then not to be trusted).
+fn lock_fresh(m: &Mutex<AnalysisCache>) -> MutexGuard<'_, AnalysisCache> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => {
+            let mut g = poisoned.into_inner();
+            *g = AnalysisCache::new();
+            g
+        }
     }
 }

@@ -19,6 +19,7 @@ use super::publish::Step;
 use super::unit::{self, Unit};
 use super::workspace::Workspace;
 use super::{convert, requests, transport};
+use crate::analyze::AnalysisCache;
 use crate::pipeline::FrontEnd;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -28,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 
 /// What the loop waits for: a frame from the client, or a finished analysis.
 pub enum Event {
@@ -72,6 +73,9 @@ pub struct Server {
     /// The analysis findings last published for each file (by URI text),
     /// with the text they were found in.
     pub(super) findings: HashMap<String, (String, Vec<lsp::Diagnostic>)>,
+    /// Per unit (by first root): the per-contract analysis results of its
+    /// last analysis, so an edit re-analyzes only the contracts it changed.
+    pub(super) analyses: HashMap<PathBuf, Arc<Mutex<AnalysisCache>>>,
 }
 
 /// How the loop ended: `exit` after `shutdown` is a clean stop.
@@ -100,6 +104,7 @@ impl Server {
             wanted: BTreeMap::new(),
             running: BTreeMap::new(),
             findings: HashMap::new(),
+            analyses: HashMap::new(),
         }
     }
 

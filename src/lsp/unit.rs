@@ -6,6 +6,7 @@
 use super::convert;
 use super::documents::{Documents, Overlay, ParseCache};
 use super::stdlib;
+use crate::analyze::AnalysisCache;
 use crate::load::{self, LoadError, ParsedUnit};
 use crate::pipeline::{self, Depth, FrontEnd};
 use crate::source::SourceFile;
@@ -30,6 +31,20 @@ pub fn run(
 ) -> Result<Unit, LoadError> {
     let parsed = load(roots, docs, cache)?;
     let front = pipeline::finish(parsed, depth, crate::analyze::Options::default());
+    Ok(with_uris(front, docs))
+}
+
+/// [`run`] at [`Depth::Analyze`], reusing the per-contract analysis results
+/// `results` kept from the unit's last analysis (and updating them).
+pub fn run_cached(
+    roots: &[PathBuf],
+    docs: &Documents,
+    cache: &ParseCache,
+    results: &mut AnalysisCache,
+) -> Result<Unit, LoadError> {
+    let parsed = load(roots, docs, cache)?;
+    let opts = crate::analyze::Options::default();
+    let front = pipeline::finish_cached(parsed, Depth::Analyze, opts, results).0;
     Ok(with_uris(front, docs))
 }
 

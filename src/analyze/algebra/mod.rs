@@ -339,6 +339,14 @@ impl GaveUp {
     pub fn any(self) -> bool {
         self.patterns || self.dates
     }
+
+    /// Either's searches gave up.
+    pub fn or(self, o: GaveUp) -> GaveUp {
+        GaveUp {
+            patterns: self.patterns || o.patterns,
+            dates: self.dates || o.dates,
+        }
+    }
 }
 
 /// Domains of variables, from the schema.

@@ -7,8 +7,10 @@ use crate::analyze::witness::Parts;
 use crate::check::model::{CheckedUnit, Cond, FieldId, Outcome};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// What the whole-unit phases (ownership, loops) need of a chain.
+#[derive(Clone)]
 pub struct Summary {
     /// Some piece decides below `suggest` (the contract writes the field).
     pub writes: bool,
@@ -51,30 +53,43 @@ impl Summary {
     }
 }
 
+/// The unit's named exclusions by name, as [`Info::new`] reads them.
+pub(super) fn named_exclusions(unit: &CheckedUnit) -> HashMap<&str, &Cond> {
+    unit.exclusions
+        .iter()
+        .map(|e| (e.name.as_str(), &e.when))
+        .collect()
+}
+
 /// Shared state: infos and chains, computed on demand. Full chains are kept
 /// only while one contract's per-contract findings are made; after that,
 /// [`Summary`]s.
 pub struct Ctx<'u> {
     pub unit: &'u CheckedUnit,
     pub dom: Dom<'u>,
-    pub infos: Vec<Info>,
+    pub infos: Vec<Arc<Info>>,
     chains: HashMap<(usize, FieldId), Rc<Chain>>,
-    summaries: HashMap<(usize, FieldId), Rc<Summary>>,
+    summaries: HashMap<(usize, FieldId), Arc<Summary>>,
 }
 
 impl<'u> Ctx<'u> {
     pub fn new(unit: &'u CheckedUnit) -> Ctx<'u> {
         let dom = Dom::new(&unit.schema);
-        let named: HashMap<&str, &Cond> = unit
-            .exclusions
-            .iter()
-            .map(|e| (e.name.as_str(), &e.when))
-            .collect();
+        let named = named_exclusions(unit);
         let infos = unit
             .contracts
             .iter()
-            .map(|c| Info::new(&dom, c, &named))
+            .map(|c| Arc::new(Info::new(&dom, c, &named)))
             .collect();
+        Ctx::from_parts(unit, dom, infos)
+    }
+
+    /// A context over regions already computed (`infos[i]` for contract `i`).
+    pub(super) fn from_parts(
+        unit: &'u CheckedUnit,
+        dom: Dom<'u>,
+        infos: Vec<Arc<Info>>,
+    ) -> Ctx<'u> {
         Ctx {
             unit,
             dom,
@@ -84,19 +99,38 @@ impl<'u> Ctx<'u> {
         }
     }
 
+    /// The summaries of contract `c`'s chains made so far, by field.
+    pub(super) fn summaries_of(&self, c: usize) -> Vec<(FieldId, Arc<Summary>)> {
+        let mut out: Vec<(FieldId, Arc<Summary>)> = self
+            .summaries
+            .iter()
+            .filter(|((k, _), _)| *k == c)
+            .map(|((_, f), s)| (*f, Arc::clone(s)))
+            .collect();
+        out.sort_by_key(|(f, _)| *f);
+        out
+    }
+
+    /// Takes contract `c`'s summaries from an earlier analysis.
+    pub(super) fn put_summaries(&mut self, c: usize, summaries: &[(FieldId, Arc<Summary>)]) {
+        for (f, s) in summaries {
+            self.summaries.insert((c, *f), Arc::clone(s));
+        }
+    }
+
     /// Replaces the cached chains by their summaries.
     pub(super) fn summarize(&mut self) {
         for (k, ch) in self.chains.drain() {
             self.summaries
-                .insert(k, Rc::new(Summary::of(&ch, &self.dom)));
+                .insert(k, Arc::new(Summary::of(&ch, &self.dom)));
         }
     }
 
-    pub fn summary(&mut self, c: usize, f: FieldId) -> Rc<Summary> {
+    pub fn summary(&mut self, c: usize, f: FieldId) -> Arc<Summary> {
         if let Some(s) = self.summaries.get(&(c, f)) {
             return s.clone();
         }
-        let s = Rc::new(match self.chains.get(&(c, f)) {
+        let s = Arc::new(match self.chains.get(&(c, f)) {
             Some(ch) => Summary::of(ch, &self.dom),
             None => Summary::of(
                 &chain(&self.dom, &self.unit.contracts[c], &self.infos[c], f),
@@ -121,7 +155,7 @@ impl<'u> Ctx<'u> {
         Parts {
             contracts: cs
                 .iter()
-                .map(|&i| (&self.unit.contracts[i], &self.infos[i]))
+                .map(|&i| (&self.unit.contracts[i], &*self.infos[i]))
                 .collect(),
             decided: decided.to_vec(),
         }

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! ctx         shared state: regions, chains on demand, their summaries
+//! cache       per-contract results kept between analyses (the editor)
 //! rules       per contract: dead contract, dead and shadowed rules, gaps
 //! hygiene     per contract: thresholds, approvers, suppression, rollback, audit
 //! conflicts   pairs of one actor deciding a field differently
@@ -11,6 +12,7 @@
 //! components  which (contract, field) pairs are already connected
 //! ```
 
+pub mod cache;
 mod components;
 mod conflicts;
 mod ctx;
@@ -20,10 +22,13 @@ mod ownership;
 mod rules;
 mod trigger_graph;
 
-use crate::analyze::chain::RuleRef;
+use crate::analyze::algebra::{Dom, GaveUp};
+use crate::analyze::chain::{Info, RuleRef};
 use crate::check::model::{AuditField, CheckedUnit, Contract, FieldId, Outcome};
 use serde_json::Value;
+use std::sync::Arc;
 
+pub use cache::AnalysisCache;
 pub use ctx::{Ctx, Summary};
 pub use loops::MAX_CYCLES;
 
@@ -167,12 +172,55 @@ pub fn run(unit: &CheckedUnit) -> Report {
 }
 
 pub fn run_with(unit: &CheckedUnit, opts: Options) -> Report {
+    run_cached(unit, opts, &mut AnalysisCache::new())
+}
+
+/// [`run_with`], taking each contract whose text, schema and exclusions are
+/// unchanged since the last analysis with `cache` from it (see [`cache`]);
+/// the findings are the same as without it.
+pub fn run_cached(unit: &CheckedUnit, opts: Options, cache: &mut AnalysisCache) -> Report {
     let mut t = crate::analyze::Phases::new();
-    let mut cx = Ctx::new(unit);
+    let keys = cache.keys(unit);
+    let mut entries: Vec<Option<Arc<cache::Entry>>> = keys.iter().map(|k| cache.get(k)).collect();
+    let hits = entries.iter().flatten().count();
+    t.mark("cache keys");
+    let dom = Dom::new(&unit.schema);
+    let named = ctx::named_exclusions(unit);
+    // Each contract's searches that gave up, kept apart: a contract's chain
+    // summaries read only its own, so they are the same in every run.
+    let mut info_gave_up = Vec::with_capacity(unit.contracts.len());
+    let infos: Vec<Arc<Info>> = unit
+        .contracts
+        .iter()
+        .zip(&entries)
+        .map(|(c, e)| match e {
+            Some(e) => {
+                info_gave_up.push(e.info_gave_up);
+                Arc::clone(&e.info)
+            }
+            None => {
+                dom.gave_up.set(GaveUp::default());
+                let info = Info::new(&dom, c, &named);
+                info_gave_up.push(dom.gave_up.get());
+                Arc::new(info)
+            }
+        })
+        .collect();
+    let mut cx = Ctx::from_parts(unit, dom, infos);
     t.mark("regions");
     let mut out = Vec::new();
     let mut dead = vec![false; unit.contracts.len()];
+    let mut gave_up = GaveUp::default();
     for (i, c) in unit.contracts.iter().enumerate() {
+        if let Some(e) = &entries[i] {
+            out.extend(e.findings.iter().map(|f| f.for_contract(i)));
+            dead[i] = e.dead;
+            cx.put_summaries(i, &e.summaries);
+            gave_up = gave_up.or(e.gave_up);
+            continue;
+        }
+        cx.dom.gave_up.set(info_gave_up[i]);
+        let start = out.len();
         if let Some(f) = rules::dead_contract(&cx, i) {
             dead[i] = true;
             out.push(f);
@@ -180,7 +228,19 @@ pub fn run_with(unit: &CheckedUnit, opts: Options) -> Report {
         rules::per_rule(&mut cx, i, dead[i], &mut out);
         hygiene::hygiene(&mut cx, i, c, dead[i], &mut out);
         cx.summarize();
+        let mine = cx.dom.gave_up.get();
+        gave_up = gave_up.or(mine);
+        entries[i] = Some(Arc::new(cache::Entry {
+            info: Arc::clone(&cx.infos[i]),
+            info_gave_up: info_gave_up[i],
+            dead: dead[i],
+            findings: out[start..].iter().map(|f| f.for_contract(0)).collect(),
+            summaries: cx.summaries_of(i),
+            gave_up: mine,
+        }));
     }
+    cx.dom.gave_up.set(gave_up);
+    cache.replace(keys, entries.into_iter().flatten().collect(), hits);
     t.mark("per-contract");
     conflicts::conflicts(&mut cx, opts, &mut out);
     cx.summarize();

@@ -51,7 +51,7 @@ pub(super) fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mu
         let object = unit.contracts[first].object;
         let group: Vec<(&Contract, &Info)> = members
             .iter()
-            .map(|&i| (&unit.contracts[i], &cx.infos[i]))
+            .map(|&i| (&unit.contracts[i], &*cx.infos[i]))
             .collect();
         let universe = fields_for(&cx.dom, object, &group);
         for f in universe {
