@@ -31,6 +31,7 @@ mod fmt;
 mod inspect;
 mod lsp;
 mod paths;
+mod replay;
 mod report;
 mod schema;
 mod serve;
@@ -101,6 +102,13 @@ stream goes on. Exit status: 0 the stream was processed, 2 the table or input co
 Examples:\n  crmc eval -t contracts.crmct mutations.ndjson\n  producer | crmc eval -t contracts.crmct"
     )]
     Eval(eval::EvalArgs),
+    /// Decide past writes (a decision log or mutations) again with a new table: what would change
+    #[command(
+        after_help = "Examples:\n  crmc replay -t new.crmct decisions.ndjson        (a `crmc serve --decision-log`)\n  \
+crmc replay -t new.crmct --against old.crmct mutations.ndjson --format json\n\n\
+Exit codes: 0 done, 1 with --deny loosened when some write is decided less restrictively, 2 usage or I/O error"
+    )]
+    Replay(replay::ReplayArgs),
     /// Serve decisions over HTTP: the same answers as `crmc eval`, for any stack
     #[command(
         after_help = "Endpoints: POST /v1/decide (one mutation), POST /v1/decide/batch (NDJSON or a JSON array),\n\
@@ -188,6 +196,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Test(args) => test::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -47,10 +47,11 @@ pub struct PreparedMutation<'t, 'm> {
     record_id: Option<J<'m>>,
 }
 
-impl PreparedMutation<'_, '_> {
+impl<'m> PreparedMutation<'_, 'm> {
     /// The targets, in the order of [`Evaluator::decide_fields`]'s slice:
-    /// the changed names in name order (then `*` for a delete).
-    pub fn target_names(&self) -> impl Iterator<Item = &str> {
+    /// the changed names in name order (then `*` for a delete), borrowed
+    /// from the mutation.
+    pub fn target_names(&self) -> impl Iterator<Item = &'m str> + '_ {
         self.targets.iter().map(|t| t.name)
     }
 }
@@ -175,22 +176,32 @@ impl<'t> Evaluator<'t> {
     /// approvals, audit, rollback and reasons are not rendered.
     pub fn decide_fields(&mut self, p: &PreparedMutation<'t, '_>) -> (Outcome, &[FieldOutcome]) {
         let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s.work);
-        self.fields.clear();
-        for (t, d) in p.targets.iter().zip(core.decided) {
-            self.fields.push(FieldOutcome {
-                field: match t.kind {
-                    TargetKind::Field(f) => Some(f),
-                    _ => None,
-                },
-                outcome: d.outcome,
-                contract: d.by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
-                rule: d.rule.map(|r| RuleId {
-                    star: r.star,
-                    position: r.position,
-                }),
-            });
-        }
+        fill_fields(&mut self.fields, &p.targets, &core);
         (core.outcome, &self.fields)
+    }
+
+    /// [`Evaluator::decide_fields`] for a mutation not prepared (resolved
+    /// with this evaluator's buffers and name indices, so nothing is
+    /// allocated once they have grown); `names` gets the targets' names.
+    /// Errs when the mutation's object is unknown.
+    pub fn decide_fields_of<'m>(
+        &mut self,
+        m: &'m Mutation,
+        names: &mut Vec<&'m str>,
+    ) -> Result<(Outcome, &[FieldOutcome]), EvalError> {
+        let t = self.table;
+        let mut i = self.s.input();
+        fill_input(&mut i, m);
+        let r = t.prepare_in(&i, &mut self.s).map(|(ctx, targets)| {
+            let core = t.core(&ctx, &targets, false, &mut self.s.work);
+            fill_fields(&mut self.fields, &targets, &core);
+            names.extend(targets.iter().map(|t| t.name));
+            let o = core.outcome;
+            self.s.put_ctx(ctx, targets);
+            o
+        });
+        self.s.put_input(i);
+        r.map(|o| (o, &self.fields[..]))
     }
 
     /// [`Evaluator::decide_fields`], the overall outcome only.
@@ -231,6 +242,29 @@ impl<'t> Evaluator<'t> {
             out.truncate(start);
         }
         r
+    }
+}
+
+/// Each target's outcome, deciding contract and rule, into `out`.
+fn fill_fields(
+    out: &mut Vec<FieldOutcome>,
+    targets: &[Target<'_>],
+    core: &super::Core<'_, '_, '_>,
+) {
+    out.clear();
+    for (t, d) in targets.iter().zip(core.decided) {
+        out.push(FieldOutcome {
+            field: match t.kind {
+                TargetKind::Field(f) => Some(f),
+                _ => None,
+            },
+            outcome: d.outcome,
+            contract: d.by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
+            rule: d.rule.map(|r| RuleId {
+                star: r.star,
+                position: r.position,
+            }),
+        });
     }
 }
 
