@@ -504,12 +504,20 @@ impl<'t, 'm> Ctx<'t, 'm> {
     #[inline]
     pub fn eval(&self, c: CondRange, stack: &mut Vec<Tv>) -> Tv {
         let ops = self.t.cond(c);
-        // The common one-atom condition needs no stack (and is inlined
-        // into the rule walk; longer programs are not).
-        if let [Op::Atom(s, t)] = ops {
-            return self.test(self.subject(s), t);
+        // The common one-atom and two-atom conditions need no stack (and
+        // are inlined into the rule walk; longer programs are not).
+        match ops {
+            [Op::Atom(s, t)] => self.test(self.subject(s), t),
+            // Two atoms joined by `and`, the next most common shape,
+            // short-circuiting (atoms have no effects).
+            [Op::Atom(s1, t1), Op::Atom(s2, t2), Op::And(2)] => {
+                match self.test(self.subject(s1), t1) {
+                    Tv::False => Tv::False,
+                    a => a.and(self.test(self.subject(s2), t2)),
+                }
+            }
+            _ => self.eval_ops(ops, stack),
         }
-        self.eval_ops(ops, stack)
     }
 
     #[inline(never)]

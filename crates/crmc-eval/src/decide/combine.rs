@@ -16,47 +16,60 @@ pub(super) fn combine(
     verdicts: &[Verdict],
     decided: &mut Vec<Decided>,
 ) -> Outcome {
-    let nt = targets.len();
     decided.clear();
+    // The overall outcome is gathered in the same pass; `never` with no targets.
+    let mut overall: Option<Outcome> = None;
+    for ti in 0..targets.len() {
+        let d = decide_target(targets, ti, napps, verdicts);
+        overall = Some(overall.map_or(d.outcome, |o| o.max(d.outcome)));
+        decided.push(d);
+    }
+    overall.unwrap_or(Outcome::Never)
+}
+
+/// Target `ti`'s final outcome and deciding verdict (see [`combine`]).
+#[inline]
+pub(super) fn decide_target(
+    targets: &[Target<'_>],
+    ti: usize,
+    napps: usize,
+    verdicts: &[Verdict],
+) -> Decided {
     const NONE: Decided = Decided {
         by: None,
         outcome: Outcome::Never,
         rule: None,
     };
-    // The overall outcome is gathered in the same pass; `never` with no targets.
-    let mut overall: Option<Outcome> = None;
-    for (ti, t) in targets.iter().enumerate() {
-        let d = match t.kind {
-            _ if t.misfit.is_some() => NONE,
-            TargetKind::Unknown => NONE,
-            _ => {
-                // Verdicts of one target are `nt` apart.
-                let mut best: Option<(usize, &Verdict)> = None;
-                for (ai, v) in verdicts
-                    .iter()
-                    .skip(ti)
-                    .step_by(nt.max(1))
-                    .take(napps)
-                    .enumerate()
-                {
-                    if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
-                        best = Some((ai, v));
-                    }
-                }
-                match best {
-                    Some((ai, v)) => Decided {
-                        by: Some(ai),
-                        outcome: v.outcome,
-                        rule: v.rule,
-                    },
-                    None => NONE,
+    let Some(t) = targets.get(ti) else {
+        return NONE;
+    };
+    match t.kind {
+        _ if t.misfit.is_some() => NONE,
+        TargetKind::Unknown => NONE,
+        _ => {
+            // Verdicts of one target are `targets.len()` apart.
+            let mut best: Option<(usize, &Verdict)> = None;
+            for (ai, v) in verdicts
+                .iter()
+                .skip(ti)
+                .step_by(targets.len().max(1))
+                .take(napps)
+                .enumerate()
+            {
+                if best.is_none_or(|(_, b)| v.outcome > b.outcome) {
+                    best = Some((ai, v));
                 }
             }
-        };
-        overall = Some(overall.map_or(d.outcome, |o| o.max(d.outcome)));
-        decided.push(d);
+            match best {
+                Some((ai, v)) => Decided {
+                    by: Some(ai),
+                    outcome: v.outcome,
+                    rule: v.rule,
+                },
+                None => NONE,
+            }
+        }
     }
-    overall.unwrap_or(Outcome::Never)
 }
 
 impl Table {

@@ -5,7 +5,7 @@
 use super::decision::Decision;
 use super::scratch::Scratch;
 use super::view::{DecisionView, ViewBufs};
-use super::{Target, TargetKind};
+use super::Target;
 use crate::eval::Ctx;
 use crate::mutation::{EvalError, In, Mutation, J};
 use crate::table::{ContractIx, FieldIx, Outcome, Table};
@@ -175,9 +175,9 @@ impl<'t> Evaluator<'t> {
     /// Every applicable contract, exclusion, rule and cap is evaluated;
     /// approvals, audit, rollback and reasons are not rendered.
     pub fn decide_fields(&mut self, p: &PreparedMutation<'t, '_>) -> (Outcome, &[FieldOutcome]) {
-        let core = self.table.core(&p.ctx, &p.targets, false, &mut self.s.work);
-        fill_fields(&mut self.fields, &p.targets, &core);
-        (core.outcome, &self.fields)
+        let t = self.table;
+        let outcome = t.core_fields(&p.ctx, &p.targets, &mut self.s.work, &mut self.fields);
+        (outcome, &self.fields)
     }
 
     /// [`Evaluator::decide_fields`] for a mutation not prepared (resolved
@@ -193,10 +193,8 @@ impl<'t> Evaluator<'t> {
         let mut i = self.s.input();
         fill_input(&mut i, m);
         let r = t.prepare_in(&i, &mut self.s).map(|(ctx, targets)| {
-            let core = t.core(&ctx, &targets, false, &mut self.s.work);
-            fill_fields(&mut self.fields, &targets, &core);
+            let o = t.core_fields(&ctx, &targets, &mut self.s.work, &mut self.fields);
             names.extend(targets.iter().map(|t| t.name));
-            let o = core.outcome;
             self.s.put_ctx(ctx, targets);
             o
         });
@@ -242,29 +240,6 @@ impl<'t> Evaluator<'t> {
             out.truncate(start);
         }
         r
-    }
-}
-
-/// Each target's outcome, deciding contract and rule, into `out`.
-fn fill_fields(
-    out: &mut Vec<FieldOutcome>,
-    targets: &[Target<'_>],
-    core: &super::Core<'_, '_, '_>,
-) {
-    out.clear();
-    for (t, d) in targets.iter().zip(core.decided) {
-        out.push(FieldOutcome {
-            field: match t.kind {
-                TargetKind::Field(f) => Some(f),
-                _ => None,
-            },
-            outcome: d.outcome,
-            contract: d.by.and_then(|ai| core.apps.get(ai)).map(|a| a.ix),
-            rule: d.rule.map(|r| RuleId {
-                star: r.star,
-                position: r.position,
-            }),
-        });
     }
 }
 

@@ -304,6 +304,41 @@ impl Table {
 }
 
 impl Table {
+    /// Steps 1 to 5 with nothing rendered, straight into `out` (one per
+    /// target): what [`Evaluator::decide_fields`] gives, without the
+    /// intermediate [`Core`]. The overall outcome.
+    fn core_fields<'t>(
+        &'t self,
+        ctx: &Ctx<'t, '_>,
+        targets: &[Target<'_>],
+        w: &mut Work<'t>,
+        out: &mut Vec<FieldOutcome>,
+    ) -> Outcome {
+        w.apps.clear();
+        w.verdicts.clear();
+        w.rules.warm(self);
+        self.steps(ctx, targets, w, &mut NoReasons);
+        out.clear();
+        let mut overall: Option<Outcome> = None;
+        for (ti, t) in targets.iter().enumerate() {
+            let d = combine::decide_target(targets, ti, w.apps.len(), &w.verdicts);
+            overall = Some(overall.map_or(d.outcome, |o| o.max(d.outcome)));
+            out.push(FieldOutcome {
+                field: match t.kind {
+                    TargetKind::Field(f) => Some(f),
+                    _ => None,
+                },
+                outcome: d.outcome,
+                contract: d.by.and_then(|ai| w.apps.get(ai)).map(|a| a.ix),
+                rule: d.rule.map(|r| RuleId {
+                    star: r.star,
+                    position: r.position,
+                }),
+            });
+        }
+        overall.unwrap_or(Outcome::Never)
+    }
+
     /// Steps 1 to 4 for every candidate contract, into `w`'s applicable
     /// contracts and verdicts, reasons into `reasons`.
     #[inline]

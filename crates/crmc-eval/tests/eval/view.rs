@@ -76,10 +76,17 @@ fn fields_agree<'t>(
     let names: Vec<String> = p.target_names().map(str::to_string).collect();
     assert_eq!(ev.decide_prepared(p), d.outcome, "{what}");
     let (o, fields) = ev.decide_fields(p);
+    let fields = fields.to_vec();
     assert_eq!(o, d.outcome, "{what}");
     assert_eq!(names.len(), fields.len(), "{what}");
+    // The same without a prepared mutation (resolved on kept buffers).
+    let m = Mutation::from_json(what).unwrap();
+    let mut unprepared_names = Vec::new();
+    let (o2, fields2) = ev.decide_fields_of(&m, &mut unprepared_names).unwrap();
+    assert_eq!((o2, fields2), (o, &fields[..]), "{what}");
+    assert_eq!(unprepared_names, names, "{what}");
     // `fields[name]` holds the last target of that name.
-    for (name, f) in names.iter().zip(fields).rev() {
+    for (name, f) in names.iter().zip(&fields).rev() {
         let fd = &d.fields[name];
         if names.iter().filter(|n| *n == name).count() > 1 {
             continue;
