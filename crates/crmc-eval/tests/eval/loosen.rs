@@ -8,7 +8,7 @@
 //! `CRMC_LOOSEN_CASES` raises the case count for long runs.
 
 use crmc_eval::table::*;
-use crmc_eval::{decide_line, Decision, Mutation, Table};
+use crmc_eval::{decide_line, Decision, Evaluator, Mutation, Table};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -135,7 +135,23 @@ fn mutation() -> impl Strategy<Value = Value> {
 }
 
 fn decide(t: &Table, m: &Value) -> Decision {
-    t.decide(&Mutation::from_value(m).unwrap()).unwrap()
+    let mutation = Mutation::from_value(m).unwrap();
+    let d = t.decide(&mutation).unwrap();
+    // The per-field fast path (`decide_fields`, what zen-compare measures)
+    // decides the same, on fresh buffers and on kept ones (the second call
+    // uses the dense rule index).
+    let mut ev = Evaluator::new(t);
+    for _ in 0..2 {
+        let mut names = Vec::new();
+        let (o, fields) = ev.decide_fields_of(&mutation, &mut names).unwrap();
+        assert_eq!(o, d.outcome, "{m}");
+        for (name, f) in names.iter().zip(fields) {
+            if names.iter().filter(|n| *n == name).count() == 1 {
+                assert_eq!(f.outcome, d.fields[*name].outcome, "{name}: {m}");
+            }
+        }
+    }
+    d
 }
 
 /// Fails when `damaged` is more permissive than `complete` on any field.
