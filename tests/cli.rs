@@ -339,21 +339,23 @@ fn the_readme_tour_is_a_clean_unit() {
 fn a_closed_standard_output_is_exit_2_not_a_panic() {
     use std::process::Stdio;
     let dir = workdir("closed_stdout");
-    // output beyond what a write to a closed pipe can take, whatever the timing
     let commands: [&[&str]; 3] = [
         &["synth", "--contracts", "3000"],
         &["completions", "bash"],
         &["completions", "zsh"],
     ];
     for args in commands {
-        let mut child = crmc_command(&dir)
+        // The read end is closed before crmc starts, so its first write
+        // fails with EPIPE whatever the timing (a pipe closed after spawn
+        // races with a script small enough to fit in the pipe's buffer).
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let child = crmc_command(&dir)
             .args(args)
-            .stdout(Stdio::piped())
+            .stdout(Stdio::from(writer))
             .stderr(Stdio::piped())
             .spawn()
             .expect("crmc starts");
-        // close the read end at once: every write then fails with EPIPE
-        drop(child.stdout.take());
         let out = child.wait_with_output().expect("crmc ends");
         let err = text(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
