@@ -259,3 +259,88 @@ fn fsync_always_and_watch_are_accepted_and_reported() {
     let bad = crmc(&["serve", "-t", "t.crmct", "--fsync", "sometimes"], &dir);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
 }
+
+/// A decision log the server wrote is what `crmc replay` reads: with the
+/// same table nothing changes; with a table that sends Industry to review,
+/// exactly the logged Industry writes are tightened, each one named.
+#[test]
+fn a_decision_log_replays_through_crmc_replay() {
+    let dir = workdir("serve-replay");
+    build_small(&dir);
+    let tight = SMALL.replace("Industry: auto", "Industry: review by record.owner");
+    std::fs::write(dir.join("tight.crmc"), tight).unwrap();
+    let built = crmc(&["build", "tight.crmc", "-o", "tight.crmct"], &dir);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let log = dir.join("decisions.ndjson");
+    let (child, addr) = serve(
+        &dir,
+        &[
+            "-t",
+            "t.crmct",
+            "--decision-log",
+            log.to_str().unwrap(),
+            "--max-skew",
+            "36500d",
+        ],
+    );
+    // Two Industry writes (one without `at`: the server supplies its clock),
+    // an Email write, and a line that is not a mutation.
+    let no_at = GOOD_LINE.replace(r#""at":"2026-11-21T10:00:00Z","#, "");
+    let email = GOOD_LINE.replace(
+        r#""changes":{"Industry":"Technology"}"#,
+        r#""changes":{"Email":"x@y.example"}"#,
+    );
+    let batch = format!("{GOOD_LINE}\n{no_at}\n{email}\n{{not json\n");
+    let r = request(addr, "POST", "/v1/decide/batch", &[], batch.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    signal(&child, "-TERM");
+    let mut child = child;
+    assert!(child.wait().unwrap().success());
+
+    let same = crmc(
+        &[
+            "replay",
+            "-t",
+            "t.crmct",
+            "decisions.ndjson",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
+    let v: Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(v["lines"], 4, "{v}");
+    assert_eq!(v["compared"], 3, "{v}");
+    assert_eq!(v["errors"]["both"], 1, "{v}");
+    assert_eq!(v["decisions_changed"], 0, "{v}");
+    assert_eq!(v["transitions"], serde_json::json!([]), "{v}");
+
+    let tightened = crmc(
+        &[
+            "replay",
+            "-t",
+            "tight.crmct",
+            "decisions.ndjson",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let v: Value = serde_json::from_slice(&tightened.stdout).unwrap();
+    assert_eq!(v["writes_tightened"], 2, "{v}");
+    assert_eq!(v["writes_loosened"], 0, "{v}");
+    let t = &v["transitions"][0];
+    assert_eq!(
+        (&t["from"], &t["to"], &t["field"]),
+        (&"auto".into(), &"review".into(), &"Industry".into()),
+        "{v}"
+    );
+    let lines: Vec<u64> = t["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 2], "{v}");
+}
