@@ -9,6 +9,7 @@
 
 use super::{fail_usage, paths, plural, quiet};
 use crmc::pipeline::{self, Depth};
+use crmc::source::{DiskProvider, SourceProvider};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -76,7 +77,8 @@ fn previous(dir: &Path) -> Result<Option<BTreeSet<String>>, String> {
         Err(e) => return Err(format!("cannot read `{}`: {e}", dir.display())),
     };
     let empty = entries.count() == 0;
-    match std::fs::read_to_string(dir.join(MANIFEST)) {
+    // Read with a ceiling: a manifest too large to be ours is no report.
+    match DiskProvider.read(&dir.join(MANIFEST)) {
         Ok(text) => Ok(Some(text.lines().map(str::to_string).collect())),
         Err(_) if empty => Ok(Some(BTreeSet::new())),
         Err(_) => Ok(None),
