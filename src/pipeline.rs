@@ -86,17 +86,26 @@ pub fn finish_keeping_report(
     depth: Depth,
     analyze_opts: crate::analyze::Options,
 ) -> (FrontEnd, Option<crate::analyze::Report>) {
-    finish_cached(parsed, depth, analyze_opts, &mut AnalysisCache::new())
+    finish_with(parsed, depth, analyze_opts, None)
 }
 
 /// [`finish_keeping_report`], reusing the per-contract analysis results
 /// kept in `cache` from the last analysis of the same unit (what the
 /// language server does after an edit); the diagnostics are the same.
 pub fn finish_cached(
-    mut parsed: ParsedUnit,
+    parsed: ParsedUnit,
     depth: Depth,
     analyze_opts: crate::analyze::Options,
     cache: &mut AnalysisCache,
+) -> (FrontEnd, Option<crate::analyze::Report>) {
+    finish_with(parsed, depth, analyze_opts, Some(cache))
+}
+
+fn finish_with(
+    mut parsed: ParsedUnit,
+    depth: Depth,
+    analyze_opts: crate::analyze::Options,
+    cache: Option<&mut AnalysisCache>,
 ) -> (FrontEnd, Option<crate::analyze::Report>) {
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     // Type errors in a file that did not parse would mostly echo the syntax
@@ -113,7 +122,10 @@ pub fn finish_cached(
     let mut report = None;
     if analyzed {
         if let Some(unit) = &checked {
-            let (r, diags) = crate::analyze::analyze_report_cached(unit, analyze_opts, cache);
+            let (r, diags) = match cache {
+                Some(c) => crate::analyze::analyze_report_cached(unit, analyze_opts, c),
+                None => crate::analyze::analyze_report(unit, analyze_opts),
+            };
             diagnostics.extend(diags);
             report = Some(r);
         }

@@ -36,7 +36,7 @@ pub fn analyze_with(unit: &CheckedUnit, opts: Options) -> Vec<Diagnostic> {
 /// [`analyze_with`], keeping the findings as data too (`crmc doc` draws the
 /// loops of the trigger graph from them).
 pub fn analyze_report(unit: &CheckedUnit, opts: Options) -> (Report, Vec<Diagnostic>) {
-    analyze_report_cached(unit, opts, &mut AnalysisCache::new())
+    rendered(unit, findings::run_with(unit, opts))
 }
 
 /// [`analyze_report`], reusing the per-contract results of the last
@@ -46,7 +46,11 @@ pub fn analyze_report_cached(
     opts: Options,
     cache: &mut AnalysisCache,
 ) -> (Report, Vec<Diagnostic>) {
-    let report = findings::run_cached(unit, opts, cache);
+    rendered(unit, findings::run_cached(unit, opts, cache))
+}
+
+/// The report with its diagnostics, sorted by position.
+fn rendered(unit: &CheckedUnit, report: Report) -> (Report, Vec<Diagnostic>) {
     let mut t = Phases::new();
     let mut diags = render::render(unit, &report);
     t.mark("render");

@@ -99,14 +99,17 @@ impl<'u> Ctx<'u> {
         }
     }
 
-    /// The summaries of contract `c`'s chains made so far, by field.
-    pub(super) fn summaries_of(&self, c: usize) -> Vec<(FieldId, Arc<Summary>)> {
-        let mut out: Vec<(FieldId, Arc<Summary>)> = self
-            .summaries
-            .iter()
-            .filter(|((k, _), _)| *k == c)
-            .map(|((_, f), s)| (*f, Arc::clone(s)))
-            .collect();
+    /// [`Ctx::summarize`], giving contract `c`'s new summaries by field
+    /// (the per-contract phase makes chains of `c` only).
+    pub(super) fn summarize_contract(&mut self, c: usize) -> Vec<(FieldId, Arc<Summary>)> {
+        let mut out = Vec::new();
+        for (k, ch) in self.chains.drain() {
+            let s = Arc::new(Summary::of(&ch, &self.dom));
+            if k.0 == c {
+                out.push((k.1, Arc::clone(&s)));
+            }
+            self.summaries.insert(k, s);
+        }
         out.sort_by_key(|(f, _)| *f);
         out
     }

@@ -172,16 +172,29 @@ pub fn run(unit: &CheckedUnit) -> Report {
 }
 
 pub fn run_with(unit: &CheckedUnit, opts: Options) -> Report {
-    run_cached(unit, opts, &mut AnalysisCache::new())
+    analyze_unit(unit, opts, None)
 }
 
 /// [`run_with`], taking each contract whose text, schema and exclusions are
 /// unchanged since the last analysis with `cache` from it (see [`cache`]);
 /// the findings are the same as without it.
 pub fn run_cached(unit: &CheckedUnit, opts: Options, cache: &mut AnalysisCache) -> Report {
+    analyze_unit(unit, opts, Some(cache))
+}
+
+/// The analysis; with a cache, each contract's results are taken from it
+/// or put in it (without one, nothing is kept: `crmc check` runs once).
+fn analyze_unit(
+    unit: &CheckedUnit,
+    opts: Options,
+    mut cache: Option<&mut AnalysisCache>,
+) -> Report {
     let mut t = crate::analyze::Phases::new();
-    let keys = cache.keys(unit);
-    let mut entries: Vec<Option<Arc<cache::Entry>>> = keys.iter().map(|k| cache.get(k)).collect();
+    let keys = cache.as_deref_mut().map(|c| c.keys(unit));
+    let mut entries: Vec<Option<Arc<cache::Entry>>> = match (&cache, &keys) {
+        (Some(c), Some(k)) => k.iter().map(|k| c.get(k)).collect(),
+        _ => vec![None; unit.contracts.len()],
+    };
     let hits = entries.iter().flatten().count();
     t.mark("cache keys");
     let dom = Dom::new(&unit.schema);
@@ -227,20 +240,24 @@ pub fn run_cached(unit: &CheckedUnit, opts: Options, cache: &mut AnalysisCache) 
         }
         rules::per_rule(&mut cx, i, dead[i], &mut out);
         hygiene::hygiene(&mut cx, i, c, dead[i], &mut out);
-        cx.summarize();
+        let summaries = cx.summarize_contract(i);
         let mine = cx.dom.gave_up.get();
         gave_up = gave_up.or(mine);
-        entries[i] = Some(Arc::new(cache::Entry {
-            info: Arc::clone(&cx.infos[i]),
-            info_gave_up: info_gave_up[i],
-            dead: dead[i],
-            findings: out[start..].iter().map(|f| f.for_contract(0)).collect(),
-            summaries: cx.summaries_of(i),
-            gave_up: mine,
-        }));
+        if cache.is_some() {
+            entries[i] = Some(Arc::new(cache::Entry {
+                info: Arc::clone(&cx.infos[i]),
+                info_gave_up: info_gave_up[i],
+                dead: dead[i],
+                findings: out[start..].iter().map(|f| f.for_contract(0)).collect(),
+                summaries,
+                gave_up: mine,
+            }));
+        }
     }
     cx.dom.gave_up.set(gave_up);
-    cache.replace(keys, entries.into_iter().flatten().collect(), hits);
+    if let (Some(cache), Some(keys)) = (cache, keys) {
+        cache.replace(keys, entries.into_iter().flatten().collect(), hits);
+    }
     t.mark("per-contract");
     conflicts::conflicts(&mut cx, opts, &mut out);
     cx.summarize();
