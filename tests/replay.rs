@@ -235,8 +235,8 @@ fn replay_of_a_decision_log_compares_with_the_answers_logged() {
 
 /// A doctored log never yields a decision: an input with a key given twice
 /// (which a JSON parser that keeps the last would read as an `Industry`
-/// write), a line with two answers, a blank line and an over-long one are
-/// counted, not compared.
+/// write), a line with two answers, a blank line, an over-long one and one
+/// without its input are counted, not compared.
 #[test]
 fn a_doctored_log_line_is_counted_never_decided() {
     let dir = workdir("replay-doctored");
@@ -262,7 +262,16 @@ fn a_doctored_log_line_is_counted_never_decided() {
         1,
     );
     let long = log_line(&good.replace("Technology", &"T".repeat(5000)), answer);
-    let log = [log_line(&twice, answer), two_answers, String::new(), long].join("\n") + "\n";
+    let no_input = format!("{{\"time\":\"2026-11-21T10:00:00Z\",\"answer\":{answer}}}");
+    let log = [
+        log_line(&twice, answer),
+        two_answers,
+        String::new(),
+        long,
+        no_input,
+    ]
+    .join("\n")
+        + "\n";
     std::fs::write(dir.join("log.ndjson"), log).unwrap();
     let out = crmc(
         &[
@@ -279,9 +288,9 @@ fn a_doctored_log_line_is_counted_never_decided() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v = json_of(&out);
-    assert_eq!(v["lines"], 4);
+    assert_eq!(v["lines"], 5);
     assert_eq!(v["compared"], 0, "{v}");
     assert_eq!(v["transitions"], json!([]));
     assert_eq!(v["errors"]["now_an_error"]["lines"], 1, "{v}");
-    assert_eq!(v["unreadable"]["lines"], 3, "{v}");
+    assert_eq!(v["unreadable"]["lines"], 4, "{v}");
 }
