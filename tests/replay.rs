@@ -56,6 +56,16 @@ fn json_of(out: &std::process::Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", text(&out.stdout), text(&out.stderr)))
 }
 
+/// `crmc replay ARGS --format json` in `dir`, which must exit 0: its report.
+fn replay_json(dir: &Path, args: &[&str]) -> Value {
+    let out = crmc(
+        &[&["replay"][..], args, &["--format", "json"]].concat(),
+        dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    json_of(&out)
+}
+
 /// The report's counts and transitions, what both modes must agree on.
 fn essentials(v: &Value) -> Value {
     json!({
@@ -71,21 +81,10 @@ fn replay_against_an_old_table_lists_each_loosened_write() {
     let dir = workdir("replay-against");
     tables(&dir);
     std::fs::write(dir.join("m.ndjson"), mutations().join("\n") + "\n").unwrap();
-    let out = crmc(
-        &[
-            "replay",
-            "-t",
-            "new.crmct",
-            "--against",
-            "old.crmct",
-            "m.ndjson",
-            "--format",
-            "json",
-        ],
+    let v = replay_json(
         &dir,
+        &["-t", "new.crmct", "--against", "old.crmct", "m.ndjson"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let v = json_of(&out);
     assert_eq!(v["lines"], 4);
     assert_eq!(v["compared"], 2);
     assert_eq!(v["errors"]["both"], 2, "{v}");
@@ -187,41 +186,13 @@ fn replay_of_a_decision_log_compares_with_the_answers_logged() {
         .map(|(m, a)| log_line(m, a))
         .collect();
     std::fs::write(dir.join("log.ndjson"), log.join("\n") + "\n").unwrap();
-    let from_log = crmc(
-        &[
-            "replay",
-            "-t",
-            "new.crmct",
-            "log.ndjson",
-            "--format",
-            "json",
-        ],
-        &dir,
-    );
-    assert_eq!(
-        from_log.status.code(),
-        Some(0),
-        "{}",
-        text(&from_log.stderr)
-    );
+    let from_log = replay_json(&dir, &["-t", "new.crmct", "log.ndjson"]);
     std::fs::write(dir.join("m.ndjson"), lines.join("\n") + "\n").unwrap();
-    let against = crmc(
-        &[
-            "replay",
-            "-t",
-            "new.crmct",
-            "--against",
-            "old.crmct",
-            "m.ndjson",
-            "--format",
-            "json",
-        ],
+    let against = replay_json(
         &dir,
+        &["-t", "new.crmct", "--against", "old.crmct", "m.ndjson"],
     );
-    assert_eq!(
-        essentials(&json_of(&from_log)),
-        essentials(&json_of(&against))
-    );
+    assert_eq!(essentials(&from_log), essentials(&against));
 
     // plain mutations need a table to compare with
     let bare = crmc(&["replay", "-t", "new.crmct", "m.ndjson"], &dir);
@@ -273,21 +244,10 @@ fn a_doctored_log_line_is_counted_never_decided() {
     .join("\n")
         + "\n";
     std::fs::write(dir.join("log.ndjson"), log).unwrap();
-    let out = crmc(
-        &[
-            "replay",
-            "-t",
-            "new.crmct",
-            "log.ndjson",
-            "--format",
-            "json",
-            "--max-line-bytes",
-            "2000",
-        ],
+    let v = replay_json(
         &dir,
+        &["-t", "new.crmct", "log.ndjson", "--max-line-bytes", "2000"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let v = json_of(&out);
     assert_eq!(v["lines"], 5);
     assert_eq!(v["compared"], 0, "{v}");
     assert_eq!(v["transitions"], json!([]));

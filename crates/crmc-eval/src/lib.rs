@@ -106,9 +106,10 @@ mod values;
 pub use codec::LoadError;
 pub use decide::{
     decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, error_line,
-    error_line_with_id, too_long, ApprovalNeed, ApprovalView, AuditEntry, AuditValue, Decision,
-    DecisionView, Evaluator, FieldDecision, FieldOutcome, FieldView, JsonRef, LineAnswer,
-    PreparedMutation, RollbackEntry, RuleId, Stats, Texts, DEFAULT_MAX_LINE_BYTES, EMPTY_LINE,
+    error_line_with_id, read_line, too_long, ApprovalNeed, ApprovalView, AuditEntry, AuditValue,
+    Decision, DecisionView, Evaluator, FieldDecision, FieldOutcome, FieldView, JsonRef, Line,
+    LineAnswer, PreparedMutation, RollbackEntry, RuleId, Stats, Texts, DEFAULT_MAX_LINE_BYTES,
+    EMPTY_LINE,
 };
 pub use mutation::{Actor, EvalError, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

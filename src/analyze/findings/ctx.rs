@@ -73,17 +73,6 @@ pub struct Ctx<'u> {
 }
 
 impl<'u> Ctx<'u> {
-    pub fn new(unit: &'u CheckedUnit) -> Ctx<'u> {
-        let dom = Dom::new(&unit.schema);
-        let named = named_exclusions(unit);
-        let infos = unit
-            .contracts
-            .iter()
-            .map(|c| Arc::new(Info::new(&dom, c, &named)))
-            .collect();
-        Ctx::from_parts(unit, dom, infos)
-    }
-
     /// A context over regions already computed (`infos[i]` for contract `i`).
     pub(super) fn from_parts(
         unit: &'u CheckedUnit,

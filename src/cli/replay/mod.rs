@@ -12,7 +12,7 @@
 mod tally;
 
 use super::fail_usage;
-use crmc_eval::{Evaluator, Mutation, Outcome, Table};
+use crmc_eval::{Evaluator, Line, Mutation, Outcome, Table};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -136,21 +136,20 @@ impl Replay<'_> {
         let mut line = Vec::with_capacity(4096);
         let mut line_no = 0usize;
         loop {
-            line.clear();
-            let read = read_bounded_line(&mut reader, &mut line, max)
+            let read = crmc_eval::read_line(&mut reader, &mut line, max)
                 .map_err(|e| format!("cannot read the log: {e}"))?;
-            let Some(whole) = read else {
-                return Ok(());
-            };
             line_no += 1;
-            let text = match std::str::from_utf8(&line) {
-                Ok(t) if whole && !t.trim().is_empty() => t,
-                _ => {
-                    self.tally.unreadable(line_no);
-                    continue;
-                }
+            let text = match read {
+                Line::End => return Ok(()),
+                Line::TooLong(_) => None,
+                Line::Read => std::str::from_utf8(&line)
+                    .ok()
+                    .filter(|t| !t.trim().is_empty()),
             };
-            self.line(line_no, text)?;
+            match text {
+                Some(t) => self.line(line_no, t)?,
+                None => self.tally.unreadable(line_no),
+            }
         }
     }
 
@@ -248,49 +247,4 @@ fn logged_side(answer: Answer) -> Side<'static> {
         },
         _ => Side::Error,
     }
-}
-
-/// Reads one line (without its terminator) into `buf`: `Some(true)` when
-/// whole, `Some(false)` when longer than `max` (the rest of it is read past
-/// without being kept), `None` at the end of input.
-fn read_bounded_line(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<Option<bool>> {
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    let n = reader.by_ref().take(limit).read_until(b'\n', buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-        }
-        return Ok(Some(buf.len() <= max));
-    }
-    if buf.len() <= max {
-        // The last line, without a newline.
-        return Ok(Some(true));
-    }
-    // Too long: skip to the end of the line, a buffer at a time.
-    loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                reader.consume(i + 1);
-                break;
-            }
-            None => {
-                let len = chunk.len();
-                reader.consume(len);
-            }
-        }
-    }
-    buf.clear();
-    Ok(Some(false))
 }

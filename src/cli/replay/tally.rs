@@ -203,15 +203,20 @@ impl Tally {
 
     /// Writes that would be decided less restrictively.
     pub fn loosened(&self) -> u64 {
-        self.sorted(true).iter().map(|(_, g)| g.writes).sum::<u64>() + self.overflow.0
+        self.total(true) + self.overflow.0
     }
 
     fn tightened(&self) -> u64 {
-        self.sorted(false)
+        self.total(false) + self.overflow.1
+    }
+
+    /// The listed writes of one direction.
+    fn total(&self, loosened: bool) -> u64 {
+        self.groups
             .iter()
+            .filter(|(k, _)| loosens(k.from, k.to) == loosened)
             .map(|(_, g)| g.writes)
-            .sum::<u64>()
-            + self.overflow.1
+            .sum()
     }
 
     /// The groups of one direction, most writes first.

@@ -43,8 +43,8 @@ pub use decision::{
 };
 pub use evaluator::{Evaluator, FieldOutcome, PreparedMutation, RuleId};
 pub use stream::{
-    decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, too_long,
-    LineAnswer, Stats, DEFAULT_MAX_LINE_BYTES, EMPTY_LINE,
+    decide_batch, decide_json, decide_line, decide_stream, decide_stream_with_limit, read_line,
+    too_long, Line, LineAnswer, Stats, DEFAULT_MAX_LINE_BYTES, EMPTY_LINE,
 };
 pub use view::{ApprovalView, AuditValue, DecisionView, FieldView, JsonRef, Texts};
 

@@ -185,7 +185,8 @@ pub fn decide_stream_with_limit<R: std::io::BufRead, W: std::io::Write>(
 }
 
 /// What [`read_line`] found.
-enum Line {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
     /// No more input.
     End,
     /// A line, in the buffer without its terminator.
@@ -198,8 +199,10 @@ enum Line {
 /// Reads one line into `line` (cleared first; without its `\n`, and the
 /// `\r` before it) as `read_until(b'\n')` splits lines, keeping at most
 /// `max + 1` bytes: once a line is longer, the rest is consumed chunk by
-/// chunk up to its newline and only counted.
-fn read_line<R: std::io::BufRead>(
+/// chunk up to its newline and only counted. The line reader of
+/// [`decide_stream`], for other tools that read NDJSON in constant memory
+/// (`crmc replay`).
+pub fn read_line<R: std::io::BufRead>(
     r: &mut R,
     line: &mut Vec<u8>,
     max: usize,
