@@ -18,6 +18,7 @@ pub mod check;
 pub mod compile;
 pub mod decimal;
 pub mod diagnostics;
+pub mod diff;
 #[cfg(feature = "doc")]
 pub mod doc;
 pub mod fmt;

@@ -24,6 +24,7 @@ mod build;
 mod check;
 mod color;
 mod completions;
+mod diff;
 mod doc;
 mod eval;
 mod explain;
@@ -102,6 +103,15 @@ stream goes on. Exit status: 0 the stream was processed, 2 the table or input co
 Examples:\n  crmc eval -t contracts.crmct mutations.ndjson\n  producer | crmc eval -t contracts.crmct"
     )]
     Eval(eval::EvalArgs),
+    /// What a change to a unit changes in its decisions: exact regions, each with a witness
+    #[command(
+        after_help = "OLD and NEW are files, directories, or git:REV:PATH (read with git show, no checkout).\n\n\
+Examples:\n  crmc diff git:origin/main:contracts contracts\n  \
+crmc diff old/ new/ --format markdown --deny loosened\n\n\
+Exit codes: 0 compared, 1 a unit has errors or (with --deny loosened) some write is decided less\n\
+restrictively, 2 usage or I/O error, or the schema changed"
+    )]
+    Diff(diff::DiffArgs),
     /// Decide past writes (a decision log or mutations) again with a new table: what would change
     #[command(
         after_help = "Examples:\n  crmc replay -t new.crmct decisions.ndjson        (a `crmc serve --decision-log`)\n  \
@@ -197,6 +207,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Replay(args) => replay::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Test(args) => test::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -88,7 +88,7 @@ fn key(c: &Contract) -> String {
 /// [`crate::span::Span`]) cut out, outside string literals only: a quoted
 /// string in the `Debug` text (where `"` and `\\` are escaped) is kept
 /// whole, so two contracts that differ in a literal never share a key.
-fn without_spans(text: &str) -> String {
+pub(crate) fn without_spans(text: &str) -> String {
     const OPEN: &[u8] = b"Span { file: FileId(";
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());

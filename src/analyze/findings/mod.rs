@@ -28,6 +28,7 @@ use crate::check::model::{AuditField, CheckedUnit, Contract, FieldId, Outcome};
 use serde_json::Value;
 use std::sync::Arc;
 
+pub(crate) use cache::without_spans;
 pub use cache::AnalysisCache;
 pub use ctx::{Ctx, Summary};
 pub use loops::MAX_CYCLES;
