@@ -122,8 +122,18 @@ pub struct ContractChanges {
 pub struct Diff {
     pub changes: Vec<Change>,
     pub contracts: ContractChanges,
-    /// (class, field) pairs compared.
-    pub compared: usize,
+    /// The (class, field) pairs compared: every field of a touched class
+    /// that one of its contracts mentions, and one stand-in per attribute
+    /// class for the rest. Fields of untouched classes decide the same.
+    pub compared: Vec<Compared>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compared {
+    pub object: String,
+    pub actor: ActorClass,
+    pub field: String,
+    pub stands_for_others: bool,
 }
 
 impl Diff {
@@ -198,8 +208,24 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
             .chain(&nm.contracts)
             .map(|(_, c, i)| (*c, *i))
             .collect();
+        // a witness carries every record field any contract of the class
+        // reads: one that cannot apply there still reads its conditions,
+        // and a missing field would make it apply as unknown (fail closed)
+        let mut every: Vec<(Arc<Info>, &Contract)> = Vec::new();
+        for &i in &class.old {
+            every.push((infos.old(&dom, i), &old.contracts[i]));
+        }
+        for &i in &class.new {
+            every.push((infos.new(&dom, i), &new.contracts[i]));
+        }
+        let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
         for (field, stands) in fields(&dom, class.object, &all) {
-            out.compared += 1;
+            out.compared.push(Compared {
+                object: dom.schema.object(class.object).name.clone(),
+                actor: class.actor.clone(),
+                field: dom.schema.field(field).name.clone(),
+                stands_for_others: stands,
+            });
             let ctx = dom.prune(and(&u, &[changed(field)]));
             if ctx.is_empty() {
                 continue;
@@ -208,7 +234,7 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
             let (nc, nr) = side::cells(&dom, &nm, field, &ctx);
             for delta in compare::deltas(&dom, &oc, &nc, &or, &nr) {
                 let parts = Parts {
-                    contracts: all.clone(),
+                    contracts: readers.clone(),
                     decided: vec![field],
                 };
                 let w = Witness {

@@ -199,7 +199,7 @@ pub fn json(d: &Diff, old: &str, new: &str) -> Value {
             "loosened": d.count(Kind::Loosened),
             "tightened": d.count(Kind::Tightened),
             "governance": d.count(Kind::Governance),
-            "compared": d.compared,
+            "compared": d.compared.len(),
         },
         "contracts": {
             "added": c.added,
