@@ -97,13 +97,16 @@ pub fn named(unit: &CheckedUnit) -> HashMap<&str, &Cond> {
         .collect()
 }
 
-/// Every class of both units (same schema), touched or not.
-pub fn classes(old: &CheckedUnit, new: &CheckedUnit) -> Vec<Class> {
-    let keys = |u: &CheckedUnit| -> Vec<String> {
-        let n = named(u);
-        u.contracts.iter().map(|c| behaviour(c, &n)).collect()
-    };
-    let (old_keys, new_keys) = (keys(old), keys(new));
+/// Each contract's [`behaviour`].
+pub fn keys(u: &CheckedUnit) -> Vec<String> {
+    let n = named(u);
+    u.contracts.iter().map(|c| behaviour(c, &n)).collect()
+}
+
+/// Every class of both units (same schema), touched or not; `keys` are
+/// each unit's [`keys`].
+pub fn classes(old: &CheckedUnit, new: &CheckedUnit, keys: (&[String], &[String])) -> Vec<Class> {
+    let (old_keys, new_keys) = keys;
     // (object, kind) -> names, and whether a `*` contract exists
     let mut kinds: BTreeMap<(u32, ActorKind), (BTreeSet<String>, bool)> = BTreeMap::new();
     for c in old.contracts.iter().chain(&new.contracts) {
@@ -142,7 +145,7 @@ pub fn classes(old: &CheckedUnit, new: &CheckedUnit) -> Vec<Class> {
         for actor in actors {
             let o = members(old, object, &actor);
             let n = members(new, object, &actor);
-            let changed = touched(&o, &old_keys, &n, &new_keys);
+            let changed = touched(&o, old_keys, &n, new_keys);
             out.push(Class {
                 object: ObjectId(object),
                 actor,

@@ -144,11 +144,15 @@ impl Diff {
 
 /// Compares two checked units (see the module doc).
 pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff, DiffError> {
+    let mut t = crate::analyze::Phases::new();
     same_schema(old, new)?;
     let old_table = crate::compile::compile(old).map_err(|e| DiffError::Compile(e.to_string()))?;
     let new_table = crate::compile::compile(new).map_err(|e| DiffError::Compile(e.to_string()))?;
+    t.mark("compile");
     let dom = Dom::new(&new.schema);
-    let classes = classes::classes(old, new);
+    let (old_keys, new_keys) = (classes::keys(old), classes::keys(new));
+    let classes = classes::classes(old, new, (&old_keys, &new_keys));
+    t.mark("classes");
     let mut infos = Infos::of(old, new);
     let taken: BTreeSet<String> = old
         .contracts
@@ -157,7 +161,7 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         .filter_map(|c| c.actor.name.clone())
         .collect();
     let mut out = Diff {
-        contracts: contract_changes(old, new),
+        contracts: contract_changes((old, &old_keys), (new, &new_keys)),
         ..Diff::default()
     };
     for class in classes.iter().filter(|c| c.changed.is_some()) {
@@ -169,7 +173,14 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         for &i in &ch.new {
             u.extend(infos.new(&dom, i).applicable.iter().cloned());
         }
-        let u = dom.prune(u);
+        // a contract changed only in its rules has the same region twice
+        let mut seen = Vec::with_capacity(u.len());
+        for c in dom.prune(u) {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        let u = seen;
         if u.is_empty() {
             continue;
         }
@@ -194,6 +205,7 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
                 .zip(&old_infos)
                 .map(|(&i, info)| (i, &old.contracts[i], &**info))
                 .collect(),
+            within: old_m.iter().map(|i| ch.old.contains(i)).collect(),
         };
         let nm = Members {
             contracts: new_m
@@ -201,6 +213,7 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
                 .zip(&new_infos)
                 .map(|(&i, info)| (i, &new.contracts[i], &**info))
                 .collect(),
+            within: new_m.iter().map(|i| ch.new.contains(i)).collect(),
         };
         let all: Vec<(&Contract, &Info)> = om
             .contracts
@@ -248,6 +261,7 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
             }
         }
     }
+    t.mark("compare");
     out.changes.sort_by(|a, b| {
         (
             a.kind,
@@ -440,17 +454,18 @@ fn change(
     }
 }
 
-fn contract_changes(old: &CheckedUnit, new: &CheckedUnit) -> ContractChanges {
-    let (on, nn) = (classes::named(old), classes::named(new));
-    let by_name =
-        |u: &'_ CheckedUnit,
-         named: &std::collections::HashMap<&str, &crate::check::model::Cond>| {
-            u.contracts
-                .iter()
-                .map(|c| (c.name.clone(), (classes::behaviour(c, named), c.version)))
-                .collect::<BTreeMap<String, (String, u32)>>()
-        };
-    let (a, b) = (by_name(old, &on), by_name(new, &nn));
+fn contract_changes(
+    old: (&CheckedUnit, &[String]),
+    new: (&CheckedUnit, &[String]),
+) -> ContractChanges {
+    let by_name = |(u, keys): (&CheckedUnit, &[String])| {
+        u.contracts
+            .iter()
+            .zip(keys)
+            .map(|(c, k)| (c.name.clone(), (k.clone(), c.version)))
+            .collect::<BTreeMap<String, (String, u32)>>()
+    };
+    let (a, b) = (by_name(old), by_name(new));
     let mut out = ContractChanges::default();
     let mut added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
     for (name, (key, version)) in &a {

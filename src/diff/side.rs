@@ -131,6 +131,10 @@ pub struct Cell {
 /// The contracts of one class on one side, with their regions.
 pub struct Members<'a> {
     pub contracts: Vec<(usize, &'a Contract, &'a Info)>,
+    /// `within[k]`: contract `k` applies only inside the compared region
+    /// (a changed contract: the region is made of theirs), so its pieces
+    /// need no restricting.
+    pub within: Vec<bool>,
 }
 
 /// Approvals `require`d on one side: per approver, where some applicable
@@ -149,15 +153,20 @@ pub fn cells(
     let pieces: Vec<Vec<(Outcome, RuleRef, Region)>> = m
         .contracts
         .iter()
-        .map(|(_, c, info)| {
-            if dom.region_empty(&and(&info.applicable, ctx)) {
+        .zip(&m.within)
+        .map(|((_, c, info), &within)| {
+            if !within && dom.region_empty(&and(&info.applicable, ctx)) {
                 return Vec::new();
             }
             chain(dom, c, info, field)
                 .fin
                 .into_iter()
                 .filter_map(|p| {
-                    let r = dom.prune(and(&p.region, ctx));
+                    let r = if within {
+                        p.region
+                    } else {
+                        dom.prune(and(&p.region, ctx))
+                    };
                     (!r.is_empty()).then_some((p.outcome, p.rule, r))
                 })
                 .collect()
