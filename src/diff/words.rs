@@ -171,6 +171,18 @@ fn name(dom: &Dom<'_>, v: &Var) -> String {
 
 fn constraint(dom: &Dom<'_>, var: &Var, con: &Con) -> String {
     let n = name(dom, var);
+    // every value but the empty one: `X is set`, not a list of them all
+    let with_empty = match con {
+        Con::Num(s) => Con::Num(NumSet::new(s.intervals.clone(), true, s.integral)),
+        Con::Text(t) => Con::Text(TextSet {
+            vals: t.vals.clone(),
+            empty: true,
+        }),
+        Con::Bits(b) => Con::Bits(b | EMPTY),
+    };
+    if !matches!(var, Var::Changed(_) | Var::Event | Var::Pat(..)) && with_empty == dom.base(var) {
+        return format!("{n} is set");
+    }
     match (var, con) {
         (Var::Changed(_), Con::Bits(b)) => {
             if *b == T {
