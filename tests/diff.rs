@@ -40,6 +40,9 @@ schema s {
 
 const OUTCOMES: &[&str] = &["auto", "review", "escalate", "suggest", "never"];
 
+/// A rule: its outcome and its `when`.
+type R = (String, Option<String>);
+
 #[derive(Clone, Debug)]
 struct C {
     name: String,
@@ -51,7 +54,7 @@ struct C {
     exclude: Option<String>,
     auto_at: Option<&'static str>,
     review_at: Option<&'static str>,
-    lines: Vec<(&'static str, Vec<(String, Option<String>)>)>,
+    lines: Vec<(&'static str, Vec<R>)>,
     star: Option<String>,
     review_by: &'static str,
     escalate_by: &'static str,
@@ -92,7 +95,7 @@ fn cond(rng: &mut Rng, depth: u32) -> String {
     }
 }
 
-fn rules(rng: &mut Rng) -> Vec<(String, Option<String>)> {
+fn rules(rng: &mut Rng) -> Vec<R> {
     let n = 1 + rng.below(3);
     (0..n)
         .map(|i| {

@@ -168,10 +168,10 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         let Some(ch) = &class.changed else { continue };
         let mut u: Region = Vec::new();
         for &i in &ch.old {
-            u.extend(infos.old(&dom, i).applicable.iter().cloned());
+            u.extend(infos.before(&dom, i).applicable.iter().cloned());
         }
         for &i in &ch.new {
-            u.extend(infos.new(&dom, i).applicable.iter().cloned());
+            u.extend(infos.after(&dom, i).applicable.iter().cloned());
         }
         // a contract changed only in its rules has the same region twice
         let mut seen = Vec::with_capacity(u.len());
@@ -187,18 +187,18 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         let meets = |info: &Info| !dom.region_empty(&and(&info.applicable, &u));
         let mut old_m = Vec::new();
         for &i in &class.old {
-            if meets(&infos.old(&dom, i)) {
+            if meets(&infos.before(&dom, i)) {
                 old_m.push(i);
             }
         }
         let mut new_m = Vec::new();
         for &i in &class.new {
-            if meets(&infos.new(&dom, i)) {
+            if meets(&infos.after(&dom, i)) {
                 new_m.push(i);
             }
         }
-        let old_infos: Vec<Arc<Info>> = old_m.iter().map(|&i| infos.old(&dom, i)).collect();
-        let new_infos: Vec<Arc<Info>> = new_m.iter().map(|&i| infos.new(&dom, i)).collect();
+        let old_infos: Vec<Arc<Info>> = old_m.iter().map(|&i| infos.before(&dom, i)).collect();
+        let new_infos: Vec<Arc<Info>> = new_m.iter().map(|&i| infos.after(&dom, i)).collect();
         let om = Members {
             contracts: old_m
                 .iter()
@@ -226,10 +226,10 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         // and a missing field would make it apply as unknown (fail closed)
         let mut every: Vec<(Arc<Info>, &Contract)> = Vec::new();
         for &i in &class.old {
-            every.push((infos.old(&dom, i), &old.contracts[i]));
+            every.push((infos.before(&dom, i), &old.contracts[i]));
         }
         for &i in &class.new {
-            every.push((infos.new(&dom, i), &new.contracts[i]));
+            every.push((infos.after(&dom, i), &new.contracts[i]));
         }
         let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
         for (field, stands) in fields(&dom, class.object, &all) {
@@ -319,14 +319,14 @@ impl<'u> Infos<'u> {
             new: BTreeMap::new(),
         }
     }
-    fn old(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
+    fn before(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
         let u = self.units.0;
         self.old
             .entry(i)
             .or_insert_with(|| Arc::new(Info::new(dom, &u.contracts[i], &classes::named(u))))
             .clone()
     }
-    fn new(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
+    fn after(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
         let u = self.units.1;
         self.new
             .entry(i)

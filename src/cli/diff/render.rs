@@ -137,7 +137,15 @@ pub fn human(d: &Diff, old: &str, new: &str) {
             transition(c)
         );
         for (i, w) in c.conditions.iter().enumerate() {
-            outln!("  {:<8} {w}", if i == 0 { "where" } else { "or" });
+            let lines = wrap(w, 88);
+            for (k, l) in lines.iter().enumerate() {
+                let head = match (i, k) {
+                    (0, 0) => "where",
+                    (_, 0) => "or",
+                    _ => "",
+                };
+                outln!("  {head:<8} {l}");
+            }
         }
         if c.more_conditions > 0 {
             outln!("  {:<8} … {} more", "or", c.more_conditions);
@@ -168,6 +176,29 @@ pub fn human(d: &Diff, old: &str, new: &str) {
             ),
         }
     }
+}
+
+/// A conjunction in lines of about `width`, broken before an `and`.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for (i, part) in text.split(" and ").enumerate() {
+        let piece = if i == 0 {
+            part.to_string()
+        } else {
+            format!("and {part}")
+        };
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + piece.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(&piece);
+            }
+            _ => lines.push(piece),
+        }
+    }
+    for l in lines.iter_mut().skip(1) {
+        l.insert_str(0, "  ");
+    }
+    lines
 }
 
 fn end_json(e: &EndView) -> Value {
