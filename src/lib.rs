@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod reference;
 pub mod source;
 pub mod span;
+pub mod stats;
 pub mod syntax;
 pub mod testing;
 

@@ -36,6 +36,7 @@ mod replay;
 mod report;
 mod schema;
 mod serve;
+mod stats;
 mod synth;
 mod test;
 
@@ -112,6 +113,13 @@ Exit codes: 0 compared, 1 a unit has errors or (with --deny loosened) some write
 restrictively, 2 usage or I/O error, or the schema changed"
     )]
     Diff(diff::DiffArgs),
+    /// Earned write access: decisions joined with feedback, metrics, and promote/demote recommendations
+    #[command(
+        after_help = "Examples:\n  crmc stats contracts/ --decisions decisions.ndjson --feedback feedback.ndjson\n  \
+crmc stats contracts/ --decisions decisions.ndjson --feedback feedback.ndjson --since 2026-11-01T00:00:00Z --format json\n\n\
+Exit codes: 0 done, 1 the contracts have errors, 2 usage or I/O error"
+    )]
+    Stats(stats::StatsArgs),
     /// Decide past writes (a decision log or mutations) again with a new table: what would change
     #[command(
         after_help = "Examples:\n  crmc replay -t new.crmct decisions.ndjson        (a `crmc serve --decision-log`)\n  \
@@ -208,6 +216,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Replay(args) => replay::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Test(args) => test::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -37,7 +37,7 @@ pub struct TestArgs {
 }
 
 /// `80`, `80%` or `72.5`: a percentage from 0 to 100.
-fn parse_percent(text: &str) -> Result<f64, String> {
+pub(super) fn parse_percent(text: &str) -> Result<f64, String> {
     let number = text.trim().trim_end_matches('%');
     match number.parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),

@@ -98,7 +98,7 @@ pub mod eval;
 pub mod file;
 mod mutation;
 mod names;
-mod strict_json;
+pub mod strict_json;
 pub mod table;
 pub mod time;
 mod values;
