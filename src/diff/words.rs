@@ -224,7 +224,29 @@ fn constraint(dom: &Dom<'_>, var: &Var, con: &Con) -> String {
             }
             format!("{n} is {}", vs.join(" or "))
         }
-        (_, Con::Num(s)) => numbers(&n, s, dom.ty(var)),
+        (_, Con::Num(s)) => {
+            // a bound at the end of the variable's domain says nothing
+            // (`confidence >= 0.9`, not `0.9 <= confidence <= 1`)
+            let ends = match dom.base(var) {
+                Con::Num(b) if b.intervals.len() == 1 => Some(b.intervals[0]),
+                _ => None,
+            };
+            let trimmed = NumSet::new(
+                s.intervals
+                    .iter()
+                    .map(|iv| match ends {
+                        Some(e) => Interval {
+                            lo: iv.lo.filter(|l| e.lo.is_none_or(|b| b != *l)),
+                            hi: iv.hi.filter(|h| e.hi.is_none_or(|b| b != *h)),
+                        },
+                        None => *iv,
+                    })
+                    .collect(),
+                s.empty,
+                s.integral,
+            );
+            numbers(&n, &trimmed, dom.ty(var))
+        }
         (_, Con::Text(t)) => texts(&n, t),
     }
 }

@@ -4,7 +4,8 @@
 //! (spilled to temporary files past the first) and merged, so each
 //! decision's records come together, decisions before feedback, however
 //! large and in whatever order the logs are. Memory is one run and one
-//! buffered reader per spilled run; disk is 33 bytes per record.
+//! buffered reader per run being merged (at most 64 at once); disk is
+//! 33 bytes per record.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -77,6 +78,32 @@ pub struct Sorter {
     max: usize,
     spilled: Vec<File>,
     dir: Option<PathBuf>,
+    /// Run files made (spilled and merged), for their names.
+    made: usize,
+}
+
+/// Runs merged at once (open files).
+const FAN_IN: usize = 64;
+
+/// The records of sorted run files, in order, to `f`.
+fn merge(files: Vec<File>, mut f: impl FnMut(Rec)) -> std::io::Result<()> {
+    let mut readers: Vec<BufReader<File>> = files
+        .into_iter()
+        .map(|file| BufReader::with_capacity(1 << 16, file))
+        .collect();
+    let mut heap = BinaryHeap::new();
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some(rec) = Rec::read(r)? {
+            heap.push(Reverse((rec, i)));
+        }
+    }
+    while let Some(Reverse((rec, i))) = heap.pop() {
+        f(rec);
+        if let Some(next) = Rec::read(&mut readers[i])? {
+            heap.push(Reverse((next, i)));
+        }
+    }
+    Ok(())
 }
 
 impl Sorter {
@@ -86,6 +113,7 @@ impl Sorter {
             max: max.max(2),
             spilled: Vec::new(),
             dir: None,
+            made: 0,
         }
     }
 
@@ -99,6 +127,20 @@ impl Sorter {
 
     fn spill(&mut self) -> std::io::Result<()> {
         self.run.sort_unstable();
+        let file = self.run_file()?;
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        for r in &self.run {
+            r.write(&mut w)?;
+        }
+        let mut file = w.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        self.spilled.push(file);
+        self.run.clear();
+        Ok(())
+    }
+
+    /// A new run file in the temporary directory.
+    fn run_file(&mut self) -> std::io::Result<File> {
         let dir = match &self.dir {
             Some(d) => d.clone(),
             None => {
@@ -112,21 +154,12 @@ impl Sorter {
                 d
             }
         };
-        let path = dir.join(format!("run{}", self.spilled.len()));
-        let file = std::fs::OpenOptions::new()
+        self.made += 1;
+        std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create_new(true)
-            .open(&path)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        for r in &self.run {
-            r.write(&mut w)?;
-        }
-        let mut file = w.into_inner().map_err(|e| e.into_error())?;
-        file.seek(SeekFrom::Start(0))?;
-        self.spilled.push(file);
-        self.run.clear();
-        Ok(())
+            .open(dir.join(format!("run{}", self.made)))
     }
 
     /// Every record pushed, in order, to `f`.
@@ -141,29 +174,30 @@ impl Sorter {
         if !self.run.is_empty() {
             self.spill()?;
         }
-        let mut readers: Vec<BufReader<File>> = self
-            .spilled
-            .drain(..)
-            .map(|file| BufReader::with_capacity(1 << 16, file))
-            .collect();
-        let mut heap = BinaryHeap::new();
-        for (i, r) in readers.iter_mut().enumerate() {
-            if let Some(rec) = Rec::read(r)? {
-                heap.push(Reverse((rec, i)));
-            }
+        // at most FAN_IN files open at once: merge the oldest runs into one
+        // until few enough are left
+        while self.spilled.len() > FAN_IN {
+            let group: Vec<File> = self.spilled.drain(..FAN_IN).collect();
+            let file = self.run_file()?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            let mut err = Ok(());
+            merge(group, |r| {
+                if err.is_ok() {
+                    err = r.write(&mut w);
+                }
+            })?;
+            err?;
+            let mut file = w.into_inner().map_err(|e| e.into_error())?;
+            file.seek(SeekFrom::Start(0))?;
+            self.spilled.push(file);
         }
-        while let Some(Reverse((rec, i))) = heap.pop() {
-            f(rec);
-            if let Some(next) = Rec::read(&mut readers[i])? {
-                heap.push(Reverse((next, i)));
-            }
-        }
-        Ok(())
+        let files: Vec<File> = self.spilled.drain(..).collect();
+        merge(files, f)
     }
 
     /// Runs written to disk so far.
     pub fn spilled(&self) -> usize {
-        self.spilled.len()
+        self.made
     }
 }
 
