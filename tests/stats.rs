@@ -71,10 +71,10 @@ fn mutation(i: usize, with_id: bool) -> Value {
         "object": "Lead", "event": "update", "actor": {"kind": "ai", "name": "alim"},
         "confidence": confidence(i), "source": "enrichment",
         "at": format!("2026-11-{:02}T10:{:02}:00Z", 1 + i % 28, i % 60),
-        "record": {"Id": format!("00Q{i}"), "Industry": if i % 3 == 0 { Value::Null } else { json!("Retail") },
+        "record": {"Id": format!("00Q{i}"), "Industry": if i.is_multiple_of(3) { Value::Null } else { json!("Retail") },
                    "Rating": null,
-                   "Email": if i % 15 == 0 { "x@competitor.example" } else { "a@b.example" }},
-        "changes": if i % 2 == 0 { json!({"Industry": "Technology"}) } else { json!({"Rating": "Hot"}) },
+                   "Email": if i.is_multiple_of(15) { "x@competitor.example" } else { "a@b.example" }},
+        "changes": if i.is_multiple_of(2) { json!({"Industry": "Technology"}) } else { json!({"Rating": "Hot"}) },
     });
     if with_id {
         m["id"] = json!(format!("m{i}"));
@@ -86,9 +86,17 @@ fn mutation(i: usize, with_id: bool) -> Value {
 fn feedback_for(i: usize, outcome: &str) -> Option<&'static str> {
     match outcome {
         "review" if confidence(i) >= 0.8 => Some("accepted"),
-        "review" => Some(if i % 4 == 0 { "edited" } else { "rejected" }),
-        "suggest" => Some(if i % 5 == 0 { "rejected" } else { "accepted" }),
-        "auto" if i % 4 == 0 => Some("rolled_back"),
+        "review" => Some(if i.is_multiple_of(4) {
+            "edited"
+        } else {
+            "rejected"
+        }),
+        "suggest" => Some(if i.is_multiple_of(5) {
+            "rejected"
+        } else {
+            "accepted"
+        }),
+        "auto" if i.is_multiple_of(4) => Some("rolled_back"),
         _ => None,
     }
 }

@@ -11,7 +11,7 @@ use crmc::pipeline::{self, Depth};
 use crmc::stats::{self, tally, Feedback, Group, Tally};
 use crmc_eval::Line;
 use join::{Rec, Sorter};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -200,7 +200,7 @@ impl Joiner {
         at.is_some_and(|t| self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u))
     }
 
-    fn decisions(&mut self, r: impl Read + BufRead) -> std::io::Result<()> {
+    fn decisions(&mut self, r: impl BufRead) -> std::io::Result<()> {
         let max = self.max;
         lines(r, max, |v| {
             self.tally.decision_lines += 1;
