@@ -1,0 +1,287 @@
+//! One touched actor class compared: the region where a changed contract
+//! applies (on either side), the contracts of each side that meet it, the
+//! fields worth comparing, and for each the regions where the sides
+//! decide differently, as [`Change`]s with confirmed witnesses.
+
+use super::classes::{self, Class};
+use super::compare::{self, Delta};
+use super::side::{self, Members};
+use super::{confirm, words, Change, Compared, Diff, EndView, Options};
+use crate::analyze::algebra::{and, Dom, Found, Region};
+use crate::analyze::chain::{changed, Info, RuleRef};
+use crate::analyze::witness::{mutation, Parts};
+use crate::check::model::{CheckedUnit, Contract, FieldId, ObjectId};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// What every class's comparison shares.
+pub(super) struct Run<'a, 's> {
+    pub dom: &'a Dom<'s>,
+    pub units: (&'a CheckedUnit, &'a CheckedUnit),
+    pub tables: (&'a crmc_eval::Table, &'a crmc_eval::Table),
+    pub infos: Infos<'a>,
+    /// Every actor name a contract names (a witness for "any other name"
+    /// must use none of them).
+    pub taken: BTreeSet<String>,
+    pub opts: Options,
+}
+
+impl Run<'_, '_> {
+    pub(super) fn compare(&mut self, class: &Class, out: &mut Diff) {
+        let dom = self.dom;
+        let (old, new) = self.units;
+        let Some(ch) = &class.changed else { return };
+        let mut u: Region = Vec::new();
+        for &i in &ch.old {
+            u.extend(self.infos.before(dom, i).applicable.iter().cloned());
+        }
+        for &i in &ch.new {
+            u.extend(self.infos.after(dom, i).applicable.iter().cloned());
+        }
+        // a contract changed only in its rules has the same region twice
+        let mut seen = Vec::with_capacity(u.len());
+        for c in dom.prune(u) {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        let u = seen;
+        if u.is_empty() {
+            return;
+        }
+        let meets = |info: &Info| !dom.region_empty(&and(&info.applicable, &u));
+        let mut old_m = Vec::new();
+        for &i in &class.old {
+            if meets(&self.infos.before(dom, i)) {
+                old_m.push(i);
+            }
+        }
+        let mut new_m = Vec::new();
+        for &i in &class.new {
+            if meets(&self.infos.after(dom, i)) {
+                new_m.push(i);
+            }
+        }
+        let old_infos: Vec<Arc<Info>> = old_m.iter().map(|&i| self.infos.before(dom, i)).collect();
+        let new_infos: Vec<Arc<Info>> = new_m.iter().map(|&i| self.infos.after(dom, i)).collect();
+        let om = Members {
+            contracts: old_m
+                .iter()
+                .zip(&old_infos)
+                .map(|(&i, info)| (i, &old.contracts[i], &**info))
+                .collect(),
+            within: old_m.iter().map(|i| ch.old.contains(i)).collect(),
+        };
+        let nm = Members {
+            contracts: new_m
+                .iter()
+                .zip(&new_infos)
+                .map(|(&i, info)| (i, &new.contracts[i], &**info))
+                .collect(),
+            within: new_m.iter().map(|i| ch.new.contains(i)).collect(),
+        };
+        let all: Vec<(&Contract, &Info)> = om
+            .contracts
+            .iter()
+            .chain(&nm.contracts)
+            .map(|(_, c, i)| (*c, *i))
+            .collect();
+        // a witness carries every record field any contract of the class
+        // reads: one that cannot apply there still reads its conditions,
+        // and a missing field would make it apply as unknown (fail closed)
+        let mut every: Vec<(Arc<Info>, &Contract)> = Vec::new();
+        for &i in &class.old {
+            every.push((self.infos.before(dom, i), &old.contracts[i]));
+        }
+        for &i in &class.new {
+            every.push((self.infos.after(dom, i), &new.contracts[i]));
+        }
+        let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
+        for (field, stands) in fields(dom, class.object, &all) {
+            out.compared.push(Compared {
+                object: dom.schema.object(class.object).name.clone(),
+                actor: class.actor.clone(),
+                field: dom.schema.field(field).name.clone(),
+                stands_for_others: stands,
+            });
+            let ctx = dom.prune(and(&u, &[changed(field)]));
+            if ctx.is_empty() {
+                continue;
+            }
+            let (oc, or) = side::cells(dom, &om, field, &ctx);
+            let (nc, nr) = side::cells(dom, &nm, field, &ctx);
+            for delta in compare::deltas(dom, &oc, &nc, &or, &nr) {
+                let parts = Parts {
+                    contracts: readers.clone(),
+                    decided: vec![field],
+                };
+                let w = Witness {
+                    dom,
+                    parts: &parts,
+                    actor: class.actor.witness_name(&self.taken),
+                    tables: self.tables,
+                };
+                out.changes.push(change(
+                    &w,
+                    (old, new),
+                    class,
+                    field,
+                    stands,
+                    delta,
+                    self.opts,
+                ));
+            }
+        }
+    }
+}
+
+/// Regions of each side's contracts, computed once and only when needed.
+pub(super) struct Infos<'u> {
+    units: (&'u CheckedUnit, &'u CheckedUnit),
+    old: BTreeMap<usize, Arc<Info>>,
+    new: BTreeMap<usize, Arc<Info>>,
+}
+
+impl<'u> Infos<'u> {
+    pub(super) fn of(old: &'u CheckedUnit, new: &'u CheckedUnit) -> Infos<'u> {
+        Infos {
+            units: (old, new),
+            old: BTreeMap::new(),
+            new: BTreeMap::new(),
+        }
+    }
+    fn before(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
+        let u = self.units.0;
+        self.old
+            .entry(i)
+            .or_insert_with(|| Arc::new(Info::new(dom, &u.contracts[i], &classes::named(u))))
+            .clone()
+    }
+    fn after(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
+        let u = self.units.1;
+        self.new
+            .entry(i)
+            .or_insert_with(|| Arc::new(Info::new(dom, &u.contracts[i], &classes::named(u))))
+            .clone()
+    }
+}
+
+/// Fields to compare: every field a member lists or reads, and one field
+/// per attribute class (plain, protected, readonly) standing for the rest
+/// (nothing tells them apart; `true` marks the stand-in).
+fn fields(dom: &Dom<'_>, object: ObjectId, group: &[(&Contract, &Info)]) -> Vec<(FieldId, bool)> {
+    let mut set: BTreeSet<FieldId> = BTreeSet::new();
+    for (c, i) in group {
+        set.extend(c.fields.iter().map(|l| l.field));
+        set.extend(i.referenced.iter().copied().filter(|f| f.object == object));
+    }
+    let mut out: Vec<(FieldId, bool)> = set.iter().map(|f| (*f, false)).collect();
+    let obj = dom.schema.object(object);
+    let mut classes = [false; 3];
+    for (idx, fd) in obj.fields.iter().enumerate() {
+        let id = FieldId {
+            object,
+            index: idx as u32,
+        };
+        let class = usize::from(fd.protected) + 2 * usize::from(fd.readonly);
+        let class = class.min(2);
+        if set.contains(&id) || classes[class] {
+            continue;
+        }
+        classes[class] = true;
+        out.push((id, true));
+    }
+    out.sort();
+    out
+}
+
+struct Witness<'a, 's> {
+    dom: &'a Dom<'s>,
+    parts: &'a Parts<'a>,
+    actor: String,
+    tables: (&'a crmc_eval::Table, &'a crmc_eval::Table),
+}
+
+fn end_view(unit: &CheckedUnit, field: FieldId, e: &compare::End) -> EndView {
+    let (contract, rule, rule_outcome) = match e.by {
+        Some((i, r)) => {
+            let c = &unit.contracts[i];
+            let rule = match r {
+                RuleRef::Line(l, k) => c
+                    .fields
+                    .get(l)
+                    .and_then(|l| l.rules.get(k))
+                    .map(|x| format!("{}#{}", unit.schema.field(field).name, x.position)),
+                RuleRef::Star(k) => c
+                    .star
+                    .as_ref()
+                    .and_then(|s| s.rules.get(k))
+                    .map(|x| format!("*#{}", x.position)),
+                RuleRef::Default => Some("default".to_string()),
+                RuleRef::Excluded => Some("excluded".to_string()),
+            };
+            let ro = crate::analyze::chain::rule_of(c, r).map(|x| x.outcome);
+            (Some(c.name.clone()), rule, ro)
+        }
+        None => (None, None, None),
+    };
+    EndView {
+        level: e.level,
+        contract,
+        rule,
+        rule_outcome,
+        governance: e.governance.clone(),
+    }
+}
+
+fn change(
+    w: &Witness<'_, '_>,
+    units: (&CheckedUnit, &CheckedUnit),
+    class: &Class,
+    field: FieldId,
+    stands: bool,
+    delta: Delta,
+    opts: Options,
+) -> Change {
+    let fname = w.dom.schema.field(field).name.clone();
+    let (conditions, more) = words::region(w.dom, &delta.region, field, opts.max_conditions);
+    let witness = match w.dom.witness(&delta.region) {
+        Found::Member(a) => {
+            let mut m = mutation(w.dom, w.parts, &a);
+            if let Some(actor) = m.get_mut("actor").and_then(Value::as_object_mut) {
+                actor.insert("name".into(), Value::from(w.actor.clone()));
+            }
+            Some(m)
+        }
+        Found::Empty | Found::Unknown => None,
+    };
+    let confirmed = witness.as_ref().is_some_and(|m| {
+        let alone = m
+            .get("changes")
+            .and_then(Value::as_object)
+            .is_some_and(|c| c.len() == 1);
+        match (
+            confirm::decide(w.tables.0, m, &fname),
+            confirm::decide(w.tables.1, m, &fname),
+        ) {
+            (Some(o), Some(n)) => confirm::confirms(&delta, &o, &n, alone),
+            _ => false,
+        }
+    });
+    Change {
+        kind: delta.kind,
+        object: w.dom.schema.object(class.object).name.clone(),
+        actor: class.actor.clone(),
+        field: fname,
+        stands_for_others: stands,
+        old: end_view(units.0, field, &delta.old),
+        new: end_view(units.1, field, &delta.new),
+        aspects: delta.aspects,
+        conditions,
+        more_conditions: more,
+        witness,
+        confirmed,
+        region: delta.region,
+    }
+}
