@@ -6,7 +6,8 @@
 //! ```text
 //! read     log lines -> decided fields, feedback (and the names that join them)
 //! tally    counts per (contract, field, rule), bounded
-//! report   metrics, metric clauses, recommendations with their text change
+//! report      metrics, metric clauses
+//! recommend   promote / demote, with evidence and the text change
 //! ```
 //!
 //! The join itself (sorting both logs by decision name, spilling to disk so
@@ -14,9 +15,11 @@
 //! no file.
 
 pub mod read;
+pub mod recommend;
 pub mod report;
 pub mod tally;
 
 pub use read::{decision_line, feedback_line, DecidedField, Feedback, FeedbackLine, JoinKey};
-pub use report::{report, Direction, Options, Report};
+pub use recommend::{Direction, Recommendation};
+pub use report::{report, Options, Report};
 pub use tally::{Group, Tally};

@@ -1,7 +1,8 @@
 //! `crmc stats` output: human, JSON, and markdown.
 
 use crmc::check::model::Outcome;
-use crmc::stats::report::{FieldReport, Metrics, Ratio, Recommendation};
+use crmc::stats::report::{FieldReport, Metrics, Ratio};
+use crmc::stats::Recommendation;
 use crmc::stats::{Direction, Options, Report, Tally};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
