@@ -4,8 +4,8 @@
 //! against their measured values, and promote / demote recommendations.
 //!
 //! ```text
-//! read     log lines -> decided fields, feedback (and the names that join them)
-//! tally    counts per (contract, field, rule), bounded
+//! read        log lines -> decided fields, feedback (and the names that join them)
+//! tally       counts per (contract, field, rule), bounded
 //! report      metrics, metric clauses
 //! recommend   promote / demote, with evidence and the text change
 //! ```
