@@ -241,6 +241,62 @@ fn a_schema_change_or_a_broken_unit_is_refused_not_compared() {
     assert!(text(&out.stderr).contains("expected `git:REV:PATH`"));
 }
 
+#[test]
+fn a_named_exclusion_narrowed_in_another_file_loosens_the_contracts_using_it() {
+    let dir = workdir("named");
+    let unit = SMALL.replace(
+        "  exclude when Email ends with \"@competitor.example\"",
+        "  exclude rivals",
+    );
+    let unit = unit.replace(
+        "import \"std/salesforce\"",
+        "import \"std/salesforce\"\nimport \"rivals.crmc\"",
+    );
+    for (side, when) in [
+        (
+            "old",
+            "Email ends with \"@competitor.example\" or Email ends with \"@rival.example\"",
+        ),
+        ("new", "Email ends with \"@competitor.example\""),
+    ] {
+        write(&dir, &format!("{side}/lead.crmc"), &unit);
+        write(
+            &dir,
+            &format!("{side}/rivals.crmc"),
+            &format!("import \"std/salesforce\"\nexclusion rivals on Lead when {when}\n"),
+        );
+    }
+    // the contract file is the same on both sides: only the exclusion it
+    // names changed, in another file
+    let out = crmc(
+        &[
+            "diff", "old", "new", "--format", "json", "--deny", "loosened",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "Industry")
+        .unwrap_or_else(|| panic!("{d:#}"));
+    assert_eq!(c["kind"], "loosened");
+    assert_eq!(
+        (c["old"]["outcome"].as_str(), c["new"]["outcome"].as_str()),
+        (Some("never"), Some("auto"))
+    );
+    assert_eq!(c["old"]["rule"], "excluded");
+    assert!(
+        c["witness"]["record"]["Email"]
+            .as_str()
+            .unwrap()
+            .ends_with("@rival.example"),
+        "{c:#}"
+    );
+}
+
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .args([
