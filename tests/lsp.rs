@@ -460,10 +460,14 @@ fn diagnostics_after_edits_are_crmc_checks_of_the_edited_text() {
             assert_eq!(got, expected, "{} at version {version}", file.display());
             compared += expected.len();
         }
+        // deleted, then closed: its unit's analysis results are dropped
+        std::fs::remove_file(&path).unwrap();
         session.notify(
             "textDocument/didClose",
             json!({"textDocument": {"uri": uri}}),
         );
+        let settled = session.request("crmc/settle", Value::Null);
+        assert_eq!(settled["result"]["units_kept"], 0, "{settled}");
     }
     assert!(compared > 10, "only {compared} diagnostics compared");
     let (status, _) = session.finish();

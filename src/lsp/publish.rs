@@ -116,6 +116,25 @@ impl Server {
         }
     }
 
+    /// Drops the analysis results of units the server no longer knows (a
+    /// file deleted, a unit re-rooted by an import): kept for every unit
+    /// ever analyzed, a long session would only grow. Units still in the
+    /// workspace keep theirs, so a re-analysis reuses them.
+    pub(super) fn prune_analyses(&mut self) {
+        let mut live: std::collections::HashSet<PathBuf> = self.running.keys().cloned().collect();
+        live.extend(self.wanted.keys().cloned());
+        for key in self.units.keys() {
+            let roots = self.workspace.unit_roots(key);
+            live.insert(roots.first().cloned().unwrap_or_else(|| key.clone()));
+        }
+        self.analyses.retain(|id, _| live.contains(id));
+    }
+
+    /// Units whose analysis results are kept (`crmc/settle` says).
+    pub(super) fn units_kept(&self) -> usize {
+        self.analyses.len()
+    }
+
     /// The analysis results kept for the unit `id`.
     fn analysis_cache(&mut self, id: &Path) -> Arc<Mutex<AnalysisCache>> {
         Arc::clone(self.analyses.entry(id.to_path_buf()).or_default())

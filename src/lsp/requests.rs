@@ -137,7 +137,7 @@ fn answer(server: &mut Server, req: &Request) -> Result<Response, Response> {
                     e.to_string(),
                 )
             })?;
-            ok(req, Value::Null)
+            ok(req, serde_json::json!({"units_kept": server.units_kept()}))
         }
         "crmc/stdSource" => {
             let p: StdSourceParams = params(req)?;

@@ -331,6 +331,7 @@ impl Server {
                         } else {
                             self.units.remove(&path);
                             self.clear_for(&path)?;
+                            self.prune_analyses();
                         }
                     }
                 }
