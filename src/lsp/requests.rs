@@ -13,7 +13,6 @@ use lsp_server::{ErrorCode, Request, Response};
 use lsp_types as lsp;
 use lsp_types::request::Request as _;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// What the server can do.
@@ -137,7 +136,10 @@ fn answer(server: &mut Server, req: &Request) -> Result<Response, Response> {
                     e.to_string(),
                 )
             })?;
-            ok(req, serde_json::json!({"units_kept": server.units_kept()}))
+            ok(
+                req,
+                serde_json::json!({ "units_kept": server.units_kept() }),
+            )
         }
         "crmc/stdSource" => {
             let p: StdSourceParams = params(req)?;
