@@ -334,28 +334,38 @@ pub fn fields_for(
         any_star |= c.star.is_some();
     }
     if any_star {
-        let obj = dom.schema.object(object);
-        let mut classes = [false; 3];
-        for (idx, fd) in obj.fields.iter().enumerate() {
-            let id = FieldId {
-                object,
-                index: idx as u32,
-            };
-            if set.contains(&id) {
-                continue;
-            }
-            let class = if fd.readonly {
-                2
-            } else if fd.protected {
-                1
-            } else {
-                0
-            };
-            if !classes[class] {
-                classes[class] = true;
-                set.insert(id);
-            }
-        }
+        let extra = stand_ins(dom, object, &set);
+        set.extend(extra);
     }
     set.into_iter().collect()
+}
+
+/// One field of `object` per attribute class (plain, protected, readonly)
+/// that `mentioned` lacks: each stands for every unmentioned field of its
+/// class (nothing in the contracts tells them apart).
+pub fn stand_ins(
+    dom: &Dom<'_>,
+    object: crate::check::model::ObjectId,
+    mentioned: &BTreeSet<FieldId>,
+) -> Vec<FieldId> {
+    let mut out = Vec::new();
+    let mut classes = [false; 3];
+    for (idx, fd) in dom.schema.object(object).fields.iter().enumerate() {
+        let id = FieldId {
+            object,
+            index: idx as u32,
+        };
+        let class = if fd.readonly {
+            2
+        } else if fd.protected {
+            1
+        } else {
+            0
+        };
+        if !mentioned.contains(&id) && !classes[class] {
+            classes[class] = true;
+            out.push(id);
+        }
+    }
+    out
 }

@@ -8,7 +8,7 @@ use super::compare::{self, Delta};
 use super::side::{self, Members};
 use super::{confirm, words, Change, Compared, Diff, EndView, Options};
 use crate::analyze::algebra::{and, Dom, Found, Region};
-use crate::analyze::chain::{changed, Info, RuleRef};
+use crate::analyze::chain::{changed, stand_ins, Info, RuleRef};
 use crate::analyze::witness::{mutation, Parts};
 use crate::check::model::{CheckedUnit, Contract, FieldId, ObjectId};
 use serde_json::Value;
@@ -177,21 +177,7 @@ fn fields(dom: &Dom<'_>, object: ObjectId, group: &[(&Contract, &Info)]) -> Vec<
         set.extend(i.referenced.iter().copied().filter(|f| f.object == object));
     }
     let mut out: Vec<(FieldId, bool)> = set.iter().map(|f| (*f, false)).collect();
-    let obj = dom.schema.object(object);
-    let mut classes = [false; 3];
-    for (idx, fd) in obj.fields.iter().enumerate() {
-        let id = FieldId {
-            object,
-            index: idx as u32,
-        };
-        let class = usize::from(fd.protected) + 2 * usize::from(fd.readonly);
-        let class = class.min(2);
-        if set.contains(&id) || classes[class] {
-            continue;
-        }
-        classes[class] = true;
-        out.push((id, true));
-    }
+    out.extend(stand_ins(dom, object, &set).into_iter().map(|f| (f, true)));
     out.sort();
     out
 }
