@@ -397,6 +397,21 @@ pub struct Approval {
     pub span: Option<Span>,
 }
 
+/// Seconds as the largest whole unit the language writes (`48h`, `90d`).
+/// Hours below a week, as approval deadlines are written (`24h`, `48h`).
+pub fn duration_text(secs: u64) -> String {
+    let week = 7 * 86_400;
+    if secs >= week && secs.is_multiple_of(86_400) {
+        return format!("{}d", secs / 86_400);
+    }
+    for (per, unit) in [(3_600, "h"), (60, "m")] {
+        if secs >= per && secs.is_multiple_of(per) {
+            return format!("{}{unit}", secs / per);
+        }
+    }
+    format!("{secs}s")
+}
+
 #[derive(Clone, Debug)]
 pub struct Route {
     pub approver: Approver,

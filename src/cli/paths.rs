@@ -36,6 +36,16 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
+/// The unit of `paths` (see [`expand`]), loaded and checked to `depth`.
+pub fn front_end(
+    paths: &[PathBuf],
+    depth: crmc::pipeline::Depth,
+) -> Result<crmc::pipeline::FrontEnd, String> {
+    let roots = expand(paths)?;
+    let provider = InputProvider::for_roots(&roots)?;
+    crmc::pipeline::run(&roots, &provider, depth).map_err(|e| e.to_string())
+}
+
 /// Groups of roots, one unit each: with `each`, every path is its own unit.
 pub fn units(paths: &[PathBuf], each: bool) -> Result<Vec<Vec<PathBuf>>, String> {
     if each && !paths.is_empty() {

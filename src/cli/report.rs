@@ -37,3 +37,17 @@ pub fn print_diagnostics(
         ),
     }
 }
+
+/// The checked unit of `front`, or (when it has errors) `None` after its
+/// diagnostics and `refusal` on standard error.
+pub fn checked_or_report<'f>(
+    front: &'f crmc::pipeline::FrontEnd,
+    refusal: &str,
+) -> Option<&'f crmc::check::model::CheckedUnit> {
+    let unit = front.checked.as_ref().filter(|_| front.error_count() == 0);
+    if unit.is_none() {
+        let _ = print_diagnostics(Format::Human, &front.parsed.sources, &front.diagnostics);
+        eprintln!("crmc: {refusal}");
+    }
+    unit
+}

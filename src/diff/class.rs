@@ -10,9 +10,9 @@ use super::{confirm, words, Change, Compared, Diff, EndView, Options};
 use crate::analyze::algebra::{and, Dom, Found, Region};
 use crate::analyze::chain::{changed, stand_ins, Info, RuleRef};
 use crate::analyze::witness::{mutation, Parts};
-use crate::check::model::{CheckedUnit, Contract, FieldId, ObjectId};
+use crate::check::model::{CheckedUnit, Cond, Contract, FieldId, ObjectId};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// What every class's comparison shares.
@@ -34,10 +34,10 @@ impl Run<'_, '_> {
         let Some(ch) = &class.changed else { return };
         let mut u: Region = Vec::new();
         for &i in &ch.old {
-            u.extend(self.infos.before(dom, i).applicable.iter().cloned());
+            u.extend(self.infos.old.get(dom, i).applicable.iter().cloned());
         }
         for &i in &ch.new {
-            u.extend(self.infos.after(dom, i).applicable.iter().cloned());
+            u.extend(self.infos.new.get(dom, i).applicable.iter().cloned());
         }
         // a contract changed only in its rules has the same region twice
         let mut seen = Vec::with_capacity(u.len());
@@ -53,18 +53,18 @@ impl Run<'_, '_> {
         let meets = |info: &Info| !dom.region_empty(&and(&info.applicable, &u));
         let mut old_m = Vec::new();
         for &i in &class.old {
-            if meets(&self.infos.before(dom, i)) {
+            if meets(&self.infos.old.get(dom, i)) {
                 old_m.push(i);
             }
         }
         let mut new_m = Vec::new();
         for &i in &class.new {
-            if meets(&self.infos.after(dom, i)) {
+            if meets(&self.infos.new.get(dom, i)) {
                 new_m.push(i);
             }
         }
-        let old_infos: Vec<Arc<Info>> = old_m.iter().map(|&i| self.infos.before(dom, i)).collect();
-        let new_infos: Vec<Arc<Info>> = new_m.iter().map(|&i| self.infos.after(dom, i)).collect();
+        let old_infos: Vec<Arc<Info>> = old_m.iter().map(|&i| self.infos.old.get(dom, i)).collect();
+        let new_infos: Vec<Arc<Info>> = new_m.iter().map(|&i| self.infos.new.get(dom, i)).collect();
         let om = Members {
             contracts: old_m
                 .iter()
@@ -92,12 +92,13 @@ impl Run<'_, '_> {
         // and a missing field would make it apply as unknown (fail closed)
         let mut every: Vec<(Arc<Info>, &Contract)> = Vec::new();
         for &i in &class.old {
-            every.push((self.infos.before(dom, i), &old.contracts[i]));
+            every.push((self.infos.old.get(dom, i), &old.contracts[i]));
         }
         for &i in &class.new {
-            every.push((self.infos.after(dom, i), &new.contracts[i]));
+            every.push((self.infos.new.get(dom, i), &new.contracts[i]));
         }
         let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
+        let actor = class.actor.witness_name(&self.taken);
         for (field, stands) in fields(dom, class.object, &all) {
             out.compared.push(Compared {
                 object: dom.schema.object(class.object).name.clone(),
@@ -111,17 +112,17 @@ impl Run<'_, '_> {
             }
             let (oc, or) = side::cells(dom, &om, field, &ctx);
             let (nc, nr) = side::cells(dom, &nm, field, &ctx);
+            let parts = Parts {
+                contracts: readers.clone(),
+                decided: vec![field],
+            };
+            let w = Witness {
+                dom,
+                parts: &parts,
+                actor: actor.clone(),
+                tables: self.tables,
+            };
             for delta in compare::deltas(dom, &oc, &nc, &or, &nr) {
-                let parts = Parts {
-                    contracts: readers.clone(),
-                    decided: vec![field],
-                };
-                let w = Witness {
-                    dom,
-                    parts: &parts,
-                    actor: class.actor.witness_name(&self.taken),
-                    tables: self.tables,
-                };
                 out.changes.push(change(
                     &w,
                     (old, new),
@@ -138,31 +139,40 @@ impl Run<'_, '_> {
 
 /// Regions of each side's contracts, computed once and only when needed.
 pub(super) struct Infos<'u> {
-    units: (&'u CheckedUnit, &'u CheckedUnit),
-    old: BTreeMap<usize, Arc<Info>>,
-    new: BTreeMap<usize, Arc<Info>>,
+    pub old: SideInfos<'u>,
+    pub new: SideInfos<'u>,
 }
 
 impl<'u> Infos<'u> {
     pub(super) fn of(old: &'u CheckedUnit, new: &'u CheckedUnit) -> Infos<'u> {
         Infos {
-            units: (old, new),
-            old: BTreeMap::new(),
-            new: BTreeMap::new(),
+            old: SideInfos::of(old),
+            new: SideInfos::of(new),
         }
     }
-    fn before(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
-        let u = self.units.0;
-        self.old
-            .entry(i)
-            .or_insert_with(|| Arc::new(Info::new(dom, &u.contracts[i], &classes::named(u))))
-            .clone()
+}
+
+/// One side's contract regions, by contract index.
+pub(super) struct SideInfos<'u> {
+    unit: &'u CheckedUnit,
+    named: HashMap<&'u str, &'u Cond>,
+    infos: BTreeMap<usize, Arc<Info>>,
+}
+
+impl<'u> SideInfos<'u> {
+    fn of(unit: &'u CheckedUnit) -> SideInfos<'u> {
+        SideInfos {
+            unit,
+            named: classes::named(unit),
+            infos: BTreeMap::new(),
+        }
     }
-    fn after(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
-        let u = self.units.1;
-        self.new
+
+    fn get(&mut self, dom: &Dom<'_>, i: usize) -> Arc<Info> {
+        let (unit, named) = (self.unit, &self.named);
+        self.infos
             .entry(i)
-            .or_insert_with(|| Arc::new(Info::new(dom, &u.contracts[i], &classes::named(u))))
+            .or_insert_with(|| Arc::new(Info::new(dom, &unit.contracts[i], named)))
             .clone()
     }
 }

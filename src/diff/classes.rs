@@ -160,43 +160,15 @@ pub fn classes(old: &CheckedUnit, new: &CheckedUnit, keys: (&[String], &[String]
 
 /// The unmatched contracts of each side (see [`Class::changed`]).
 fn touched(old: &[usize], ok: &[String], new: &[usize], nk: &[String]) -> Option<Changed> {
-    let seq = |ix: &[usize], keys: &[String]| -> Vec<String> {
-        ix.iter().map(|&i| keys[i].clone()).collect::<Vec<_>>()
+    let seq = |ix: &[usize], keys: &'_ [String]| -> Vec<String> {
+        ix.iter().map(|&i| keys[i].clone()).collect()
     };
     let (so, sn) = (seq(old, ok), seq(new, nk));
     if so == sn {
         return None;
     }
-    // multiset matching: each new contract takes one equal old one
-    let mut pool: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in &so {
-        *pool.entry(k).or_default() += 1;
-    }
-    let mut changed = Changed::default();
-    let mut kept_new = Vec::new();
-    for (&i, k) in new.iter().zip(&sn) {
-        match pool.get_mut(k.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                kept_new.push(k.clone());
-            }
-            _ => changed.new.push(i),
-        }
-    }
-    let mut pool: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in &sn {
-        *pool.entry(k).or_default() += 1;
-    }
-    let mut kept_old = Vec::new();
-    for (&i, k) in old.iter().zip(&so) {
-        match pool.get_mut(k.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                kept_old.push(k.clone());
-            }
-            _ => changed.old.push(i),
-        }
-    }
+    let (kept_new, unmatched_new) = matched(new, &sn, &so);
+    let (kept_old, unmatched_old) = matched(old, &so, &sn);
     if kept_old != kept_new {
         // the matched contracts moved relative to each other
         return Some(Changed {
@@ -204,5 +176,30 @@ fn touched(old: &[usize], ok: &[String], new: &[usize], nk: &[String]) -> Option
             new: new.to_vec(),
         });
     }
-    Some(changed)
+    Some(Changed {
+        old: unmatched_old,
+        new: unmatched_new,
+    })
+}
+
+/// Multiset matching of one side's contracts (`ix`, with behaviours
+/// `keys`) against the other's behaviours: the matched behaviours in order,
+/// and the contracts left without a partner.
+fn matched<'k>(ix: &[usize], keys: &'k [String], other: &[String]) -> (Vec<&'k str>, Vec<usize>) {
+    let mut pool: BTreeMap<&str, usize> = BTreeMap::new();
+    for k in other {
+        *pool.entry(k).or_default() += 1;
+    }
+    let mut kept = Vec::new();
+    let mut left = Vec::new();
+    for (&i, k) in ix.iter().zip(keys) {
+        match pool.get_mut(k.as_str()) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                kept.push(k.as_str());
+            }
+            _ => left.push(i),
+        }
+    }
+    (kept, left)
 }

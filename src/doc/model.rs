@@ -76,20 +76,7 @@ pub fn approver(a: &Approver) -> String {
     }
 }
 
-/// Seconds as the largest whole unit the language writes (`48h`, `90d`).
-/// Hours below a week, as approval deadlines are written (`24h`, `48h`).
-pub fn duration(secs: u64) -> String {
-    let week = 7 * 86_400;
-    if secs >= week && secs.is_multiple_of(86_400) {
-        return format!("{}d", secs / 86_400);
-    }
-    for (per, unit) in [(3_600, "h"), (60, "m")] {
-        if secs >= per && secs.is_multiple_of(per) {
-            return format!("{}{unit}", secs / per);
-        }
-    }
-    format!("{secs}s")
-}
+use crate::check::model::duration_text as duration;
 
 /// A metric target; a fraction is a percentage too (`80%` is 0.80).
 fn target(t: crate::decimal::Decimal) -> String {

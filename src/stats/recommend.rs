@@ -259,11 +259,7 @@ fn edit_rule(
             let word = rule.outcome.as_str();
             let rest = r.strip_prefix(word)?;
             // a route (`review by role "X"`) does not fit another outcome
-            let rest = match rest.find(" when ") {
-                Some(i) => &rest[i..],
-                None if rest.trim().is_empty() => "",
-                None => "",
-            };
+            let rest = rest.find(" when ").map_or("", |i| &rest[i..]);
             format!("{}{rest}", to.as_str())
         }
     };

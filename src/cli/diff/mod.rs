@@ -5,8 +5,7 @@
 mod git;
 mod render;
 
-use super::{fail_usage, report, Format as DiagFormat};
-use crmc::check::model::CheckedUnit;
+use super::{fail_usage, report};
 use crmc::pipeline::{self, Depth, FrontEnd};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,7 +58,11 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Ok(u) => u,
         Err(code) => return code,
     };
-    let (Some(o), Some(n)) = (checked(&args.old, &old), checked(&args.new, &new)) else {
+    let refusal = |spec: &str| format!("`{spec}` has errors; nothing was compared");
+    let (Some(o), Some(n)) = (
+        report::checked_or_report(&old, &refusal(&args.old)),
+        report::checked_or_report(&new, &refusal(&args.new)),
+    ) else {
         return ExitCode::from(1);
     };
     let opts = crmc::diff::Options {
@@ -92,23 +95,9 @@ fn load(spec: &str) -> Result<FrontEnd, ExitCode> {
         Some(Ok((rev, path))) => {
             let roots = git::files(&rev, &path).map_err(fail_usage)?;
             pipeline::run(&roots, &git::GitProvider { rev }, Depth::Check)
+                .map_err(|e| e.to_string())
         }
-        None => {
-            let roots = super::paths::expand(&[PathBuf::from(spec)]).map_err(fail_usage)?;
-            let provider = super::paths::InputProvider::for_roots(&roots).map_err(fail_usage)?;
-            pipeline::run(&roots, &provider, Depth::Check)
-        }
+        None => super::paths::front_end(&[PathBuf::from(spec)], Depth::Check),
     };
     front.map_err(|e| fail_usage(format!("`{spec}`: {e}")))
-}
-
-/// The checked unit, or its diagnostics on standard error.
-fn checked<'f>(spec: &str, front: &'f FrontEnd) -> Option<&'f CheckedUnit> {
-    let unit = front.checked.as_ref().filter(|_| front.error_count() == 0);
-    if unit.is_none() {
-        let _ =
-            report::print_diagnostics(DiagFormat::Human, &front.parsed.sources, &front.diagnostics);
-        eprintln!("crmc: `{spec}` has errors; nothing was compared");
-    }
-    unit
 }

@@ -1,6 +1,7 @@
 //! `crmc diff` output: human (grouped, loosening first), JSON, and
 //! markdown sized for a pull-request comment.
 
+use crmc::check::model::duration_text;
 use crmc::diff::side::Governance;
 use crmc::diff::{Change, Diff, EndView, Kind, Level};
 use serde_json::{json, Value};
@@ -62,29 +63,20 @@ fn governance(g: &Governance) -> String {
             .as_ref()
             .map_or("nobody named".to_string(), |a| a.to_string());
         match within {
-            Some(s) => parts.push(format!("approval by {who} within {}", duration(*s))),
+            Some(s) => parts.push(format!("approval by {who} within {}", duration_text(*s))),
             None => parts.push(format!("approval by {who}")),
         }
     }
     let audit: Vec<&str> = g.audit.iter().map(|a| a.as_str()).collect();
     parts.push(format!("audit {}", audit.join(", ")));
     match g.keep {
-        Some(k) => parts.push(format!("rollback keeps {}", duration(k))),
+        Some(k) => parts.push(format!("rollback keeps {}", duration_text(k))),
         None => parts.push("no rollback keep".to_string()),
     }
     if !g.notify.is_empty() {
         parts.push(format!("notify {}", g.notify.join(", ")));
     }
     parts.join("; ")
-}
-
-fn duration(secs: u64) -> String {
-    match secs {
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
 }
 
 fn summary(d: &Diff) -> String {

@@ -6,8 +6,8 @@
 mod join;
 mod render;
 
-use super::{fail_usage, paths, report, Format as DiagFormat};
-use crmc::pipeline::{self, Depth};
+use super::{fail_usage, paths, report};
+use crmc::pipeline::Depth;
 use crmc::stats::{self, tally, Feedback, Group, Tally};
 use crmc_eval::Line;
 use join::{Rec, Sorter};
@@ -69,22 +69,13 @@ fn parse_time(s: &str) -> Result<i64, String> {
 }
 
 pub fn run(args: StatsArgs) -> ExitCode {
-    let roots = match paths::expand(&args.paths) {
-        Ok(r) => r,
-        Err(e) => return fail_usage(e),
-    };
-    let provider = match paths::InputProvider::for_roots(&roots) {
-        Ok(p) => p,
-        Err(e) => return fail_usage(e),
-    };
-    let front = match pipeline::run(&roots, &provider, Depth::Check) {
+    let front = match paths::front_end(&args.paths, Depth::Check) {
         Ok(f) => f,
         Err(e) => return fail_usage(e),
     };
-    let Some(unit) = front.checked.as_ref().filter(|_| front.error_count() == 0) else {
-        let _ =
-            report::print_diagnostics(DiagFormat::Human, &front.parsed.sources, &front.diagnostics);
-        eprintln!("crmc: the contracts have errors; no statistics were made");
+    let Some(unit) =
+        report::checked_or_report(&front, "the contracts have errors; no statistics were made")
+    else {
         return ExitCode::from(1);
     };
     let run = std::env::var("CRMC_STATS_RUN")
@@ -217,9 +208,9 @@ impl Joiner {
                             continue;
                         }
                         let group = self.tally.intern(Group {
-                            contract: d.contract.clone(),
-                            field: d.field.clone(),
-                            rule: d.rule.clone(),
+                            contract: d.contract,
+                            field: d.field,
+                            rule: d.rule,
                         });
                         let bucket = tally::bucket(d.confidence);
                         match d.key {
