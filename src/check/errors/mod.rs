@@ -118,6 +118,11 @@ pub enum CheckError {
         second: Span,
     },
     // ------------------------------------------------------------ names
+    /// `signal ""` / `schedule ""`.
+    EmptyCauseName {
+        what: &'static str,
+        span: Span,
+    },
     UnknownObject {
         name: String,
         span: Span,
