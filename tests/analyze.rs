@@ -619,7 +619,10 @@ fn build(specs: &[Spec]) -> CheckedUnit {
             2 => vec![Trigger::Update(Some(vec![fields[0], fields[1]]))],
             3 => vec![Trigger::Create, Trigger::Delete],
             4 => vec![Trigger::Signal("s1".into())],
-            _ => vec![Trigger::Schedule(None), Trigger::Update(Some(vec![fields[0]]))],
+            _ => vec![
+                Trigger::Schedule(None),
+                Trigger::Update(Some(vec![fields[0]])),
+            ],
         };
         c.eligible = spec.eligible.clone();
         c.exclusions[0].when = spec.exclude.clone().unwrap_or(Cond::False);

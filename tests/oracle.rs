@@ -335,8 +335,12 @@ fn contract(rng: &mut Rng, pools: &mut Pools, i: usize) -> String {
             }
             4 => "delete".to_string(),
             // causes that are not the contract's own record events
-            _ => ["signal \"sourced\"", "schedule", "create of Account", "update(Tier) of Account"]
-                [rng.below(4)]
+            _ => [
+                "signal \"sourced\"",
+                "schedule",
+                "create of Account",
+                "update(Tier) of Account",
+            ][rng.below(4)]
             .to_string(),
         };
         if !trig.contains(&t) {

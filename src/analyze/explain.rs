@@ -133,7 +133,8 @@ fn trigger_text(c: &Contract, schema: &Schema) -> String {
 /// Why a contract's eligible, not-excluded region is empty.
 pub fn dead_contract(dom: &Dom<'_>, unit: &CheckedUnit, c: &Contract) -> String {
     let schema = &unit.schema;
-    let mut parts: Vec<(String, Region)> = vec![(trigger_text(c, schema), triggers(schema, &c.triggers))];
+    let mut parts: Vec<(String, Region)> =
+        vec![(trigger_text(c, schema), triggers(schema, &c.triggers))];
     if let Some(e) = &c.eligible {
         for part in conjuncts(e) {
             parts.push((

@@ -342,7 +342,9 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                 let who = format!(
                     "{} {}",
                     a.kind.as_str(),
-                    a.name.as_deref().map_or("\"*\"".to_string(), |n| format!("\"{n}\""))
+                    a.name
+                        .as_deref()
+                        .map_or("\"*\"".to_string(), |n| format!("\"{n}\""))
                 );
                 format!("automation re-triggered by its own writes ({who}): {path}")
             } else {

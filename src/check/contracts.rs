@@ -608,7 +608,7 @@ fn rollback(
 
 /// One `trigger on` event, resolved: an `of` naming the contract's own
 /// object is the plain event (one form, so matching never tells them apart).
-fn trigger(
+pub(super) fn trigger(
     info: &SchemaInfo,
     object: ObjectId,
     ev: &ast::TriggerEvent,

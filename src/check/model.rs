@@ -528,6 +528,9 @@ pub struct TestCase {
     /// Parent records by relation name.
     pub parents: Vec<(String, Vec<(FieldId, serde_json::Value)>)>,
     pub changes: Vec<(FieldId, serde_json::Value)>,
+    /// What started the automation, as the mutation's `"trigger"`; `None`:
+    /// the write itself.
+    pub cause: Option<serde_json::Value>,
     pub expect_overall: Option<(Outcome, Span)>,
     pub expect_fields: Vec<(FieldId, Outcome, Span)>,
 }

@@ -9,7 +9,9 @@
 
 use super::matrix::{capped, reachable};
 use crate::analyze::{Finding, Report};
-use crate::check::model::{CheckedUnit, Contract, Event, FieldId, ObjectId, Outcome, Rule, Trigger};
+use crate::check::model::{
+    CheckedUnit, Contract, Event, FieldId, ObjectId, Outcome, Rule, Trigger,
+};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -418,6 +418,7 @@ impl Printer<'_> {
                 string(&a.name.value)
             )),
             TestItemKind::Event(e) => self.line(&format!("event {}", e.name)),
+            TestItemKind::Trigger(t) => self.line(&format!("trigger {}", trigger_text(t))),
             TestItemKind::Confidence(c) => self.line(&format!("confidence {}", literal(c))),
             TestItemKind::Source(s) => self.line(&format!("source {}", string(&s.value))),
             TestItemKind::At(s) => self.line(&format!("at {}", string(&s.value))),

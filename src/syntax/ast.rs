@@ -238,18 +238,30 @@ pub struct ActorPattern {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TriggerEvent {
     /// `create`, or `create of Task` (`of`: another object's event).
-    Create { of: Option<Ident>, span: Span },
+    Create {
+        of: Option<Ident>,
+        span: Span,
+    },
     /// `update` (any field) or `update(F, ...)`, optionally `of OBJECT`.
     Update {
         fields: Option<Vec<Ident>>,
         of: Option<Ident>,
         span: Span,
     },
-    Delete { of: Option<Ident>, span: Span },
+    Delete {
+        of: Option<Ident>,
+        span: Span,
+    },
     /// `signal "prospect_sourced"`: a named cause from outside the CRM.
-    Signal { name: StrLit, span: Span },
+    Signal {
+        name: StrLit,
+        span: Span,
+    },
     /// `schedule` (any scheduled run) or `schedule "nightly"`.
-    Schedule { name: Option<StrLit>, span: Span },
+    Schedule {
+        name: Option<StrLit>,
+        span: Span,
+    },
 }
 
 impl TriggerEvent {
@@ -556,6 +568,9 @@ pub enum TestItemKind {
     Actor(ActorPattern),
     /// `event create|update|delete`
     Event(Ident),
+    /// `trigger update(Email)`: what started the automation (the
+    /// mutation's `"trigger"`); without it the write is its own cause.
+    Trigger(TriggerEvent),
     Confidence(Literal),
     Source(StrLit),
     /// `at "2026-11-21T10:00:00Z"`

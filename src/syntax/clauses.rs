@@ -156,7 +156,7 @@ impl Lower<'_> {
         })
     }
 
-    fn trigger_event(&mut self, p: &P<'_>) -> Option<ast::TriggerEvent> {
+    pub(super) fn trigger_event(&mut self, p: &P<'_>) -> Option<ast::TriggerEvent> {
         let span = self.span(p);
         let w = find(p, Rule::word)?;
         let fields: Vec<ast::Ident> = children(p, Rule::ident).map(|i| self.ident(&i)).collect();

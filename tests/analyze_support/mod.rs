@@ -301,7 +301,14 @@ pub fn triggered(schema: &Schema, c: &Contract, m: &Mut) -> bool {
         (None, Trigger::Update(Some(fs))) => {
             m.event == Event::Update && fs.iter().any(|f| m.changes.contains_key(f))
         }
-        (Some(Cause::Record { object: None, event, fields }), _) => match t {
+        (
+            Some(Cause::Record {
+                object: None,
+                event,
+                fields,
+            }),
+            _,
+        ) => match t {
             Trigger::Create => *event == Event::Create,
             Trigger::Delete => *event == Event::Delete,
             Trigger::Update(None) => *event == Event::Update,
@@ -309,8 +316,16 @@ pub fn triggered(schema: &Schema, c: &Contract, m: &Mut) -> bool {
             _ => false,
         },
         (
-            Some(Cause::Record { object: Some(o), event, fields }),
-            Trigger::Of { object, event: e, fields: fs },
+            Some(Cause::Record {
+                object: Some(o),
+                event,
+                fields,
+            }),
+            Trigger::Of {
+                object,
+                event: e,
+                fields: fs,
+            },
         ) => {
             &schema.object(*object).name == o
                 && event == e
@@ -422,6 +437,8 @@ pub fn parse_witness(schema: &Schema, w: &serde_json::Value) -> Mut {
         source: w["source"].as_str().unwrap().into(),
         record: fields("record"),
         changes: fields("changes"),
-        cause: w.get("trigger").map(|t| crmc_eval::Cause::from_value(t).unwrap()),
+        cause: w
+            .get("trigger")
+            .map(|t| crmc_eval::Cause::from_value(t).unwrap()),
     }
 }

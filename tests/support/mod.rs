@@ -523,9 +523,7 @@ impl Gen<'_> {
             });
         }
         if self.rng.pct(20) {
-            triggers.push(Trigger::Signal(
-                self.rng.pick(&SIGNALS).to_string(),
-            ));
+            triggers.push(Trigger::Signal(self.rng.pick(&SIGNALS).to_string()));
         }
         if self.rng.pct(15) {
             triggers.push(Trigger::Schedule(

@@ -63,12 +63,20 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
         // closed walk through both has an edge between automations, and
         // that edge lies on an elementary cycle of the walk).
         let auto_parts = g.components(Some(&members), true);
-        let cross = auto_parts
-            .iter()
-            .find(|p| p.iter().filter_map(|&i| g.automation(i)).collect::<BTreeSet<_>>().len() >= 2);
+        let cross = auto_parts.iter().find(|p| {
+            p.iter()
+                .filter_map(|&i| g.automation(i))
+                .collect::<BTreeSet<_>>()
+                .len()
+                >= 2
+        });
         let (mut cycles, bounded) = elementary_cycles(&g, &members, &mut seen);
         let spans = |c: &Cycle| {
-            c.iter().filter_map(|(i, _)| g.automation(*i)).collect::<BTreeSet<_>>().len() >= 2
+            c.iter()
+                .filter_map(|(i, _)| g.automation(*i))
+                .collect::<BTreeSet<_>>()
+                .len()
+                >= 2
         };
         if let Some(part) = cross {
             let listed = cycles.iter().any(|(c, auto)| *auto && spans(c));

@@ -4,8 +4,8 @@
 use super::components::DenseUnion;
 use super::{compatible, Ctx, Finding, Options};
 use crate::analyze::algebra::{Con, Cube, Found, Var};
-use crate::analyze::lower::EV_UPDATE;
 use crate::analyze::chain::{fields_for, Info, RuleRef};
+use crate::analyze::lower::EV_UPDATE;
 use crate::analyze::witness::{mutation, pin_record};
 use crate::check::model::{Contract, FieldId, Outcome};
 use serde_json::Value;

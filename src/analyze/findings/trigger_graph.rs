@@ -131,16 +131,14 @@ impl TriggerGraph {
     fn raw(&self, a: usize) -> impl Iterator<Item = Edge> + '_ {
         let writes = self.writes.get(a).map_or(&[][..], Vec::as_slice);
         let object = self.object.get(a).copied();
-        writes
-            .iter()
-            .flat_map(move |w| {
-                let listed = self.by_field.get(&w.field).map_or(&[][..], Vec::as_slice);
-                let any = match (w.any_update, object) {
-                    (true, Some(o)) => self.any_update.get(&o).map_or(&[][..], Vec::as_slice),
-                    _ => &[][..],
-                };
-                listed.iter().chain(any).map(move |&b| (b, w.field, w.auto))
-            })
+        writes.iter().flat_map(move |w| {
+            let listed = self.by_field.get(&w.field).map_or(&[][..], Vec::as_slice);
+            let any = match (w.any_update, object) {
+                (true, Some(o)) => self.any_update.get(&o).map_or(&[][..], Vec::as_slice),
+                _ => &[][..],
+            };
+            listed.iter().chain(any).map(move |&b| (b, w.field, w.auto))
+        })
     }
 
     /// Contract `a`'s automation.

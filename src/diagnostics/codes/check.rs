@@ -457,6 +457,18 @@ name exactly, so an empty name would match nothing an integration can send.\n\nE
 trigger on signal \"\"\n\nFix: write the name the integration sends, or `schedule` alone for \
 any scheduled run.",
     },
+    CodeInfo {
+        code: "E0336",
+        kind: "cause_without_fields",
+        severity: Severity::Error,
+        title: "a test's update trigger names no fields",
+        explanation: "A test's `trigger` line is the cause the mutation carries (its \
+`\"trigger\"` key): what started the automation. An update cause says which fields changed, \
+since a contract's `trigger on update(Email)` matches only when one of those is among them; \
+a bare `trigger update` cannot say that.\n\nExample:\n  trigger update\n\nFix: list the fields \
+that changed, `trigger update(Email, Company)`, or leave the line out to let the test's write \
+be its own cause.",
+    },
     // ------------------------------------------------------------ W03xx
     CodeInfo {
         code: "W0301",

@@ -114,9 +114,7 @@ impl Table {
                 let named = self
                     .object(*object)
                     .is_some_and(|row| self.str(row.name) == o.as_str());
-                named
-                    && event == e
-                    && fields.as_ref().is_none_or(|fs| listed(names, fs))
+                named && event == e && fields.as_ref().is_none_or(|fs| listed(names, fs))
             }
             (Trigger::Signal(s), Some(Cause::Signal(n))) => self.str(*s) == n.as_str(),
             (Trigger::Schedule(None), Some(Cause::Schedule(_))) => true,

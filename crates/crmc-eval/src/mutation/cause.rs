@@ -90,7 +90,9 @@ impl Cause {
                     Some(_) => return Err(bad("`object` must be a non-empty string")),
                 };
                 if obj.contains_key("name") {
-                    return Err(bad("a record event has no `name` (signals and schedules do)"));
+                    return Err(bad(
+                        "a record event has no `name` (signals and schedules do)",
+                    ));
                 }
                 let fields = match (event, obj.get("fields")) {
                     (Event::Update, Some(Value::Array(a))) => {
@@ -114,10 +116,8 @@ impl Cause {
                         return Err(bad("`fields` must be an array of field names"))
                     }
                     (Event::Update, None) => {
-                        return Err(bad(
-                            "an update names the fields whose change started it: \
-                             {\"event\":\"update\",\"fields\":[\"Email\"]}",
-                        ))
+                        return Err(bad("an update names the fields whose change started it: \
+                             {\"event\":\"update\",\"fields\":[\"Email\"]}"))
                     }
                     (_, Some(_)) => {
                         return Err(bad(format!(
