@@ -231,10 +231,7 @@ impl B {
         })
     }
     fn trigger_create(&mut self) -> ClauseKind {
-        ClauseKind::Trigger(vec![TriggerEvent::Create {
-            of: None,
-            span: self.tok("create"),
-        }])
+        ClauseKind::Trigger(vec![TriggerEvent::Create(self.tok("create"))])
     }
     fn test_item(&mut self, kind: TestItemKind) -> TestItem {
         let span = self.tok("ITEM");

@@ -10,7 +10,6 @@
 //! ```
 
 pub mod algebra;
-pub mod cause;
 pub mod chain;
 pub mod explain;
 pub mod findings;

@@ -118,15 +118,6 @@ pub enum CheckError {
         second: Span,
     },
     // ------------------------------------------------------------ names
-    /// A test's `trigger update` without the fields that changed.
-    CauseWithoutFields {
-        span: Span,
-    },
-    /// `signal ""` / `schedule ""`.
-    EmptyCauseName {
-        what: &'static str,
-        span: Span,
-    },
     UnknownObject {
         name: String,
         span: Span,
