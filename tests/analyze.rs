@@ -582,7 +582,7 @@ fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
 fn arb_spec() -> impl Strategy<Value = Spec> {
     (
         0usize..3,
-        0usize..4,
+        0usize..6,
         proptest::option::weighted(0.5, arb_cond()),
         proptest::option::weighted(0.3, arb_cond()),
         (
@@ -617,7 +617,12 @@ fn build(specs: &[Spec]) -> CheckedUnit {
             0 => vec![Trigger::Update(None)],
             1 => vec![Trigger::Create, Trigger::Update(Some(vec![fields[2]]))],
             2 => vec![Trigger::Update(Some(vec![fields[0], fields[1]]))],
-            _ => vec![Trigger::Create, Trigger::Delete],
+            3 => vec![Trigger::Create, Trigger::Delete],
+            4 => vec![Trigger::Signal("s1".into())],
+            _ => vec![
+                Trigger::Schedule(None),
+                Trigger::Update(Some(vec![fields[0]])),
+            ],
         };
         c.eligible = spec.eligible.clone();
         c.exclusions[0].when = spec.exclude.clone().unwrap_or(Cond::False);
@@ -635,7 +640,62 @@ fn build(specs: &[Spec]) -> CheckedUnit {
     unit(s, cs)
 }
 
-fn all_mutations(s: &Schema) -> Vec<Mut> {
+/// One cause per class of causes the unit's triggers tell apart (the
+/// decision reads a cause only through which contracts it triggers, and
+/// an explicit cause triggers the same contracts whatever the write): every
+/// pattern of the test triggers' field lists ({Stage}, {Flag, Num},
+/// {Flag}), the record events, a signal and a schedule.
+fn cause_classes(u: &CheckedUnit) -> Vec<crmc_eval::Cause> {
+    use crmc_eval::Cause;
+    let update = |fs: &[&str]| Cause::Record {
+        object: None,
+        event: Event::Update,
+        fields: fs.iter().map(|f| f.to_string()).collect(),
+    };
+    let record = |event| Cause::Record {
+        object: None,
+        event,
+        fields: vec![],
+    };
+    let all = [
+        record(Event::Create),
+        record(Event::Delete),
+        update(&["Ghost"]),
+        update(&["Stage"]),
+        update(&["Num"]),
+        update(&["Flag"]),
+        update(&["Num", "Stage"]),
+        update(&["Flag", "Stage"]),
+        Cause::Signal("s1".into()),
+        Cause::Signal("s2".into()),
+        Cause::Schedule(None),
+    ];
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for c in all {
+        let probe = Mut {
+            event: Event::Update,
+            kind: ActorKind::Ai,
+            name: "x".into(),
+            confidence: d("1"),
+            source: "s".into(),
+            record: Default::default(),
+            changes: Default::default(),
+            cause: Some(c.clone()),
+        };
+        let key: Vec<bool> = u
+            .contracts
+            .iter()
+            .map(|k| triggered(&u.schema, k, &probe))
+            .collect();
+        if seen.insert(key) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn all_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
     let (flag, num, stage) = (fid(s, "Flag"), fid(s, "Num"), fid(s, "Stage"));
     let flags = [V::Null, V::Bool(true), V::Bool(false)];
     let nums: Vec<V> = std::iter::once(V::Null)
@@ -671,6 +731,7 @@ fn all_mutations(s: &Schema) -> Vec<Mut> {
                                         ]
                                         .into(),
                                         changes: Default::default(),
+                                        cause: None,
                                     };
                                     for (f, v) in [(flag, &cf), (num, &cn), (stage, &cs)] {
                                         if let Some(v) = v {
@@ -682,7 +743,11 @@ fn all_mutations(s: &Schema) -> Vec<Mut> {
                                     if event == Event::Delete && !m.changes.is_empty() {
                                         continue;
                                     }
-                                    out.push(m);
+                                    for c in causes {
+                                        let mut m = m.clone();
+                                        m.cause = Some(c.clone());
+                                        out.push(m);
+                                    }
                                 }
                             }
                         }
@@ -873,7 +938,7 @@ proptest! {
     #[test]
     fn analyzer_matches_brute_force(specs in proptest::collection::vec(arb_spec(), 2..4)) {
         let u = build(&specs);
-        let muts = all_mutations(&u.schema);
+        let muts = all_mutations(&u.schema, &cause_classes(&u));
         let want = brute(&u, &muts);
         let got = analyzed(&u, &all_findings(&u));
         // the default (linear) output names a subset of the pairs that

@@ -231,7 +231,10 @@ impl B {
         })
     }
     fn trigger_create(&mut self) -> ClauseKind {
-        ClauseKind::Trigger(vec![TriggerEvent::Create(self.tok("create"))])
+        ClauseKind::Trigger(vec![TriggerEvent::Create {
+            of: None,
+            span: self.tok("create"),
+        }])
     }
     fn test_item(&mut self, kind: TestItemKind) -> TestItem {
         let span = self.tok("ITEM");

@@ -321,7 +321,7 @@ fn contract(rng: &mut Rng, pools: &mut Pools, i: usize) -> String {
     }
     let mut trig: Vec<String> = Vec::new();
     for _ in 0..1 + rng.below(2) {
-        let t = match rng.below(5) {
+        let t = match rng.below(6) {
             0 => "create".to_string(),
             1 | 2 => "update".to_string(),
             3 => {
@@ -333,7 +333,15 @@ fn contract(rng: &mut Rng, pools: &mut Pools, i: usize) -> String {
                     format!("update({a}, {b})")
                 }
             }
-            _ => "delete".to_string(),
+            4 => "delete".to_string(),
+            // causes that are not the contract's own record events
+            _ => [
+                "signal \"sourced\"",
+                "schedule",
+                "create of Account",
+                "update(Tier) of Account",
+            ][rng.below(4)]
+            .to_string(),
         };
         if !trig.contains(&t) {
             trig.push(t);
@@ -501,7 +509,17 @@ fn mutation(
     let conf = [
         "0.49", "0.5", "0.51", "0.79", "0.8", "0.81", "0.94", "0.95", "1",
     ][rng.below(9)];
-    json!({
+    // what started the automation: often the write itself (no key)
+    let cause = match rng.below(10) {
+        0 => Some(json!({"event": "create"})),
+        1 => Some(json!({"event": "update", "fields": [rng.pick(WRITABLE).0]})),
+        2 => Some(json!({"event": "signal", "name": "sourced"})),
+        3 => Some(json!({"event": "schedule"})),
+        4 => Some(json!({"event": "create", "object": "Account"})),
+        5 => Some(json!({"event": "update", "object": "Account", "fields": ["Tier"]})),
+        _ => None,
+    };
+    let mut m = json!({
         "object": "Lead",
         "event": event,
         "actor": {"kind": "ai", "name": "x"},
@@ -514,7 +532,11 @@ fn mutation(
         "record": record,
         "parents": parents,
         "changes": changes,
-    })
+    });
+    if let Some(c) = cause {
+        m["trigger"] = c;
+    }
+    m
 }
 
 /// The mutation with an actor every contract in `cs` matches.
@@ -633,9 +655,13 @@ fn triggered_by(c: &Contract, f: FieldId) -> bool {
     })
 }
 
-/// Whether contract text `c` names field `f` (lists, reads or triggers on it).
+/// Whether contract text `c` names field `f` outside its `trigger` line
+/// (a trigger's fields are the cause's, not the write's: they do not set a
+/// field apart from the ones a `*` rule decides alike).
 fn names(c: &str, f: &str) -> bool {
-    c.split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_')
+    c.lines()
+        .filter(|l| !l.trim_start().starts_with("trigger "))
+        .flat_map(|l| l.split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_'))
         .any(|w| w == f)
 }
 

@@ -224,7 +224,7 @@ fn spec_contract_parses_with_the_expected_shape() {
     let ClauseKind::Trigger(events) = clause(c, "trigger") else {
         unreachable!()
     };
-    assert!(matches!(events[0], TriggerEvent::Create(_)));
+    assert!(matches!(events[0], TriggerEvent::Create { of: None, .. }));
     let TriggerEvent::Update {
         fields: Some(fs), ..
     } = &events[1]

@@ -5,8 +5,9 @@
 
 use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::{and, Con, Cube, Dom, Region, Var, T};
-use super::lower::{lower, triggers, uses, Uses};
-use crate::check::model::{Cond, Contract, FieldId, Mode, Outcome, Rule, Subject, Trigger};
+use super::cause::triggers;
+use super::lower::{lower, uses, Uses};
+use crate::check::model::{Cond, Contract, FieldId, Mode, Outcome, Rule, Subject};
 use crate::decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
 
@@ -43,8 +44,9 @@ pub struct Info {
     pub lines: Vec<Vec<Region>>,
     pub star: Vec<Region>,
     pub uses: Uses,
-    /// Fields the contract's conditions or triggers mention (current, new,
-    /// changed), and parent relations it reads.
+    /// Fields the contract's conditions mention (current, new, changed),
+    /// and parent relations it reads (a trigger's fields are the cause's,
+    /// not the write's: they are not among them).
     pub referenced: BTreeSet<FieldId>,
     pub record_fields: BTreeSet<FieldId>,
     pub parents: BTreeSet<(String, FieldId)>,
@@ -87,7 +89,7 @@ fn walk(c: &Cond, info: &mut Info) {
 
 impl Info {
     pub fn new(dom: &Dom<'_>, c: &Contract, named: &HashMap<&str, &Cond>) -> Info {
-        let trig = triggers(&c.triggers);
+        let trig = triggers(dom.schema, &c.triggers);
         let applicable = dom.prune(and(&trig, &cond_region(dom, c.eligible.as_ref())));
         let mut live = applicable.clone();
         // applicable and some exclusion holds: the union of the exclusions
@@ -133,11 +135,6 @@ impl Info {
             record_fields: BTreeSet::new(),
             parents: BTreeSet::new(),
         };
-        for t in &c.triggers {
-            if let Trigger::Update(Some(fs)) = t {
-                info.referenced.extend(fs.iter().copied());
-            }
-        }
         let mut conds: Vec<&Cond> = Vec::new();
         conds.extend(c.eligible.as_ref());
         for e in &c.exclusions {

@@ -2,8 +2,9 @@
 //! eligible, trigger and exclusion clauses) cannot hold together.
 
 use super::algebra::{and, Con, Cube, Dom, Region, Var, T};
-use super::lower::{lower, triggers};
-use crate::check::model::{CheckedUnit, Cond, Contract, Schema, Subject, Test, Trigger, Value};
+use super::cause::triggers;
+use super::lower::lower;
+use crate::check::model::{CheckedUnit, Cond, Contract, Schema, Subject, Test, Value};
 
 fn value(v: &Value) -> String {
     match v {
@@ -125,29 +126,15 @@ pub fn dead_cond(
 }
 
 fn trigger_text(c: &Contract, schema: &Schema) -> String {
-    let ts: Vec<String> = c
-        .triggers
-        .iter()
-        .map(|t| match t {
-            Trigger::Create => "create".to_string(),
-            Trigger::Delete => "delete".to_string(),
-            Trigger::Update(None) => "update".to_string(),
-            Trigger::Update(Some(fs)) => format!(
-                "update({})",
-                fs.iter()
-                    .map(|f| schema.field(*f).name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        })
-        .collect();
+    let ts: Vec<String> = c.triggers.iter().map(|t| t.text(schema)).collect();
     format!("`trigger on {}`", ts.join(", "))
 }
 
 /// Why a contract's eligible, not-excluded region is empty.
 pub fn dead_contract(dom: &Dom<'_>, unit: &CheckedUnit, c: &Contract) -> String {
     let schema = &unit.schema;
-    let mut parts: Vec<(String, Region)> = vec![(trigger_text(c, schema), triggers(&c.triggers))];
+    let mut parts: Vec<(String, Region)> =
+        vec![(trigger_text(c, schema), triggers(schema, &c.triggers))];
     if let Some(e) = &c.eligible {
         for part in conjuncts(e) {
             parts.push((

@@ -11,7 +11,7 @@ use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::text::{PatKind, TextSet};
 use super::algebra::zone::{Diff, SECS_PER_DAY};
 use super::algebra::{and, Con, Cube, Dom, Region, Var, EMPTY, F, T};
-use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Trigger, Value};
+use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Value};
 use crate::decimal::Decimal;
 
 /// The `at` of a witness whose conditions do not read it
@@ -382,28 +382,6 @@ fn bits_of(var: &Var, v: &Value) -> u8 {
         },
         _ => 0,
     }
-}
-
-/// The region where a contract's triggers fire.
-pub fn triggers(triggers: &[Trigger]) -> Region {
-    let mut out = Vec::new();
-    for t in triggers {
-        match t {
-            Trigger::Create => out.push(Cube::single(Var::Event, Con::Bits(1))),
-            Trigger::Delete => out.push(Cube::single(Var::Event, Con::Bits(4))),
-            Trigger::Update(None) => out.push(Cube::single(Var::Event, Con::Bits(2))),
-            Trigger::Update(Some(fields)) => {
-                for f in fields {
-                    let mut c = Cube::single(Var::Event, Con::Bits(2));
-                    if let Some(x) = c.intersect(&Cube::single(Var::Changed(*f), Con::Bits(T))) {
-                        c = x;
-                    }
-                    out.push(c);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Whether a condition reads relative dates, absolute dates, or patterns

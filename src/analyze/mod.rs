@@ -10,6 +10,7 @@
 //! ```
 
 pub mod algebra;
+pub mod cause;
 pub mod chain;
 pub mod explain;
 pub mod findings;

@@ -20,6 +20,7 @@ const DEAD_CONTRACT: &str = "W0505";
 const GAP: &str = "W0506";
 const LOOP_AUTO: &str = "E0507";
 const LOOP: &str = "W0508";
+const LOOP_SELF: &str = "W0514";
 const THRESHOLD_ORDER: &str = "E0509";
 const NO_APPROVER: &str = "E0510";
 const UNSUPPRESSED_AUTOMATION: &str = "W0511";
@@ -313,6 +314,7 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
         Finding::Loop {
             cycle,
             all_auto,
+            one_automation,
             others,
             bounded,
             unconfirmed,
@@ -329,9 +331,28 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
             };
             let path = path_of(cycle);
             let first = cycle.first().map_or(0, |x| x.0);
+            let own = *one_automation && !*all_auto;
+            let code = match (*all_auto, own) {
+                (true, _) => LOOP_AUTO,
+                (false, true) => LOOP_SELF,
+                (false, false) => LOOP,
+            };
+            let title = if own {
+                let a = &r.c(first).actor;
+                let who = format!(
+                    "{} {}",
+                    a.kind.as_str(),
+                    a.name
+                        .as_deref()
+                        .map_or("\"*\"".to_string(), |n| format!("\"{n}\""))
+                );
+                format!("automation re-triggered by its own writes ({who}): {path}")
+            } else {
+                format!("automation loop: {path}")
+            };
             let mut d = Diagnostic::new(
-                if *all_auto { LOOP_AUTO } else { LOOP },
-                format!("automation loop: {path}"),
+                code,
+                title,
                 r.c(first).trigger_span,
                 format!(
                     "`{}` is triggered by the last write of the cycle",
@@ -380,6 +401,13 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
             }
             if *unconfirmed {
                 d = d.with_note(UNCONFIRMED_LOOP);
+            }
+            if own {
+                return d.with_help(
+                    "make the trigger list the fields that start the work, not the ones it writes \
+                     (`trigger on create, update(Email, Company)`), or have the integration skip \
+                     changes it made itself (Salesforce `changeOrigin`, HubSpot `sourceId`)",
+                );
             }
             d.with_help("narrow a trigger to `update(...)` without the written field, or demote one write to `review`")
         }

@@ -176,6 +176,7 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
             changed.insert(*f);
         }
     }
+    let changed_fields = changed.clone();
     let mut changes = Map::new();
     for f in changed {
         let fd = schema.field(f);
@@ -194,7 +195,8 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         }
         changes.insert(fd.name.clone(), j);
     }
-    json!({
+    let cause = super::cause::json(schema, first.object, event, &changed_fields, assign);
+    let mut m = json!({
         "object": object.name,
         "event": event.as_str(),
         "actor": {"kind": first.actor.kind.as_str(), "name": name},
@@ -204,7 +206,11 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         "record": Value::Object(record),
         "parents": Value::Object(parents),
         "changes": Value::Object(changes),
-    })
+    });
+    if let (Some(c), Value::Object(m)) = (cause, &mut m) {
+        m.insert("trigger".to_string(), c);
+    }
+    m
 }
 
 /// A cube pinning the record variables (current values, parents, and their

@@ -2,7 +2,7 @@
 
 use super::conds::{field_of, lower, RuleField, Scope};
 use super::errors::CheckError;
-use super::model::{self, ObjectId};
+use super::model::{self, Event, ObjectId};
 use super::schema::SchemaInfo;
 use super::values::unit_interval;
 use crate::diagnostics::suggest::suggest;
@@ -262,18 +262,9 @@ pub fn check_contract(
     if let Some((ClauseKind::Trigger(events), span)) = get("trigger") {
         trigger_span = span;
         for ev in events {
-            triggers.push(match ev {
-                ast::TriggerEvent::Create(_) => model::Trigger::Create,
-                ast::TriggerEvent::Delete(_) => model::Trigger::Delete,
-                ast::TriggerEvent::Update { fields: None, .. } => model::Trigger::Update(None),
-                ast::TriggerEvent::Update {
-                    fields: Some(fs), ..
-                } => model::Trigger::Update(Some(
-                    fs.iter()
-                        .filter_map(|f| field_of(info, object, f, errors))
-                        .collect(),
-                )),
-            });
+            if let Some(t) = trigger(info, object, ev, errors) {
+                triggers.push(t);
+            }
         }
     }
 
@@ -613,4 +604,60 @@ fn rollback(
         }
     }
     out
+}
+
+/// One `trigger on` event, resolved: an `of` naming the contract's own
+/// object is the plain event (one form, so matching never tells them apart).
+pub(super) fn trigger(
+    info: &SchemaInfo,
+    object: ObjectId,
+    ev: &ast::TriggerEvent,
+    errors: &mut Vec<CheckError>,
+) -> Option<model::Trigger> {
+    use ast::TriggerEvent as T;
+    let (event, fields, of) = match ev {
+        T::Signal { name, .. } => {
+            return named(name, "signal", errors).map(model::Trigger::Signal);
+        }
+        T::Schedule { name: None, .. } => return Some(model::Trigger::Schedule(None)),
+        T::Schedule {
+            name: Some(name), ..
+        } => {
+            return named(name, "schedule", errors).map(|n| model::Trigger::Schedule(Some(n)));
+        }
+        T::Create { of, .. } => (Event::Create, None, of),
+        T::Delete { of, .. } => (Event::Delete, None, of),
+        T::Update { fields, of, .. } => (Event::Update, fields.as_ref(), of),
+    };
+    let target = match of {
+        Some(o) => object_of(info, o, errors)?,
+        None => object,
+    };
+    let fields = fields.map(|fs| {
+        fs.iter()
+            .filter_map(|f| field_of(info, target, f, errors))
+            .collect::<Vec<_>>()
+    });
+    Some(match (target == object, event) {
+        (true, Event::Create) => model::Trigger::Create,
+        (true, Event::Delete) => model::Trigger::Delete,
+        (true, Event::Update) => model::Trigger::Update(fields),
+        (false, event) => model::Trigger::Of {
+            object: target,
+            event,
+            fields,
+        },
+    })
+}
+
+/// A signal's or schedule's name: not empty.
+fn named(name: &ast::StrLit, what: &'static str, errors: &mut Vec<CheckError>) -> Option<String> {
+    if name.value.trim().is_empty() {
+        errors.push(CheckError::EmptyCauseName {
+            what,
+            span: name.span,
+        });
+        return None;
+    }
+    Some(name.value.clone())
 }

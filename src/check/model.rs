@@ -323,6 +323,61 @@ pub enum Trigger {
     /// `update` (any change) or `update(F, ...)` (a change to one of these).
     Update(Option<Vec<FieldId>>),
     Delete,
+    /// An event of another object (`create of Task`, `update(Status) of
+    /// Task`): `fields` only on update, fields of `object`. A trigger
+    /// naming the contract's own object is one of the three above.
+    Of {
+        object: ObjectId,
+        event: Event,
+        fields: Option<Vec<FieldId>>,
+    },
+    /// `signal "prospect_sourced"`.
+    Signal(String),
+    /// `schedule` (any scheduled run) or `schedule "nightly"`.
+    Schedule(Option<String>),
+}
+
+impl Trigger {
+    /// The trigger as `trigger on` writes it (`update(Email, Company)`,
+    /// `create of Task`, `signal "prospect_sourced"`).
+    pub fn text(&self, schema: &Schema) -> String {
+        let list = |fs: &Option<Vec<FieldId>>| match fs {
+            None => String::new(),
+            Some(fs) => format!(
+                "({})",
+                fs.iter()
+                    .map(|f| schema.field(*f).name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let quoted = crate::fmt::exprs::string;
+        match self {
+            Trigger::Create => "create".into(),
+            Trigger::Delete => "delete".into(),
+            Trigger::Update(fs) => format!("update{}", list(fs)),
+            Trigger::Of {
+                object,
+                event,
+                fields,
+            } => format!(
+                "{}{} of {}",
+                event.as_str(),
+                list(fields),
+                schema.object(*object).name
+            ),
+            Trigger::Signal(n) => format!("signal {}", quoted(n)),
+            Trigger::Schedule(None) => "schedule".into(),
+            Trigger::Schedule(Some(n)) => format!("schedule {}", quoted(n)),
+        }
+    }
+
+    /// Whether a write of the contract's own object can start it (a
+    /// record event of that object, not another object's, a signal or a
+    /// schedule).
+    pub fn own_event(&self) -> bool {
+        matches!(self, Trigger::Create | Trigger::Update(_) | Trigger::Delete)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -473,6 +528,9 @@ pub struct TestCase {
     /// Parent records by relation name.
     pub parents: Vec<(String, Vec<(FieldId, serde_json::Value)>)>,
     pub changes: Vec<(FieldId, serde_json::Value)>,
+    /// What started the automation, as the mutation's `"trigger"`; `None`:
+    /// the write itself.
+    pub cause: Option<serde_json::Value>,
     pub expect_overall: Option<(Outcome, Span)>,
     pub expect_fields: Vec<(FieldId, Outcome, Span)>,
 }

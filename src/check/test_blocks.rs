@@ -2,7 +2,7 @@
 //! fit the schema, and expectations about changed fields.
 
 use super::conds::{field_of, relation_of};
-use super::contracts::{object_of, Once};
+use super::contracts::{object_of, trigger, Once};
 use super::errors::{CheckError, Found};
 use super::model::{self, Event, FieldId, ObjectId};
 use super::schema::SchemaInfo;
@@ -148,7 +148,17 @@ pub fn check_test(
     let mut changes = Vec::new();
     let mut expect_overall = None;
     let mut expect_fields = Vec::new();
+    let mut cause = None;
     if let (Some(object), Some((_, vals))) = (object, record) {
+        let mut trigger_once = Once::new(block.clone());
+        for item in &t.items {
+            if let TestItemKind::Trigger(ev) = &item.kind {
+                if trigger_once.first((), || "`trigger`".to_string(), item.span, errors) {
+                    cause = trigger(info, object, ev, errors)
+                        .and_then(|t| cause_json(info, &t, ev.span(), errors));
+                }
+            }
+        }
         record_values = values(info, object, "record", vals, errors);
         let mut parent_once = Once::new(block.clone());
         let mut change_once = Once::new(block.clone());
@@ -257,7 +267,53 @@ pub fn check_test(
         record: record_values?,
         parents,
         changes,
+        cause,
         expect_overall,
         expect_fields,
+    })
+}
+
+/// A test's `trigger` as the mutation's `"trigger"`: an update names the
+/// fields whose change started the automation (a cause always says so).
+fn cause_json(
+    info: &SchemaInfo,
+    t: &model::Trigger,
+    span: Span,
+    errors: &mut Vec<CheckError>,
+) -> Option<serde_json::Value> {
+    use serde_json::json;
+    let names = |fs: &[FieldId]| -> Vec<String> {
+        fs.iter()
+            .map(|f| info.schema.field(*f).name.clone())
+            .collect()
+    };
+    Some(match t {
+        model::Trigger::Create => json!({"event": "create"}),
+        model::Trigger::Delete => json!({"event": "delete"}),
+        model::Trigger::Update(Some(fs)) => json!({"event": "update", "fields": names(fs)}),
+        model::Trigger::Of {
+            object,
+            event,
+            fields,
+        } => {
+            let mut c =
+                json!({"event": event.as_str(), "object": info.schema.object(*object).name});
+            match (event, fields) {
+                (Event::Update, Some(fs)) => c["fields"] = json!(names(fs)),
+                (Event::Update, None) => {
+                    errors.push(CheckError::CauseWithoutFields { span });
+                    return None;
+                }
+                _ => {}
+            }
+            c
+        }
+        model::Trigger::Update(None) => {
+            errors.push(CheckError::CauseWithoutFields { span });
+            return None;
+        }
+        model::Trigger::Signal(n) => json!({"event": "signal", "name": n}),
+        model::Trigger::Schedule(None) => json!({"event": "schedule"}),
+        model::Trigger::Schedule(Some(n)) => json!({"event": "schedule", "name": n}),
     })
 }

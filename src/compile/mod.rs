@@ -345,6 +345,22 @@ impl Lower<'_> {
                             .map(|f| self.field(*f))
                             .collect::<Result<_, _>>()?,
                     )),
+                    model::Trigger::Of {
+                        object,
+                        event,
+                        fields,
+                    } => t::Trigger::Of {
+                        object: self.object(*object)?,
+                        event: *event,
+                        fields: fields
+                            .as_ref()
+                            .map(|fs| fs.iter().map(|f| self.field(*f)).collect())
+                            .transpose()?,
+                    },
+                    model::Trigger::Signal(n) => t::Trigger::Signal(self.b.intern(n)),
+                    model::Trigger::Schedule(n) => {
+                        t::Trigger::Schedule(n.as_ref().map(|n| self.b.intern(n)))
+                    }
                 })
             })
             .collect::<Result<_, CompileError>>()?;

@@ -166,6 +166,9 @@ fn name(dom: &Dom<'_>, v: &Var) -> String {
         Var::New(f) => format!("new {}", field(f)),
         Var::Parent(rel, f) => format!("{rel}.{}", field(f)),
         Var::Pat(base, ..) => name(dom, base),
+        Var::Cause => "the trigger".into(),
+        Var::CauseName => "the trigger's name".into(),
+        Var::CauseField(f) => format!("the trigger's fields include {}", field(f)),
     }
 }
 
@@ -180,11 +183,15 @@ fn constraint(dom: &Dom<'_>, var: &Var, con: &Con) -> String {
         }),
         Con::Bits(b) => Con::Bits(b | EMPTY),
     };
-    if !matches!(var, Var::Changed(_) | Var::Event | Var::Pat(..)) && with_empty == dom.base(var) {
+    if !matches!(
+        var,
+        Var::Changed(_) | Var::Event | Var::Pat(..) | Var::CauseField(_)
+    ) && with_empty == dom.base(var)
+    {
         return format!("{n} is set");
     }
     match (var, con) {
-        (Var::Changed(_), Con::Bits(b)) => {
+        (Var::Changed(_) | Var::CauseField(_), Con::Bits(b)) => {
             if *b == T {
                 n
             } else {

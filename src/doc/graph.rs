@@ -9,7 +9,9 @@
 
 use super::matrix::{capped, reachable};
 use crate::analyze::{Finding, Report};
-use crate::check::model::{CheckedUnit, Contract, FieldId, ObjectId, Outcome, Rule, Trigger};
+use crate::check::model::{
+    CheckedUnit, Contract, Event, FieldId, ObjectId, Outcome, Rule, Trigger,
+};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,9 +31,6 @@ pub enum Edge {
     /// Field → contract.
     Trigger { on_loop: bool },
 }
-
-/// An automation: actor kind and name (`None`: any name).
-type Automation<'u> = (crate::check::model::ActorKind, Option<&'u str>);
 
 /// One loop finding, in words.
 pub struct LoopDoc {
@@ -103,16 +102,25 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
     let mut any_update: BTreeMap<ObjectId, BTreeSet<usize>> = BTreeMap::new();
     for (i, c) in unit.contracts.iter().enumerate() {
         for t in &c.triggers {
-            match t {
-                Trigger::Update(None) => {
-                    any_update.entry(c.object).or_default().insert(i);
+            // an update of the contract's own object or of another one
+            let (object, fields) = match t {
+                Trigger::Update(fs) => (c.object, fs),
+                Trigger::Of {
+                    object,
+                    event: Event::Update,
+                    fields,
+                } => (*object, fields),
+                _ => continue,
+            };
+            match fields {
+                None => {
+                    any_update.entry(object).or_default().insert(i);
                 }
-                Trigger::Update(Some(fs)) => {
+                Some(fs) => {
                     for f in fs {
                         by_field.entry(*f).or_default().insert(i);
                     }
                 }
-                Trigger::Create | Trigger::Delete => {}
             }
         }
     }
@@ -152,37 +160,22 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
             }
         }
     }
-    // triggers of the written fields; as in the analyzer, contracts of one
-    // automation (actor kind and name) never start each other, so a field
-    // triggers a contract only when some other automation writes it
-    let automation = |i: usize| {
-        let c = &unit.contracts[i];
-        (c.actor.kind, c.actor.name.as_deref())
-    };
-    let written: Vec<(Node, BTreeSet<Automation<'_>>)> = b
+    // triggers of the written fields: any automation's write starts them,
+    // its own included (an automation re-triggered by its own writes is
+    // the classic CRM recursion; the analyzer reports it as a loop)
+    let written: Vec<Node> = b
         .nodes
-        .iter()
-        .filter(|(n, _)| !matches!(n, Node::Contract(_)))
-        .map(|(&n, &ix)| {
-            let writers = b
-                .graph
-                .neighbors_directed(ix, petgraph::Direction::Incoming)
-                .filter_map(|w| match b.graph[w] {
-                    Node::Contract(i) => Some(automation(i)),
-                    _ => None,
-                })
-                .collect();
-            (n, writers)
-        })
+        .keys()
+        .filter(|n| !matches!(n, Node::Contract(_)))
+        .copied()
         .collect();
     let trig = Edge::Trigger { on_loop: false };
-    for (n, writers) in written {
-        let other = |t: &usize| writers.iter().any(|w| *w != automation(*t));
+    for n in written {
         match n {
             Node::Field(f) => {
                 let mut ts: BTreeSet<usize> = by_field.get(&f).cloned().unwrap_or_default();
                 ts.extend(any_update.get(&f.object).into_iter().flatten());
-                for t in ts.into_iter().filter(other) {
+                for t in ts {
                     b.edge(n, Node::Contract(t), trig);
                 }
             }
@@ -205,7 +198,7 @@ pub fn build(unit: &CheckedUnit, report: Option<&Report>) -> AutomationGraph {
                         ts.extend(cs);
                     }
                 }
-                for t in ts.into_iter().filter(other) {
+                for t in ts {
                     b.edge(n, Node::Contract(t), trig);
                 }
             }

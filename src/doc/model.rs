@@ -103,19 +103,32 @@ fn route_words(level: &str, r: &Route) -> String {
 }
 
 fn triggers(c: &Contract, schema: &Schema) -> Vec<String> {
+    let names = |fs: &[crate::check::model::FieldId]| {
+        fs.iter()
+            .map(|f| schema.field(*f).name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     c.triggers
         .iter()
         .map(|t| match t {
-            Trigger::Create => "create".to_string(),
-            Trigger::Delete => "delete".to_string(),
             Trigger::Update(None) => "any update".to_string(),
-            Trigger::Update(Some(fs)) => format!(
-                "update of {}",
-                fs.iter()
-                    .map(|f| schema.field(*f).name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Trigger::Update(Some(fs)) => format!("update of {}", names(fs)),
+            Trigger::Of {
+                object,
+                event,
+                fields,
+            } => {
+                let o = &schema.object(*object).name;
+                match fields {
+                    Some(fs) => format!("update of {} on a {o}", names(fs)),
+                    None => format!("{} of a {o}", event.as_str()),
+                }
+            }
+            Trigger::Signal(n) => format!("the signal “{n}”"),
+            Trigger::Schedule(None) => "any scheduled run".to_string(),
+            Trigger::Schedule(Some(n)) => format!("the scheduled run “{n}”"),
+            t => t.text(schema),
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! Guarantees, held by property tests: `format(format(x)) == format(x)`, and
 //! `parse(format(x))` equals `parse(x)` except for spans.
 
-mod exprs;
+pub(crate) mod exprs;
 mod printer;
 
 use crate::diagnostics::Diagnostic;

@@ -418,6 +418,7 @@ impl Printer<'_> {
                 string(&a.name.value)
             )),
             TestItemKind::Event(e) => self.line(&format!("event {}", e.name)),
+            TestItemKind::Trigger(t) => self.line(&format!("trigger {}", trigger_text(t))),
             TestItemKind::Confidence(c) => self.line(&format!("confidence {}", literal(c))),
             TestItemKind::Source(s) => self.line(&format!("source {}", string(&s.value))),
             TestItemKind::At(s) => self.line(&format!("at {}", string(&s.value))),
@@ -505,21 +506,28 @@ fn attr_text(a: FieldAttr) -> &'static str {
 }
 
 fn trigger_text(t: &TriggerEvent) -> String {
+    let of = |o: &Option<crate::syntax::ast::Ident>| match o {
+        Some(o) => format!(" of {}", o.name),
+        None => String::new(),
+    };
     match t {
-        TriggerEvent::Create(_) => "create".into(),
-        TriggerEvent::Delete(_) => "delete".into(),
-        TriggerEvent::Update { fields: None, .. } => "update".into(),
-        TriggerEvent::Update {
-            fields: Some(f), ..
-        } => {
-            format!(
-                "update({})",
-                f.iter()
-                    .map(|i| i.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+        TriggerEvent::Create { of: o, .. } => format!("create{}", of(o)),
+        TriggerEvent::Delete { of: o, .. } => format!("delete{}", of(o)),
+        TriggerEvent::Update { fields, of: o, .. } => {
+            let list = fields.as_ref().map_or(String::new(), |f| {
+                format!(
+                    "({})",
+                    f.iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+            format!("update{list}{}", of(o))
         }
+        TriggerEvent::Signal { name, .. } => format!("signal {}", string(&name.value)),
+        TriggerEvent::Schedule { name: None, .. } => "schedule".into(),
+        TriggerEvent::Schedule { name: Some(n), .. } => format!("schedule {}", string(&n.value)),
     }
 }
 

@@ -43,6 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const DAY: i64 = 86_400;
 
 mod output;
+mod triggers;
 mod truth;
 mod values;
 mod world;
@@ -352,12 +353,7 @@ fn govern<'u>(
     if c.object != w.object || !actor_matches(&c.actor, w.m) {
         return None;
     }
-    let triggered = c.triggers.iter().any(|t| match (t, w.event) {
-        (Trigger::Create, Event::Create) | (Trigger::Delete, Event::Delete) => true,
-        (Trigger::Update(None), Event::Update) => true,
-        (Trigger::Update(Some(fs)), Event::Update) => fs.iter().any(|f| w.changed(*f)),
-        _ => false,
-    });
+    let triggered = w.triggered(c);
     if !triggered {
         return None;
     }

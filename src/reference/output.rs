@@ -124,7 +124,12 @@ pub(super) fn audit_entry(
                 AuditField::RecordId => record_id(w),
                 AuditField::Contract => contract.map_or(Json::Null, |c| c.name.clone().into()),
                 AuditField::Version => contract.map_or(Json::Null, |c| c.version.into()),
-                AuditField::Trigger => m.event().as_str().into(),
+                // the cause as `trigger on` writes it; the write's event
+                // when the write is its own cause
+                AuditField::Trigger => match m.cause() {
+                    Some(c) => c.to_string().into(),
+                    None => m.event().as_str().into(),
+                },
                 AuditField::Field => tname.into(),
                 AuditField::OldValue if record => Json::Null,
                 AuditField::NewValue if record => Json::Null,

@@ -237,13 +237,43 @@ pub struct ActorPattern {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TriggerEvent {
-    Create(Span),
-    /// `update` (any field) or `update(F, ...)`.
-    Update {
-        fields: Option<Vec<Ident>>,
+    /// `create`, or `create of Task` (`of`: another object's event).
+    Create {
+        of: Option<Ident>,
         span: Span,
     },
-    Delete(Span),
+    /// `update` (any field) or `update(F, ...)`, optionally `of OBJECT`.
+    Update {
+        fields: Option<Vec<Ident>>,
+        of: Option<Ident>,
+        span: Span,
+    },
+    Delete {
+        of: Option<Ident>,
+        span: Span,
+    },
+    /// `signal "prospect_sourced"`: a named cause from outside the CRM.
+    Signal {
+        name: StrLit,
+        span: Span,
+    },
+    /// `schedule` (any scheduled run) or `schedule "nightly"`.
+    Schedule {
+        name: Option<StrLit>,
+        span: Span,
+    },
+}
+
+impl TriggerEvent {
+    pub fn span(&self) -> Span {
+        match self {
+            TriggerEvent::Create { span, .. }
+            | TriggerEvent::Update { span, .. }
+            | TriggerEvent::Delete { span, .. }
+            | TriggerEvent::Signal { span, .. }
+            | TriggerEvent::Schedule { span, .. } => *span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -538,6 +568,9 @@ pub enum TestItemKind {
     Actor(ActorPattern),
     /// `event create|update|delete`
     Event(Ident),
+    /// `trigger update(Email)`: what started the automation (the
+    /// mutation's `"trigger"`); without it the write is its own cause.
+    Trigger(TriggerEvent),
     Confidence(Literal),
     Source(StrLit),
     /// `at "2026-11-21T10:00:00Z"`

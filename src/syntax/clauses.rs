@@ -9,7 +9,7 @@ use super::suggest::closest;
 
 const ACTOR_KINDS: &[&str] = &["ai", "integration", "human"];
 const MODES: &[&str] = &["read_only", "draft", "conditional_write", "automated_write"];
-const EVENTS: &[&str] = &["create", "update", "delete"];
+const EVENTS: &[&str] = &["create", "update", "delete", "signal", "schedule"];
 const APPROVERS: &[&str] = &["record.owner", "role", "user", "queue"];
 
 impl Lower<'_> {
@@ -156,30 +156,68 @@ impl Lower<'_> {
         })
     }
 
-    fn trigger_event(&mut self, p: &P<'_>) -> Option<ast::TriggerEvent> {
+    pub(super) fn trigger_event(&mut self, p: &P<'_>) -> Option<ast::TriggerEvent> {
         let span = self.span(p);
         let w = find(p, Rule::word)?;
         let fields: Vec<ast::Ident> = children(p, Rule::ident).map(|i| self.ident(&i)).collect();
         let has_list = find(p, Rule::lparen).is_some();
-        match w.as_str() {
+        let name = find(p, Rule::str_lit).map(|s| self.str_lit(&s));
+        let of = find(p, Rule::trigger_of)
+            .and_then(|o| find(&o, Rule::ident))
+            .map(|i| self.ident(&i));
+        let word = w.as_str();
+        let misplaced = |what: &str, help: String| SyntaxError::Other {
+            span,
+            message: format!("`{word}` does not take {what}"),
+            label: format!("`{word}` takes no {what} here"),
+            help,
+        };
+        match word {
+            "signal" | "schedule" if has_list || of.is_some() => {
+                self.errors.push(misplaced(
+                    "fields or `of`",
+                    format!("write `{word} \"name\"`: a {word} is not an event of a record"),
+                ));
+                None
+            }
+            "signal" => match name {
+                Some(name) => Some(ast::TriggerEvent::Signal { name, span }),
+                None => {
+                    self.errors.push(SyntaxError::Other {
+                        span,
+                        message: "a `signal` trigger needs the signal's name".into(),
+                        label: "which signal?".into(),
+                        help: "write `signal \"prospect_sourced\"`: the name the integration sends as its cause".into(),
+                    });
+                    None
+                }
+            },
+            "schedule" => Some(ast::TriggerEvent::Schedule { name, span }),
+            _ if name.is_some() => {
+                self.errors.push(misplaced(
+                    "a name",
+                    "only `signal \"name\"` and `schedule \"name\"` are named".into(),
+                ));
+                None
+            }
             "update" => Some(ast::TriggerEvent::Update {
                 fields: has_list.then_some(fields),
+                of,
                 span,
             }),
             "create" | "delete" if has_list => {
                 self.errors.push(SyntaxError::Other {
                     span,
-                    message: format!("`{}` does not take a list of fields", w.as_str()),
+                    message: format!("`{word}` does not take a list of fields"),
                     label: "only `update(...)` lists fields".into(),
                     help: format!(
-                        "write `{}` alone, or `update(...)` to react to changes of some fields",
-                        w.as_str()
+                        "write `{word}` alone, or `update(...)` to react to changes of some fields"
                     ),
                 });
                 None
             }
-            "create" => Some(ast::TriggerEvent::Create(span)),
-            "delete" => Some(ast::TriggerEvent::Delete(span)),
+            "create" => Some(ast::TriggerEvent::Create { of, span }),
+            "delete" => Some(ast::TriggerEvent::Delete { of, span }),
             _ => self.unknown_word(&w, "a trigger event", EVENTS),
         }
     }

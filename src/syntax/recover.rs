@@ -41,6 +41,7 @@ const TOP_KEYWORDS: &[&str] = &[
 pub const TEST_KEYWORDS: &[&str] = &[
     "actor",
     "event",
+    "trigger",
     "confidence",
     "source",
     "at",
@@ -415,6 +416,7 @@ fn describe(r: Rule) -> Option<String> {
         Rule::test_block => "`test`",
         Rule::t_actor => "`actor`",
         Rule::t_event => "`event`",
+        Rule::t_trigger => "`trigger`",
         Rule::t_confidence => "`confidence`",
         Rule::t_source => "`source`",
         Rule::t_at => "`at`",

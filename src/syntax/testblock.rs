@@ -29,6 +29,9 @@ impl Lower<'_> {
                 }
                 TestItemKind::Event(self.ident(&w))
             }
+            Rule::t_trigger => {
+                TestItemKind::Trigger(self.trigger_event(&find(p, Rule::trigger_event)?)?)
+            }
             Rule::t_confidence => TestItemKind::Confidence(self.literal(&find(p, Rule::literal)?)?),
             Rule::t_source => TestItemKind::Source(self.str_lit(&find(p, Rule::str_lit)?)),
             Rule::t_at => TestItemKind::At(self.str_lit(&find(p, Rule::str_lit)?)),

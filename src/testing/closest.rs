@@ -188,21 +188,7 @@ fn fires(t: &Trigger, test: &TestCase) -> bool {
 
 fn trigger_miss(unit: &CheckedUnit, c: &Contract, test: &TestCase) -> String {
     let name = |f: &FieldId| unit.schema.field(*f).name.clone();
-    let triggers: Vec<String> = c
-        .triggers
-        .iter()
-        .map(|t| match t {
-            Trigger::Create => "create".to_string(),
-            Trigger::Delete => "delete".to_string(),
-            Trigger::Update(None) => "update".to_string(),
-            Trigger::Update(Some(fs)) => {
-                format!(
-                    "update({})",
-                    fs.iter().map(name).collect::<Vec<_>>().join(", ")
-                )
-            }
-        })
-        .collect();
+    let triggers: Vec<String> = c.triggers.iter().map(|t| t.text(&unit.schema)).collect();
     let listed_updates = c
         .triggers
         .iter()

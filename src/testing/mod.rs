@@ -194,6 +194,9 @@ pub fn mutation_json(unit: &CheckedUnit, test: &TestCase) -> Value {
     if let Some(s) = &test.source {
         m["source"] = json!(s);
     }
+    if let Some(c) = &test.cause {
+        m["trigger"] = c.clone();
+    }
     m
 }
 

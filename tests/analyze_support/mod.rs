@@ -194,6 +194,8 @@ pub struct Mut {
     pub source: String,
     pub record: BTreeMap<FieldId, V>,
     pub changes: BTreeMap<FieldId, V>,
+    /// What started the automation; `None`: the write itself.
+    pub cause: Option<crmc_eval::Cause>,
 }
 
 impl Mut {
@@ -287,19 +289,57 @@ pub enum Applies {
     Live(BTreeMap<FieldId, (Outcome, Option<(usize, usize)>)>),
 }
 
-pub fn triggered(c: &Contract, m: &Mut) -> bool {
-    c.triggers.iter().any(|t| match t {
-        Trigger::Create => m.event == Event::Create,
-        Trigger::Delete => m.event == Event::Delete,
-        Trigger::Update(None) => m.event == Event::Update,
-        Trigger::Update(Some(fs)) => {
+pub fn triggered(schema: &Schema, c: &Contract, m: &Mut) -> bool {
+    use crmc_eval::Cause;
+    let named = |fs: &[FieldId], names: &[String]| {
+        fs.iter().any(|f| names.contains(&schema.field(*f).name))
+    };
+    c.triggers.iter().any(|t| match (&m.cause, t) {
+        (None, Trigger::Create) => m.event == Event::Create,
+        (None, Trigger::Delete) => m.event == Event::Delete,
+        (None, Trigger::Update(None)) => m.event == Event::Update,
+        (None, Trigger::Update(Some(fs))) => {
             m.event == Event::Update && fs.iter().any(|f| m.changes.contains_key(f))
         }
+        (
+            Some(Cause::Record {
+                object: None,
+                event,
+                fields,
+            }),
+            _,
+        ) => match t {
+            Trigger::Create => *event == Event::Create,
+            Trigger::Delete => *event == Event::Delete,
+            Trigger::Update(None) => *event == Event::Update,
+            Trigger::Update(Some(fs)) => *event == Event::Update && named(fs, fields),
+            _ => false,
+        },
+        (
+            Some(Cause::Record {
+                object: Some(o),
+                event,
+                fields,
+            }),
+            Trigger::Of {
+                object,
+                event: e,
+                fields: fs,
+            },
+        ) => {
+            &schema.object(*object).name == o
+                && event == e
+                && fs.as_ref().is_none_or(|fs| named(fs, fields))
+        }
+        (Some(Cause::Signal(n)), Trigger::Signal(s)) => n == s,
+        (Some(Cause::Schedule(_)), Trigger::Schedule(None)) => true,
+        (Some(Cause::Schedule(Some(n))), Trigger::Schedule(Some(s))) => n == s,
+        _ => false,
     })
 }
 
 pub fn run(schema: &Schema, c: &Contract, m: &Mut) -> Applies {
-    if !(triggered(c, m) && c.eligible.as_ref().is_none_or(|e| eval(e, m))) {
+    if !(triggered(schema, c, m) && c.eligible.as_ref().is_none_or(|e| eval(e, m))) {
         return Applies::No;
     }
     if c.exclusions.iter().any(|e| eval(&e.when, m)) {
@@ -397,5 +437,8 @@ pub fn parse_witness(schema: &Schema, w: &serde_json::Value) -> Mut {
         source: w["source"].as_str().unwrap().into(),
         record: fields("record"),
         changes: fields("changes"),
+        cause: w
+            .get("trigger")
+            .map(|t| crmc_eval::Cause::from_value(t).unwrap()),
     }
 }

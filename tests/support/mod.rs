@@ -211,6 +211,7 @@ pub struct Gen<'s> {
 const NUMS: [&str; 9] = ["0", "1", "0.5", "10", "50", "99.5", "1000", "-3", "9007"];
 const CONFS: [&str; 6] = ["0", "0.5", "0.6", "0.75", "0.9", "0.95"];
 const SOURCES: [&str; 3] = ["enrichment", "import", "web"];
+const SIGNALS: [&str; 2] = ["prospect_sourced", "duplicate_found"];
 const TEXTS: [&str; 4] = ["a@b.example", "@competitor.example", "zed", ""];
 const DATES: [&str; 3] = ["2026-01-01", "2026-11-20", "2025-06-30"];
 const DATETIMES: [&str; 3] = [
@@ -508,6 +509,27 @@ impl Gen<'_> {
         if self.rng.pct(35) || triggers.is_empty() {
             triggers.push(Trigger::Delete);
         }
+        // causes that are not the contract's own record events
+        if self.rng.pct(25) {
+            let other = if object == LEAD { ACCOUNT } else { LEAD };
+            let of_fields = self.fields_of(other);
+            let event = *self.rng.pick(&Event::ALL);
+            let fields = (event == Event::Update && self.rng.pct(60))
+                .then(|| vec![*self.rng.pick(&of_fields)]);
+            triggers.push(Trigger::Of {
+                object: other,
+                event,
+                fields,
+            });
+        }
+        if self.rng.pct(20) {
+            triggers.push(Trigger::Signal(self.rng.pick(&SIGNALS).to_string()));
+        }
+        if self.rng.pct(15) {
+            triggers.push(Trigger::Schedule(
+                self.rng.pct(50).then(|| "nightly".to_string()),
+            ));
+        }
         c.triggers = triggers;
         if self.rng.pct(40) {
             c.eligible = Some(self.cond(object, 2));
@@ -709,6 +731,7 @@ pub fn random_mutation(seed: u64, unit: &CheckedUnit) -> Json {
     let mut event = *r.pick(&["create", "update", "update", "update", "delete"]);
     let mut kind = *r.pick(&["ai", "ai", "integration", "human"]);
     let mut name = *r.pick(&["alim", "bob", "carol"]);
+    let mut aimed: Option<Trigger> = None;
     // Mostly aim at one of the unit's contracts, so that it applies.
     if !unit.contracts.is_empty() && r.pct(80) {
         let c = &unit.contracts[r.below(unit.contracts.len())];
@@ -717,10 +740,11 @@ pub fn random_mutation(seed: u64, unit: &CheckedUnit) -> Json {
         if let Some(n) = &c.actor.name {
             name = if n == "alim" { "alim" } else { "bob" };
         }
-        event = match r.pick(&c.triggers) {
-            Trigger::Create => "create",
-            Trigger::Update(_) => "update",
-            Trigger::Delete => "delete",
+        aimed = Some(r.pick(&c.triggers).clone());
+        event = match &aimed {
+            Some(Trigger::Create) => "create",
+            Some(Trigger::Delete) => "delete",
+            _ => "update",
         };
     }
     let o = unit.schema.object(object);
@@ -778,7 +802,97 @@ pub fn random_mutation(seed: u64, unit: &CheckedUnit) -> Json {
     if event != "delete" || r.pct(50) {
         m.insert("changes".into(), Json::Object(changes));
     }
+    if let Some(cause) = random_cause(r, unit, object, aimed.as_ref()) {
+        m.insert("trigger".into(), cause);
+    }
     Json::Object(m)
+}
+
+/// A `"trigger"` for a mutation on `object`, or none (the write is its own
+/// cause): often the aimed trigger's cause, sometimes another or a
+/// malformed one (the caller skips lines that fail validation).
+fn random_cause(
+    r: &mut Rng,
+    unit: &CheckedUnit,
+    object: ObjectId,
+    aimed: Option<&Trigger>,
+) -> Option<Json> {
+    let schema = &unit.schema;
+    let names = |r: &mut Rng, o: ObjectId, listed: &Option<Vec<FieldId>>| -> Vec<String> {
+        let obj = schema.object(o);
+        let mut out: Vec<String> = Vec::new();
+        if let Some(fs) = listed {
+            if r.pct(70) {
+                out.push(schema.field(*r.pick(fs)).name.clone());
+            }
+        }
+        for _ in 0..r.below(3) {
+            out.push(r.pick(&obj.fields).name.clone());
+        }
+        if r.pct(10) {
+            out.push("Ghost__c".into());
+        }
+        if out.is_empty() {
+            out.push(r.pick(&obj.fields).name.clone());
+        }
+        out
+    };
+    if r.pct(45) {
+        return None;
+    }
+    let other = if object == LEAD { ACCOUNT } else { LEAD };
+    let pick = if r.pct(70) { aimed.cloned() } else { None };
+    let t = pick.unwrap_or_else(|| match r.below(6) {
+        0 => Trigger::Create,
+        1 => Trigger::Update(None),
+        2 => Trigger::Of {
+            object: other,
+            event: *r.pick(&Event::ALL),
+            fields: None,
+        },
+        3 => Trigger::Signal(r.pick(&["prospect_sourced", "other_signal"]).to_string()),
+        4 => Trigger::Schedule(r.pct(50).then(|| "nightly".to_string())),
+        _ => Trigger::Delete,
+    });
+    let cause = match &t {
+        Trigger::Create => json!({"event": "create"}),
+        Trigger::Delete => json!({"event": "delete"}),
+        Trigger::Update(fs) => json!({"event": "update", "fields": names(r, object, fs)}),
+        Trigger::Of {
+            object: o,
+            event,
+            fields,
+        } => {
+            let mut c = json!({"event": event.as_str(), "object": schema.object(*o).name});
+            if *event == Event::Update {
+                c["fields"] = json!(names(r, *o, fields));
+            }
+            c
+        }
+        Trigger::Signal(n) => json!({"event": "signal", "name": n}),
+        Trigger::Schedule(None) => json!({"event": "schedule"}),
+        Trigger::Schedule(Some(n)) => json!({"event": "schedule", "name": n}),
+    };
+    // the own object named explicitly means the same as unnamed
+    let mut cause = cause;
+    if r.pct(10) && cause.get("object").is_none() && cause.get("name").is_none() {
+        cause["object"] = json!(schema.object(object).name);
+    }
+    // malformed causes: each must be refused, never decided
+    if r.pct(4) {
+        cause = r
+            .pick(&[
+                json!({"event": "update"}),
+                json!({"event": "update", "fields": []}),
+                json!({"event": "signal"}),
+                json!({"event": "create", "fields": ["Email"]}),
+                json!({"event": "launch"}),
+                json!("update"),
+                json!({"event": "schedule", "name": ""}),
+            ])
+            .clone();
+    }
+    Some(cause)
 }
 
 // ---------------------------------------------------------------- showing units

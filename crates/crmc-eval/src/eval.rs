@@ -22,7 +22,7 @@
 //!   a malformed date, `5.5` for an `int`) is also unknown, and so never makes a write more
 //!   permissive; `is empty` on it is false.
 
-use crate::mutation::{In, J};
+use crate::mutation::{Cause, In, J};
 use crate::names::{Lookup, ObjNames};
 use crate::table::{
     ActorKind, CmpOp, CondRange, Const, Event, FieldIx, ObjectIx, ObjectRow, Op, Subject, Table,
@@ -327,6 +327,8 @@ pub(crate) struct Ctx<'t, 'm> {
     pub object: &'t ObjectRow,
     pub obj_ix: ObjectIx,
     pub ev: Event,
+    /// What started the automation; `None`: the write itself.
+    pub cause: Option<&'m Cause>,
     pub kind: ActorKind,
     pub name: &'m str,
     pub conf: Option<f64>,
@@ -410,6 +412,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
             object,
             obj_ix,
             ev: m.event(),
+            cause: m.cause,
             kind: m.kind(),
             name: m.name,
             conf: m.confidence,

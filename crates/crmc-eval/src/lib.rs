@@ -111,5 +111,5 @@ pub use decide::{
     LineAnswer, PreparedMutation, RollbackEntry, RuleId, Stats, Texts, DEFAULT_MAX_LINE_BYTES,
     EMPTY_LINE,
 };
-pub use mutation::{Actor, EvalError, Mutation, MutationBuilder};
+pub use mutation::{Actor, Cause, EvalError, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

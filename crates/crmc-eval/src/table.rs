@@ -10,8 +10,9 @@
 //!   contiguous, name-sorted run `fields[fields_start .. fields_start + fields_len]`;
 //! - every id is in range, every condition program is well formed (it never
 //!   pops more than it pushed and leaves exactly one value);
-//! - `index[o][e]` lists, in table order, exactly the contracts on object `o`
-//!   with a trigger for event `e`; a contract's `field_rules` are sorted by field;
+//! - `index[o][k]` lists, in table order, exactly the contracts on object `o`
+//!   with a trigger for cause kind `k` ([`CauseKind`]); a contract's
+//!   `field_rules` are sorted by field;
 //! - confidence thresholds are numbers in `0..=1` (never NaN); numeric
 //!   constants are finite; string constants compared with email and url
 //!   fields are lowercase; allowed picklist values are sorted and unique.
@@ -448,6 +449,59 @@ pub enum Trigger {
     /// `None`: any update; else an update touching one of these fields.
     Update(Option<Vec<FieldIx>>),
     Delete,
+    /// An event of another object (`create of Task`, `update(Status) of
+    /// Task`); `fields` only on update, as for [`Trigger::Update`].
+    Of {
+        object: ObjectIx,
+        event: Event,
+        fields: Option<Vec<FieldIx>>,
+    },
+    /// A named signal from outside the CRM.
+    Signal(StrId),
+    /// A scheduled run: any (`None`) or the one named.
+    Schedule(Option<StrId>),
+}
+
+impl Trigger {
+    /// The index slot of the causes this trigger can match.
+    pub fn kind(&self) -> CauseKind {
+        match self {
+            Trigger::Create => CauseKind::Create,
+            Trigger::Update(_) => CauseKind::Update,
+            Trigger::Delete => CauseKind::Delete,
+            Trigger::Of { .. } | Trigger::Signal(_) | Trigger::Schedule(_) => CauseKind::Other,
+        }
+    }
+}
+
+/// How the contract index groups causes: a record event of the mutation's
+/// own object, by event, or anything else (another object's event, a
+/// signal, a schedule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CauseKind {
+    Create,
+    Update,
+    Delete,
+    Other,
+}
+
+impl CauseKind {
+    pub const ALL: [CauseKind; 4] = [
+        CauseKind::Create,
+        CauseKind::Update,
+        CauseKind::Delete,
+        CauseKind::Other,
+    ];
+    pub fn ix(self) -> usize {
+        self as usize
+    }
+    pub fn of_event(e: Event) -> CauseKind {
+        match e {
+            Event::Create => CauseKind::Create,
+            Event::Update => CauseKind::Update,
+            Event::Delete => CauseKind::Delete,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -557,9 +611,10 @@ pub struct Table {
     pub ops: Vec<Op>,
     pub sets: Vec<InSet>,
     pub contracts: Vec<ContractRow>,
-    /// Per object, per event (`create`, `update`, `delete`): the contracts
-    /// with a trigger for that event, in table order.
-    pub index: Vec<[Vec<ContractIx>; 3]>,
+    /// Per object, per cause kind ([`CauseKind`]: `create`, `update`,
+    /// `delete` of the object itself, then any other cause): the contracts
+    /// with a trigger of that kind, in table order.
+    pub index: Vec<[Vec<ContractIx>; 4]>,
 }
 
 impl Table {

@@ -45,6 +45,12 @@ pub enum Var {
     Parent(String, FieldId),
     /// Whether a string variable has a pattern (false on the empty value).
     Pat(Box<Var>, PatKind, String),
+    /// What started the automation: the kind of cause ([`crate::analyze::cause`]).
+    Cause,
+    /// A signal's or schedule's name.
+    CauseName,
+    /// On an update cause, whether this field's change started it.
+    CauseField(FieldId),
 }
 
 impl Var {
@@ -373,7 +379,8 @@ impl<'a> Dom<'a> {
     /// The whole domain of a variable.
     pub fn base(&self, var: &Var) -> Con {
         match var {
-            Var::Changed(_) | Var::Pat(..) => Con::Bits(T | F),
+            Var::Changed(_) | Var::Pat(..) | Var::CauseField(_) => Con::Bits(T | F),
+            Var::Cause | Var::CauseName => Con::Text(TextSet::any(false)),
             Var::Event => Con::Bits(7),
             Var::Confidence => Con::Num(NumSet::new(
                 vec![Interval {
@@ -406,6 +413,8 @@ impl<'a> Dom<'a> {
     pub fn hint(&self, var: &Var) -> &'static str {
         match (var, self.ty(var)) {
             (Var::Source, _) => "analysis",
+            (Var::Cause, _) => crate::analyze::cause::UNNAMED_KIND,
+            (Var::CauseName, _) => crate::analyze::cause::NAME_HINT,
             (_, Some(FieldType::Email)) => "w@w.example",
             (_, Some(FieldType::Url)) => "https://w.example",
             (_, Some(FieldType::Phone)) => "+15550100",

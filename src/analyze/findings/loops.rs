@@ -58,11 +58,34 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
     }
     let mut seen = Vec::new();
     for members in g.components(None, false) {
-        // Exact: an all-auto elementary cycle exists iff the component's
-        // auto edges alone close a cycle; each such auto component gets
-        // one all-auto cycle listed even when the enumeration was bounded.
+        // Exact: an all-auto cycle between two automations exists iff some
+        // component of the auto edges alone holds contracts of two (a
+        // closed walk through both has an edge between automations, and
+        // that edge lies on an elementary cycle of the walk).
         let auto_parts = g.components(Some(&members), true);
+        let cross = auto_parts.iter().find(|p| {
+            p.iter()
+                .filter_map(|&i| g.automation(i))
+                .collect::<BTreeSet<_>>()
+                .len()
+                >= 2
+        });
         let (mut cycles, bounded) = elementary_cycles(&g, &members, &mut seen);
+        let spans = |c: &Cycle| {
+            c.iter()
+                .filter_map(|(i, _)| g.automation(*i))
+                .collect::<BTreeSet<_>>()
+                .len()
+                >= 2
+        };
+        if let Some(part) = cross {
+            let listed = cycles.iter().any(|(c, auto)| *auto && spans(c));
+            if !listed {
+                if let Some(c) = cross_cycle(&g, part, &mut seen) {
+                    cycles.push((c, true));
+                }
+            }
+        }
         for part in &auto_parts {
             let listed = cycles
                 .iter()
@@ -76,22 +99,71 @@ pub(super) fn loops(cx: &mut Ctx<'_>, dead: &[bool], out: &mut Vec<Finding>) {
                 }
             }
         }
-        // headline: the first all-auto cycle, else the shortest
+        // headline: an all-auto cycle between automations, else any
+        // all-auto one, else the shortest
         let head = cycles
             .iter()
-            .position(|(_, auto)| *auto)
+            .position(|(c, auto)| *auto && spans(c))
+            .or_else(|| cycles.iter().position(|(_, auto)| *auto))
             .or_else(|| (0..cycles.len()).min_by_key(|&k| (cycles[k].0.len(), k)));
         let Some(head) = head else { continue };
         let (cycle, _) = cycles.remove(head);
         let unconfirmed = cycle.iter().any(|e| unsure.contains(e));
+        let one_automation = !spans(&cycle);
         out.push(Finding::Loop {
             unconfirmed,
             cycle,
-            all_auto: !auto_parts.is_empty(),
+            all_auto: cross.is_some(),
+            one_automation,
             others: cycles,
             bounded,
         });
     }
+}
+
+/// An all-auto elementary cycle through an edge between two automations
+/// of the auto component `part`: that edge, then a shortest path back.
+fn cross_cycle(g: &TriggerGraph, part: &BTreeSet<usize>, seen: &mut Vec<u32>) -> Option<Cycle> {
+    let mask = Mask::new(g.len(), part);
+    for &x in part {
+        for (y, f, auto) in g.edges(x, |b| mask.contains(b), seen) {
+            if !auto || g.automation(y) == g.automation(x) {
+                continue;
+            }
+            // a shortest auto path y -> x inside the part (BFS)
+            let mut prev: BTreeMap<usize, (usize, FieldId)> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([y]);
+            let mut found = y == x;
+            while let Some(n) = queue.pop_front() {
+                if n == x {
+                    found = true;
+                    break;
+                }
+                for (t, ft, a) in g.edges(n, |b| mask.contains(b), seen) {
+                    if !a || t == y || prev.contains_key(&t) {
+                        continue;
+                    }
+                    prev.insert(t, (n, ft));
+                    queue.push_back(t);
+                }
+            }
+            if !found {
+                continue;
+            }
+            let mut back = Vec::new();
+            let mut cur = x;
+            while cur != y {
+                let (p, fp) = *prev.get(&cur)?;
+                back.push((p, fp));
+                cur = p;
+            }
+            back.reverse();
+            let mut cycle = vec![(x, f)];
+            cycle.extend(back);
+            return Some(cycle);
+        }
+    }
+    None
 }
 
 /// How many elementary cycles one loop finding lists at most.

@@ -93,9 +93,14 @@ pub enum Finding {
         /// The headline cycle (an all-`auto` one when there is one):
         /// contract, then the field it writes that triggers the next one.
         cycle: Vec<(usize, FieldId)>,
-        /// Some elementary cycle of the component has only `auto` edges
-        /// (exact, whatever the enumeration bound).
+        /// Some elementary cycle of the component between two automations
+        /// has only `auto` edges (exact, whatever the enumeration bound):
+        /// an error.
         all_auto: bool,
+        /// The headline cycle stays within one automation (one contract
+        /// re-triggered by its own writes, or contracts of one actor): a
+        /// warning, since the integration can filter its own writes.
+        one_automation: bool,
         /// The component's other elementary cycles, each with whether all
         /// its edges are `auto`, up to [`MAX_CYCLES`] in all.
         others: Vec<(Vec<(usize, FieldId)>, bool)>,

@@ -3,8 +3,9 @@
 
 use super::components::DenseUnion;
 use super::{compatible, Ctx, Finding, Options};
-use crate::analyze::algebra::{Cube, Found, Var};
+use crate::analyze::algebra::{Con, Cube, Found, Var};
 use crate::analyze::chain::{fields_for, Info, RuleRef};
+use crate::analyze::lower::EV_UPDATE;
 use crate::analyze::witness::{mutation, pin_record};
 use crate::check::model::{Contract, FieldId, Outcome};
 use serde_json::Value;
@@ -60,11 +61,22 @@ pub(super) fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mu
                 if !may_auto(&unit.contracts[k], f) {
                     continue;
                 }
+                // Updates only: a record two automations contend for
+                // exists before either writes (two creates are two records,
+                // and on create conditions read the proposed values, which
+                // the record projection cannot pin). Triggers no longer fix
+                // the write's event, so this is said here.
+                let update = Cube::single(Var::Event, Con::Bits(EV_UPDATE));
                 let v: Vec<AutoCube> = cx
                     .summary(k, f)
                     .autos
                     .iter()
-                    .map(|(r, c)| (*r, c.clone(), c.project(is_record_var)))
+                    .filter_map(|(r, c)| c.intersect(&update).map(|c| (*r, c)))
+                    .filter(|(_, c)| cx.dom.sat(c))
+                    .map(|(r, c)| {
+                        let p = c.project(is_record_var);
+                        (r, c, p)
+                    })
                     .collect();
                 if !v.is_empty() {
                     autos.push((k, v));

@@ -1,6 +1,9 @@
 //! The trigger graph of a unit, kept implicit: contract `a` → contract `b`
-//! when `a` can write a field whose change matches `b`'s trigger and `b` is
-//! another automation. Stored as each contract's writes and an index of
+//! when `a` can write a field whose change, as a cause, matches `b`'s
+//! trigger (`update`, `update(F, ...)` of `a`'s object, from `b`'s own
+//! object or `of` another). `a` and `b` may be one contract or one
+//! automation: an automation re-triggered by its own writes is the classic
+//! CRM recursion. Stored as each contract's writes and an index of
 //! triggers, never as edges: in a dense unit (2,000 actors writing the same
 //! 12 fields, each triggered by any update) there are millions of edges but
 //! only thousands of writes, and the graph stays linear in the unit.
@@ -9,7 +12,7 @@
 //! lazily enumerated successors (no recursion: a chain of 100,000 contracts
 //! must not overflow the stack, and no successor list is held per frame).
 
-use crate::check::model::{ActorKind, CheckedUnit, FieldId, Trigger};
+use crate::check::model::{ActorKind, CheckedUnit, Event, FieldId, Trigger};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One write of a contract that can start others.
@@ -29,8 +32,8 @@ pub(super) struct TriggerGraph {
     writes: Vec<Vec<Write>>,
     /// Per contract, its object.
     object: Vec<u32>,
-    /// Per contract, its automation (actor kind and name): contracts of one
-    /// automation never start each other.
+    /// Per contract, its automation (actor kind and name): a loop within
+    /// one automation is a warning, between automations it can be an error.
     automation: Vec<usize>,
     by_field: BTreeMap<FieldId, Vec<usize>>,
     any_update: BTreeMap<u32, Vec<usize>>,
@@ -57,14 +60,23 @@ impl TriggerGraph {
                 continue;
             }
             for t in &c.triggers {
-                match t {
-                    Trigger::Update(None) => any_update.entry(c.object.0).or_default().push(i),
-                    Trigger::Update(Some(fs)) => {
+                // an update cause: of the contract's own object or another
+                let (object, fields) = match t {
+                    Trigger::Update(fs) => (c.object, fs),
+                    Trigger::Of {
+                        object,
+                        event: Event::Update,
+                        fields,
+                    } => (*object, fields),
+                    _ => continue,
+                };
+                match fields {
+                    None => any_update.entry(object.0).or_default().push(i),
+                    Some(fs) => {
                         for f in fs {
                             by_field.entry(*f).or_default().push(i);
                         }
                     }
-                    _ => {}
                 }
             }
         }
@@ -119,18 +131,19 @@ impl TriggerGraph {
     fn raw(&self, a: usize) -> impl Iterator<Item = Edge> + '_ {
         let writes = self.writes.get(a).map_or(&[][..], Vec::as_slice);
         let object = self.object.get(a).copied();
-        let own = self.automation.get(a).copied();
-        writes
-            .iter()
-            .flat_map(move |w| {
-                let listed = self.by_field.get(&w.field).map_or(&[][..], Vec::as_slice);
-                let any = match (w.any_update, object) {
-                    (true, Some(o)) => self.any_update.get(&o).map_or(&[][..], Vec::as_slice),
-                    _ => &[][..],
-                };
-                listed.iter().chain(any).map(move |&b| (b, w.field, w.auto))
-            })
-            .filter(move |&(b, _, _)| b != a && self.automation.get(b).copied() != own)
+        writes.iter().flat_map(move |w| {
+            let listed = self.by_field.get(&w.field).map_or(&[][..], Vec::as_slice);
+            let any = match (w.any_update, object) {
+                (true, Some(o)) => self.any_update.get(&o).map_or(&[][..], Vec::as_slice),
+                _ => &[][..],
+            };
+            listed.iter().chain(any).map(move |&b| (b, w.field, w.auto))
+        })
+    }
+
+    /// Contract `a`'s automation.
+    pub(super) fn automation(&self, a: usize) -> Option<usize> {
+        self.automation.get(a).copied()
     }
 
     /// The targets `a` reaches (through `auto` writes only when
@@ -139,7 +152,6 @@ impl TriggerGraph {
     /// write (in a dense unit every write reaches all of them).
     fn targets(&self, a: usize, only_auto: bool) -> impl Iterator<Item = usize> + '_ {
         let writes = self.writes.get(a).map_or(&[][..], Vec::as_slice);
-        let own = self.automation.get(a).copied();
         let usable = move |w: &&Write| w.auto || !only_auto;
         let any = match self.object.get(a) {
             Some(o) if writes.iter().filter(usable).any(|w| w.any_update) => {
@@ -153,7 +165,6 @@ impl TriggerGraph {
             .flat_map(move |w| self.by_field.get(&w.field).map_or(&[][..], Vec::as_slice))
             .chain(any)
             .copied()
-            .filter(move |&b| b != a && self.automation.get(b).copied() != own)
     }
 
     /// `a`'s edges to targets `keep` accepts, one per target: its field is
@@ -198,9 +209,10 @@ impl TriggerGraph {
         out
     }
 
-    /// The strongly connected components of at least two contracts among
-    /// `members` (all contracts when `None`), over `auto` edges only when
-    /// `only_auto`. Iterative Tarjan; successors are enumerated lazily.
+    /// The strongly connected components that hold a cycle (two contracts
+    /// or more, or one that starts itself) among `members` (all contracts
+    /// when `None`), over `auto` edges only when `only_auto`. Iterative
+    /// Tarjan; successors are enumerated lazily.
     pub(super) fn components(
         &self,
         members: Option<&BTreeSet<usize>>,
@@ -260,7 +272,7 @@ impl TriggerGraph {
                             break;
                         }
                     }
-                    if scc.len() >= 2 {
+                    if scc.len() >= 2 || self.targets(v, only_auto).any(|b| b == v) {
                         out.push(scc);
                     }
                 }

@@ -118,6 +118,15 @@ pub enum CheckError {
         second: Span,
     },
     // ------------------------------------------------------------ names
+    /// A test's `trigger update` without the fields that changed.
+    CauseWithoutFields {
+        span: Span,
+    },
+    /// `signal ""` / `schedule ""`.
+    EmptyCauseName {
+        what: &'static str,
+        span: Span,
+    },
     UnknownObject {
         name: String,
         span: Span,

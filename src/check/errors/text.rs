@@ -121,6 +121,23 @@ impl CheckError {
             )
             .with_label(first, format!("`{relation}` is first made here"))
             .with_help("remove or rename one of the reference fields so that parent lookups are unambiguous"),
+            E::CauseWithoutFields { span } => Diagnostic::new(
+                "E0336",
+                "a test's update trigger names no fields",
+                span,
+                "which fields' change started the automation?",
+            )
+            .with_help("write `trigger update(Email, Company)`: an update cause lists the fields that changed"),
+            E::EmptyCauseName { what, span } => Diagnostic::new(
+                "E0335",
+                format!("this {what} has no name"),
+                span,
+                "an empty name matches no cause",
+            )
+            .with_help(match what {
+                "signal" => "write the signal the integration sends, like `signal \"prospect_sourced\"`",
+                _ => "write the schedule's name, or `schedule` alone for any scheduled run",
+            }),
             E::UnknownObject {
                 name,
                 span,

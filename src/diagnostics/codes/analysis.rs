@@ -90,6 +90,22 @@ an approval, so the loop cannot spin on its own, but each round asks people agai
 finding shows the cycle, contract -> field -> contract. Narrow a trigger to break it.",
     },
     CodeInfo {
+        code: "W0514",
+        kind: "self_retrigger",
+        severity: Severity::Warning,
+        title: "an automation is re-triggered by its own writes",
+        explanation: "A contract's trigger is the cause that starts the automation; the writes it \
+then proposes are effects. When one of those writes (or a write of another contract of the same \
+actor) is itself a change the contract's trigger matches, the automation starts again on its own \
+output: the classic CRM recursion (an enrichment that triggers on any update, and updates). \
+The finding shows the cycle, contract -> field -> contract.\n\nExample:\n  trigger on create, \
+update\n  fields { Industry: auto }\n\nFix: let the trigger list the fields that start the work, \
+not the ones it writes (`trigger on create, update(Email, Company)`). If the integration already \
+skips changes it made itself (Salesforce's `changeOrigin`, HubSpot's `sourceId`), the loop cannot \
+spin and the warning can be suppressed. A loop of `auto` writes between different automations \
+is an error instead (E0507).",
+    },
+    CodeInfo {
         code: "E0509",
         kind: "threshold_order",
         severity: Severity::Error,

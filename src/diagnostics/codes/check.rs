@@ -444,6 +444,31 @@ as a number or a percentage.",
 (a date with a time and a time zone). The evaluator uses it as the time of the mutation for \
 `before` / `after N days ago`.\n\nExample:\n  at \"yesterday\"\n\nFix: write a full timestamp.",
     },
+    CodeInfo {
+        code: "E0335",
+        kind: "empty_cause_name",
+        severity: Severity::Error,
+        title: "a signal or schedule without a name",
+        explanation: "A `signal` trigger names the cause an integration sends when something \
+outside the CRM starts the automation (`trigger on signal \"prospect_sourced\"`); a named \
+`schedule` names one scheduled run (`trigger on schedule \"nightly\"`). The mutation's \
+`\"trigger\": {\"event\": \"signal\", \"name\": \"prospect_sourced\"}` is matched against that \
+name exactly, so an empty name would match nothing an integration can send.\n\nExample:\n  \
+trigger on signal \"\"\n\nFix: write the name the integration sends, or `schedule` alone for \
+any scheduled run.",
+    },
+    CodeInfo {
+        code: "E0336",
+        kind: "cause_without_fields",
+        severity: Severity::Error,
+        title: "a test's update trigger names no fields",
+        explanation: "A test's `trigger` line is the cause the mutation carries (its \
+`\"trigger\"` key): what started the automation. An update cause says which fields changed, \
+since a contract's `trigger on update(Email)` matches only when one of those is among them; \
+a bare `trigger update` cannot say that.\n\nExample:\n  trigger update\n\nFix: list the fields \
+that changed, `trigger update(Email, Company)`, or leave the line out to let the test's write \
+be its own cause.",
+    },
     // ------------------------------------------------------------ W03xx
     CodeInfo {
         code: "W0301",

@@ -212,6 +212,24 @@ impl Wire for Trigger {
                 fs.put(w);
             }
             Trigger::Delete => w.push(2),
+            Trigger::Of {
+                object,
+                event,
+                fields,
+            } => {
+                w.push(3);
+                object.put(w);
+                event.put(w);
+                fields.put(w);
+            }
+            Trigger::Signal(s) => {
+                w.push(4);
+                s.put(w);
+            }
+            Trigger::Schedule(s) => {
+                w.push(5);
+                s.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Result<Trigger, LoadError> {
@@ -219,6 +237,13 @@ impl Wire for Trigger {
             0 => Trigger::Create,
             1 => Trigger::Update(Wire::get(r)?),
             2 => Trigger::Delete,
+            3 => Trigger::Of {
+                object: Wire::get(r)?,
+                event: Wire::get(r)?,
+                fields: Wire::get(r)?,
+            },
+            4 => Trigger::Signal(Wire::get(r)?),
+            5 => Trigger::Schedule(Wire::get(r)?),
             t => return Err(bad_tag("trigger", t)),
         })
     }

@@ -152,25 +152,18 @@ impl V<'_> {
     }
 }
 
-/// `index[o][e]`: in table order, the contracts on object `o` with a trigger
-/// for event `e` (what the compiler writes and the evaluator relies on).
-pub fn expected_index(t: &Table) -> Vec<[Vec<ContractIx>; 3]> {
-    let mut index: Vec<[Vec<ContractIx>; 3]> =
+/// `index[o][k]`: in table order, the contracts on object `o` with a trigger
+/// of cause kind `k` (what the compiler writes and the evaluator relies on).
+pub fn expected_index(t: &Table) -> Vec<[Vec<ContractIx>; 4]> {
+    let mut index: Vec<[Vec<ContractIx>; 4]> =
         (0..t.objects.len()).map(|_| Default::default()).collect();
     for (ci, c) in t.contracts.iter().enumerate() {
-        let Some(per_event) = index.get_mut(c.object.ix()) else {
+        let Some(per_kind) = index.get_mut(c.object.ix()) else {
             continue;
         };
-        for e in Event::ALL {
-            let fires = c.triggers.iter().any(|tr| {
-                matches!(
-                    (tr, e),
-                    (Trigger::Create, Event::Create)
-                        | (Trigger::Update(_), Event::Update)
-                        | (Trigger::Delete, Event::Delete)
-                )
-            });
-            if let (true, Some(list)) = (fires, per_event.get_mut(e.ix())) {
+        for k in CauseKind::ALL {
+            let fires = c.triggers.iter().any(|tr| tr.kind() == k);
+            if let (true, Some(list)) = (fires, per_kind.get_mut(k.ix())) {
                 list.push(ContractIx(ci as u32));
             }
         }
@@ -262,10 +255,49 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
             v.str(n)?;
         }
         for tr in &c.triggers {
-            if let Trigger::Update(Some(fs)) = tr {
-                for f in fs {
-                    v.field_of(*f, o, &what)?;
+            match tr {
+                Trigger::Update(Some(fs)) => {
+                    for f in fs {
+                        v.field_of(*f, o, &what)?;
+                    }
                 }
+                Trigger::Of {
+                    object,
+                    event,
+                    fields,
+                } => {
+                    v.object(*object)?;
+                    // the compiler writes the contract's own object's events
+                    // as `create`/`update`/`delete`: a cause naming it never
+                    // matches an `of` trigger, so such a row is crafted
+                    if *object == o {
+                        return Err(invalid(format!(
+                            "{what}: an `of` trigger names the contract's own object"
+                        )));
+                    }
+                    match (event, fields) {
+                        (_, None) => {}
+                        (Event::Update, Some(fs)) if !fs.is_empty() => {
+                            for f in fs {
+                                v.field_of(*f, *object, &what)?;
+                            }
+                        }
+                        _ => {
+                            return Err(invalid(format!(
+                                "{what}: an `of` trigger lists fields but is not a non-empty update"
+                            )))
+                        }
+                    }
+                }
+                Trigger::Signal(s) => {
+                    v.str(*s)?;
+                }
+                Trigger::Schedule(s) => {
+                    if let Some(s) = s {
+                        v.str(*s)?;
+                    }
+                }
+                Trigger::Create | Trigger::Delete | Trigger::Update(None) => {}
             }
         }
         for x in [c.auto_at, c.review_at].into_iter().flatten() {

@@ -181,14 +181,14 @@ impl<T: Wire> Wire for Vec<T> {
     }
 }
 
-impl<T: Wire> Wire for [T; 3] {
+impl<T: Wire> Wire for [T; 4] {
     fn put(&self, w: &mut Vec<u8>) {
         for v in self {
             v.put(w);
         }
     }
-    fn get(r: &mut Reader<'_>) -> Result<[T; 3], LoadError> {
-        Ok([T::get(r)?, T::get(r)?, T::get(r)?])
+    fn get(r: &mut Reader<'_>) -> Result<[T; 4], LoadError> {
+        Ok([T::get(r)?, T::get(r)?, T::get(r)?, T::get(r)?])
     }
 }
 

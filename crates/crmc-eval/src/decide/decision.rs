@@ -205,7 +205,10 @@ impl Table {
                     AuditField::Contract => contract
                         .map_or(Value::Null, |c| Value::String(self.str(c.name).to_string())),
                     AuditField::Version => contract.map_or(Value::Null, |c| Value::from(c.version)),
-                    AuditField::Trigger => Value::String(m.event().as_str().to_string()),
+                    AuditField::Trigger => Value::String(
+                        m.cause
+                            .map_or_else(|| m.event().as_str().to_string(), ToString::to_string),
+                    ),
                     AuditField::Field => Value::String(t.name.to_string()),
                     AuditField::OldValue if is_record => Value::Null,
                     AuditField::OldValue => {

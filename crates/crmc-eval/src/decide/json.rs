@@ -333,7 +333,10 @@ impl Table {
                     Some(c) => json_u64(out, u64::from(c.version)),
                     None => out.extend_from_slice(b"null"),
                 },
-                AuditField::Trigger => json_str(out, m.event().as_str()),
+                AuditField::Trigger => match m.cause {
+                    Some(c) => json_str(out, &c.to_string()),
+                    None => json_str(out, m.event().as_str()),
+                },
                 AuditField::Field => json_str(out, t.name),
                 AuditField::OldValue | AuditField::NewValue if is_record => {
                     out.extend_from_slice(b"null")

@@ -10,7 +10,7 @@
 
 use super::json::{audit_key, json_opt_str, json_str, json_u64};
 use super::{Core, Need, Target, TargetKind};
-use crate::mutation::{entries_get, In, J};
+use crate::mutation::{entries_get, Cause, In, J};
 use crate::table::{AuditField, Event, Outcome, Table};
 
 /// A JSON value of the mutation (an id, a record or proposed value),
@@ -113,6 +113,9 @@ pub enum AuditValue<'a> {
         name: &'a str,
     },
     Reasons(Texts<'a>),
+    /// What started the automation (`trigger`), written as a contract's
+    /// `trigger on` says it.
+    Cause(&'a Cause),
 }
 
 impl AuditValue<'_> {
@@ -138,6 +141,7 @@ impl AuditValue<'_> {
                 out.push(b'}');
             }
             AuditValue::Reasons(r) => write_texts(out, r.clone()),
+            AuditValue::Cause(c) => json_str(out, &c.to_string()),
         }
     }
 }
@@ -418,7 +422,9 @@ impl<'v> DecisionView<'v> {
                 AuditField::Version => {
                     contract.map_or(AuditValue::Null, |c| AuditValue::Int(u64::from(c.version)))
                 }
-                AuditField::Trigger => AuditValue::Str(m.event().as_str()),
+                AuditField::Trigger => m
+                    .cause
+                    .map_or(AuditValue::Str(m.event().as_str()), AuditValue::Cause),
                 AuditField::Field => AuditValue::Str(name),
                 AuditField::OldValue | AuditField::NewValue if is_record => AuditValue::Null,
                 // Targets `0..changes.len()` are the changes, in order.

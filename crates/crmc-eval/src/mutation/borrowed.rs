@@ -2,7 +2,7 @@
 //! deciding reads, from a [`Mutation`] or from the fast parse of a line.
 
 use super::fast::TopVisitor;
-use super::Mutation;
+use super::{Cause, Mutation};
 use crate::table::{ActorKind, Event};
 use crate::time;
 use serde_json::{Map, Value};
@@ -119,6 +119,9 @@ pub(crate) struct In<'m> {
     pub changes: Entries<'m>,
     /// Sorted by relation name.
     pub parents: Vec<(&'m str, Entries<'m>)>,
+    /// What started the automation; `None`: the write itself (the fast
+    /// path leaves a line with a `"trigger"` to the slow one).
+    pub cause: Option<&'m Cause>,
 }
 
 impl<'m> In<'m> {
@@ -158,6 +161,7 @@ impl<'m> In<'m> {
                     (k.as_str(), e)
                 })
                 .collect(),
+            cause: m.cause.as_ref(),
         }
     }
 
@@ -186,6 +190,7 @@ impl<'m> In<'m> {
         self.name = "";
         self.confidence = None;
         self.source = None;
+        self.cause = None;
         self.at_text = "";
         let mut de = serde_json::Deserializer::from_str(text);
         let ok = serde::Deserializer::deserialize_map(&mut de, TopVisitor { into: self }).is_ok()

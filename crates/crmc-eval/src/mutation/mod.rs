@@ -8,7 +8,10 @@
 //! parsed straight from simple lines by the fast path ([`fast`]).
 
 mod borrowed;
+mod cause;
 mod fast;
+
+pub use cause::Cause;
 
 pub(crate) use borrowed::{entries_get, In, J};
 
@@ -73,6 +76,8 @@ pub struct Mutation {
     pub(crate) parents: Map<String, Value>,
     /// Proposed values.
     pub(crate) changes: Map<String, Value>,
+    /// What started the automation (`"trigger"`); `None`: the write itself.
+    pub(crate) cause: Option<Cause>,
 }
 
 impl Mutation {
@@ -98,6 +103,7 @@ impl Mutation {
                 record: Map::new(),
                 parents: Map::new(),
                 changes: Map::new(),
+                cause: None,
             },
         })
     }
@@ -139,6 +145,11 @@ impl Mutation {
     }
     pub fn changes(&self) -> &Map<String, Value> {
         &self.changes
+    }
+    /// What started the automation, when the input says (`"trigger"`);
+    /// `None`: the write itself is its own cause.
+    pub fn cause(&self) -> Option<&Cause> {
+        self.cause.as_ref()
     }
 }
 
@@ -187,13 +198,20 @@ impl MutationBuilder {
         self.m.changes = changes;
         self
     }
+    /// What started the automation. A record event of the mutation's own
+    /// object is kept without its object name, as the JSON parse keeps it.
+    pub fn cause(mut self, cause: Cause) -> MutationBuilder {
+        self.m.cause = Some(own_object(cause, &self.m.object));
+        self
+    }
     pub fn build(self) -> Mutation {
         self.m
     }
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "id",
+    "trigger",
     "object",
     "event",
     "actor",
@@ -331,6 +349,7 @@ impl Mutation {
             h.source.is_some(),
             h.id.is_some(),
         );
+        let cause = h.cause;
         // Validated: move the strings out instead of copying them.
         let name = match obj.get_mut("actor") {
             Some(Value::Object(a)) => take_string(a, "name"),
@@ -345,6 +364,7 @@ impl Mutation {
             source: has_source.then(|| take_string(&mut obj, "source")),
             at_text: take_string(&mut obj, "at"),
             at,
+            cause,
         };
         let record = take_object(&mut obj, "record")?;
         let parents = take_object(&mut obj, "parents")?;
@@ -372,6 +392,7 @@ impl Mutation {
             source: h.source.map(str::to_string),
             at_text: h.at_text.to_string(),
             at: h.at,
+            cause: h.cause,
         })
     }
 
@@ -427,6 +448,10 @@ impl Mutation {
         let at = time::parse_datetime(at_text).ok_or_else(|| {
             EvalError::new(format!("`at` is not an RFC 3339 timestamp: `{at_text}`"))
         })?;
+        let cause = match obj.get("trigger") {
+            None => None,
+            Some(v) => Some(own_object(Cause::from_value(v)?, object)),
+        };
         Ok(HeadRef {
             id,
             object,
@@ -437,7 +462,25 @@ impl Mutation {
             source,
             at_text,
             at,
+            cause,
         })
+    }
+}
+
+/// A record event naming the mutation's own object says the same as one
+/// naming none: one form, so matching and audit text never tell them apart.
+fn own_object(cause: Cause, object: &str) -> Cause {
+    match cause {
+        Cause::Record {
+            object: Some(o),
+            event,
+            fields,
+        } if o == object => Cause::Record {
+            object: None,
+            event,
+            fields,
+        },
+        c => c,
     }
 }
 
@@ -459,6 +502,7 @@ struct HeadRef<'a> {
     source: Option<&'a str>,
     at_text: &'a str,
     at: i64,
+    cause: Option<Cause>,
 }
 
 /// Moves a string value out (empty if it is not one: never, once validated).
@@ -479,6 +523,7 @@ struct Head {
     source: Option<String>,
     at_text: String,
     at: i64,
+    cause: Option<Cause>,
 }
 
 impl Head {
@@ -500,6 +545,7 @@ impl Head {
             record,
             parents,
             changes,
+            cause: self.cause,
         }
     }
 }
