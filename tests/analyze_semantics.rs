@@ -93,14 +93,15 @@ fn never_decides(u: &CheckedUnit, contract: usize, rule: RuleRef) -> bool {
 #[test]
 fn on_create_bare_and_new_read_the_proposed_value() {
     // On create the current value *is* the proposed one: "empty now and Hot
-    // after" cannot hold, so the first rule never decides.
+    // after" cannot hold, so the first rule never decides. (The trigger is
+    // the cause; `event == create` pins the write itself to a create.)
     let u = checked(&[contract(
         "rate",
         r#"ai "r""#,
         r#"trigger on create
   exclude when OptOut
   fields {
-    Rating: auto when Rating is empty and new Rating == "Hot", review
+    Rating: auto when event == create and Rating is empty and new Rating == "Hot", review
   }"#,
     )]);
     assert!(never_decides(&u, 0, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
@@ -110,7 +111,7 @@ fn on_create_bare_and_new_read_the_proposed_value() {
 fn on_create_a_changed_field_is_not_its_record_value() {
     // a: create, Rating changed to Hot reads Hot (not the record's Cold):
     // eligible `Rating == "Cold"` and the rule `new Rating == "Hot"` exclude
-    // each other on create, so the rule never decides.
+    // each other on a create write, so the rule never decides.
     let u = checked(&[contract(
         "a",
         r#"ai "r""#,
@@ -118,7 +119,7 @@ fn on_create_a_changed_field_is_not_its_record_value() {
   eligible when Rating == "Cold" or Rating is empty
   exclude when OptOut
   fields {
-    Rating: auto when new Rating == "Hot", review
+    Rating: auto when event == create and new Rating == "Hot", review
   }"#,
     )]);
     assert!(never_decides(&u, 0, RuleRef::Line(0, 0)), "{:?}", kinds(&u));
@@ -128,7 +129,9 @@ fn on_create_a_changed_field_is_not_its_record_value() {
 
 #[test]
 fn event_not_equal_keeps_delete() {
-    // issue 9: on delete, `event != create` holds, so both decide never.
+    // issue 9: on delete, `event != create` holds, so both decide never on
+    // a delete write (and agree that a create write is auto): were delete
+    // dropped from `!= create`, a would say auto where b says never.
     let a = contract(
         "a",
         r#"ai "r""#,
@@ -144,7 +147,7 @@ fn event_not_equal_keeps_delete() {
         r#"trigger on delete
   exclude when OptOut
   fields {
-    Rating: never
+    Rating: auto when event == create, never
   }"#,
     );
     let u = checked(&[a, b]);
@@ -168,7 +171,7 @@ fn event_not_in_keeps_delete() {
         r#"trigger on delete
   exclude when OptOut
   fields {
-    Rating: never
+    Rating: auto when event in (create, update), never
   }"#,
     );
     let u = checked(&[a, b]);

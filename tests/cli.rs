@@ -19,7 +19,7 @@ contract inbound_lead_enrichment version 3 {
   actor   ai "alim"
   owner   "revops@acme.example"
   mode    conditional_write
-  trigger on create, update
+  trigger on create, update(Email, Company)
   eligible when Status in ("Open - Not Contacted", "Working - Contacted")
             and LeadSource != "Partner Referral"
   exclude sf_lead_opted_out
@@ -52,6 +52,7 @@ contract inbound_lead_enrichment version 3 {
 
 test "empty industry is enriched automatically" {
   actor ai "alim"
+  trigger create
   event update
   confidence 0.93
   source "enrichment"
@@ -63,6 +64,7 @@ test "empty industry is enriched automatically" {
 
 test "low confidence goes to review" {
   actor ai "alim"
+  trigger create
   event update
   confidence 0.7
   source "enrichment"
@@ -219,7 +221,8 @@ fn build_then_eval_decides_and_rejects_bad_tables() {
     let built = crmc(&["build", "lead.crmc", "-o", "t.crmct"], &dir);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
 
-    let good = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.93,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Status":"Working - Contacted","LeadSource":"Web","Industry":null,"Email":"a@b.example","HasOptedOutOfEmail":false,"AnnualRevenue":5000},"changes":{"Industry":"Technology"}}"#;
+    // a new lead (the cause) has its industry filled in (the write)
+    let good = r#"{"object":"Lead","event":"update","trigger":{"event":"create"},"actor":{"kind":"ai","name":"alim"},"confidence":0.93,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Status":"Working - Contacted","LeadSource":"Web","Industry":null,"Email":"a@b.example","HasOptedOutOfEmail":false,"AnnualRevenue":5000},"changes":{"Industry":"Technology"}}"#;
     let input = format!("{good}\nnot json at all\n\n{good}\n");
     let out = crmc_stdin(&["eval", "-t", "t.crmct"], &dir, input.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -20,6 +20,7 @@ fn tested() -> String {
 const TEST_BLOCK: &str = r#"
 test "industry is enriched" {
   actor ai "alim"
+  trigger update(Email)
   event update
   confidence 0.95
   record Lead { Industry: null, Email: "a@b.example" }

@@ -59,7 +59,11 @@ fn permuted(unit: &CheckedUnit, seed: u64) -> CheckedUnit {
     };
     for c in &mut u.contracts {
         for t in &mut c.triggers {
-            if let Trigger::Update(Some(fs)) = t {
+            if let Trigger::Update(Some(fs))
+            | Trigger::Of {
+                fields: Some(fs), ..
+            } = t
+            {
                 fs.iter_mut().for_each(|f| *f = map(*f));
             }
         }

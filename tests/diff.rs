@@ -341,6 +341,12 @@ fn point(u: &CheckedUnit, m: &Value) -> Cube {
         Con::Bits(if m["event"] == "create" { 1 } else { 2 }),
     );
     put(Var::Confidence, num(&m["confidence"], false));
+    // no "trigger" key: the write is its own cause
+    let update = m["event"] != "create";
+    put(
+        Var::Cause,
+        text(&Value::from(if update { "update" } else { "create" })),
+    );
     for (name, kind) in [
         ("Stage", 0),
         ("Score", 1),
@@ -357,6 +363,9 @@ fn point(u: &CheckedUnit, m: &Value) -> Cube {
         put(Var::Field(f), con(&m["record"][name]));
         let ch = m["changes"].get(name);
         put(Var::Changed(f), Con::Bits(if ch.is_some() { T } else { F }));
+        if update {
+            put(Var::CauseField(f), Con::Bits(if ch.is_some() { T } else { F }));
+        }
         if let Some(v) = ch {
             put(Var::New(f), con(v));
         }

@@ -25,9 +25,23 @@ fn pretty(d: &Result<Decision, crmc_eval::EvalError>) -> String {
 }
 
 /// Decides `m` with the table (directly and after a bytes round trip) and
-/// with the reference; panics with both decisions when they differ.
-fn agree(unit: &CheckedUnit, table: &Table, reloaded: &Table, m: &Mutation, what: &str) {
+/// with the reference; panics with both decisions when they differ. `line`
+/// is `m` as the JSON text it was read from: every other way in to the
+/// table (the NDJSON text path, fast or slow; the JSON writer; the
+/// outcome-only path) must give the same decision, or a field of the input
+/// (a cause, say) is lost on one of them.
+fn agree(unit: &CheckedUnit, table: &Table, reloaded: &Table, m: &Mutation, line: &str, what: &str) {
     let got = table.decide(m);
+    if let Ok(d) = &got {
+        let json = serde_json::to_string(d).unwrap();
+        let text = crmc_eval::decide_json(reloaded, line)
+            .unwrap_or_else(|e| panic!("{what}: the text path refuses it: {e}"));
+        assert_eq!(text, json, "{what}: the text path decides differently");
+        let mut out = Vec::new();
+        table.decide_json_into(m, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), json, "{what}: decide_json_into");
+        assert_eq!(table.decide_outcome(m).unwrap(), d.outcome, "{what}: decide_outcome");
+    }
     let want = reference::decide(unit, m);
     if got != want {
         panic!(
@@ -55,6 +69,7 @@ fn check_seed(seed: u64) {
             &table,
             &reloaded,
             &m,
+            &json.to_string(),
             &format!("unit seed {seed}, mutation {i}: {json}"),
         );
     }
@@ -170,7 +185,7 @@ fn d3_negative_zero_is_in_zero() {
 fn both(unit: &CheckedUnit, json: Json) -> Decision {
     let table = compile(unit).unwrap();
     let m = Mutation::from_value(&json).unwrap();
-    agree(unit, &table, &table, &m, &json.to_string());
+    agree(unit, &table, &table, &m, &json.to_string(), &json.to_string());
     table.decide(&m).unwrap()
 }
 
@@ -712,6 +727,7 @@ fn checked_unit_from_source_agrees() {
             &table,
             &table,
             &m,
+            &json.to_string(),
             &format!("mutation {seed}: {json}"),
         );
         decided += 1;

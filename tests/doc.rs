@@ -340,9 +340,10 @@ fn the_broken_example_shows_its_findings_beside_their_contracts() {
 
 #[test]
 fn one_automation_never_triggers_itself_in_the_graph() {
-    // every contract of follow_up_governance is `ai "followup-assistant"`:
-    // its writes start none of its own contracts (as in the analyzer's
-    // trigger graph), so the picture has writers and fields, no triggers
+    // every contract of follow_up_governance is `ai "followup-assistant"`
+    // and starts on a signal or a schedule, which no write is: the picture
+    // has writers and fields, no triggers (a record trigger its own writes
+    // match would be drawn, as the analyzer's W0514 reports it)
     let out = workdir("one-automation");
     doc(&repo().join("examples/follow_up_governance"), &out);
     let svg = Html::parse_document(&std::fs::read_to_string(out.join("automation.svg")).unwrap());
@@ -375,7 +376,7 @@ fn a_suppressed_finding_is_shown_as_suppressed_with_its_reason() {
     let unit = dir.join("u.crmc");
     std::fs::write(
         &unit,
-        "import \"std/salesforce\"\nimport \"std/suppression\"\n\n// crmc: allow(W0512) the CRM's field history keeps old values\ncontract rate {\n  object Lead\n  actor ai \"x\"\n  trigger on update\n  exclude sf_lead_opted_out\n  fields {\n    Rating: auto\n    *: never\n  }\n  audit record_id, contract, version, trigger, field, old_value, new_value, source, confidence, timestamp, actor\n}\n",
+        "import \"std/salesforce\"\nimport \"std/suppression\"\n\n// crmc: allow(W0512) the CRM's field history keeps old values\ncontract rate {\n  object Lead\n  actor ai \"x\"\n  trigger on create\n  exclude sf_lead_opted_out\n  fields {\n    Rating: auto\n    *: never\n  }\n  audit record_id, contract, version, trigger, field, old_value, new_value, source, confidence, timestamp, actor\n}\n",
     )
     .unwrap();
     let out = dir.join("report");

@@ -79,7 +79,7 @@ pub const SMALL: &str = r#"import "std/salesforce"
 contract enrich {
   object Lead
   actor ai "alim"
-  trigger on update
+  trigger on update(Email)
   exclude when Email ends with "@competitor.example"
   fields {
     Industry: auto
@@ -94,8 +94,8 @@ contract enrich {
 }
 "#;
 
-/// A mutation `SMALL` decides `auto`.
-pub const GOOD_LINE: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"alim"},"confidence":0.95,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null,"Email":"a@b.example"},"changes":{"Industry":"Technology"}}"#;
+/// A mutation `SMALL` decides `auto`: its cause is a changed Email.
+pub const GOOD_LINE: &str = r#"{"object":"Lead","event":"update","trigger":{"event":"update","fields":["Email"]},"actor":{"kind":"ai","name":"alim"},"confidence":0.95,"source":"enrichment","at":"2026-11-21T10:00:00Z","record":{"Id":"00Q1","Industry":null,"Email":"a@b.example"},"changes":{"Industry":"Technology"}}"#;
 
 /// Writes `SMALL` into `dir` and builds it to `t.crmct`.
 pub fn build_small(dir: &Path) {

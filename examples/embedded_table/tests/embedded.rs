@@ -10,7 +10,8 @@ fn decide(line: &str) -> Value {
     serde_json::from_str(&crmc_embedded_table::decide(&table, line)).unwrap()
 }
 
-const ENRICH: &str = r#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"enricher"},"at":"2026-11-21T10:00:00Z","confidence":0.95,"record":{"HasOptedOutOfEmail":false,"Industry":null},"changes":{"Industry":"Energy"}}"#;
+/// A new lead (the cause) gets its Industry filled in (the write).
+const ENRICH: &str = r#"{"object":"Lead","event":"update","trigger":{"event":"create"},"actor":{"kind":"ai","name":"enricher"},"at":"2026-11-21T10:00:00Z","confidence":0.95,"record":{"HasOptedOutOfEmail":false,"Industry":null},"changes":{"Industry":"Energy"}}"#;
 
 #[test]
 fn the_embedded_contract_decides() {

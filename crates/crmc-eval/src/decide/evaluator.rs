@@ -257,6 +257,7 @@ fn fill_input<'m>(i: &mut In<'m>, m: &'m Mutation) {
     i.source = m.source.as_deref();
     i.at_text = &m.at_text;
     i.at = m.at;
+    i.cause = m.cause.as_ref();
     entries(&m.record, &mut i.record);
     entries(&m.changes, &mut i.changes);
     i.parents.extend(m.parents.iter().map(|(k, v)| {
