@@ -578,6 +578,7 @@ fn a_give_up_reports_the_conflict_unconfirmed() {
         "record": {"Id": "L1", "Name": "aba", "OptOut": false},
         "parents": {},
         "changes": {"Rating": "Hot"},
+        "trigger": {"event": "update", "fields": ["Name"]},
     });
     let rater = u
         .contracts

@@ -183,7 +183,13 @@ fn witness_and_notes_are_in_the_help_and_labels_in_other_files_are_related() {
     };
     let head = "import \"std/salesforce\"\nimport \"std/suppression\"\n";
     let sources = crmc::Sources::in_memory()
-        .file("one.crmc", format!("{head}{}", contract("enrich_leads_v2")))
+        .file(
+            "one.crmc",
+            format!(
+                "{head}extend object Lead {{ Segment__c: string }}\n{}",
+                contract("enrich_leads_v2")
+            ),
+        )
         .file(
             "two.crmc",
             format!(

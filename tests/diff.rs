@@ -364,7 +364,10 @@ fn point(u: &CheckedUnit, m: &Value) -> Cube {
         let ch = m["changes"].get(name);
         put(Var::Changed(f), Con::Bits(if ch.is_some() { T } else { F }));
         if update {
-            put(Var::CauseField(f), Con::Bits(if ch.is_some() { T } else { F }));
+            put(
+                Var::CauseField(f),
+                Con::Bits(if ch.is_some() { T } else { F }),
+            );
         }
         if let Some(v) = ch {
             put(Var::New(f), con(v));

@@ -30,7 +30,14 @@ fn pretty(d: &Result<Decision, crmc_eval::EvalError>) -> String {
 /// table (the NDJSON text path, fast or slow; the JSON writer; the
 /// outcome-only path) must give the same decision, or a field of the input
 /// (a cause, say) is lost on one of them.
-fn agree(unit: &CheckedUnit, table: &Table, reloaded: &Table, m: &Mutation, line: &str, what: &str) {
+fn agree(
+    unit: &CheckedUnit,
+    table: &Table,
+    reloaded: &Table,
+    m: &Mutation,
+    line: &str,
+    what: &str,
+) {
     let got = table.decide(m);
     if let Ok(d) = &got {
         let json = serde_json::to_string(d).unwrap();
@@ -39,8 +46,16 @@ fn agree(unit: &CheckedUnit, table: &Table, reloaded: &Table, m: &Mutation, line
         assert_eq!(text, json, "{what}: the text path decides differently");
         let mut out = Vec::new();
         table.decide_json_into(m, &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), json, "{what}: decide_json_into");
-        assert_eq!(table.decide_outcome(m).unwrap(), d.outcome, "{what}: decide_outcome");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            json,
+            "{what}: decide_json_into"
+        );
+        assert_eq!(
+            table.decide_outcome(m).unwrap(),
+            d.outcome,
+            "{what}: decide_outcome"
+        );
     }
     let want = reference::decide(unit, m);
     if got != want {
@@ -185,7 +200,14 @@ fn d3_negative_zero_is_in_zero() {
 fn both(unit: &CheckedUnit, json: Json) -> Decision {
     let table = compile(unit).unwrap();
     let m = Mutation::from_value(&json).unwrap();
-    agree(unit, &table, &table, &m, &json.to_string(), &json.to_string());
+    agree(
+        unit,
+        &table,
+        &table,
+        &m,
+        &json.to_string(),
+        &json.to_string(),
+    );
     table.decide(&m).unwrap()
 }
 

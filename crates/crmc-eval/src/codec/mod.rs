@@ -33,7 +33,9 @@ use wire::{GetLe, Wire};
 
 pub const MAGIC: &[u8; 4] = b"CRMC";
 /// The format this crate writes and the newest it reads.
-pub const FORMAT_VERSION: u16 = 2;
+/// 3: triggers are causes (signal, schedule and other-object triggers; the
+/// contract index per cause kind).
+pub const FORMAT_VERSION: u16 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
