@@ -308,10 +308,7 @@ fn in_contract(
                 .iter()
                 .map(|m| item(m.as_str(), CompletionItemKind::ENUM_MEMBER))
                 .collect(),
-                "trigger" => ["on", "create", "update", "delete"]
-                    .iter()
-                    .map(|k| item(*k, CompletionItemKind::KEYWORD))
-                    .collect(),
+                "trigger" => trigger_events(trimmed, object, names, true),
                 "exclude" if !has_word(trimmed, "when") => {
                     let mut out: Vec<Proposal> = names
                         .exclusions
@@ -330,6 +327,50 @@ fn in_contract(
             }
         }
     }
+}
+
+/// In a `trigger` line (a contract's `trigger on ...`, or a test's cause):
+/// objects after `of`, the changed fields inside `update(`, else the causes.
+/// The fields are those of the `of` object when the line names one.
+fn trigger_events(
+    trimmed: &str,
+    object: Option<&str>,
+    names: &Names<'_>,
+    in_contract: bool,
+) -> Vec<Proposal> {
+    let words: Vec<&str> = trimmed
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let last_complete = if trimmed.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+        words.len().checked_sub(2).and_then(|i| words.get(i))
+    } else {
+        words.last()
+    };
+    if last_complete == Some(&"of") {
+        return names
+            .objects
+            .keys()
+            .map(|o| item(*o, CompletionItemKind::CLASS))
+            .collect();
+    }
+    let open = trimmed.rfind('(');
+    if open.is_some_and(|i| !trimmed[i..].contains(')')) {
+        let of = words
+            .iter()
+            .position(|w| *w == "of")
+            .and_then(|i| words.get(i + 1))
+            .copied();
+        return fields(of.or(object), names);
+    }
+    let mut words = vec!["create", "update", "delete", "signal", "schedule", "of"];
+    if in_contract && !has_word(trimmed, "on") {
+        words.insert(0, "on");
+    }
+    words
+        .iter()
+        .map(|k| item(*k, CompletionItemKind::KEYWORD))
+        .collect()
 }
 
 fn actor_kinds() -> Vec<Proposal> {
@@ -379,6 +420,7 @@ fn in_test(
             .iter()
             .map(|k| item(*k, CompletionItemKind::ENUM_MEMBER))
             .collect(),
+        "trigger" => trigger_events(trimmed, object, names, false),
         "actor" => actor_kinds(),
         "record" | "parent" => names
             .objects
