@@ -9,7 +9,8 @@ use crmc_eval::{Mutation, Outcome, Table};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-/// `enrich` on Lead: `Industry: auto when empty, review`; `*: suggest`.
+/// `enrich` on Lead, started by any write or the signal `prospect_sourced`:
+/// `Industry: auto when empty, review`; `*: suggest`.
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -43,6 +44,7 @@ fn table() -> &'static Table {
             Test::Cmp(CmpOp::Gt, Const::Num(50.0)),
         )]);
         let name = b.intern("enrich");
+        let sourced = b.intern("prospect_sourced");
         b.contract(ContractRow {
             name,
             version: 1,
@@ -50,7 +52,12 @@ fn table() -> &'static Table {
             actor_kind: ActorKind::Ai,
             actor_name: None,
             mode: Mode::ConditionalWrite,
-            triggers: vec![Trigger::Create, Trigger::Update(None), Trigger::Delete],
+            triggers: vec![
+                Trigger::Create,
+                Trigger::Update(None),
+                Trigger::Delete,
+                Trigger::Signal(sourced),
+            ],
             eligible: None,
             exclusions: vec![ExclusionRow {
                 name: None,
