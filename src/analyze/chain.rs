@@ -38,6 +38,14 @@ pub struct Piece {
 pub struct Info {
     pub applicable: Region,
     pub live: Region,
+    /// What the contract's triggers match: a region of the cause variables
+    /// alone (no condition reads them).
+    pub cause: Region,
+    /// `live` without its cause factor: `live` is `cause × core_live`, and
+    /// both are empty when the triggers match nothing. Rule splits run on
+    /// it (a quarter of the cubes for a four-trigger contract) and take the
+    /// cause product at the end; an emptiness test on it is one on `live`.
+    pub core_live: Region,
     /// Applicable but excluded: the contract decides `never` there.
     pub excluded: Region,
     /// Conditions of `fields[line].rules[i]`.
@@ -89,9 +97,16 @@ fn walk(c: &Cond, info: &mut Info) {
 
 impl Info {
     pub fn new(dom: &Dom<'_>, c: &Contract, named: &HashMap<&str, &Cond>) -> Info {
-        let trig = triggers(dom.schema, &c.triggers);
-        let applicable = dom.prune(and(&trig, &cond_region(dom, c.eligible.as_ref())));
-        let mut live = applicable.clone();
+        // The cause variables are read by the triggers alone, so every
+        // region below is the product of `cause` and a region without them:
+        // the splits run on the second factor.
+        let cause = dom.prune(triggers(dom.schema, &c.triggers));
+        let core_applicable = if cause.is_empty() {
+            Vec::new()
+        } else {
+            dom.prune(cond_region(dom, c.eligible.as_ref()))
+        };
+        let mut live = core_applicable.clone();
         // applicable and some exclusion holds: the union of the exclusions
         // met with `applicable` (exact, and no complement of `live`, whose
         // DNF blows up: `applicable minus live` took 90 s on one contract)
@@ -103,11 +118,14 @@ impl Info {
                 .and_then(|n| named.get(n).copied())
                 .unwrap_or(&e.when);
             let when = lower(dom, when, true);
-            excluded.extend(and(&applicable, &when));
+            excluded.extend(and(&core_applicable, &when));
             live = dom.minus(&live, &when);
         }
-        let live = dom.prune(live);
+        let core_live = dom.prune(live);
         let excluded = dom.prune(excluded);
+        let applicable = dom.prune(and(&cause, &core_applicable));
+        let live = dom.prune(and(&cause, &core_live));
+        let excluded = dom.prune(and(&cause, &excluded));
         let lines = c
             .fields
             .iter()
@@ -127,6 +145,8 @@ impl Info {
         let mut info = Info {
             applicable,
             live,
+            cause,
+            core_live,
             excluded,
             lines,
             star,
@@ -232,7 +252,40 @@ pub fn changed(field: FieldId) -> Cube {
 
 /// Computes the chain of `field` for contract `c`.
 pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain {
-    let ctx = and(&info.live, &[changed(field)]);
+    let chain = core_chain(dom, c, info, field);
+    // each piece times the causes: the factors share no variable, so every
+    // product of two non-empty cubes is non-empty
+    let times = |pieces: Vec<Piece>| -> Vec<Piece> {
+        pieces
+            .into_iter()
+            .map(|p| Piece {
+                region: and(&info.cause, &p.region),
+                ..p
+            })
+            .collect()
+    };
+    let mut fin = times(chain.fin);
+    // where an exclusion holds the contract still applies, deciding `never`
+    // (`excluded` has its cause factor already)
+    let excluded = dom.prune(and(&info.excluded, &[changed(field)]));
+    if !excluded.is_empty() {
+        fin.push(Piece {
+            outcome: Outcome::Never,
+            rule: RuleRef::Excluded,
+            region: excluded,
+        });
+    }
+    Chain {
+        base: times(chain.base),
+        fin,
+        gap: and(&info.cause, &chain.gap),
+    }
+}
+
+/// [`chain`] over `core_live`: the same pieces without their cause factor
+/// (and without the excluded piece, which [`chain`] adds).
+fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain {
+    let ctx = and(&info.core_live, &[changed(field)]);
     let mut order: Vec<(RuleRef, &Region, Outcome)> = Vec::new();
     if let Some(l) = c.fields.iter().position(|l| l.field == field) {
         for (i, r) in c.fields[l].rules.iter().enumerate() {
@@ -289,16 +342,6 @@ pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain 
                 });
             }
         }
-    }
-    // where an exclusion holds the contract still applies, deciding `never`
-    let excluded = and(&info.excluded, &[changed(field)]);
-    let excluded = dom.prune(excluded);
-    if !excluded.is_empty() {
-        fin.push(Piece {
-            outcome: Outcome::Never,
-            rule: RuleRef::Excluded,
-            region: excluded,
-        });
     }
     Chain {
         base: base

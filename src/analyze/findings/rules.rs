@@ -130,7 +130,7 @@ pub(super) fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Fin
             del = del.intersect(&unchanged).unwrap_or(del);
         }
         let del = [del];
-        let mut rem = cx.dom.prune(and(&cx.infos[i].live, &del));
+        let mut rem = cx.dom.prune(and(&cx.infos[i].core_live, &del));
         for r in 0..s.rules.len() {
             if rem.is_empty() {
                 break;
@@ -162,7 +162,7 @@ pub(super) fn per_rule(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Fin
 /// The earlier rules of the line that overlap rule `r` within the live region.
 pub(super) fn covering(cx: &Ctx<'_>, i: usize, field: FieldId, l: usize, r: usize) -> Vec<RuleRef> {
     let info = &cx.infos[i];
-    let ctx = and(&info.live, &[crate::analyze::chain::changed(field)]);
+    let ctx = and(&info.core_live, &[crate::analyze::chain::changed(field)]);
     let mine = and(&ctx, &info.lines[l][r]);
     (0..r)
         .filter(|&j| !cx.dom.region_empty(&and(&mine, &info.lines[l][j])))
