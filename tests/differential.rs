@@ -756,3 +756,31 @@ fn checked_unit_from_source_agrees() {
     }
     assert!(decided > 1_000);
 }
+
+/// A cause naming a field its object lacks: the evaluator and the reference
+/// refuse it with the same error (the random mutations name only real
+/// fields, so this is the case that compares them).
+#[test]
+fn a_cause_with_an_unknown_field_is_refused_alike() {
+    let unit = base();
+    let table = compile(&unit).unwrap();
+    for cause in [
+        json!({"event": "update", "fields": ["Statsu"]}),
+        json!({"event": "update", "object": "Lead", "fields": ["Industry", "Nope"]}),
+    ] {
+        let mut m = mutation(
+            "update",
+            json!({"Id": "00Q1", "Industry": null}),
+            json!({"Industry": "Retail"}),
+        );
+        m["trigger"] = cause.clone();
+        let parsed = Mutation::from_value(&m).unwrap();
+        let got = table.decide(&parsed);
+        assert!(got.is_err(), "{cause}: {got:?}");
+        assert_eq!(got, reference::decide(&unit, &parsed), "{cause}");
+        assert!(
+            crmc_eval::decide_json(&table, &m.to_string()).is_err(),
+            "{cause}"
+        );
+    }
+}

@@ -77,7 +77,8 @@ pub fn triggers(schema: &Schema, triggers: &[Trigger]) -> Region {
 }
 
 /// The `"trigger"` of a witness on `own`'s records whose assignment is
-/// `assign` and whose write changes `changed`; `None` when the write
+/// `assign` and whose write changes `changed` (`avoid`: fields the
+/// triggers of the finding's contracts list); `None` when the write
 /// itself is that cause (or no cause was constrained), so witnesses only
 /// carry the key where it matters.
 pub fn json(
@@ -86,6 +87,7 @@ pub fn json(
     event: Event,
     changed: &BTreeSet<FieldId>,
     assign: &Assignment,
+    avoid: &BTreeSet<FieldId>,
 ) -> Option<Value> {
     let Some(Val::Str(key)) = assign.get(&Var::Cause) else {
         return None;
@@ -117,11 +119,27 @@ pub fn json(
                     _ => None,
                 })
                 .collect();
-            let mut other = "OtherField".to_string();
-            while listed.contains(other.as_str()) || obj.fields.iter().any(|f| f.name == other) {
-                other.push('_');
+            // a real field (the evaluator refuses a cause naming a field
+            // its object lacks) that neither the assignment nor a trigger
+            // of the finding's contracts reads; a made-up name only when
+            // every field is listed (no input reaches that point)
+            let free = obj.fields.iter().enumerate().find(|(i, f)| {
+                let id = FieldId {
+                    object,
+                    index: *i as u32,
+                };
+                !listed.contains(f.name.as_str()) && !avoid.contains(&id)
+            });
+            if let Some((_, f)) = free {
+                names.push(f.name.clone());
+            } else {
+                let mut other = "OtherField".to_string();
+                while listed.contains(other.as_str()) || obj.fields.iter().any(|f| f.name == other)
+                {
+                    other.push('_');
+                }
+                names.push(other);
             }
-            names.push(other);
         }
         names
     };

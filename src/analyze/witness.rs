@@ -5,7 +5,7 @@ use super::algebra::text::TextSet;
 use super::algebra::{calendar, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, T};
 use super::chain::Info;
 use super::lower::AT_TEXT;
-use crate::check::model::{Contract, Event, FieldId, FieldType};
+use crate::check::model::{Contract, Event, FieldId, FieldType, Trigger};
 use crate::decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -195,7 +195,26 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         }
         changes.insert(fd.name.clone(), j);
     }
-    let cause = super::cause::json(schema, first.object, event, &changed_fields, assign);
+    let listed_by_triggers: BTreeSet<FieldId> = parts
+        .contracts
+        .iter()
+        .flat_map(|(c, _)| &c.triggers)
+        .flat_map(|t| match t {
+            Trigger::Update(Some(fs)) => fs.clone(),
+            Trigger::Of {
+                fields: Some(fs), ..
+            } => fs.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let cause = super::cause::json(
+        schema,
+        first.object,
+        event,
+        &changed_fields,
+        assign,
+        &listed_by_triggers,
+    );
     let mut m = json!({
         "object": object.name,
         "event": event.as_str(),

@@ -184,6 +184,28 @@ pub fn decide_traced(
             )));
         }
     }
+    // A cause naming a field its object (known to the schema) lacks.
+    if let Some(crmc_eval::Cause::Record {
+        object: of, fields, ..
+    }) = m.cause()
+    {
+        let of = match of {
+            None => Some(object),
+            Some(name) => unit.schema.object_by_name(name),
+        };
+        if let Some(of) = of {
+            if let Some(f) = fields
+                .iter()
+                .find(|f| unit.schema.field_by_name(of, f).is_none())
+            {
+                return Err(EvalError::new(format!(
+                    "`trigger`: `{f}` is not a field of `{}`; an update cause lists the fields \
+                     whose change started the automation",
+                    unit.schema.object(of).name
+                )));
+            }
+        }
+    }
     let mut targets: Vec<(String, What)> = m
         .changes()
         .keys()

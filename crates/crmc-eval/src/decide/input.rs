@@ -5,9 +5,9 @@
 
 use super::{Scratch, Target, TargetKind};
 use crate::eval::{recycle, Ctx};
-use crate::mutation::{EvalError, In};
+use crate::mutation::{Cause, EvalError, In};
 use crate::names::Lookup;
-use crate::table::{Event, FieldIx, Table};
+use crate::table::{Event, FieldIx, ObjectRow, Table};
 use crate::values;
 
 impl Table {
@@ -59,6 +59,9 @@ impl Table {
         if let Some((relation, via)) = ctx.contradicted_parent() {
             return Err(EvalError::new(contradicted_parent(relation, via)));
         }
+        if let Some((field, of)) = self.unknown_cause_field(object, m.cause) {
+            return Err(EvalError::new(unknown_cause_field(field, of)));
+        }
         if m.event() == Event::Delete {
             targets.push(Target {
                 name: "*",
@@ -68,6 +71,42 @@ impl Table {
         }
         Ok((ctx, targets))
     }
+}
+
+impl Table {
+    /// A field the cause says changed that its object (the mutation's own,
+    /// or the one it names, when the table has it) does not have, with that
+    /// object's name. Such a cause is an error: read as given it would stop
+    /// a `trigger on update(Status)` contract from applying (a misspelt
+    /// `Statsu`) while a broader `trigger on update` one still applies, a
+    /// looser decision than the complete input gets. A cause of an object
+    /// the table lacks matches no trigger at all, so its fields are not read.
+    fn unknown_cause_field<'c>(
+        &self,
+        own: &ObjectRow,
+        cause: Option<&'c Cause>,
+    ) -> Option<(&'c str, &str)> {
+        let Some(Cause::Record { object, fields, .. }) = cause else {
+            return None;
+        };
+        let row = match object {
+            None => own,
+            Some(o) => self.object(self.object_by_name(o)?)?,
+        };
+        let missing = fields
+            .iter()
+            .find(|f| self.field_by_name(row, f).is_none())?;
+        Some((missing.as_str(), self.str(row.name)))
+    }
+}
+
+/// The error for a cause naming a field its object lacks (the reference
+/// interpreter words it the same).
+fn unknown_cause_field(field: &str, object: &str) -> String {
+    format!(
+        "`trigger`: `{field}` is not a field of `{object}`; an update cause lists the fields \
+         whose change started the automation"
+    )
 }
 
 /// The error for a parent given beside an empty lookup field (the

@@ -433,3 +433,97 @@ fn a_parent_beside_an_empty_lookup_is_an_error() {
     let out = line_out(&t, &m.to_string());
     assert_eq!(out["fields"]["Industry"]["outcome"], "review", "{out}");
 }
+
+// ------------------------------------------------------------ cause
+
+/// A `"trigger"` that does not say what started the automation is an
+/// error, never a decision: read as the write itself (or as matching
+/// nothing) it could leave out a contract the complete cause brings in.
+#[test]
+fn a_malformed_cause_is_an_error_never_a_decision() {
+    let t = spec_table();
+    let good = decide(
+        &t,
+        json!({"trigger": {"event": "update", "fields": ["Email"]}}),
+    );
+    assert_eq!(field(&good, "Industry").outcome, Outcome::Auto, "{good:#?}");
+    for bad in [
+        json!(null),
+        json!("update"),
+        json!([]),
+        json!({}),
+        json!({"event": 1}),
+        json!({"event": "Update", "fields": ["Email"]}),
+        json!({"event": "update"}),
+        json!({"event": "update", "fields": []}),
+        json!({"event": "update", "fields": "Email"}),
+        json!({"event": "update", "fields": [""]}),
+        json!({"event": "update", "fields": [7]}),
+        json!({"event": "create", "fields": ["Email"]}),
+        json!({"event": "create", "name": "x"}),
+        json!({"event": "create", "object": ""}),
+        json!({"event": "signal"}),
+        json!({"event": "signal", "name": ""}),
+        json!({"event": "signal", "name": "x", "fields": ["Email"]}),
+        json!({"event": "schedule", "name": 3}),
+        json!({"event": "create", "extra": true}),
+    ] {
+        let m = mutation(json!({ "trigger": bad }));
+        assert!(Mutation::from_value(&m).is_err(), "{bad} was accepted");
+        let out = line_out(&t, &m.to_string());
+        assert!(out["error"].is_object(), "{bad}: {out}");
+        assert!(out.get("outcome").is_none(), "{bad}: {out}");
+    }
+}
+
+/// A misspelt changed field in a cause is an error: read as given, a
+/// `trigger on update(Status)` contract would not apply while a `trigger
+/// on update` one still does, a looser decision than the right spelling's.
+#[test]
+fn a_cause_naming_a_field_its_object_lacks_is_an_error() {
+    let mut fx = Fx::new();
+    let broad = fx.base("broad");
+    let mut narrow = fx.base("narrow");
+    let (status, industry) = (fx.f["Status"], fx.f["Industry"]);
+    narrow.triggers = vec![Trigger::Update(Some(vec![status]))];
+    narrow.field_rules.retain(|fr| fr.field != industry);
+    narrow.field_rules.push(FieldRules {
+        field: industry,
+        rules: vec![fx.rule(Outcome::Review, None, 1)],
+    });
+    let t = fx.finish(vec![broad, narrow]);
+
+    let right = decide(
+        &t,
+        json!({"trigger": {"event": "update", "fields": ["Status"]}}),
+    );
+    assert_eq!(
+        field(&right, "Industry").outcome,
+        Outcome::Review,
+        "{right:#?}"
+    );
+    for cause in [
+        json!({"event": "update", "fields": ["Statsu"]}),
+        json!({"event": "update", "fields": ["Status", "Statsu"]}),
+        json!({"event": "update", "object": "Lead", "fields": ["Statsu"]}),
+        json!({"event": "update", "object": "Account", "fields": ["Tpye"]}),
+    ] {
+        let line = mutation(json!({ "trigger": cause })).to_string();
+        let out = line_out(&t, &line);
+        let msg = out["error"]["message"].as_str().unwrap_or_default();
+        assert!(msg.contains("is not a field of"), "{cause}: {out}");
+        let m = Mutation::from_json(&line).unwrap();
+        assert!(t.decide(&m).is_err(), "{cause}");
+    }
+    // A cause of an object the table does not have matches no trigger: no
+    // contract governs, and nothing is written.
+    let other = decide(
+        &t,
+        json!({"trigger": {"event": "update", "object": "Task", "fields": ["Statsu"]}}),
+    );
+    assert_eq!(
+        field(&other, "Industry").outcome,
+        Outcome::Never,
+        "{other:#?}"
+    );
+}
