@@ -118,6 +118,7 @@ pub fn contract(name: &str, object: ObjectId, actor: Option<&str>) -> Contract {
         audit: None,
         rollback: None,
         metrics: vec![],
+        sample: Default::default(),
     }
 }
 
