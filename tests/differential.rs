@@ -657,7 +657,11 @@ fn generated_cases_cover_every_kind_of_decision() {
                 }
             }
             let unit_samples = unit.contracts.iter().any(|c| !c.sample.is_empty());
-            if unit_samples && d.fields.values().any(|fd| fd.outcome == crmc_eval::Outcome::Auto) {
+            if unit_samples
+                && d.fields
+                    .values()
+                    .any(|fd| fd.outcome == crmc_eval::Outcome::Auto)
+            {
                 seen.insert("auto beside a sample".into());
             }
         }

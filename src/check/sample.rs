@@ -75,7 +75,9 @@ fn rate_of(lit: &ast::Literal, errors: &mut Vec<CheckError>) -> Option<u16> {
     let bp = match &lit.kind {
         LitKind::Percent(p) if p.scale() <= 2 => {
             let m = p.mantissa() * 10i128.pow(2 - p.scale());
-            u16::try_from(m).ok().filter(|m| (1..=SAMPLE_SCALE).contains(m))
+            u16::try_from(m)
+                .ok()
+                .filter(|m| (1..=SAMPLE_SCALE).contains(m))
         }
         _ => None,
     };

@@ -370,7 +370,12 @@ impl Printer<'_> {
                     self.line(&format!("sample {}{tail}", literal(rate)));
                 } else {
                     let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
-                    self.fill(&format!("sample {} of ", literal(rate)), &names, ", ", &tail);
+                    self.fill(
+                        &format!("sample {} of ", literal(rate)),
+                        &names,
+                        ", ",
+                        &tail,
+                    );
                 }
             }
         }

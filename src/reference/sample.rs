@@ -32,7 +32,13 @@ fn mix(mut z: u64) -> u64 {
 
 /// Whether the write is sampled at `rate` hundredths of a percent: a
 /// record id that is not non-empty text always is.
-pub(super) fn sampled(record_id: &Json, contract: &str, version: u32, field: &str, rate: u16) -> bool {
+pub(super) fn sampled(
+    record_id: &Json,
+    contract: &str,
+    version: u32,
+    field: &str,
+    rate: u16,
+) -> bool {
     let id = match record_id {
         Json::String(s) if !s.is_empty() => s,
         _ => return true,

@@ -203,7 +203,10 @@ pub enum ClauseKind {
     Approval(Vec<ApprovalItem>),
     Audit(Vec<Ident>),
     Rollback(Vec<RollbackItem>),
-    Metric { name: StrLit, target: Literal },
+    Metric {
+        name: StrLit,
+        target: Literal,
+    },
     /// `sample 5% [of F, ...] for review`: that share of the contract's
     /// `auto` writes (of the listed fields, or of every field) goes to review.
     Sample {

@@ -44,7 +44,13 @@ pub fn bucket(record_id: &str, contract: &str, version: u32, field: &str) -> u32
 
 /// Whether a write at `rate` is sampled (`record_id`: the record's id,
 /// `None` when it has none).
-pub fn sampled(record_id: Option<&str>, contract: &str, version: u32, field: &str, rate: u32) -> bool {
+pub fn sampled(
+    record_id: Option<&str>,
+    contract: &str,
+    version: u32,
+    field: &str,
+    rate: u32,
+) -> bool {
     match record_id {
         Some(id) if !id.is_empty() => bucket(id, contract, version, field) < rate,
         _ => true,
@@ -58,14 +64,23 @@ mod tests {
     #[test]
     fn buckets_are_stable_and_spread() {
         // Pinned: a change to the hash would re-sample every replayed log.
-        assert_eq!(bucket("00Q1", "c", 1, "Industry"), bucket("00Q1", "c", 1, "Industry"));
+        assert_eq!(
+            bucket("00Q1", "c", 1, "Industry"),
+            bucket("00Q1", "c", 1, "Industry")
+        );
         let pinned = [
             bucket("00Q1", "inbound", 1, "Industry"),
             bucket("00Q2", "inbound", 1, "Industry"),
             bucket("00Q1", "inbound", 2, "Industry"),
             bucket("00Q1", "inbound", 1, "Title"),
         ];
-        assert_eq!(pinned.iter().collect::<std::collections::BTreeSet<_>>().len(), 4);
+        assert_eq!(
+            pinned
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            4
+        );
         let hits = (0..20_000)
             .filter(|i| sampled(Some(&format!("00Q{i}")), "inbound", 1, "Industry", 500))
             .count();
@@ -82,7 +97,9 @@ mod tests {
     #[test]
     fn parts_do_not_run_together() {
         // the length prefixes keep ("ab", "c") apart from ("a", "bc")
-        let a = (0..50).filter(|i| bucket(&format!("{i}ab"), "c", 1, "F") == bucket(&format!("{i}a"), "bc", 1, "F"));
+        let a = (0..50).filter(|i| {
+            bucket(&format!("{i}ab"), "c", 1, "F") == bucket(&format!("{i}a"), "bc", 1, "F")
+        });
         assert_eq!(a.count(), 0);
     }
 }

@@ -347,7 +347,11 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
         }
         // A crafted rate of 0 (or above 100%) would be a sample clause that
         // samples nothing, or a number no compiler writes.
-        let rates = c.sample.all.iter().chain(c.sample.fields.iter().map(|s| &s.rate));
+        let rates = c
+            .sample
+            .all
+            .iter()
+            .chain(c.sample.fields.iter().map(|s| &s.rate));
         for &r in rates {
             if !(1..=crate::sample::SCALE).contains(&r) {
                 return Err(invalid(format!(

@@ -34,7 +34,10 @@ fn push_percent(out: &mut String, rate: u32) {
         if frac < 10 {
             out.push('0');
         }
-        push_u64(out, u64::from(if frac % 10 == 0 { frac / 10 } else { frac }));
+        push_u64(
+            out,
+            u64::from(if frac % 10 == 0 { frac / 10 } else { frac }),
+        );
     }
     out.push('%');
 }
