@@ -70,7 +70,7 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
     }
     // an excluded contract applies and decides `never` (decisions 8)
-    let id = witness["record"]["Id"].as_str();
+    let id = witness["record"]["Zid"].as_str();
     let outcome = |c: usize| match run(&u.schema, &u.contracts[c], &m) {
         Applies::Live(x) => {
             let k = &u.contracts[c];
@@ -625,8 +625,9 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
 }
 
 fn build(specs: &[Spec]) -> CheckedUnit {
-    // an id, so that a witness names the record its samples are drawn from
-    let s = schema(&[("Id", FieldType::Id, true, false)]);
+    // an id, so that a witness names the record its samples are drawn
+    // from (sorted last: the conditions name fields by position)
+    let s = schema(&[("Zid", FieldType::Id, true, false)]);
     let mut sp = Spans(0);
     let fields = [fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage")];
     let mut cs = Vec::new();

@@ -134,12 +134,12 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     }
     record_fields.extend(parts.decided.iter().copied());
     let mut record = Map::new();
-    if let Some(id) = schema.field_by_name(first.object, "Id") {
+    if let Some(id) = id_field(schema, first.object) {
         let v = assign.get(&Var::Field(id)).map_or_else(
             || json!(sample_id(dom, parts, assign)),
             |v| json_of(None, v),
         );
-        record.insert("Id".to_string(), v);
+        record.insert(schema.field(id).name.clone(), v);
     }
     for f in &record_fields {
         let fd = schema.field(*f);
@@ -231,6 +231,26 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         m.insert("trigger".to_string(), c);
     }
     m
+}
+
+/// The field the evaluator reads a record's id from: the object's `id`
+/// field named `Id`, else its first `id` field by name.
+pub fn id_field(
+    schema: &crate::check::model::Schema,
+    object: crate::check::model::ObjectId,
+) -> Option<FieldId> {
+    let fields = &schema.object(object).fields;
+    let mut ids: Vec<(usize, &str)> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.ty == FieldType::Id)
+        .map(|(i, f)| (i, f.name.as_str()))
+        .collect();
+    ids.sort_by_key(|(_, n)| (*n != "Id", *n));
+    ids.first().map(|(i, _)| FieldId {
+        object,
+        index: *i as u32,
+    })
 }
 
 /// How many record ids [`sample_id`] tries before it settles for the
