@@ -535,7 +535,7 @@ impl Sample {
         let (whole, frac) = (rate / 100, rate % 100);
         match frac {
             0 => format!("{whole}%"),
-            f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
+            f if f.is_multiple_of(10) => format!("{whole}.{}%", f / 10),
             f => format!("{whole}.{f:02}%"),
         }
     }

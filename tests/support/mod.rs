@@ -722,7 +722,10 @@ fn json_value(rng: &mut Rng, ty: &FieldType) -> Json {
                 json!("2026-10-22T10:00:00Z"),
             ])
             .clone(),
-        FieldType::Id | FieldType::Ref(_) => json!(rng.pick(&["001A", "001B", "00Q1"])),
+        // several ids (review samples hash them) and an empty one
+        FieldType::Id | FieldType::Ref(_) => {
+            json!(rng.pick(&["001A", "001B", "00Q1", "00Q2", "00Q3", "00Q4", ""]))
+        }
         _ => json!(rng.pick(&["a@b.example", "x@competitor.example", "zed", "", "a"])),
     }
 }

@@ -58,7 +58,8 @@ impl Table {
         let mut ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
         let names = s.names.get(obj_ix.ix()).and_then(Option::as_ref);
         ctx.record_id = match self.record_id_in(m, object, names) {
-            Some(J::Str(id)) => Some(id),
+            // an empty id is no id (it is sampled, and the reason says so)
+            Some(J::Str(id)) if !id.is_empty() => Some(id),
             _ => None,
         };
         if let Some((relation, via)) = ctx.contradicted_parent() {

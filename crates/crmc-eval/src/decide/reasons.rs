@@ -36,7 +36,11 @@ fn push_percent(out: &mut String, rate: u32) {
         }
         push_u64(
             out,
-            u64::from(if frac % 10 == 0 { frac / 10 } else { frac }),
+            u64::from(if frac.is_multiple_of(10) {
+                frac / 10
+            } else {
+                frac
+            }),
         );
     }
     out.push('%');
