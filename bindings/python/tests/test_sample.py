@@ -10,7 +10,8 @@ import struct
 import pytest
 
 import crmc
-from conftest import EXAMPLES, build_table, test_mutations
+from conftest import EXAMPLES, build_table
+from conftest import test_mutations as block_mutations
 
 MASK = (1 << 64) - 1
 
@@ -33,7 +34,7 @@ def research(tmp_path_factory):
     unit = EXAMPLES / "outbound_research"
     table = build_table(unit, tmp_path_factory.mktemp("sample") / "research.crmct")
     auto = next(
-        m for m in test_mutations(unit)
+        m for m in block_mutations(unit)
         if m["record"].get("Id") == "00Q000000000001"
     )
     return crmc.Table.load(str(table)), auto
