@@ -70,8 +70,22 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
     }
     // an excluded contract applies and decides `never` (decisions 8)
+    let id = witness["record"]["Zid"].as_str();
     let outcome = |c: usize| match run(&u.schema, &u.contracts[c], &m) {
-        Applies::Live(x) => x[field].0,
+        Applies::Live(x) => {
+            let k = &u.contracts[c];
+            let o = x[field].0;
+            let name = &u.schema.field(*field).name;
+            match k.sample.rate(Some(*field)) {
+                Some(r)
+                    if o == Outcome::Auto
+                        && crmc_eval::sample::sampled(id, &k.name, k.version, name, r.into()) =>
+                {
+                    Outcome::Review
+                }
+                _ => o,
+            }
+        }
         Applies::Excluded => Outcome::Never,
         Applies::No => panic!("both must apply: {witness}"),
     };
@@ -570,6 +584,9 @@ struct Spec {
     thresholds: (Option<usize>, Option<usize>),
     lines: Vec<(usize, Rules)>,
     star: Option<Rules>,
+    /// `sample` at rate [50%, 100%][.0], for every field (`.1`) or for
+    /// field `.2` alone.
+    sample: Option<(usize, bool, usize)>,
 }
 
 fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
@@ -591,9 +608,10 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
         ),
         proptest::collection::btree_map(0usize..3, arb_rules(), 1..3),
         proptest::option::weighted(0.3, arb_rules()),
+        proptest::option::weighted(0.3, (0usize..2, any::<bool>(), 0usize..3)),
     )
         .prop_map(
-            |(name, trigger, eligible, exclude, thresholds, lines, star)| Spec {
+            |(name, trigger, eligible, exclude, thresholds, lines, star, sample)| Spec {
                 name,
                 trigger,
                 eligible,
@@ -601,12 +619,15 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
                 thresholds,
                 lines: lines.into_iter().collect(),
                 star,
+                sample,
             },
         )
 }
 
 fn build(specs: &[Spec]) -> CheckedUnit {
-    let s = schema(&[]);
+    // an id, so that a witness names the record its samples are drawn
+    // from (sorted last: the conditions name fields by position)
+    let s = schema(&[("Zid", FieldType::Id, true, false)]);
     let mut sp = Spans(0);
     let fields = [fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage")];
     let mut cs = Vec::new();
@@ -635,6 +656,14 @@ fn build(specs: &[Spec]) -> CheckedUnit {
             .map(|(f, rules)| line(&mut sp, fields[*f], rules.clone()))
             .collect();
         c.star = spec.star.clone().map(|r| star(&mut sp, r));
+        if let Some((rate, all, f)) = spec.sample {
+            let rate = [5_000, 10_000][rate];
+            if all {
+                c.sample.all = Some(rate);
+            } else {
+                c.sample.fields = vec![(fields[f], rate)];
+            }
+        }
         cs.push(c);
     }
     unit(s, cs)
@@ -768,6 +797,16 @@ struct Facts {
     conflicts: BTreeSet<(usize, usize)>,
 }
 
+/// What contract `c` may decide for `f` where its rules and caps say `o`:
+/// a review sample below 100% makes `auto` either; at 100%, `review`.
+fn possible(c: &Contract, f: FieldId, o: Outcome) -> Vec<Outcome> {
+    match c.sample.rate(Some(f)) {
+        Some(r) if o == Outcome::Auto && r >= 10_000 => vec![Outcome::Review],
+        Some(_) if o == Outcome::Auto => vec![Outcome::Auto, Outcome::Review],
+        _ => vec![o],
+    }
+}
+
 fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
     let n = u.contracts.len();
     let mut live = vec![false; n];
@@ -841,17 +880,29 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
                 }
                 // an excluded contract applies and decides `never` for
                 // every changed field (decisions 8)
-                let decided = |r: &Applies| -> Option<BTreeMap<FieldId, Outcome>> {
-                    match r {
-                        Applies::No => None,
-                        Applies::Excluded => {
-                            Some(m.changes.keys().map(|f| (*f, Outcome::Never)).collect())
+                // the outcomes each may decide: a sampled `auto` is `auto`
+                // or `review` (every bucket pattern has a record id)
+                let decided =
+                    |c: &Contract, r: &Applies| -> Option<BTreeMap<FieldId, Vec<Outcome>>> {
+                        match r {
+                            Applies::No => None,
+                            Applies::Excluded => Some(
+                                m.changes
+                                    .keys()
+                                    .map(|f| (*f, vec![Outcome::Never]))
+                                    .collect(),
+                            ),
+                            Applies::Live(x) => Some(
+                                x.iter()
+                                    .map(|(f, (o, _))| (*f, possible(c, *f, *o)))
+                                    .collect(),
+                            ),
                         }
-                        Applies::Live(x) => Some(x.iter().map(|(f, (o, _))| (*f, *o)).collect()),
-                    }
-                };
-                if let (Some(x), Some(y)) = (decided(&runs[a]), decided(&runs[b])) {
-                    if x.iter().any(|(f, o)| y[f] != *o) {
+                    };
+                if let (Some(x), Some(y)) = (decided(ca, &runs[a]), decided(cb, &runs[b])) {
+                    let differ =
+                        |p: &[Outcome], q: &[Outcome]| p.iter().any(|o| q.iter().any(|r| r != o));
+                    if x.iter().any(|(f, o)| differ(o, &y[f])) {
                         conflicts.insert((a, b));
                     }
                 }

@@ -85,6 +85,9 @@ fn permuted(unit: &CheckedUnit, seed: u64) -> CheckedUnit {
                 cond(w, &map);
             }
         }
+        for (f, _) in &mut c.sample.fields {
+            *f = map(*f);
+        }
     }
     u
 }

@@ -646,6 +646,24 @@ fn generated_cases_cover_every_kind_of_decision() {
             if d.rollback.keep.is_some() {
                 seen.insert("rollback".into());
             }
+            for e in &d.audit {
+                if e.get("sampled").is_some() {
+                    let with_id = e.get("field").is_some_and(|f| {
+                        d.fields.get(f.as_str().unwrap_or("")).is_some_and(|fd| {
+                            fd.reasons.iter().any(|r| r.contains("chosen by record id"))
+                        })
+                    });
+                    seen.insert(format!("sampled with id {with_id}"));
+                }
+            }
+            let unit_samples = unit.contracts.iter().any(|c| !c.sample.is_empty());
+            if unit_samples
+                && d.fields
+                    .values()
+                    .any(|fd| fd.outcome == crmc_eval::Outcome::Auto)
+            {
+                seen.insert("auto beside a sample".into());
+            }
         }
     }
     for kind in [
@@ -659,6 +677,9 @@ fn generated_cases_cover_every_kind_of_decision() {
         "unknown data",
         "approvals",
         "rollback",
+        "sampled with id true",
+        "sampled with id false",
+        "auto beside a sample",
     ] {
         assert!(
             seen.contains(kind),

@@ -10,7 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 /// `enrich` on Lead, started by any write or the signal `prospect_sourced`:
-/// `Industry: auto when empty, review`; `*: suggest`.
+/// `Industry: auto when empty, review`; `*: suggest`; `sample 50% for
+/// review`.
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -93,6 +94,10 @@ fn table() -> &'static Table {
             require: vec![],
             audit: None,
             rollback: None,
+            sample: SampleRow {
+                all: Some(5_000),
+                fields: vec![],
+            },
         });
         match b.finish() {
             Ok(t) => t,
@@ -153,6 +158,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             valid,
             "auto for a line that is not a valid mutation: {line}"
+        );
+    }
+    // An `auto` Industry is outside the review sample: its record has a
+    // text id whose bucket is not below 50%.
+    if v["fields"]["Industry"]["outcome"] == "auto" {
+        let line_v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        let id = line_v["record"]["Id"].as_str();
+        assert!(
+            !crmc_eval::sample::sampled(id, "enrich", 1, "Industry", 5_000),
+            "a sampled write decided auto: {line}"
         );
     }
     // The fast path (`decide_line` parses simple lines without `Value`s)

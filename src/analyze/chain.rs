@@ -4,7 +4,7 @@
 //! `never`) and then by the caps (confidence bands, mode, schema attributes).
 
 use super::algebra::num::{Bound, Interval, NumSet};
-use super::algebra::{and, Con, Cube, Dom, Region, Var, T};
+use super::algebra::{and, calendar, Con, Cube, Dom, Region, Var, T};
 use super::cause::triggers;
 use super::lower::{lower, uses, Uses};
 use crate::check::model::{Cond, Contract, FieldId, Mode, Outcome, Rule, Subject};
@@ -326,6 +326,7 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
         fixed = Outcome::Never;
     }
     let bands = bands(c);
+    let sample = c.sample.rate(Some(field));
     let mut fin = Vec::new();
     for (rule, outcome, region) in &base {
         for (band, cap) in &bands {
@@ -334,12 +335,19 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
                 None => region.clone(),
                 Some(b) => dom.prune(and(region, &[Cube::single(Var::Confidence, b.clone())])),
             };
-            if !r.is_empty() {
-                fin.push(Piece {
-                    outcome: o,
-                    rule: *rule,
-                    region: r,
-                });
+            if r.is_empty() {
+                continue;
+            }
+            // Last, the review sample: where it would be `auto`, the sampled
+            // buckets decide `review`.
+            for (o, r) in sampled(dom, c, field, sample.filter(|_| o == Outcome::Auto), o, r) {
+                if !r.is_empty() {
+                    fin.push(Piece {
+                        outcome: o,
+                        rule: *rule,
+                        region: r,
+                    });
+                }
             }
         }
     }
@@ -355,6 +363,36 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
         fin,
         gap,
     }
+}
+
+/// A piece deciding `outcome` over `region`, split by a review sample at
+/// `rate` (hundredths of a percent): the buckets below it `review`, the
+/// rest `outcome`. No rate: the piece as it is.
+fn sampled(
+    dom: &Dom<'_>,
+    c: &Contract,
+    field: FieldId,
+    rate: Option<u16>,
+    outcome: Outcome,
+    region: Region,
+) -> Vec<(Outcome, Region)> {
+    let Some(rate) = rate else {
+        return vec![(outcome, region)];
+    };
+    let var = Var::Sample(c.name.clone(), c.version, field);
+    let top = i64::from(crmc_eval::sample::SCALE) - 1;
+    let rate = i64::from(rate);
+    let within = |lo: i64, hi: i64| {
+        let band = [Cube::single(var.clone(), calendar::span(lo, hi, false))];
+        dom.prune(and(&region, &band))
+    };
+    if rate > top {
+        return vec![(Outcome::Review, region)];
+    }
+    vec![
+        (Outcome::Review, within(0, rate - 1)),
+        (outcome, within(rate, top)),
+    ]
 }
 
 /// Fields worth analysing for a group of contracts on one object: every

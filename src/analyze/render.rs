@@ -594,16 +594,18 @@ fn grouped(r: &R<'_>, fs: &[&Finding]) -> Vec<Diagnostic> {
                     involved.extend([*a, *b]);
                     let (ca, cb) = (r.c(*a), r.c(*b));
                     let la = format!(
-                        "`{}` decides `{}` ({})",
+                        "`{}` decides `{}` ({}{})",
                         ca.name,
                         a_outcome.as_str(),
-                        r.rule_name(*a, *a_rule, *field)
+                        r.rule_name(*a, *a_rule, *field),
+                        sampled_note(r.unit, *a, *a_rule, *field, *a_outcome, witness.as_ref())
                     );
                     let lb = format!(
-                        "`{}` decides `{}` ({})",
+                        "`{}` decides `{}` ({}{})",
                         cb.name,
                         b_outcome.as_str(),
-                        r.rule_name(*b, *b_rule, *field)
+                        r.rule_name(*b, *b_rule, *field),
+                        sampled_note(r.unit, *b, *b_rule, *field, *b_outcome, witness.as_ref())
                     );
                     d = Some(match d {
                         None => Diagnostic::new(
@@ -740,4 +742,47 @@ fn actor(c: &Contract) -> String {
         c.actor.kind.as_str(),
         c.actor.name.as_deref().unwrap_or("*")
     )
+}
+
+/// `, sampled for review` when a review sample is what made the contract's
+/// outcome `review` for the witness (its rule says `auto`, nothing else
+/// caps it there, and the witness's record id is in the sample), so the
+/// label does not contradict the `auto` it points at.
+fn sampled_note(
+    unit: &CheckedUnit,
+    k: usize,
+    rule: RuleRef,
+    field: crate::check::model::FieldId,
+    outcome: crate::check::model::Outcome,
+    witness: Option<&serde_json::Value>,
+) -> &'static str {
+    use crate::check::model::{Mode, Outcome};
+    let c = &unit.contracts[k];
+    let fd = unit.schema.field(field);
+    let (Some(rate), Some(w)) = (c.sample.rate(Some(field)), witness) else {
+        return "";
+    };
+    let rule_auto =
+        crate::analyze::chain::rule_of(c, rule).is_some_and(|r| r.outcome == Outcome::Auto);
+    let uncapped_mode = matches!(c.mode, Mode::ConditionalWrite | Mode::AutomatedWrite);
+    let conf = w["confidence"].as_f64().unwrap_or(0.0);
+    let above = |t: &Option<(crate::decimal::Decimal, crate::span::Span)>| {
+        t.as_ref().is_none_or(|(d, _)| conf >= d.to_f64())
+    };
+    let confident = above(&c.confidence.auto) && above(&c.confidence.review);
+    let id = crate::analyze::witness::id_field(&unit.schema, c.object)
+        .and_then(|f| w["record"][&unit.schema.field(f).name].as_str());
+    let sampled = crmc_eval::sample::sampled(id, &c.name, c.version, &fd.name, rate.into());
+    if outcome == Outcome::Review
+        && rule_auto
+        && uncapped_mode
+        && confident
+        && !fd.protected
+        && !fd.readonly
+        && sampled
+    {
+        ", sampled for review"
+    } else {
+        ""
+    }
 }

@@ -134,11 +134,12 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     }
     record_fields.extend(parts.decided.iter().copied());
     let mut record = Map::new();
-    if let Some(id) = schema.field_by_name(first.object, "Id") {
-        let v = assign
-            .get(&Var::Field(id))
-            .map_or_else(|| json!("W0000000000001"), |v| json_of(None, v));
-        record.insert("Id".to_string(), v);
+    if let Some(id) = id_field(schema, first.object) {
+        let v = assign.get(&Var::Field(id)).map_or_else(
+            || json!(sample_id(dom, parts, assign)),
+            |v| json_of(None, v),
+        );
+        record.insert(schema.field(id).name.clone(), v);
     }
     for f in &record_fields {
         let fd = schema.field(*f);
@@ -230,6 +231,73 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         m.insert("trigger".to_string(), c);
     }
     m
+}
+
+/// The field the evaluator reads a record's id from: the object's `id`
+/// field named `Id`, else its first `id` field by name.
+pub fn id_field(
+    schema: &crate::check::model::Schema,
+    object: crate::check::model::ObjectId,
+) -> Option<FieldId> {
+    let fields = &schema.object(object).fields;
+    let mut ids: Vec<(usize, &str)> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.ty == FieldType::Id)
+        .map(|(i, f)| (i, f.name.as_str()))
+        .collect();
+    ids.sort_by_key(|(_, n)| (*n != "Id", *n));
+    ids.first().map(|(i, _)| FieldId {
+        object,
+        index: *i as u32,
+    })
+}
+
+/// How many record ids [`sample_id`] tries before it settles for the
+/// first: two samples at 1% each take 10 000 tries on average.
+const SAMPLE_TRIES: u32 = 2_000_000;
+
+/// A record id whose review-sample buckets fall where `assign` put them:
+/// for every [`Var::Sample`] and every rate the contracts of `parts` with
+/// that name and version sample its field at, on the same side of that
+/// rate. `W0000000000001` when no sample is involved, and the first id if
+/// none is found.
+fn sample_id(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> String {
+    let id = |n: u32| format!("W{n:013}");
+    // (contract, version, field name, rate, sampled)
+    let mut wanted: Vec<(&str, u32, &str, u32, bool)> = Vec::new();
+    for (var, val) in assign {
+        let (Var::Sample(name, version, field), Val::Num(b)) = (var, val) else {
+            continue;
+        };
+        let bucket = b.to_i64().unwrap_or(0);
+        for (c, _) in &parts.contracts {
+            if c.name != *name || c.version != *version {
+                continue;
+            }
+            if let Some(rate) = c.sample.rate(Some(*field)) {
+                let fname = dom.schema.field(*field).name.as_str();
+                wanted.push((
+                    &c.name,
+                    c.version,
+                    fname,
+                    rate.into(),
+                    bucket < i64::from(rate),
+                ));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return id(1);
+    }
+    (1..=SAMPLE_TRIES)
+        .map(id)
+        .find(|s| {
+            wanted.iter().all(|(c, v, f, rate, yes)| {
+                crmc_eval::sample::sampled(Some(s), c, *v, f, *rate) == *yes
+            })
+        })
+        .unwrap_or_else(|| id(1))
 }
 
 /// A cube pinning the record variables (current values, parents, and their

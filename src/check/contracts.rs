@@ -138,10 +138,15 @@ pub fn check_contract(
     // One clause of each kind (but `exclude`).
     let mut first: BTreeMap<&'static str, &ast::Clause> = BTreeMap::new();
     let mut excludes = Vec::new();
+    let mut samples = Vec::new();
     for clause in &c.clauses {
         let kw = clause.kind.keyword();
         if kw == "exclude" {
             excludes.push(clause);
+            continue;
+        }
+        if kw == "sample" {
+            samples.push(clause);
             continue;
         }
         match first.get(kw) {
@@ -387,6 +392,7 @@ pub fn check_contract(
         }
         _ => model::Approval::default(),
     };
+    let sample = super::sample::sample(info, object, &samples, errors);
 
     let failed = errors[before..].iter().any(|e| !e.is_warning());
     if failed {
@@ -414,6 +420,7 @@ pub fn check_contract(
         audit,
         rollback,
         metrics,
+        sample,
     })
 }
 

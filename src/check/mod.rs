@@ -17,6 +17,7 @@ mod conds;
 mod contracts;
 pub mod errors;
 pub mod model;
+mod sample;
 mod schema;
 mod std_names;
 mod test_blocks;

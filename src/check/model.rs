@@ -295,6 +295,7 @@ pub struct Contract {
     pub audit: Option<Audit>,
     pub rollback: Option<Rollback>,
     pub metrics: Vec<Metric>,
+    pub sample: Sample,
 }
 
 impl Contract {
@@ -499,6 +500,45 @@ pub struct Rollback {
     pub keep_text: Option<String>,
     pub notify: Vec<Approver>,
     pub span: Span,
+}
+
+/// A contract's `sample` clauses: the share of its `auto` writes that goes
+/// to review, in hundredths of a percent (`5%` is 500; 1 to
+/// [`SAMPLE_SCALE`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// `sample N% for review`: every field no `of` list names, and a delete.
+    pub all: Option<u16>,
+    /// `sample N% of F, ... for review`, one entry per field.
+    pub fields: Vec<(FieldId, u16)>,
+    /// The clauses, in source order.
+    pub spans: Vec<Span>,
+}
+
+/// A sample rate's unit: 10 000 is 100%.
+pub const SAMPLE_SCALE: u16 = 10_000;
+
+impl Sample {
+    /// The rate for a changed field (`None`: the record, on a delete).
+    pub fn rate(&self, field: Option<FieldId>) -> Option<u16> {
+        field
+            .and_then(|f| self.fields.iter().find(|(g, _)| *g == f).map(|(_, r)| *r))
+            .or(self.all)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_none() && self.fields.is_empty()
+    }
+
+    /// `5%`, `2.5%`, `0.01%`.
+    pub fn percent_text(rate: u16) -> String {
+        let (whole, frac) = (rate / 100, rate % 100);
+        match frac {
+            0 => format!("{whole}%"),
+            f if f.is_multiple_of(10) => format!("{whole}.{}%", f / 10),
+            f => format!("{whole}.{f:02}%"),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

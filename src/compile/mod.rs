@@ -408,6 +408,22 @@ impl Lower<'_> {
             keep_text: rb.keep_text.as_ref().map(|k| self.b.intern(k)),
             notify: rb.notify.iter().map(|a| self.approver(a)).collect(),
         });
+        let mut sample_fields = c
+            .sample
+            .fields
+            .iter()
+            .map(|(f, rate)| {
+                Ok(t::FieldSample {
+                    field: self.field(*f)?,
+                    rate: u32::from(*rate),
+                })
+            })
+            .collect::<Result<Vec<_>, CompileError>>()?;
+        sample_fields.sort_by_key(|s| s.field);
+        let sample = t::SampleRow {
+            all: c.sample.all.map(u32::from),
+            fields: sample_fields,
+        };
         Ok(t::ContractRow {
             name,
             version: c.version,
@@ -427,6 +443,7 @@ impl Lower<'_> {
             require,
             audit: c.audit.as_ref().map(|a| a.fields.clone()),
             rollback,
+            sample,
         })
     }
 }

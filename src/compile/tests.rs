@@ -178,6 +178,7 @@ fn unit() -> CheckedUnit {
             span: Span::default(),
         }),
         metrics: vec![],
+        sample: Default::default(),
     };
     CheckedUnit {
         schema: Schema {

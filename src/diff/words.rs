@@ -169,6 +169,10 @@ fn name(dom: &Dom<'_>, v: &Var) -> String {
         Var::Cause => "the trigger".into(),
         Var::CauseName => "the trigger's name".into(),
         Var::CauseField(f) => format!("the trigger's fields include {}", field(f)),
+        Var::Sample(c, v, f) => format!(
+            "the record's sample bucket for `{c}` version {v}, {} (0 to 9999; sampled below the rate)",
+            field(f)
+        ),
     }
 }
 

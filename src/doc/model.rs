@@ -53,6 +53,8 @@ pub struct ContractDoc {
     pub rollback: Vec<String>,
     /// (name, target)
     pub metrics: Vec<(String, String)>,
+    /// The review samples in words, most specific first.
+    pub samples: Vec<String>,
     /// Findings (indexes into `UnitDoc::findings`) about it, then those
     /// that also point into it.
     pub findings: Vec<usize>,
@@ -289,6 +291,7 @@ fn contract(c: &Contract, page: String, schema: &Schema, unit: &CheckedUnit) -> 
             .iter()
             .map(|m| (m.name.clone(), target(m.target)))
             .collect(),
+        samples: samples(unit, c),
         findings: Vec::new(),
         also_findings: Vec::new(),
         control,
@@ -347,4 +350,30 @@ pub fn build(
         notes: count(crate::diagnostics::Severity::Note),
         suppressed: diags.iter().filter(|d| d.suppressed.is_some()).count(),
     }
+}
+
+/// `sample` clauses in words: "10% of the automatic writes of Industry go
+/// to review", then the rate for every other field.
+fn samples(unit: &CheckedUnit, c: &Contract) -> Vec<String> {
+    use crate::check::model::Sample;
+    let mut out: Vec<String> = c
+        .sample
+        .fields
+        .iter()
+        .map(|(f, r)| {
+            format!(
+                "{} of the automatic writes of {} go to review",
+                Sample::percent_text(*r),
+                unit.schema.field(*f).name
+            )
+        })
+        .collect();
+    if let Some(r) = c.sample.all {
+        let rest = if out.is_empty() { "" } else { " other" };
+        out.push(format!(
+            "{} of the automatic writes of every{rest} field go to review",
+            Sample::percent_text(r)
+        ));
+    }
+    out
 }

@@ -360,6 +360,24 @@ impl Printer<'_> {
                 string(&name.value),
                 literal(target)
             )),
+            ClauseKind::Sample {
+                rate,
+                fields,
+                outcome,
+            } => {
+                let tail = format!(" for {}", outcome.node.as_str());
+                if fields.is_empty() {
+                    self.line(&format!("sample {}{tail}", literal(rate)));
+                } else {
+                    let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+                    self.fill(
+                        &format!("sample {} of ", literal(rate)),
+                        &names,
+                        ", ",
+                        &tail,
+                    );
+                }
+            }
         }
     }
 

@@ -43,6 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const DAY: i64 = 86_400;
 
 mod output;
+mod sample;
 mod triggers;
 mod truth;
 mod values;
@@ -85,6 +86,8 @@ struct Say {
     /// The rule reported, for [`ContractTrace`]; `None` when an exclusion
     /// decided.
     hit: Option<RuleTrace>,
+    /// A review sample raised `auto` to `review`.
+    sampled: bool,
 }
 
 /// What decided inside one contract for one mutation: the §5.3 steps as
@@ -334,13 +337,15 @@ pub fn decide_traced(
     let audit = targets
         .iter()
         .zip(&decided)
-        .map(|((name, what), (outcome, by))| {
+        .enumerate()
+        .map(|(ti, ((name, what), (outcome, by)))| {
             audit_entry(
                 &w,
                 name,
                 *what,
                 *outcome,
                 by.map(|gi| governing[gi].contract),
+                by.is_some_and(|gi| governing[gi].says[ti].sampled),
                 fields
                     .get(name)
                     .map(|f| f.reasons.as_slice())
@@ -436,6 +441,7 @@ fn govern<'u>(
                 route: None,
                 reasons: vec![reason.clone()],
                 hit: None,
+                sampled: false,
             })
             .collect();
         return Some(Governing { contract: c, says });
@@ -531,6 +537,27 @@ fn govern<'u>(
                         .push(format!("field `{tname}` is protected, at least review"));
                 }
             }
+            // Last, the review sample (of what would go through on its own).
+            let sampled_as = match what {
+                What::Field(f) => Some((c.sample.rate(Some(*f)), tname.as_str())),
+                What::Record => Some((c.sample.rate(None), "*")),
+                What::Stranger => None,
+            };
+            if let Some((Some(rate), key)) = sampled_as {
+                let id = record_id(w);
+                if say.outcome == Outcome::Auto
+                    && sample::sampled(&id, name, c.version, key, rate)
+                {
+                    say.outcome = Outcome::Review;
+                    say.sampled = true;
+                    let pct = crate::check::model::Sample::percent_text(rate);
+                    say.reasons.push(if matches!(&id, Json::String(s) if !s.is_empty()) {
+                        format!("contract `{name}`: sampled for review ({pct} of its automatic writes, chosen by record id), review")
+                    } else {
+                        format!("contract `{name}`: sampled for review ({pct} of its automatic writes; the record has no id, so every such write is), review")
+                    });
+                }
+            }
             say
         })
         .collect();
@@ -609,6 +636,7 @@ fn rules_say(w: &World<'_, '_>, c: &Contract, tname: &str, what: What) -> Say {
         route,
         reasons,
         hit: Some(hit),
+        sampled: false,
     }
 }
 

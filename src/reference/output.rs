@@ -90,6 +90,7 @@ pub(super) fn audit_entry(
     what: What,
     outcome: Outcome,
     contract: Option<&Contract>,
+    sampled: bool,
     reasons: &[String],
 ) -> AuditEntry {
     let m = w.m;
@@ -154,6 +155,7 @@ pub(super) fn audit_entry(
             };
             (af.as_str().to_string(), v)
         })
+        .chain(sampled.then(|| ("sampled".to_string(), Json::Bool(true))))
         .collect();
     AuditEntry(entry)
 }

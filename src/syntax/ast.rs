@@ -203,7 +203,17 @@ pub enum ClauseKind {
     Approval(Vec<ApprovalItem>),
     Audit(Vec<Ident>),
     Rollback(Vec<RollbackItem>),
-    Metric { name: StrLit, target: Literal },
+    Metric {
+        name: StrLit,
+        target: Literal,
+    },
+    /// `sample 5% [of F, ...] for review`: that share of the contract's
+    /// `auto` writes (of the listed fields, or of every field) goes to review.
+    Sample {
+        rate: Literal,
+        fields: Vec<Ident>,
+        outcome: Spanned<Outcome>,
+    },
 }
 
 impl ClauseKind {
@@ -224,6 +234,7 @@ impl ClauseKind {
             ClauseKind::Audit(_) => "audit",
             ClauseKind::Rollback(_) => "rollback",
             ClauseKind::Metric { .. } => "metric",
+            ClauseKind::Sample { .. } => "sample",
         }
     }
 }

@@ -114,6 +114,18 @@ impl Lower<'_> {
                 let target = self.literal(&find(&c, Rule::literal)?)?;
                 ClauseKind::Metric { name, target }
             }
+            Rule::c_sample => {
+                let rate = self.literal(&find(&c, Rule::literal)?)?;
+                let fields = find(&c, Rule::sample_of).map_or_else(Vec::new, |o| {
+                    children(&o, Rule::ident).map(|i| self.ident(&i)).collect()
+                });
+                let outcome = self.outcome(&find(&c, Rule::word)?)?;
+                ClauseKind::Sample {
+                    rate,
+                    fields,
+                    outcome,
+                }
+            }
             _ => return None,
         };
         Some(ast::Clause { kind, span })

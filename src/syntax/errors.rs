@@ -106,6 +106,7 @@ pub const CLAUSE_KEYWORDS: &[&str] = &[
     "audit",
     "rollback",
     "metric",
+    "sample",
 ];
 
 pub const OUTCOMES: &[&str] = &["auto", "review", "escalate", "suggest", "never"];

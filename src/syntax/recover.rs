@@ -183,6 +183,7 @@ fn clause_help(keyword: &str) -> &'static str {
         "audit" => "write `audit record_id, field, old_value, new_value`",
         "rollback" => "write `rollback { keep previous values for 90d  notify record.owner }`",
         "metric" => "write `metric \"suggestion acceptance\" target 80%`",
+        "sample" => "write `sample 5% for review` (or `sample 20% of Industry, Title for review`)",
         _ => "see the list of clauses in the language guide",
     }
 }

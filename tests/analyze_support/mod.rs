@@ -130,6 +130,7 @@ pub fn contract(sp: &mut Spans, name: &str) -> Contract {
             span: sp.next(),
         }),
         metrics: vec![],
+        sample: Default::default(),
     }
 }
 

@@ -118,6 +118,7 @@ pub fn contract(name: &str, object: ObjectId, actor: Option<&str>) -> Contract {
         audit: None,
         rollback: None,
         metrics: vec![],
+        sample: Default::default(),
     }
 }
 
@@ -569,6 +570,20 @@ impl Gen<'_> {
             let rules = self.rules(object);
             c.star = Some(StarRules { rules, span: sp() });
         }
+        // review samples: every rate class (1 of 10 000, a half, all), for
+        // all fields and for some (a delete samples under `*`)
+        if self.rng.pct(35) {
+            const RATES: [u16; 4] = [1, 2_500, 5_000, 10_000];
+            if self.rng.pct(60) {
+                c.sample.all = Some(*self.rng.pick(&RATES));
+            }
+            let mut pool = fields.clone();
+            self.rng.shuffle(&mut pool);
+            let n = self.rng.below(3);
+            for f in pool.into_iter().take(n) {
+                c.sample.fields.push((f, *self.rng.pick(&RATES)));
+            }
+        }
         c.approval.review = self.route();
         c.approval.escalate = self.route();
         for _ in 0..self.rng.below(3) {
@@ -707,7 +722,10 @@ fn json_value(rng: &mut Rng, ty: &FieldType) -> Json {
                 json!("2026-10-22T10:00:00Z"),
             ])
             .clone(),
-        FieldType::Id | FieldType::Ref(_) => json!(rng.pick(&["001A", "001B", "00Q1"])),
+        // several ids (review samples hash them) and an empty one
+        FieldType::Id | FieldType::Ref(_) => {
+            json!(rng.pick(&["001A", "001B", "00Q1", "00Q2", "00Q3", "00Q4", ""]))
+        }
         _ => json!(rng.pick(&["a@b.example", "x@competitor.example", "zed", "", "a"])),
     }
 }
@@ -974,6 +992,15 @@ pub fn show_unit(u: &CheckedUnit) -> String {
             c.confidence.auto.map(|t| t.0.to_string()),
             c.confidence.review.map(|t| t.0.to_string())
         );
+        if !c.sample.is_empty() {
+            let fields: Vec<(String, u16)> = c
+                .sample
+                .fields
+                .iter()
+                .map(|(f, r)| (name_of(s, *f), *r))
+                .collect();
+            out += &format!("  sample all {:?} fields {fields:?}\n", c.sample.all);
+        }
         let lines = c
             .fields
             .iter()

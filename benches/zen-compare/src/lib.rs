@@ -107,6 +107,7 @@ pub fn crmc_table(rules: usize) -> Table {
         require: vec![],
         audit: None,
         rollback: None,
+        sample: Default::default(),
     });
     b.finish().unwrap_or_default()
 }

@@ -95,6 +95,7 @@ pub fn table(rules: usize, contracts: usize) -> Table {
             require: vec![],
             audit: Some(AuditField::ALL.to_vec()),
             rollback: None,
+            sample: Default::default(),
         });
     }
     b.finish().unwrap()

@@ -66,6 +66,7 @@ fn demo_table() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
             AuditField::NewValue,
         ]),
         rollback: None,
+        sample: Default::default(),
     });
     Ok(b.finish()?.to_bytes())
 }

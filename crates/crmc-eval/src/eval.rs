@@ -329,6 +329,9 @@ pub(crate) struct Ctx<'t, 'm> {
     pub ev: Event,
     /// What started the automation; `None`: the write itself.
     pub cause: Option<&'m Cause>,
+    /// The record's id as text, what review samples key on (`None`: none,
+    /// or not text); set by the decide step.
+    pub record_id: Option<&'m str>,
     pub kind: ActorKind,
     pub name: &'m str,
     pub conf: Option<f64>,
@@ -413,6 +416,7 @@ impl<'t, 'm> Ctx<'t, 'm> {
             obj_ix,
             ev: m.event(),
             cause: m.cause,
+            record_id: None,
             kind: m.kind(),
             name: m.name,
             conf: m.confidence,

@@ -25,7 +25,7 @@
 //!         RuleRow { outcome: Outcome::Review, route: None, when: None, position: 2 },
 //!     ]}],
 //!     star: None, review_route: None, escalate_route: None, require: vec![],
-//!     audit: None, rollback: None,
+//!     audit: None, rollback: None, sample: Default::default(),
 //! });
 //! let bytes = b.finish().unwrap().to_bytes();
 //!
@@ -98,6 +98,7 @@ pub mod eval;
 pub mod file;
 mod mutation;
 mod names;
+pub mod sample;
 pub mod strict_json;
 pub mod table;
 pub mod time;

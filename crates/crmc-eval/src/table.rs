@@ -550,6 +550,38 @@ pub struct Requirement {
     pub when: Option<CondRange>,
 }
 
+/// A contract's `sample` clauses: the share of its `auto` writes decided
+/// `review` instead, in hundredths of a percent (1 to
+/// [`crate::sample::SCALE`]); see [`crate::sample`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SampleRow {
+    /// Every field `fields` does not list, and a delete.
+    pub all: Option<u32>,
+    /// Sorted by field, one entry per field.
+    pub fields: Vec<FieldSample>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldSample {
+    pub field: FieldIx,
+    pub rate: u32,
+}
+
+impl SampleRow {
+    /// The rate for a changed field (`None`: the record, on a delete).
+    pub fn rate(&self, field: Option<FieldIx>) -> Option<u32> {
+        field
+            .and_then(|f| {
+                self.fields
+                    .binary_search_by(|s| s.field.cmp(&f))
+                    .ok()
+                    .and_then(|i| self.fields.get(i))
+            })
+            .map(|s| s.rate)
+            .or(self.all)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RollbackRow {
     pub keep_secs: Option<u64>,
@@ -585,6 +617,8 @@ pub struct ContractRow {
     /// `None`: no `audit` clause. Declared order.
     pub audit: Option<Vec<AuditField>>,
     pub rollback: Option<RollbackRow>,
+    /// `sample N% for review` (format 4).
+    pub sample: SampleRow,
 }
 
 impl ContractRow {

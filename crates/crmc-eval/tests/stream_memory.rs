@@ -100,6 +100,7 @@ fn a_640_mib_line_is_never_held_in_memory() {
         require: vec![],
         audit: None,
         rollback: None,
+        sample: Default::default(),
     });
     let t = b.finish().unwrap();
     let good = br#"{"object":"Lead","event":"update","actor":{"kind":"ai","name":"a"},"at":"2026-11-21T10:00:00Z","record":{},"changes":{"Industry":"Banking"}}

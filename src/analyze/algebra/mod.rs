@@ -51,6 +51,11 @@ pub enum Var {
     CauseName,
     /// On an update cause, whether this field's change started it.
     CauseField(FieldId),
+    /// The review-sample bucket of a write of this field for contract
+    /// (name, version), in `0..10000` ([`crmc_eval::sample`]): sampled at
+    /// rate r when below r. A function of the record id, so every pattern
+    /// of buckets has a record (the witness searches for one).
+    Sample(String, u32, FieldId),
 }
 
 impl Var {
@@ -397,6 +402,7 @@ impl<'a> Dom<'a> {
                 false,
             )),
             Var::Source => Con::Text(TextSet::any(false)),
+            Var::Sample(..) => span(0, i64::from(crmc_eval::sample::SCALE) - 1, false),
             Var::At => span(calendar::SECS_MIN, calendar::SECS_MAX, false),
             Var::AtDay => span(calendar::DAY_MIN - 1, calendar::DAY_MAX + 1, false),
             // a proposed date must be exactly `YYYY-MM-DD` (decisions 5)

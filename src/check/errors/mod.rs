@@ -122,6 +122,23 @@ pub enum CheckError {
     CauseWithoutFields {
         span: Span,
     },
+    /// `sample 0%`, `sample 150%`, `sample 0.05`, `sample 2.555%`.
+    InvalidSampleRate {
+        found: Found,
+        span: Span,
+    },
+    /// `sample 5% for escalate`: samples go to review.
+    SampleOutcome {
+        outcome: Outcome,
+        span: Span,
+    },
+    /// A second `sample` clause for every field, or a field in two.
+    DuplicateSample {
+        /// The field's name, or `None` for a second clause without `of`.
+        field: Option<String>,
+        first: Span,
+        second: Span,
+    },
     /// `signal ""` / `schedule ""`.
     EmptyCauseName {
         what: &'static str,

@@ -128,6 +128,42 @@ impl CheckError {
                 "which fields' change started the automation?",
             )
             .with_help("write `trigger update(Email, Company)`: an update cause lists the fields that changed"),
+            E::InvalidSampleRate { found, span } => Diagnostic::new(
+                "E0337",
+                format!("{} is not a sample rate", found.describe()),
+                span,
+                "a sample rate is a percentage above 0% and at most 100%",
+            )
+            .with_help(match found {
+                Found::Number(_) => "write the rate with a percent sign, like `sample 5% for review` (a plain number is ambiguous: 0.05 or 5%?)",
+                _ => "write the share of automatic writes to review as a percentage with at most two decimals, like `sample 5% for review`",
+            }),
+            E::SampleOutcome { outcome, span } => Diagnostic::new(
+                "E0338",
+                format!("samples go to review, not `{}`", outcome.as_str()),
+                span,
+                "a sample is reviewed",
+            )
+            .with_help("write `for review`; to send every such write to someone else, use a rule like `escalate when ...`"),
+            E::DuplicateSample {
+                field,
+                first,
+                second,
+            } => {
+                let (title, help) = match &field {
+                    Some(f) => (
+                        format!("field `{f}` is sampled twice"),
+                        format!("keep one rate for `{f}`: remove it from one of the `of` lists"),
+                    ),
+                    None => (
+                        "two `sample` clauses for every field".to_string(),
+                        "keep one `sample N% for review`; a different rate for some fields is `sample N% of F, ... for review`".to_string(),
+                    ),
+                };
+                Diagnostic::new("E0339", title, second, "sampled again here")
+                    .with_label(first, "first sampled here")
+                    .with_help(help)
+            }
             E::EmptyCauseName { what, span } => Diagnostic::new(
                 "E0335",
                 format!("this {what} has no name"),

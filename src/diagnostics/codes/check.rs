@@ -469,6 +469,41 @@ a bare `trigger update` cannot say that.\n\nExample:\n  trigger update\n\nFix: l
 that changed, `trigger update(Email, Company)`, or leave the line out to let the test's write \
 be its own cause.",
     },
+    CodeInfo {
+        code: "E0337",
+        kind: "invalid_sample_rate",
+        severity: Severity::Error,
+        title: "invalid sample rate",
+        explanation: "`sample N% for review` sends that share of the writes a contract would \
+decide `auto` to review instead, so a person checks a sample before the automation scales. The \
+rate is a percentage above 0% and at most 100%, with at most two decimals (`0.01%` is the \
+smallest step). Which writes are sampled is decided from the record id, the contract, its \
+version and the field, so a replay samples the same writes.\n\nExample:\n  sample 0.05 for \
+review\n  sample 0% for review\n\nFix: write the rate as a percentage, like `sample 5% for \
+review`; to stop sampling, remove the clause.",
+    },
+    CodeInfo {
+        code: "E0338",
+        kind: "sample_outcome",
+        severity: Severity::Error,
+        title: "a sample that does not go to review",
+        explanation: "A sample is a share of the automatic writes that a person reviews: \
+`sample 5% for review`. The reviewer is the contract's `approval { review by ... }` route. \
+Other outcomes are not sampling: a write that must always be escalated or refused is a rule \
+(`Industry: escalate when ...`).\n\nExample:\n  sample 5% for escalate\n\nFix: write \
+`for review`.",
+    },
+    CodeInfo {
+        code: "E0339",
+        kind: "duplicate_sample",
+        severity: Severity::Error,
+        title: "a field sampled twice",
+        explanation: "A contract may have one `sample N% for review` for all its fields, and \
+`sample N% of F, ... for review` clauses for fields that need another rate. Each field has one \
+rate: a field listed in two `of` lists, or two clauses without `of`, leave it unclear which \
+rate holds.\n\nExample:\n  sample 5% for review\n  sample 10% for review\n\nFix: keep one \
+rate per field.",
+    },
     // ------------------------------------------------------------ W03xx
     CodeInfo {
         code: "W0301",

@@ -1,5 +1,6 @@
 //! One contract's page: who, on what, when; the field-permission matrix;
-//! approvals, audit, rollback, metrics; and its findings beside it.
+//! approvals, audit, rollback, metrics, review samples; and its findings
+//! beside it.
 
 use super::layout;
 use super::parts::{finding, mention, outcome};
@@ -100,6 +101,11 @@ pub fn page(doc: &UnitDoc, c: &ContractDoc) -> Markup {
             h2 { "Metrics" }
             @if c.metrics.is_empty() { p class="missing" { "none" } }
             @else { ul { @for (name, target) in &c.metrics { li { (name) " — target " (target) } } } }
+        }
+        section id="samples" {
+            h2 { "Review samples" }
+            @if c.samples.is_empty() { p class="missing" { "none" } }
+            @else { ul { @for s in &c.samples { li { (s) } } } }
         }
         section id="findings" {
             h2 { "Findings" }

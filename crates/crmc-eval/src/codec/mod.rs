@@ -34,8 +34,9 @@ use wire::{GetLe, Wire};
 pub const MAGIC: &[u8; 4] = b"CRMC";
 /// The format this crate writes and the newest it reads.
 /// 3: triggers are causes (signal, schedule and other-object triggers; the
-/// contract index per cause kind).
-pub const FORMAT_VERSION: u16 = 3;
+/// contract index per cause kind). 4: `sample N% for review` (a
+/// contract's sample rates).
+pub const FORMAT_VERSION: u16 = 4;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {

@@ -111,6 +111,8 @@ wire_struct!(RollbackRow {
     keep_text,
     notify
 });
+wire_struct!(FieldSample { field, rate });
+wire_struct!(SampleRow { all, fields });
 wire_struct!(ContractRow {
     name,
     version,
@@ -129,7 +131,8 @@ wire_struct!(ContractRow {
     escalate_route,
     require,
     audit,
-    rollback
+    rollback,
+    sample
 });
 
 impl Wire for Const {

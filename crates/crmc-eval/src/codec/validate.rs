@@ -345,6 +345,29 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
                 v.approver(a)?;
             }
         }
+        // A crafted rate of 0 (or above 100%) would be a sample clause that
+        // samples nothing, or a number no compiler writes.
+        let rates = c
+            .sample
+            .all
+            .iter()
+            .chain(c.sample.fields.iter().map(|s| &s.rate));
+        for &r in rates {
+            if !(1..=crate::sample::SCALE).contains(&r) {
+                return Err(invalid(format!(
+                    "{what}: sample rate {r} is not between 1 and {} (hundredths of a percent)",
+                    crate::sample::SCALE
+                )));
+            }
+        }
+        let mut prev: Option<FieldIx> = None;
+        for s in &c.sample.fields {
+            v.field_of(s.field, o, &what)?;
+            if prev.is_some_and(|p| p >= s.field) {
+                return Err(invalid(format!("{what}: sampled fields not sorted")));
+            }
+            prev = Some(s.field);
+        }
     }
     // The evaluator only looks at the contracts the index lists: an index
     // that dropped one would silently drop its exclusions and caps.

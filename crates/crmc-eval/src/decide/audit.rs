@@ -35,6 +35,16 @@ impl Table {
         entries_get(&m.record, id_field.unwrap_or("Id"))
     }
 
+    /// Whether a review sample decided the target (its entry says
+    /// `"sampled": true`): the deciding verdict was raised by one.
+    pub(super) fn sampled(&self, core: &Core<'_, '_, '_>, ti: usize) -> bool {
+        core.decided
+            .get(ti)
+            .and_then(|d| d.by)
+            .and_then(|ai| core.verdict(ai, ti))
+            .is_some_and(|v| v.sampled)
+    }
+
     /// A target's audit fields, in output order.
     pub(super) fn audit_list<'t>(
         &self,

@@ -237,6 +237,10 @@ impl Table {
                 };
                 (af.as_str().to_string(), v)
             })
+            .chain(
+                self.sampled(core, ti)
+                    .then(|| ("sampled".to_string(), Value::Bool(true))),
+            )
             .collect();
         AuditEntry(entry)
     }

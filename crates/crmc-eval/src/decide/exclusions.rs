@@ -60,6 +60,7 @@ impl Verdict {
             excluded: true,
             capped: false,
             schema: SchemaNote::Plain,
+            sampled: false,
         }
     }
 }

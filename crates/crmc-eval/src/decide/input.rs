@@ -5,7 +5,7 @@
 
 use super::{Scratch, Target, TargetKind};
 use crate::eval::{recycle, Ctx};
-use crate::mutation::{Cause, EvalError, In};
+use crate::mutation::{Cause, EvalError, In, J};
 use crate::names::Lookup;
 use crate::table::{Event, FieldIx, ObjectRow, Table};
 use crate::values;
@@ -55,7 +55,13 @@ impl Table {
                 TargetKind::Field(f) => object.local(f).map(|l| (l, *v)),
                 _ => None,
             });
-        let ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
+        let mut ctx = Ctx::new(self, m, obj_ix, object, bufs, &s.names, changes);
+        let names = s.names.get(obj_ix.ix()).and_then(Option::as_ref);
+        ctx.record_id = match self.record_id_in(m, object, names) {
+            // an empty id is no id (it is sampled, and the reason says so)
+            Some(J::Str(id)) if !id.is_empty() => Some(id),
+            _ => None,
+        };
         if let Some((relation, via)) = ctx.contradicted_parent() {
             return Err(EvalError::new(contradicted_parent(relation, via)));
         }

@@ -367,6 +367,12 @@ impl Table {
                 },
             }
         }
+        if self.sampled(core, ti) {
+            if list.iter().next().is_some() {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"sampled\":true");
+        }
         out.push(b'}');
     }
 }

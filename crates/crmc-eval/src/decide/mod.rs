@@ -133,6 +133,9 @@ enum Reason {
     RuleHolds(RuleRef, Outcome),
     RuleUnknown(RuleRef, Option<CondRange>, Outcome),
     NoRule,
+    /// Sampled for review at this rate (hundredths of a percent); `false`:
+    /// the record has no id, so every such write is.
+    Sampled(u32, bool),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,6 +161,8 @@ struct Verdict {
     /// The contract's cap reasons apply.
     capped: bool,
     schema: SchemaNote,
+    /// A review sample raised `auto` to `review` (the last reason says so).
+    sampled: bool,
 }
 
 struct Applicable<'t> {

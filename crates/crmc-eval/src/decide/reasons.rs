@@ -24,6 +24,28 @@ pub(super) fn push_u64(out: &mut String, n: u64) {
     out.push_str(std::str::from_utf8(digits(n, &mut buf)).unwrap_or("0"));
 }
 
+/// Appends a rate in hundredths of a percent as a percentage (`5%`,
+/// `2.5%`, `0.01%`).
+fn push_percent(out: &mut String, rate: u32) {
+    push_u64(out, u64::from(rate / 100));
+    let frac = rate % 100;
+    if frac != 0 {
+        out.push('.');
+        if frac < 10 {
+            out.push('0');
+        }
+        push_u64(
+            out,
+            u64::from(if frac.is_multiple_of(10) {
+                frac / 10
+            } else {
+                frac
+            }),
+        );
+    }
+    out.push('%');
+}
+
 /// Appends what a condition lacks, `, `-separated.
 fn push_missing(out: &mut String, ctx: &Ctx<'_, '_>, c: Option<CondRange>) {
     if let Some(c) = c {
@@ -105,6 +127,15 @@ impl Table {
                     out.push_str(" and there is no `*` rule");
                 }
                 out.push_str(", never");
+            }
+            Reason::Sampled(rate, with_id) => {
+                out.push_str("sampled for review (");
+                push_percent(out, rate);
+                out.push_str(if with_id {
+                    " of its automatic writes, chosen by record id), review"
+                } else {
+                    " of its automatic writes; the record has no id, so every such write is), review"
+                });
             }
         }
     }

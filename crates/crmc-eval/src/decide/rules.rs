@@ -33,7 +33,23 @@ impl Table {
         let c = a.c;
         let rules = field.map_or(&[][..], |f| index.rules_for(a.ix, c, ctx.object, f));
         let (rule_outcome, rule, route) = self.rule_walk(c, rules, stack, ctx, reasons);
-        let (outcome, capped, schema) = self.field_caps(a, field, rule_outcome);
+        let (mut outcome, capped, schema) = self.field_caps(a, field, rule_outcome);
+        // Last, the review sample: of the writes this contract lets through
+        // on its own, a stable share goes to review.
+        let mut sampled = false;
+        if outcome == Outcome::Auto && !matches!(t.kind, TargetKind::Unknown) {
+            if let Some(rate) = c.sample.rate(field) {
+                let key = match t.kind {
+                    TargetKind::Field(_) => t.name,
+                    _ => crate::sample::RECORD,
+                };
+                if crate::sample::sampled(ctx.record_id, self.str(c.name), c.version, key, rate) {
+                    outcome = Outcome::Review;
+                    sampled = true;
+                    reasons.push(Reason::Sampled(rate, ctx.record_id.is_some()));
+                }
+            }
+        }
         Verdict {
             outcome,
             rule,
@@ -44,6 +60,7 @@ impl Table {
             excluded: false,
             capped,
             schema,
+            sampled,
         }
     }
 

@@ -392,6 +392,12 @@ impl<'v> DecisionView<'v> {
         (0..self.core.targets.len()).map(move |ti| self.audit_entry(ti))
     }
 
+    /// Whether target `ti`'s audit entry ends with `"sampled": true`: a
+    /// review sample decided it (language section "Review samples").
+    pub fn audit_sampled(&self, ti: usize) -> bool {
+        self.t.sampled(&self.core, ti)
+    }
+
     fn audit_entry(&self, ti: usize) -> impl Iterator<Item = (AuditField, AuditValue<'v>)> + '_ {
         let (t, m, core) = (self.t, self.m, &self.core);
         let target = core.targets.get(ti);
@@ -545,12 +551,20 @@ impl<'v> DecisionView<'v> {
                 out.push(b',');
             }
             out.push(b'{');
-            for (j, (k, v)) in entry.enumerate() {
-                if j > 0 {
+            let mut first = true;
+            for (k, v) in entry {
+                if !first {
                     out.push(b',');
                 }
+                first = false;
                 out.extend_from_slice(audit_key(k));
                 v.write_json(out);
+            }
+            if self.audit_sampled(i) {
+                if !first {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"sampled\":true");
             }
             out.push(b'}');
         }

@@ -247,6 +247,7 @@ impl Fx {
                 keep_text: Some(keep),
                 notify: vec![Approver::RecordOwner],
             }),
+            sample: Default::default(),
         }
     }
 

@@ -10,6 +10,7 @@ mod id_echo;
 mod line_limit;
 mod loosen;
 mod props;
+mod sample;
 mod semantics;
 mod stream_edges;
 mod view;

@@ -37,10 +37,13 @@ fn agree(v: &DecisionView<'_>, d: &Decision, what: &str) {
         assert_eq!(a.fields().collect::<Vec<_>>(), ad.fields, "{what}");
     }
     assert_eq!(v.audit().len(), d.audit.len(), "{what}");
-    for (e, ed) in v.audit().zip(&d.audit) {
-        let e: Vec<(String, Value)> = e
+    for (ti, (e, ed)) in v.audit().zip(&d.audit).enumerate() {
+        let mut e: Vec<(String, Value)> = e
             .map(|(k, x)| (k.as_str().to_string(), audit_value(&x)))
             .collect();
+        if v.audit_sampled(ti) {
+            e.push(("sampled".to_string(), Value::Bool(true)));
+        }
         assert_eq!(e, ed.0, "{what}");
     }
     let prev: Vec<(String, Value)> = v

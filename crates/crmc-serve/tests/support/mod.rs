@@ -79,6 +79,7 @@ pub fn table_bytes(version: u32, strict: bool) -> Vec<u8> {
         require: vec![],
         audit: None,
         rollback: None,
+        sample: Default::default(),
     });
     b.finish().unwrap().to_bytes()
 }
