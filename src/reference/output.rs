@@ -91,6 +91,7 @@ pub(super) fn audit_entry(
     outcome: Outcome,
     contract: Option<&Contract>,
     sampled: bool,
+    guardrail: Option<&str>,
     reasons: &[String],
 ) -> AuditEntry {
     let m = w.m;
@@ -156,6 +157,7 @@ pub(super) fn audit_entry(
             (af.as_str().to_string(), v)
         })
         .chain(sampled.then(|| ("sampled".to_string(), Json::Bool(true))))
+        .chain(guardrail.map(|g| ("guardrail".to_string(), Json::String(g.to_string()))))
         .collect();
     AuditEntry(entry)
 }
