@@ -95,6 +95,10 @@ pub struct Parts<'a> {
     pub contracts: Vec<(&'a Contract, &'a Info)>,
     /// Fields that must be in `changes` (the field under decision).
     pub decided: Vec<FieldId>,
+    /// The actor's name, when the finding holds for that name only (a
+    /// guardrail for it applies); `None`: a contract's own name, or a name
+    /// no contract or guardrail names.
+    pub actor: Option<String>,
 }
 
 /// The mutation for a satisfiable cube.
@@ -105,9 +109,14 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     let schema = dom.schema;
     let object = schema.object(first.object);
     let name = parts
-        .contracts
-        .iter()
-        .find_map(|(c, _)| c.actor.name.clone())
+        .actor
+        .clone()
+        .or_else(|| {
+            parts
+                .contracts
+                .iter()
+                .find_map(|(c, _)| c.actor.name.clone())
+        })
         .unwrap_or_else(|| "any".to_string());
     let event = match assign.get(&Var::Event) {
         Some(Val::Event(e)) => *e,

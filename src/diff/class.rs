@@ -115,6 +115,7 @@ impl Run<'_, '_> {
             let parts = Parts {
                 contracts: readers.clone(),
                 decided: vec![field],
+                actor: None,
             };
             let w = Witness {
                 dom,
