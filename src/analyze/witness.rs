@@ -142,6 +142,21 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         parent_fields.extend(info.parents.iter().cloned());
     }
     record_fields.extend(parts.decided.iter().copied());
+    // and every record or parent value the solver chose: a guardrail's
+    // condition reads fields no contract of the witness reads (left out,
+    // such a field would be missing, and missing reads as unknown, or as
+    // empty on create)
+    for var in assign.keys() {
+        match var {
+            Var::Field(f) if f.object == first.object => {
+                record_fields.insert(*f);
+            }
+            Var::Parent(rel, f) => {
+                parent_fields.insert((rel.clone(), *f));
+            }
+            _ => {}
+        }
+    }
     let mut record = Map::new();
     if let Some(id) = id_field(schema, first.object) {
         let v = assign.get(&Var::Field(id)).map_or_else(

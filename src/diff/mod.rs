@@ -153,6 +153,12 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         .iter()
         .chain(&new.contracts)
         .filter_map(|c| c.actor.name.clone())
+        .chain(
+            old.guardrails
+                .iter()
+                .chain(&new.guardrails)
+                .filter_map(|g| g.actor.name.clone()),
+        )
         .collect();
     let mut out = Diff {
         contracts: contract_changes((old, &old_keys), (new, &new_keys)),
