@@ -352,8 +352,10 @@ pub fn decide_traced(
                 *what,
                 *outcome,
                 by.map(|gi| governing[gi].contract),
-                by.is_some_and(|gi| governing[gi].says[ti].sampled),
-                guarded.get(&ti).map(String::as_str),
+                Marks {
+                    sampled: by.is_some_and(|gi| governing[gi].says[ti].sampled),
+                    guardrail: guarded.get(&ti).map(String::as_str),
+                },
                 fields
                     .get(name)
                     .map(|f| f.reasons.as_slice())

@@ -13,6 +13,15 @@ use crate::analyze::witness::mutation;
 use crate::check::model::{FieldId, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What the pieces of one rule showed.
+#[derive(Default)]
+struct Seen {
+    /// Some piece below `never` is not raised.
+    free: bool,
+    /// A raised piece: its field, the guardrail, its index in the chain.
+    raised: Option<(FieldId, usize, usize)>,
+}
+
 /// For each rule of contract `i`: the fields it decides and whether every
 /// piece it decides was raised; a capped rule gets a finding.
 pub(super) fn capped(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Finding>) {
@@ -20,8 +29,7 @@ pub(super) fn capped(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Findi
     if dead || !cx.unit.guardrails.iter().any(|g| g.object == c.object) {
         return;
     }
-    // rule -> (some piece not raised, a raised piece: field, guardrail, piece index)
-    let mut seen: BTreeMap<RuleRef, (bool, Option<(FieldId, usize, usize)>)> = BTreeMap::new();
+    let mut seen: BTreeMap<RuleRef, Seen> = BTreeMap::new();
     let listed: BTreeSet<FieldId> = c.fields.iter().map(|l| l.field).collect();
     for f in cx.own_fields(i) {
         let star_only = !listed.contains(&f);
@@ -36,19 +44,15 @@ pub(super) fn capped(cx: &mut Ctx<'_>, i: usize, dead: bool, out: &mut Vec<Findi
             }
             // a write already `never` has nothing to raise: it neither
             // frees the rule nor caps it
-            let e = seen.entry(p.rule).or_insert((false, None));
+            let e = seen.entry(p.rule).or_default();
             match p.guard {
-                None if p.outcome < Outcome::Never => e.0 = true,
-                None => {}
-                Some(g) => {
-                    if e.1.is_none() {
-                        e.1 = Some((f, g, k));
-                    }
-                }
+                None if p.outcome < Outcome::Never => e.free = true,
+                Some(g) if e.raised.is_none() => e.raised = Some((f, g, k)),
+                _ => {}
             }
         }
     }
-    for (rule, (free, raised)) in seen {
+    for (rule, Seen { free, raised }) in seen {
         let Some((field, guard, k)) = raised.filter(|_| !free) else {
             continue;
         };

@@ -139,6 +139,9 @@ fn the_star_floor_covers_the_other_fields() {
     assert_eq!(out["outcome"], "never");
 }
 
+/// A rewrite of a table's guardrail (the table as built beside it).
+type Craft = dyn FnOnce(&mut GuardrailRow, &Table);
+
 /// A table with its guardrail rewritten by `f`, through the bytes.
 fn crafted(
     f: impl FnOnce(&mut GuardrailRow, &Table),
@@ -152,7 +155,7 @@ fn crafted(
 #[test]
 fn a_crafted_guardrail_is_a_load_error() {
     assert!(crafted(|_, _| {}).is_ok());
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut GuardrailRow, &Table)>)> = vec![
+    let cases: Vec<(&str, Box<Craft>)> = vec![
         ("auto", Box::new(|g, _| g.floors[0].outcome = Outcome::Auto)),
         ("star auto", Box::new(|g, _| g.star = Some(Outcome::Auto))),
         ("no floors", Box::new(|g, _| g.floors.clear())),
