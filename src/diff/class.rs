@@ -267,6 +267,7 @@ fn end_view(unit: &CheckedUnit, field: FieldId, e: &compare::End) -> EndView {
         contract,
         rule,
         rule_outcome,
+        guardrail: e.guard.clone(),
         governance: e.governance.clone(),
     }
 }

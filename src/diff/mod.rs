@@ -74,6 +74,9 @@ pub struct EndView {
     pub contract: Option<String>,
     pub rule: Option<String>,
     pub rule_outcome: Option<Outcome>,
+    /// The guardrail that raised the outcome above what the contract
+    /// decided.
+    pub guardrail: Option<String>,
     pub governance: Option<side::Governance>,
 }
 

@@ -124,6 +124,8 @@ pub struct Cell {
     pub level: Level,
     /// Index into the side's unit, and the deciding rule.
     pub by: Option<(usize, RuleRef)>,
+    /// The guardrail that raised the outcome (its name).
+    pub guard: Option<String>,
     pub governance: Governance,
     pub region: Region,
 }
@@ -194,10 +196,11 @@ pub fn cells(
             }
             if !r.is_empty() {
                 // then the guardrails: where one applies, at least its floor
-                for (o, r) in raised(dom, &m.guards, field, *o, r) {
+                for (o, guard, r) in raised(dom, &m.guards, field, *o, r) {
                     out.push(Cell {
                         level: Level::Governed(o),
                         by: Some((ci, *rule)),
+                        guard,
                         governance: Governance::of(c, *rule, o),
                         region: r,
                     });
@@ -216,6 +219,7 @@ pub fn cells(
         out.push(Cell {
             level: Level::Ungoverned,
             by: None,
+            guard: None,
             governance: Governance::ungoverned(),
             region: ungoverned,
         });
@@ -224,32 +228,34 @@ pub fn cells(
 }
 
 /// A governed cell deciding `o` over `region`, split by the guardrails:
-/// each part with the outcome the guardrails raise it to.
+/// each part with the outcome the guardrails raise it to, and the
+/// guardrail that raised it (the first, by name, to reach the highest
+/// floor, as the evaluator names it).
 fn raised(
     dom: &Dom<'_>,
     guards: &[(&Guardrail, Region)],
     field: FieldId,
     o: Outcome,
     region: Region,
-) -> Vec<(Outcome, Region)> {
-    let mut parts = vec![(o, region)];
+) -> Vec<(Outcome, Option<String>, Region)> {
+    let mut parts = vec![(o, None, region)];
     for (g, gr) in guards {
         let Some(floor) = g.floor(Some(field)) else {
             continue;
         };
         let mut next = Vec::new();
-        for (o, r) in parts {
+        for (o, by, r) in parts {
             if floor <= o {
-                next.push((o, r));
+                next.push((o, by, r));
                 continue;
             }
             let inside = dom.prune(and(&r, gr));
             let outside = dom.prune(dom.minus(&r, gr));
             if !outside.is_empty() {
-                next.push((o, outside));
+                next.push((o, by, outside));
             }
             if !inside.is_empty() {
-                next.push((floor, inside));
+                next.push((floor, Some(g.name.clone()), inside));
             }
         }
         parts = next;
