@@ -89,6 +89,8 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
         Applies::Excluded => Outcome::Never,
         Applies::No => panic!("both must apply: {witness}"),
     };
+    // then the guardrails for the witness's actor
+    let outcome = |c: usize| raise(outcome(c), floor_at(u, &m, *field, Some(&m.name)));
     assert_eq!(outcome(*a), *a_outcome, "{witness}");
     assert_eq!(outcome(*b), *b_outcome, "{witness}");
     assert_ne!(a_outcome, b_outcome);
@@ -589,6 +591,55 @@ struct Spec {
     sample: Option<(usize, bool, usize)>,
 }
 
+/// A guardrail of the property test: for actor `x`, `y` or `*`, a
+/// condition, floors on fields by position, a `*` floor.
+#[derive(Clone, Debug)]
+struct GSpec {
+    name: usize,
+    when: Option<Cond>,
+    floors: BTreeMap<usize, Outcome>,
+    star: Option<Outcome>,
+}
+
+fn arb_floor() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        Just(Outcome::Review),
+        Just(Outcome::Escalate),
+        Just(Outcome::Suggest),
+        Just(Outcome::Never),
+    ]
+}
+
+fn arb_guard() -> impl Strategy<Value = GSpec> {
+    (
+        0usize..3,
+        proptest::option::weighted(0.5, arb_cond()),
+        proptest::collection::btree_map(0usize..3, arb_floor(), 0..3),
+        proptest::option::weighted(0.4, arb_floor()),
+    )
+        .prop_map(|(name, when, floors, star)| GSpec {
+            name,
+            when,
+            star: star.or(floors.is_empty().then_some(Outcome::Review)),
+            floors,
+        })
+}
+
+/// The highest floor of the unit's guardrails that apply to `m`'s write of
+/// `f` by an `ai` actor named `name` (`None`: a name no guardrail names).
+fn floor_at(u: &CheckedUnit, m: &Mut, f: FieldId, name: Option<&str>) -> Option<Outcome> {
+    u.guardrails
+        .iter()
+        .filter(|g| g.actor.name.is_none() || g.actor.name.as_deref() == name)
+        .filter(|g| g.when.as_ref().is_none_or(|w| eval(w, m)))
+        .filter_map(|g| g.floor(Some(f)))
+        .max()
+}
+
+fn raise(o: Outcome, floor: Option<Outcome>) -> Outcome {
+    floor.map_or(o, |x| o.max(x))
+}
+
 fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
     proptest::collection::vec(
         (arb_outcome(), proptest::option::weighted(0.8, arb_cond())),
@@ -622,6 +673,38 @@ fn arb_spec() -> impl Strategy<Value = Spec> {
                 sample,
             },
         )
+}
+
+fn build_guarded(specs: &[Spec], guards: &[GSpec]) -> CheckedUnit {
+    let mut u = build(specs);
+    let fields = [
+        fid(&u.schema, "Flag"),
+        fid(&u.schema, "Num"),
+        fid(&u.schema, "Stage"),
+    ];
+    let mut sp = Spans(10_000);
+    for (i, g) in guards.iter().enumerate() {
+        u.guardrails.push(Guardrail {
+            name: format!("g{i}"),
+            name_span: sp.next(),
+            span: sp.next(),
+            object: ObjectId(0),
+            actor: Actor {
+                kind: ActorKind::Ai,
+                name: [Some("x".to_string()), Some("y".to_string()), None][g.name].clone(),
+                span: sp.next(),
+            },
+            when: g.when.clone(),
+            floors: g
+                .floors
+                .iter()
+                .map(|(f, o)| (fields[*f], *o, sp.next()))
+                .collect(),
+            star: g.star.map(|o| (o, sp.next())),
+            reason: None,
+        });
+    }
+    u
 }
 
 fn build(specs: &[Spec]) -> CheckedUnit {
@@ -795,6 +878,8 @@ struct Facts {
     shadowed: BTreeSet<(usize, RuleRef)>,
     gaps: BTreeSet<(usize, usize)>,
     conflicts: BTreeSet<(usize, usize)>,
+    capped: BTreeSet<(usize, RuleRef)>,
+    dead_guards: BTreeSet<usize>,
 }
 
 /// What contract `c` may decide for `f` where its rules and caps say `o`:
@@ -814,6 +899,8 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
     let mut decides: BTreeSet<(usize, RuleRef)> = BTreeSet::new();
     let mut gaps = BTreeSet::new();
     let mut conflicts = BTreeSet::new();
+    let (mut raised, mut free, mut guard_live) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for m in muts {
         let runs: Vec<Applies> = u.contracts.iter().map(|c| run(&u.schema, c, m)).collect();
         for (i, c) in u.contracts.iter().enumerate() {
@@ -830,6 +917,38 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
                 for (r, rule) in st.rules.iter().enumerate() {
                     if rule.when.as_ref().is_some_and(|w| eval(w, m)) {
                         rule_holds.insert((i, RuleRef::Star(r)));
+                    }
+                }
+            }
+            // guardrails: which rules a guardrail raised, which ones let
+            // a write below `never` through unraised; which guardrails apply
+            if let Applies::Live(out) = &runs[i] {
+                for (f, (o, rule)) in out {
+                    let Some((l, r)) = rule else { continue };
+                    let rr = if *l == usize::MAX {
+                        RuleRef::Star(*r)
+                    } else {
+                        RuleRef::Line(*l, *r)
+                    };
+                    let fl = floor_at(u, m, *f, c.actor.name.as_deref());
+                    for p in possible(c, *f, *o) {
+                        if fl.is_some_and(|x| x > p) {
+                            raised.insert((i, rr));
+                        } else if p < Outcome::Never {
+                            free.insert((i, rr));
+                        }
+                    }
+                }
+            }
+            if !matches!(runs[i], Applies::No) {
+                for (gi, g) in u.guardrails.iter().enumerate() {
+                    let covers = g.actor.name.is_none()
+                        || c.actor.name.is_none()
+                        || c.actor.name == g.actor.name;
+                    let target = m.changes.keys().any(|f| g.floor(Some(*f)).is_some())
+                        || (m.event == Event::Delete && g.star.is_some());
+                    if covers && target && g.when.as_ref().is_none_or(|w| eval(w, m)) {
+                        guard_live.insert(gi);
                     }
                 }
             }
@@ -902,8 +1021,20 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
                 if let (Some(x), Some(y)) = (decided(ca, &runs[a]), decided(cb, &runs[b])) {
                     let differ =
                         |p: &[Outcome], q: &[Outcome]| p.iter().any(|o| q.iter().any(|r| r != o));
-                    if x.iter().any(|(f, o)| differ(o, &y[f])) {
-                        conflicts.insert((a, b));
+                    // the names both may be: a named one's, or any name
+                    // (the guardrails tell `x`, `y` and the rest apart)
+                    let names: Vec<Option<&str>> = match (&ca.actor.name, &cb.actor.name) {
+                        (Some(n), _) | (None, Some(n)) => vec![Some(n.as_str())],
+                        (None, None) => vec![None, Some("x"), Some("y")],
+                    };
+                    for name in names {
+                        let up = |f: &FieldId, os: &[Outcome]| -> Vec<Outcome> {
+                            let fl = floor_at(u, m, *f, name);
+                            os.iter().map(|o| raise(*o, fl)).collect()
+                        };
+                        if x.iter().any(|(f, o)| differ(&up(f, o), &up(f, &y[f]))) {
+                            conflicts.insert((a, b));
+                        }
                     }
                 }
             }
@@ -912,6 +1043,10 @@ fn brute(u: &CheckedUnit, muts: &[Mut]) -> Facts {
     let mut facts = Facts {
         gaps,
         conflicts,
+        capped: raised.difference(&free).copied().collect(),
+        dead_guards: (0..u.guardrails.len())
+            .filter(|g| !guard_live.contains(g))
+            .collect(),
         ..Default::default()
     };
     for (i, c) in u.contracts.iter().enumerate() {
@@ -961,10 +1096,59 @@ fn analyzed(u: &CheckedUnit, fs: &[Finding]) -> Facts {
                 f.conflicts.insert((*a, *b));
                 check_conflict_witness(u, x);
             }
+            Finding::Capped {
+                contract,
+                rule,
+                field,
+                outcome,
+                witness,
+                ..
+            } => {
+                f.capped.insert((*contract, *rule));
+                check_capped_witness(u, *contract, *field, *outcome, witness.as_ref());
+            }
+            Finding::DeadGuardrail { guard, .. } => {
+                f.dead_guards.insert(*guard);
+            }
             _ => {}
         }
     }
     f
+}
+
+/// A capped rule's witness: the contract decides the field below what the
+/// guardrails raise it to, and they raise it to the reported outcome.
+fn check_capped_witness(
+    u: &CheckedUnit,
+    c: usize,
+    field: FieldId,
+    outcome: Outcome,
+    witness: Option<&serde_json::Value>,
+) {
+    let Some(w) = witness else {
+        panic!("a confirmed capped rule")
+    };
+    let m = parse_witness(&u.schema, w);
+    let k = &u.contracts[c];
+    assert!(k.actor.matches(m.kind, &m.name), "{w}");
+    let Applies::Live(x) = run(&u.schema, k, &m) else {
+        panic!("the contract must decide: {w}")
+    };
+    let id = w["record"]["Zid"].as_str();
+    let o = x[&field].0;
+    let name = &u.schema.field(field).name;
+    let o = match k.sample.rate(Some(field)) {
+        Some(r)
+            if o == Outcome::Auto
+                && crmc_eval::sample::sampled(id, &k.name, k.version, name, r.into()) =>
+        {
+            Outcome::Review
+        }
+        _ => o,
+    };
+    let fl = floor_at(u, &m, field, Some(&m.name));
+    assert!(fl.is_some_and(|f| f > o), "not raised: {w}");
+    assert_eq!(raise(o, fl), outcome, "{w}");
 }
 
 fn n_of(u: &CheckedUnit) -> usize {
@@ -985,8 +1169,8 @@ fn components(n: usize, pairs: &BTreeSet<(usize, usize)>) -> Vec<usize> {
 }
 
 /// One property case: the analyzer's facts are the brute force's.
-fn analyzer_agrees(specs: &[Spec]) -> Result<(), TestCaseError> {
-    let u = build(specs);
+fn analyzer_agrees(specs: &[Spec], guards: &[GSpec]) -> Result<(), TestCaseError> {
+    let u = build_guarded(specs, guards);
     let muts = all_mutations(&u.schema, &cause_classes(&u));
     let want = brute(&u, &muts);
     let got = analyzed(&u, &all_findings(&u));
@@ -1008,8 +1192,11 @@ fn analyzer_agrees(specs: &[Spec]) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 20, ..ProptestConfig::default() })]
     #[test]
-    fn analyzer_matches_brute_force_on_two_contracts(specs in proptest::collection::vec(arb_spec(), 2)) {
-        analyzer_agrees(&specs)?;
+    fn analyzer_matches_brute_force_on_two_contracts(
+        specs in proptest::collection::vec(arb_spec(), 2),
+        guards in proptest::collection::vec(arb_guard(), 0..3),
+    ) {
+        analyzer_agrees(&specs, &guards)?;
     }
 
 }
@@ -1017,7 +1204,237 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
     #[test]
-    fn analyzer_matches_brute_force_on_three_contracts(specs in proptest::collection::vec(arb_spec(), 3)) {
-        analyzer_agrees(&specs)?;
+    fn analyzer_matches_brute_force_on_three_contracts(
+        specs in proptest::collection::vec(arb_spec(), 3),
+        guards in proptest::collection::vec(arb_guard(), 0..2),
+    ) {
+        analyzer_agrees(&specs, &guards)?;
     }
+}
+
+// ---------------------------------------------------------------- guardrails
+
+/// A guardrail for ai actors named `name` (`None`: any) with `floors`.
+fn guard(
+    s: &Schema,
+    name: Option<&str>,
+    when: Option<Cond>,
+    floors: &[(&str, Outcome)],
+    star: Option<Outcome>,
+) -> Guardrail {
+    let mut sp = Spans(50_000);
+    Guardrail {
+        name: "g".into(),
+        name_span: sp.next(),
+        span: sp.next(),
+        object: ObjectId(0),
+        actor: Actor {
+            kind: ActorKind::Ai,
+            name: name.map(str::to_string),
+            span: sp.next(),
+        },
+        when,
+        floors: floors
+            .iter()
+            .map(|(f, o)| (fid(s, f), *o, sp.next()))
+            .collect(),
+        star: star.map(|o| (o, sp.next())),
+        reason: None,
+    }
+}
+
+#[test]
+fn a_guardrail_settles_a_conflict_it_raises_both_sides_of() {
+    // `a` auto, `b` review on Stage: a conflict
+    let mut u = two(None, None);
+    assert!(kinds(&u).contains(&"conflict"));
+    // raised to review everywhere: both decide review, no conflict, and
+    // `a`'s rule is capped (what it says never happens)
+    u.guardrails = vec![guard(
+        &u.schema,
+        None,
+        None,
+        &[("Stage", Outcome::Review)],
+        None,
+    )];
+    let fs = all_findings(&u);
+    assert!(
+        !fs.iter().any(|f| matches!(f, Finding::Conflict { .. })),
+        "{fs:?}"
+    );
+    let capped: Vec<_> = fs
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Capped {
+                contract,
+                rule,
+                outcome,
+                ..
+            } => Some((*contract, *rule, *outcome)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(capped, vec![(0, RuleRef::Line(0, 0), Outcome::Review)]);
+    // only where Flag holds: the conflict stays where it does not (its
+    // witness has Flag false), and nothing is capped
+    let flag = Cond::Atom {
+        subject: Subject::Field(fid(&u.schema, "Flag")),
+        test: Test::IsTrue,
+        span: Default::default(),
+    };
+    u.guardrails = vec![guard(
+        &u.schema,
+        None,
+        Some(flag),
+        &[("Stage", Outcome::Review)],
+        None,
+    )];
+    let fs = all_findings(&u);
+    let c: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Conflict { .. }))
+        .collect();
+    assert_eq!(c.len(), 1, "{fs:?}");
+    check_conflict_witness(&u, c[0]);
+    assert!(!fs.iter().any(|f| matches!(f, Finding::Capped { .. })));
+}
+
+#[test]
+fn a_guardrail_for_one_name_covers_a_star_contract_only_for_that_name() {
+    // `a` for any ai actor, `b` for "x": they meet for "x" alone
+    let mut u = two(None, None);
+    u.contracts[0].actor.name = None;
+    u.contracts[1].actor.name = Some("x".into());
+    u.guardrails = vec![guard(
+        &u.schema,
+        Some("x"),
+        None,
+        &[("Stage", Outcome::Review)],
+        None,
+    )];
+    let fs = all_findings(&u);
+    // for "x" both end review: no conflict
+    assert!(
+        !fs.iter().any(|f| matches!(f, Finding::Conflict { .. })),
+        "{fs:?}"
+    );
+    // `a` still writes automatically for every other name: not capped
+    assert!(
+        !fs.iter().any(|f| matches!(f, Finding::Capped { .. })),
+        "{fs:?}"
+    );
+    // two `*` contracts: they conflict for every name but "x"; the witness
+    // names another actor
+    u.contracts[1].actor.name = None;
+    let fs = all_findings(&u);
+    let c: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| matches!(f, Finding::Conflict { .. }))
+        .collect();
+    assert_eq!(c.len(), 1, "{fs:?}");
+    check_conflict_witness(&u, c[0]);
+    let Finding::Conflict { witness, .. } = c[0] else {
+        unreachable!()
+    };
+    assert_ne!(witness.as_ref().unwrap()["actor"]["name"], "x");
+}
+
+#[test]
+fn a_guardrail_breaks_an_automatic_loop_and_an_ownership_race() {
+    let mut u = loop_unit(true);
+    let s = u.schema.clone();
+    u.guardrails = vec![guard(
+        &s,
+        Some("y"),
+        None,
+        &[("Num", Outcome::Review)],
+        None,
+    )];
+    let d = analyze(&u);
+    let l = d.iter().find(|d| d.kind() == "automation_loop").unwrap();
+    // `b` no longer writes Num on its own: a loop through a person, a warning
+    assert_eq!(l.severity, Severity::Warning, "{}", l.message);
+    // ownership: x and y both auto Stage; raising y's removes the race
+    let mut u = two(None, None);
+    u.contracts[1].actor.name = Some("y".into());
+    u.contracts[1].fields[0].rules[0].outcome = Outcome::Auto;
+    assert!(kinds(&u).contains(&"ownership"));
+    u.guardrails = vec![guard(
+        &u.schema,
+        Some("y"),
+        None,
+        &[],
+        Some(Outcome::Escalate),
+    )];
+    assert!(!kinds(&u).contains(&"ownership"), "{:?}", kinds(&u));
+}
+
+#[test]
+fn a_guardrail_that_never_applies_is_reported() {
+    let mut u = two(None, None);
+    let s = u.schema.clone();
+    let dead = |u: &CheckedUnit| {
+        findings(u)
+            .iter()
+            .filter_map(|f| match f {
+                Finding::DeadGuardrail { why, .. } => Some(why.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    // no contract for "z"
+    u.guardrails = vec![guard(
+        &s,
+        Some("z"),
+        None,
+        &[("Stage", Outcome::Never)],
+        None,
+    )];
+    assert_eq!(dead(&u).len(), 1);
+    assert!(
+        dead(&u)[0].contains("no contract governs"),
+        "{:?}",
+        dead(&u)
+    );
+    // a condition that never holds
+    let never = Cond::And(vec![
+        Cond::Atom {
+            subject: Subject::Field(fid(&s, "Flag")),
+            test: Test::IsTrue,
+            span: Default::default(),
+        },
+        Cond::Atom {
+            subject: Subject::Field(fid(&s, "Flag")),
+            test: Test::IsEmpty,
+            span: Default::default(),
+        },
+    ]);
+    u.guardrails = vec![guard(
+        &s,
+        None,
+        Some(never),
+        &[("Stage", Outcome::Never)],
+        None,
+    )];
+    assert!(dead(&u)[0].contains("never holds"), "{:?}", dead(&u));
+    // it holds only where the contracts do not apply
+    u.contracts[0].eligible = Some(stage_eq(&s, "a"));
+    u.contracts[1].eligible = Some(stage_eq(&s, "a"));
+    u.guardrails = vec![guard(
+        &s,
+        None,
+        Some(stage_eq(&s, "b")),
+        &[("Stage", Outcome::Never)],
+        None,
+    )];
+    assert_eq!(dead(&u).len(), 1);
+    // alive where they do
+    u.guardrails = vec![guard(
+        &s,
+        None,
+        Some(stage_eq(&s, "a")),
+        &[("Stage", Outcome::Never)],
+        None,
+    )];
+    assert!(dead(&u).is_empty());
 }

@@ -89,6 +89,14 @@ fn permuted(unit: &CheckedUnit, seed: u64) -> CheckedUnit {
             *f = map(*f);
         }
     }
+    for g in &mut u.guardrails {
+        if let Some(w) = &mut g.when {
+            cond(w, &map);
+        }
+        for (f, _, _) in &mut g.floors {
+            *f = map(*f);
+        }
+    }
     u
 }
 

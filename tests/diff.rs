@@ -199,6 +199,79 @@ fn text(cs: &[C]) -> String {
     s
 }
 
+/// A guardrail of the generator: actor name (`*` for any), condition,
+/// floors and `*` floor.
+#[derive(Clone, Debug)]
+struct G {
+    name: &'static str,
+    when: Option<String>,
+    floors: Vec<(&'static str, &'static str)>,
+    star: Option<&'static str>,
+}
+
+const FLOORS: &[&str] = &[
+    "at least review",
+    "at least escalate",
+    "at least suggest",
+    "never",
+];
+
+fn guardrail(rng: &mut Rng) -> G {
+    let mut floors: Vec<(&str, &str)> = Vec::new();
+    for f in ["Stage", "Score", "Flag", "Extra", "Guarded"] {
+        if rng.pct(30) {
+            floors.push((f, one(rng, FLOORS)));
+        }
+    }
+    let star = (floors.is_empty() || rng.pct(25)).then(|| one(rng, FLOORS));
+    G {
+        name: one(rng, &["*", "*", "x", "y"]),
+        when: rng.pct(50).then(|| cond(rng, 1)),
+        floors,
+        star,
+    }
+}
+
+fn gtext(gs: &[G]) -> String {
+    let mut s = String::new();
+    for (i, g) in gs.iter().enumerate() {
+        s += &format!(
+            "guardrail g{i} {{\n  object Lead\n  actor ai \"{}\"\n",
+            g.name
+        );
+        if let Some(w) = &g.when {
+            s += &format!("  when {w}\n");
+        }
+        s += "  fields {\n";
+        for (f, o) in &g.floors {
+            s += &format!("    {f}: {o}\n");
+        }
+        if let Some(o) = g.star {
+            s += &format!("    *: {o}\n");
+        }
+        s += "  }\n}\n";
+    }
+    s
+}
+
+/// The guardrails after an edit: most often the same; else one added,
+/// removed or redrawn.
+fn edit_guards(rng: &mut Rng, gs: &[G]) -> Vec<G> {
+    let mut out = gs.to_vec();
+    match rng.below(6) {
+        0 => out.push(guardrail(rng)),
+        1 if !out.is_empty() => {
+            out.remove(0);
+        }
+        2 if !out.is_empty() => {
+            let k = rng.below(out.len());
+            out[k] = guardrail(rng);
+        }
+        _ => {}
+    }
+    out
+}
+
 /// One to three edits of `cs`.
 fn edit(rng: &mut Rng, cs: &[C], next: &mut usize) -> Vec<C> {
     let mut out = cs.to_vec();
@@ -422,7 +495,9 @@ fn check_pair(seed: u64, samples: usize) -> (usize, usize) {
         .collect();
     let mut next = n;
     let new = edit(&mut rng, &old, &mut next);
-    let (ot, nt) = (text(&old), text(&new));
+    let old_g: Vec<G> = (0..rng.below(3)).map(|_| guardrail(&mut rng)).collect();
+    let new_g = edit_guards(&mut rng, &old_g);
+    let (ot, nt) = (text(&old) + &gtext(&old_g), text(&new) + &gtext(&new_g));
     let (Some(ou), Some(nu)) = (checked(&ot), checked(&nt)) else {
         return (0, 0);
     };
@@ -457,11 +532,19 @@ fn check_pair(seed: u64, samples: usize) -> (usize, usize) {
         crmc::compile::compile(&nu).unwrap(),
     );
     let dom = Dom::new(&nu.schema);
+    // the names a class is made for: a contract's, or a guardrail's
+    // beside a `*` contract
     let named: Vec<String> = ou
         .contracts
         .iter()
         .chain(&nu.contracts)
         .filter_map(|c| c.actor.name.clone())
+        .chain(
+            ou.guardrails
+                .iter()
+                .chain(&nu.guardrails)
+                .filter_map(|g| g.actor.name.clone()),
+        )
         .collect();
     let mut differing = 0;
     for _ in 0..samples {

@@ -411,3 +411,36 @@ fn the_ci_recipe_runs_as_written() {
     assert!(md.contains("7 loosened"), "{md}");
     assert!(md.contains("| **loosened** |"), "{md}");
 }
+
+/// A guardrail added beside the example: the writes it raises are
+/// tightened, each change names it, and both tables confirm the witnesses.
+#[test]
+fn an_added_guardrail_tightens_what_it_raises_and_is_named() {
+    let dir = workdir("guardrail-added");
+    write(&dir, "old/u.crmc", &example());
+    let guard = "\nguardrail summaries_by_people {\n  object Lead\n  actor ai \"*\"\n  when AnnualRevenue > 1_000_000\n  fields {\n    AI_Summary__c: at least review\n  }\n  reason \"big leads' summaries are read first\"\n}\n";
+    write(&dir, "new/u.crmc", &(example() + guard));
+    let json = crmc(&["diff", "old", "new", "--format", "json"], &dir);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    let d: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(d["summary"]["loosened"], 0, "{d:#}");
+    let changes = d["changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "{d:#}");
+    for c in changes {
+        assert_eq!(c["kind"], "tightened", "{c:#}");
+        assert_eq!(c["field"], "AI_Summary__c", "{c:#}");
+        assert_eq!(c["new"]["guardrail"], "summaries_by_people", "{c:#}");
+        assert!(c["old"]["guardrail"].is_null(), "{c:#}");
+        assert_eq!(c["confirmed"], true, "{c:#}");
+    }
+    let human = crmc(&["diff", "old", "new"], &dir);
+    let out = text(&human.stdout);
+    assert!(out.contains("TIGHTENED"), "{out}");
+    assert!(
+        out.contains("raised to review by guardrail summaries_by_people"),
+        "{out}"
+    );
+    // and removing it loosens the same writes back
+    let back = crmc(&["diff", "new", "old", "--deny", "loosened"], &dir);
+    assert_eq!(back.status.code(), Some(1), "{}", text(&back.stdout));
+}

@@ -647,6 +647,18 @@ fn generated_cases_cover_every_kind_of_decision() {
                 seen.insert("rollback".into());
             }
             for e in &d.audit {
+                if let Some(g) = e.get("guardrail") {
+                    let fd = e
+                        .get("field")
+                        .and_then(|f| d.fields.get(f.as_str().unwrap_or("")));
+                    let unknown = fd.is_some_and(|fd| {
+                        fd.reasons
+                            .iter()
+                            .any(|r| r.contains("its condition unknown"))
+                    });
+                    seen.insert(format!("guardrail raised, condition unknown {unknown}"));
+                    assert!(g.is_string());
+                }
                 if e.get("sampled").is_some() {
                     let with_id = e.get("field").is_some_and(|f| {
                         d.fields.get(f.as_str().unwrap_or("")).is_some_and(|fd| {
@@ -655,6 +667,10 @@ fn generated_cases_cover_every_kind_of_decision() {
                     });
                     seen.insert(format!("sampled with id {with_id}"));
                 }
+            }
+            // a guardrail on a write no contract governs leaves it so
+            if !unit.guardrails.is_empty() && d.fields.values().any(|fd| fd.contract.is_none()) {
+                seen.insert("guardrail beside an ungoverned write".into());
             }
             let unit_samples = unit.contracts.iter().any(|c| !c.sample.is_empty());
             if unit_samples
@@ -680,6 +696,9 @@ fn generated_cases_cover_every_kind_of_decision() {
         "sampled with id true",
         "sampled with id false",
         "auto beside a sample",
+        "guardrail raised, condition unknown true",
+        "guardrail raised, condition unknown false",
+        "guardrail beside an ungoverned write",
     ] {
         assert!(
             seen.contains(kind),
@@ -803,5 +822,38 @@ fn a_cause_with_an_unknown_field_is_refused_alike() {
             crmc_eval::decide_json(&table, &m.to_string()).is_err(),
             "{cause}"
         );
+    }
+}
+
+// ---------------------------------------------------------------- guardrails only raise
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The promise of a guardrail: with it, every target ends at least where
+    /// it ended without it, a target no contract governs stays so (`never`,
+    /// no contract), and the deciding contract and rule do not change.
+    #[test]
+    fn guardrails_only_raise(seed in any::<u64>()) {
+        let unit = random_unit(seed);
+        let mut bare = unit.clone();
+        bare.guardrails.clear();
+        let (with, without) = (compile(&unit).unwrap(), compile(&bare).unwrap());
+        for i in 0..MUTATIONS_PER_UNIT {
+            let json = random_mutation(seed.wrapping_add(i), &unit);
+            let Ok(m) = Mutation::from_value(&json) else { continue };
+            let (Ok(a), Ok(b)) = (with.decide(&m), without.decide(&m)) else { continue };
+            prop_assert!(a.outcome >= b.outcome);
+            for (name, fb) in &b.fields {
+                let fa = &a.fields[name];
+                prop_assert!(fa.outcome >= fb.outcome, "{name}: {:?} < {:?}", fa.outcome, fb.outcome);
+                prop_assert_eq!(&fa.contract, &fb.contract);
+                prop_assert_eq!(&fa.rule, &fb.rule);
+                if fb.contract.is_none() {
+                    prop_assert_eq!(fa.outcome, O::Never);
+                    prop_assert_eq!(&fa.reasons, &fb.reasons);
+                }
+            }
+        }
     }
 }

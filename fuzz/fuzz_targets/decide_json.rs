@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 
 /// `enrich` on Lead, started by any write or the signal `prospect_sourced`:
 /// `Industry: auto when empty, review`; `*: suggest`; `sample 50% for
-/// review`.
+/// review`; and a guardrail for every AI actor: `Industry: at least
+/// escalate` where `Score > 50`.
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -99,6 +100,20 @@ fn table() -> &'static Table {
                 fields: vec![],
             },
         });
+        let guard = b.intern("big_scores_by_people");
+        b.guardrail(GuardrailRow {
+            name: guard,
+            object: lead,
+            actor_kind: ActorKind::Ai,
+            actor_name: None,
+            when: Some(high),
+            floors: vec![FieldFloor {
+                field: industry,
+                outcome: Outcome::Escalate,
+            }],
+            star: None,
+            reason: None,
+        });
         match b.finish() {
             Ok(t) => t,
             Err(e) => panic!("fixed fuzz table is invalid: {e}"),
@@ -169,6 +184,22 @@ fuzz_target!(|data: &[u8]| {
             !crmc_eval::sample::sampled(id, "enrich", 1, "Industry", 5_000),
             "a sampled write decided auto: {line}"
         );
+    }
+    // An `auto` Industry is outside the guardrail: the record's Score is
+    // known (on update; empty on create) and not above 50.
+    if v["fields"]["Industry"]["outcome"] == "auto" {
+        let line_v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        let score = &line_v["record"]["Score"];
+        assert!(
+            !score.as_f64().is_some_and(|s| s > 50.0),
+            "a guarded write decided auto: {line}"
+        );
+        if line_v["event"] == "update" {
+            assert!(
+                score.is_number() || score.is_null(),
+                "a write whose guardrail condition is unknown decided auto: {line}"
+            );
+        }
     }
     // The fast path (`decide_line` parses simple lines without `Value`s)
     // says what the `Value` path says: the same decision, the same `id`.

@@ -7,7 +7,7 @@ use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::{and, calendar, Con, Cube, Dom, Region, Var, T};
 use super::cause::triggers;
 use super::lower::{lower, uses, Uses};
-use crate::check::model::{Cond, Contract, FieldId, Mode, Outcome, Rule, Subject};
+use crate::check::model::{Cond, Contract, FieldId, Guardrail, Mode, Outcome, Rule, Subject};
 use crate::decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
 
@@ -27,10 +27,13 @@ pub enum RuleRef {
 
 #[derive(Clone, Debug)]
 pub struct Piece {
-    /// The outcome after caps.
+    /// The outcome after caps (and, in [`guarded`] pieces, guardrails).
     pub outcome: Outcome,
     pub rule: RuleRef,
     pub region: Region,
+    /// The guardrail (index into `CheckedUnit::guardrails`) that raised
+    /// the outcome here, in [`guarded`] pieces.
+    pub guard: Option<usize>,
 }
 
 /// A contract's regions, computed once.
@@ -273,6 +276,7 @@ pub fn chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain 
             outcome: Outcome::Never,
             rule: RuleRef::Excluded,
             region: excluded,
+            guard: None,
         });
     }
     Chain {
@@ -346,6 +350,7 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
                         outcome: o,
                         rule: *rule,
                         region: r,
+                        guard: None,
                     });
                 }
             }
@@ -358,11 +363,65 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
                 outcome,
                 rule,
                 region,
+                guard: None,
             })
             .collect(),
         fin,
         gap,
     }
+}
+
+/// A guardrail as chains read it: its index in `CheckedUnit::guardrails`,
+/// the guardrail, and where it applies (its `when`; object and actor are
+/// matched by whoever picks the guardrails for a contract).
+pub type Guard<'a> = (usize, &'a Guardrail, &'a Region);
+
+/// `pieces` (a contract's final pieces for `field`) after the guardrails
+/// that cover the contract: where one applies, the outcome is at least its
+/// floor for the field. Exact: each piece is split by each guardrail's
+/// region in turn (the raise is a maximum, so the order does not change
+/// the outcomes); the guardrail named is the first, by name, to reach the
+/// highest floor, as the evaluator names it. A guardrail applies only
+/// where the contract governs, which every piece is.
+pub fn guarded(
+    dom: &Dom<'_>,
+    pieces: &[Piece],
+    field: FieldId,
+    guards: &[Guard<'_>],
+) -> Vec<Piece> {
+    let mut out: Vec<Piece> = pieces.to_vec();
+    for &(ix, g, region) in guards {
+        let Some(floor) = g.floor(Some(field)) else {
+            continue;
+        };
+        let mut next = Vec::with_capacity(out.len());
+        for p in out {
+            if floor <= p.outcome {
+                next.push(p);
+                continue;
+            }
+            let inside = dom.prune(and(&p.region, region));
+            if inside.is_empty() {
+                next.push(p);
+                continue;
+            }
+            let outside = dom.prune(dom.minus(&p.region, region));
+            if !outside.is_empty() {
+                next.push(Piece {
+                    region: outside,
+                    ..p.clone()
+                });
+            }
+            next.push(Piece {
+                outcome: floor,
+                region: inside,
+                guard: Some(ix),
+                ..p
+            });
+        }
+        out = next;
+    }
+    out
 }
 
 /// A piece deciding `outcome` over `region`, split by a review sample at
@@ -396,15 +455,18 @@ fn sampled(
 }
 
 /// Fields worth analysing for a group of contracts on one object: every
-/// listed or referenced field, plus one unmentioned field per attribute
-/// class (plain, protected, readonly) standing for all the others (their
-/// outcomes cannot differ).
+/// listed or referenced field (by the contracts or by a guardrail), plus
+/// one unmentioned field per attribute class (plain, protected, readonly)
+/// standing for all the others (their outcomes cannot differ).
 pub fn fields_for(
     dom: &Dom<'_>,
     object: crate::check::model::ObjectId,
     group: &[(&Contract, &Info)],
+    guard_fields: &BTreeSet<FieldId>,
 ) -> Vec<FieldId> {
     let mut set: BTreeSet<FieldId> = BTreeSet::new();
+    // a field a guardrail floors or reads is told apart from the others
+    set.extend(guard_fields.iter().copied().filter(|f| f.object == object));
     let mut any_star = false;
     for (c, i) in group {
         set.extend(c.fields.iter().map(|l| l.field));

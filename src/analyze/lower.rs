@@ -414,3 +414,22 @@ pub fn uses(cond: &Cond, acc: &mut Uses) {
         _ => {}
     }
 }
+
+/// Adds the fields of the condition's own object it reads (current or
+/// new value, or `changed`) to `acc`.
+pub fn fields_read(cond: &Cond, acc: &mut std::collections::BTreeSet<FieldId>) {
+    match cond {
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| fields_read(c, acc)),
+        Cond::Not(c) => fields_read(c, acc),
+        Cond::Changed { field, .. } => {
+            acc.insert(*field);
+        }
+        Cond::Atom {
+            subject: Subject::Field(f) | Subject::New(f),
+            ..
+        } => {
+            acc.insert(*f);
+        }
+        Cond::Atom { .. } | Cond::True | Cond::False => {}
+    }
+}

@@ -26,6 +26,8 @@ const NO_APPROVER: &str = "E0510";
 const UNSUPPRESSED_AUTOMATION: &str = "W0511";
 const NO_ROLLBACK: &str = "W0512";
 const THIN_AUDIT: &str = "W0513";
+const CAPPED: &str = "W0515";
+const DEAD_GUARDRAIL: &str = "W0516";
 
 struct R<'u> {
     unit: &'u CheckedUnit,
@@ -142,6 +144,8 @@ reads is present): where one is missing, the contract can still apply, at `revie
 /// A finding whose search for a witness gave up (decided by
 /// [`super::algebra::Dom::sat`] to err toward reporting, analysis-v1
 /// "Exactness"): it may not hold, and it says so.
+const GUARD_SCOPE: &str = "for complete records (every field the guardrail and the contracts \
+read is present): where one its `when` reads is missing, it applies, failing closed";
 const UNCONFIRMED: &str =
     "could not be confirmed: the search for a witness gave up (a string-pattern \
 or relative-date combination too large to settle), so this is reported without one; it may not \
@@ -515,6 +519,54 @@ fn single(r: &R<'_>, f: &Finding) -> Diagnostic {
                 ),
             }
             .with_help(format!("audit {}", names.join(", ")))
+        }
+        Finding::Capped {
+            contract,
+            rule,
+            field,
+            guard,
+            outcome,
+            witness,
+        } => {
+            let c = r.c(*contract);
+            let g = &r.unit.guardrails[*guard];
+            let name = rule_name_any(r, *contract, *rule, Some(*field));
+            let said =
+                crate::analyze::chain::rule_of(c, *rule).map_or(Outcome::Never, |x| x.outcome);
+            let ends = format!("`{}`", outcome.as_str());
+            with_notes(
+                Diagnostic::new(
+                    CAPPED,
+                    format!(
+                        "rule `{name}` of `{}` says `{}`, but guardrail `{}` raises every write it decides",
+                        c.name,
+                        said.as_str(),
+                        g.name
+                    ),
+                    rule_span_any(r, *contract, *rule, Some(*field)),
+                    format!("never `{}`: the witness ends {ends}", said.as_str()),
+                )
+                .with_label(g.name_span, "raises it wherever the rule decides")
+                .with_help(format!(
+                    "write what happens (`{}`), narrow the guardrail's `when` or `fields`, or delete the rule",
+                    outcome.as_str()
+                ))
+                .with_note(RULE_SCOPE)
+                .with_witness_or_unconfirmed(witness.as_ref()),
+                r.approx(&[*contract]),
+            )
+        }
+        Finding::DeadGuardrail { guard, why } => {
+            let g = &r.unit.guardrails[*guard];
+            Diagnostic::new(
+                DEAD_GUARDRAIL,
+                format!("guardrail `{}` never applies", g.name),
+                g.name_span,
+                why.clone(),
+            )
+            .with_label(g.actor.span, "for these actors")
+            .with_help("fix its `object`, `actor`, `when` or `fields`, or delete it")
+            .with_note(GUARD_SCOPE)
         }
         Finding::Conflict { .. } | Finding::Ownership { .. } => grouped(r, &[f]).remove(0),
     }

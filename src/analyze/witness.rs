@@ -95,6 +95,10 @@ pub struct Parts<'a> {
     pub contracts: Vec<(&'a Contract, &'a Info)>,
     /// Fields that must be in `changes` (the field under decision).
     pub decided: Vec<FieldId>,
+    /// The actor's name, when the finding holds for that name only (a
+    /// guardrail for it applies); `None`: a contract's own name, or a name
+    /// no contract or guardrail names.
+    pub actor: Option<String>,
 }
 
 /// The mutation for a satisfiable cube.
@@ -105,9 +109,14 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     let schema = dom.schema;
     let object = schema.object(first.object);
     let name = parts
-        .contracts
-        .iter()
-        .find_map(|(c, _)| c.actor.name.clone())
+        .actor
+        .clone()
+        .or_else(|| {
+            parts
+                .contracts
+                .iter()
+                .find_map(|(c, _)| c.actor.name.clone())
+        })
         .unwrap_or_else(|| "any".to_string());
     let event = match assign.get(&Var::Event) {
         Some(Val::Event(e)) => *e,
@@ -133,6 +142,21 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         parent_fields.extend(info.parents.iter().cloned());
     }
     record_fields.extend(parts.decided.iter().copied());
+    // and every record or parent value the solver chose: a guardrail's
+    // condition reads fields no contract of the witness reads (left out,
+    // such a field would be missing, and missing reads as unknown, or as
+    // empty on create)
+    for var in assign.keys() {
+        match var {
+            Var::Field(f) if f.object == first.object => {
+                record_fields.insert(*f);
+            }
+            Var::Parent(rel, f) => {
+                parent_fields.insert((rel.clone(), *f));
+            }
+            _ => {}
+        }
+    }
     let mut record = Map::new();
     if let Some(id) = id_field(schema, first.object) {
         let v = assign.get(&Var::Field(id)).map_or_else(

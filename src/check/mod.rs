@@ -4,6 +4,7 @@
 //! ```text
 //! schema.rs      object / extend object blocks -> Schema (+ relations)
 //! contracts.rs   named exclusions, contract clauses -> Contract
+//! guardrails.rs  guardrail blocks -> Guardrail
 //! conds.rs       Expr -> Cond (names, operators, literals)
 //! values.rs      literal against a type -> Value / JSON
 //! test_blocks.rs test blocks -> TestCase
@@ -16,6 +17,7 @@
 mod conds;
 mod contracts;
 pub mod errors;
+mod guardrails;
 pub mod model;
 mod sample;
 mod schema;
@@ -89,6 +91,7 @@ fn check_unit(
     let mut objects = Vec::new();
     let mut exclusions = Vec::new();
     let mut contracts = Vec::new();
+    let mut guards = Vec::new();
     let mut tests = Vec::new();
     for (_, file) in files {
         for item in &file.items {
@@ -97,6 +100,7 @@ fn check_unit(
                 ast::Item::Schema(s) => objects.extend(s.objects.iter()),
                 ast::Item::Object(o) => objects.push(o),
                 ast::Item::Exclusion(e) => exclusions.push(e),
+                ast::Item::Guardrail(g) => guards.push(g),
                 ast::Item::Contract(c) => contracts.push(c),
                 ast::Item::Test(t) => tests.push(t),
             }
@@ -105,6 +109,7 @@ fn check_unit(
     // Source order across files, whatever order the files came in.
     exclusions.sort_by_key(|e| e.span);
     contracts.sort_by_key(|c| c.span);
+    guards.sort_by_key(|g| g.span);
     tests.sort_by_key(|t| t.span);
 
     let info = schema::build(&objects, errors);
@@ -153,6 +158,27 @@ fn check_unit(
     checked.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut seen = BTreeMap::new();
+    let mut guardrails = Vec::new();
+    for g in guards {
+        let first = first_definition(
+            &mut seen,
+            &g.name.name,
+            g.name.span,
+            |name, first, second| CheckError::DuplicateGuardrail {
+                name,
+                first,
+                second,
+            },
+            errors,
+        );
+        let result = guardrails::check_guardrail(g, &info, errors);
+        if let (true, Some(g)) = (first, result) {
+            guardrails.push(g);
+        }
+    }
+    guardrails.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut seen = BTreeMap::new();
     let mut cases = Vec::new();
     for t in tests {
         let first = first_definition(
@@ -177,6 +203,7 @@ fn check_unit(
         schema: info.schema,
         exclusions: named,
         contracts: checked,
+        guardrails,
         tests: cases,
     })
 }

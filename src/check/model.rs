@@ -39,6 +39,8 @@ pub struct CheckedUnit {
     pub exclusions: Vec<NamedExclusion>,
     /// Contracts in a deterministic order (by name).
     pub contracts: Vec<Contract>,
+    /// Guardrails by name.
+    pub guardrails: Vec<Guardrail>,
     pub tests: Vec<TestCase>,
 }
 
@@ -546,6 +548,50 @@ pub struct Metric {
     pub name: String,
     pub target: Decimal,
     pub span: Span,
+}
+
+// ---------------------------------------------------------------- guardrails
+
+/// `guardrail NAME { ... }`: wherever it applies (its object, an actor it
+/// matches, `when` not false), each changed field a contract governs ends
+/// at least at the field's floor. It never governs a write no contract
+/// governs and never lowers an outcome.
+#[derive(Clone, Debug)]
+pub struct Guardrail {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole block.
+    pub span: Span,
+    pub object: ObjectId,
+    pub actor: Actor,
+    /// `None`: wherever object and actor match.
+    pub when: Option<Cond>,
+    /// One floor per listed field (never `auto`), in source order.
+    pub floors: Vec<(FieldId, Outcome, Span)>,
+    /// `*: at least X`: every other field, and the record on a delete.
+    pub star: Option<(Outcome, Span)>,
+    pub reason: Option<String>,
+}
+
+impl Guardrail {
+    /// The floor for a changed field (`None`: the record, on a delete).
+    pub fn floor(&self, field: Option<FieldId>) -> Option<Outcome> {
+        field
+            .and_then(|f| self.floors.iter().find(|(g, _, _)| *g == f))
+            .map(|(_, o, _)| *o)
+            .or(self.star.map(|(o, _)| o))
+    }
+
+    /// Whether it applies to every write contract actor `a` may make:
+    /// its kind, and `"*"` or the contract's own name (`name`: the name
+    /// in effect for a `"*"` contract, `None` for a name no guardrail uses).
+    pub fn covers(&self, a: &Actor, name: Option<&str>) -> bool {
+        self.actor.kind == a.kind
+            && match &self.actor.name {
+                None => true,
+                Some(n) => a.name.as_deref().or(name) == Some(n.as_str()),
+            }
+    }
 }
 
 // ---------------------------------------------------------------- tests

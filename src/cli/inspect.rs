@@ -37,6 +37,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
     outln!("objects      {}", table.objects.len());
     outln!("fields       {}", table.fields.len());
     outln!("contracts    {}", table.contracts.len());
+    outln!("guardrails   {}", table.guardrails.len());
     outln!("field rules  {rules}");
     outln!(
         "conditions   {} ops, {} value sets, {} strings",
@@ -73,6 +74,37 @@ pub fn run(args: InspectArgs) -> ExitCode {
                 object,
                 actor,
                 n
+            );
+        }
+    }
+    if !table.guardrails.is_empty() {
+        outln!();
+        outln!(
+            "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+            "guardrail",
+            "",
+            "object",
+            "actor",
+            "floors"
+        );
+        for g in &table.guardrails {
+            let object = table
+                .object(g.object)
+                .map(|o| table.str(o.name))
+                .unwrap_or("?");
+            let actor = format!(
+                "{} {}",
+                g.actor_kind.as_str(),
+                g.actor_name.map(|n| table.str(n)).unwrap_or("*")
+            );
+            let floors = g.floors.len() + usize::from(g.star.is_some());
+            outln!(
+                "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+                table.str(g.name),
+                "",
+                object,
+                actor,
+                floors
             );
         }
     }

@@ -118,6 +118,10 @@ pub fn compile(unit: &CheckedUnit) -> Result<Table, CompileError> {
         let row = l.contract(c)?;
         l.b.contract(row);
     }
+    for g in &unit.guardrails {
+        let row = l.guardrail(g)?;
+        l.b.guardrail(row);
+    }
     l.b.finish().map_err(|e| err(e.to_string()))
 }
 
@@ -325,6 +329,33 @@ impl Lower<'_> {
         r.as_ref().map(|r| t::Route {
             approver: self.approver(&r.approver),
             within: r.within,
+        })
+    }
+
+    fn guardrail(&mut self, g: &model::Guardrail) -> Result<t::GuardrailRow, CompileError> {
+        let floors = g
+            .floors
+            .iter()
+            .map(|(f, outcome, _)| {
+                Ok(t::FieldFloor {
+                    field: self.field(*f)?,
+                    outcome: *outcome,
+                })
+            })
+            .collect::<Result<Vec<_>, CompileError>>()?;
+        Ok(t::GuardrailRow {
+            name: self.b.intern(&g.name),
+            object: self.object(g.object)?,
+            actor_kind: g.actor.kind,
+            actor_name: g.actor.name.as_ref().map(|n| self.b.intern(n)),
+            when: g
+                .when
+                .as_ref()
+                .map(|w| self.cond(w, g.object))
+                .transpose()?,
+            floors,
+            star: g.star.map(|(o, _)| o),
+            reason: g.reason.as_ref().map(|r| self.b.intern(r)),
         })
     }
 

@@ -186,6 +186,7 @@ fn unit() -> CheckedUnit {
         },
         exclusions: vec![],
         contracts: vec![contract],
+        guardrails: vec![],
         tests: vec![],
     }
 }

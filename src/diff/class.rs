@@ -72,6 +72,7 @@ impl Run<'_, '_> {
                 .map(|(&i, info)| (i, &old.contracts[i], &**info))
                 .collect(),
             within: old_m.iter().map(|i| ch.old.contains(i)).collect(),
+            guards: class_guards(dom, old, class),
         };
         let nm = Members {
             contracts: new_m
@@ -80,6 +81,7 @@ impl Run<'_, '_> {
                 .map(|(&i, info)| (i, &new.contracts[i], &**info))
                 .collect(),
             within: new_m.iter().map(|i| ch.new.contains(i)).collect(),
+            guards: class_guards(dom, new, class),
         };
         let all: Vec<(&Contract, &Info)> = om
             .contracts
@@ -99,7 +101,14 @@ impl Run<'_, '_> {
         }
         let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
         let actor = class.actor.witness_name(&self.taken);
-        for (field, stands) in fields(dom, class.object, &all) {
+        let mut guard_fields = BTreeSet::new();
+        for (g, _) in om.guards.iter().chain(&nm.guards) {
+            guard_fields.extend(g.floors.iter().map(|(f, _, _)| *f));
+            if let Some(w) = &g.when {
+                crate::analyze::lower::fields_read(w, &mut guard_fields);
+            }
+        }
+        for (field, stands) in fields(dom, class.object, &all, &guard_fields) {
             out.compared.push(Compared {
                 object: dom.schema.object(class.object).name.clone(),
                 actor: class.actor.clone(),
@@ -115,6 +124,7 @@ impl Run<'_, '_> {
             let parts = Parts {
                 contracts: readers.clone(),
                 decided: vec![field],
+                actor: None,
             };
             let w = Witness {
                 dom,
@@ -152,6 +162,29 @@ impl<'u> Infos<'u> {
     }
 }
 
+/// A side's guardrails that cover the class's actors, with their regions.
+fn class_guards<'u>(
+    dom: &Dom<'_>,
+    unit: &'u CheckedUnit,
+    class: &Class,
+) -> Vec<(&'u crate::check::model::Guardrail, Region)> {
+    unit.guardrails
+        .iter()
+        .filter(|g| {
+            g.object == class.object
+                && g.actor.kind == class.actor.kind
+                && (g.actor.name.is_none() || g.actor.name == class.actor.name)
+        })
+        .map(|g| {
+            let r = match &g.when {
+                Some(w) => dom.prune(crate::analyze::lower::lower(dom, w, true)),
+                None => crate::analyze::algebra::top(),
+            };
+            (g, r)
+        })
+        .collect()
+}
+
 /// One side's contract regions, by contract index.
 pub(super) struct SideInfos<'u> {
     unit: &'u CheckedUnit,
@@ -177,11 +210,18 @@ impl<'u> SideInfos<'u> {
     }
 }
 
-/// Fields to compare: every field a member lists or reads, and one field
+/// Fields to compare: every field a member lists or reads (or a guardrail
+/// floors or reads), and one field
 /// per attribute class (plain, protected, readonly) standing for the rest
 /// (nothing tells them apart; `true` marks the stand-in).
-fn fields(dom: &Dom<'_>, object: ObjectId, group: &[(&Contract, &Info)]) -> Vec<(FieldId, bool)> {
+fn fields(
+    dom: &Dom<'_>,
+    object: ObjectId,
+    group: &[(&Contract, &Info)],
+    guard_fields: &BTreeSet<FieldId>,
+) -> Vec<(FieldId, bool)> {
     let mut set: BTreeSet<FieldId> = BTreeSet::new();
+    set.extend(guard_fields.iter().copied().filter(|f| f.object == object));
     for (c, i) in group {
         set.extend(c.fields.iter().map(|l| l.field));
         set.extend(i.referenced.iter().copied().filter(|f| f.object == object));
@@ -227,6 +267,7 @@ fn end_view(unit: &CheckedUnit, field: FieldId, e: &compare::End) -> EndView {
         contract,
         rule,
         rule_outcome,
+        guardrail: e.guard.clone(),
         governance: e.governance.clone(),
     }
 }

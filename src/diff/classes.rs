@@ -7,7 +7,9 @@
 //! same when they differ only in name, version, owner, metrics and source
 //! positions (what no decision's outcome, approvals, audit or rollback
 //! depends on but the names it prints). A class is touched when its
-//! sequence of behaviours changed.
+//! sequence of behaviours changed, or the guardrails that cover it did
+//! (then all its contracts count as changed). A name a guardrail names is
+//! a class of its own.
 
 use crate::analyze::findings::without_spans;
 use crate::check::model::{ActorKind, CheckedUnit, Cond, Contract, ObjectId};
@@ -130,6 +132,15 @@ pub fn classes(old: &CheckedUnit, new: &CheckedUnit, keys: (&[String], &[String]
             .map(|(i, _)| i)
             .collect()
     };
+    // a name a guardrail names is a class of its own: its writes are
+    // guarded differently from other names'
+    for g in old.guardrails.iter().chain(&new.guardrails) {
+        if let (Some(e), Some(n)) = (kinds.get_mut(&(g.object.0, g.actor.kind)), &g.actor.name) {
+            if e.1 {
+                e.0.insert(n.clone());
+            }
+        }
+    }
     let mut out = Vec::new();
     for ((object, kind), (names, star)) in kinds {
         let mut actors: Vec<ActorClass> = names
@@ -145,7 +156,16 @@ pub fn classes(old: &CheckedUnit, new: &CheckedUnit, keys: (&[String], &[String]
         for actor in actors {
             let o = members(old, object, &actor);
             let n = members(new, object, &actor);
-            let changed = touched(&o, old_keys, &n, new_keys);
+            let guards_changed = guards(old, object, &actor) != guards(new, object, &actor);
+            let changed = if guards_changed {
+                // every write of the class may be raised differently
+                Some(Changed {
+                    old: o.clone(),
+                    new: n.clone(),
+                })
+            } else {
+                touched(&o, old_keys, &n, new_keys)
+            };
             out.push(Class {
                 object: ObjectId(object),
                 actor,
@@ -155,6 +175,28 @@ pub fn classes(old: &CheckedUnit, new: &CheckedUnit, keys: (&[String], &[String]
             });
         }
     }
+    out
+}
+
+/// The guardrails that cover an actor class on an object, by behaviour
+/// (everything but names and spans), sorted.
+fn guards(u: &CheckedUnit, object: u32, a: &ActorClass) -> Vec<String> {
+    let mut out: Vec<String> = u
+        .guardrails
+        .iter()
+        .filter(|g| {
+            g.object.0 == object
+                && g.actor.kind == a.kind
+                && (g.actor.name.is_none() || g.actor.name == a.name)
+        })
+        .map(|g| {
+            let mut b = g.clone();
+            b.name = String::new();
+            b.reason = None;
+            without_spans(&format!("{b:?}"))
+        })
+        .collect();
+    out.sort();
     out
 }
 

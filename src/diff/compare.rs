@@ -31,6 +31,8 @@ impl Kind {
 pub struct End {
     pub level: Level,
     pub by: Option<(usize, RuleRef)>,
+    /// The guardrail that raised the outcome.
+    pub guard: Option<String>,
     pub governance: Option<Governance>,
 }
 
@@ -50,6 +52,7 @@ fn end(c: &Cell) -> End {
     End {
         level: c.level,
         by: c.by,
+        guard: c.guard.clone(),
         governance: Some(c.governance.clone()),
     }
 }
@@ -145,6 +148,7 @@ fn requires(
                 let e = End {
                     level: Level::Governed(o),
                     by: None,
+                    guard: None,
                     governance: None,
                 };
                 out.push(Delta {

@@ -16,7 +16,7 @@ pub struct FieldView {
     /// Approver and `within` of the need at the field's own level.
     pub route: Option<(Option<String>, Option<u64>)>,
     pub requires: Vec<String>,
-    /// The keys of the field's audit entry, sorted.
+    /// The keys of the field's audit entry, sorted (its configured fields).
     pub audit: Vec<String>,
     pub keep: Option<String>,
     pub notify: Vec<String>,
@@ -46,7 +46,14 @@ pub fn view(d: &Decision, field: &str) -> Option<FieldView> {
             e.0.iter()
                 .any(|(k, v)| k == "field" && v.as_str() == Some(field))
         })
-        .map(|e| e.0.iter().map(|(k, _)| k.clone()).collect())
+        // the configured fields: `sampled` and `guardrail` annotate the
+        // outcome (an outcome change already says they moved)
+        .map(|e| {
+            e.0.iter()
+                .map(|(k, _)| k.clone())
+                .filter(|k| k != "sampled" && k != "guardrail")
+                .collect()
+        })
         .unwrap_or_default();
     audit.sort();
     let mut notify = d.rollback.notify.clone();

@@ -74,6 +74,9 @@ pub struct EndView {
     pub contract: Option<String>,
     pub rule: Option<String>,
     pub rule_outcome: Option<Outcome>,
+    /// The guardrail that raised the outcome above what the contract
+    /// decided.
+    pub guardrail: Option<String>,
     pub governance: Option<side::Governance>,
 }
 
@@ -153,6 +156,12 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         .iter()
         .chain(&new.contracts)
         .filter_map(|c| c.actor.name.clone())
+        .chain(
+            old.guardrails
+                .iter()
+                .chain(&new.guardrails)
+                .filter_map(|g| g.actor.name.clone()),
+        )
         .collect();
     let mut out = Diff {
         contracts: contract_changes((old, &old_keys), (new, &new_keys)),

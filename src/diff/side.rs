@@ -12,7 +12,7 @@
 use crate::analyze::algebra::{and, Dom, Region};
 use crate::analyze::chain::{chain, rule_of, Info, RuleRef};
 use crate::analyze::lower::lower;
-use crate::check::model::{Approver, AuditField, Contract, FieldId, Outcome};
+use crate::check::model::{Approver, AuditField, Contract, FieldId, Guardrail, Outcome};
 use std::collections::BTreeSet;
 
 /// A field's final outcome, telling "no contract governs" apart from a
@@ -124,6 +124,8 @@ pub struct Cell {
     pub level: Level,
     /// Index into the side's unit, and the deciding rule.
     pub by: Option<(usize, RuleRef)>,
+    /// The guardrail that raised the outcome (its name).
+    pub guard: Option<String>,
     pub governance: Governance,
     pub region: Region,
 }
@@ -131,6 +133,8 @@ pub struct Cell {
 /// The contracts of one class on one side, with their regions.
 pub struct Members<'a> {
     pub contracts: Vec<(usize, &'a Contract, &'a Info)>,
+    /// The side's guardrails that cover the class, with where they apply.
+    pub guards: Vec<(&'a Guardrail, Region)>,
     /// `within[k]`: contract `k` applies only inside the compared region
     /// (a changed contract: the region is made of theirs), so its pieces
     /// need no restricting.
@@ -191,12 +195,16 @@ pub fn cells(
                 r = dom.prune(dom.minus(&r, &at_least(j, *o, j > i)));
             }
             if !r.is_empty() {
-                out.push(Cell {
-                    level: Level::Governed(*o),
-                    by: Some((ci, *rule)),
-                    governance: Governance::of(c, *rule, *o),
-                    region: r,
-                });
+                // then the guardrails: where one applies, at least its floor
+                for (o, guard, r) in raised(dom, &m.guards, field, *o, r) {
+                    out.push(Cell {
+                        level: Level::Governed(o),
+                        by: Some((ci, *rule)),
+                        guard,
+                        governance: Governance::of(c, *rule, o),
+                        region: r,
+                    });
+                }
             }
         }
     }
@@ -211,11 +219,48 @@ pub fn cells(
         out.push(Cell {
             level: Level::Ungoverned,
             by: None,
+            guard: None,
             governance: Governance::ungoverned(),
             region: ungoverned,
         });
     }
     (out, requires(dom, m, &pieces))
+}
+
+/// A governed cell deciding `o` over `region`, split by the guardrails:
+/// each part with the outcome the guardrails raise it to, and the
+/// guardrail that raised it (the first, by name, to reach the highest
+/// floor, as the evaluator names it).
+fn raised(
+    dom: &Dom<'_>,
+    guards: &[(&Guardrail, Region)],
+    field: FieldId,
+    o: Outcome,
+    region: Region,
+) -> Vec<(Outcome, Option<String>, Region)> {
+    let mut parts = vec![(o, None, region)];
+    for (g, gr) in guards {
+        let Some(floor) = g.floor(Some(field)) else {
+            continue;
+        };
+        let mut next = Vec::new();
+        for (o, by, r) in parts {
+            if floor <= o {
+                next.push((o, by, r));
+                continue;
+            }
+            let inside = dom.prune(and(&r, gr));
+            let outside = dom.prune(dom.minus(&r, gr));
+            if !outside.is_empty() {
+                next.push((o, by, outside));
+            }
+            if !inside.is_empty() {
+                next.push((floor, Some(g.name.clone()), inside));
+            }
+        }
+        parts = next;
+    }
+    parts
 }
 
 fn requires(

@@ -55,6 +55,9 @@ pub struct ContractDoc {
     pub metrics: Vec<(String, String)>,
     /// The review samples in words, most specific first.
     pub samples: Vec<String>,
+    /// The guardrails that cover its writes (all of them, or some actor
+    /// names'), in words.
+    pub guardrails: Vec<String>,
     /// Findings (indexes into `UnitDoc::findings`) about it, then those
     /// that also point into it.
     pub findings: Vec<usize>,
@@ -292,6 +295,7 @@ fn contract(c: &Contract, page: String, schema: &Schema, unit: &CheckedUnit) -> 
             .map(|m| (m.name.clone(), target(m.target)))
             .collect(),
         samples: samples(unit, c),
+        guardrails: guardrails(unit, c),
         findings: Vec::new(),
         also_findings: Vec::new(),
         control,
@@ -350,6 +354,53 @@ pub fn build(
         notes: count(crate::diagnostics::Severity::Note),
         suppressed: diags.iter().filter(|d| d.suppressed.is_some()).count(),
     }
+}
+
+/// The guardrails on a contract's object for its actor kind, in words:
+/// "`opt_out_is_human` (every ai actor, where HasOptedOutOfEmail): at least
+/// escalate for OwnerId, never for HasOptedOutOfEmail, at least review for
+/// every other field — consent ...".
+fn guardrails(unit: &CheckedUnit, c: &Contract) -> Vec<String> {
+    unit.guardrails
+        .iter()
+        .filter(|g| {
+            g.object == c.object
+                && g.actor.kind == c.actor.kind
+                && (g.actor.name.is_none()
+                    || c.actor.name.is_none()
+                    || g.actor.name == c.actor.name)
+        })
+        .map(|g| {
+            let who = match &g.actor.name {
+                Some(n) => format!("{} \"{n}\"", g.actor.kind.as_str()),
+                None => format!("every {} actor", g.actor.kind.as_str()),
+            };
+            let floor = |o: Outcome| match o {
+                Outcome::Never => "never".to_string(),
+                o => format!("at least {}", o.as_str()),
+            };
+            let mut parts: Vec<String> = g
+                .floors
+                .iter()
+                .map(|(f, o, _)| format!("{} for {}", floor(*o), unit.schema.field(*f).name))
+                .collect();
+            if let Some((o, _)) = g.star {
+                let other = if parts.is_empty() { "" } else { " other" };
+                parts.push(format!("{} for every{other} field", floor(o)));
+            }
+            let when = g
+                .when
+                .as_ref()
+                .map(|w| format!(", where {}", describe(w, &unit.schema)))
+                .unwrap_or_default();
+            let why = g
+                .reason
+                .as_ref()
+                .map(|r| format!(" — {r}"))
+                .unwrap_or_default();
+            format!("{} ({who}{when}): {}{why}", g.name, parts.join(", "))
+        })
+        .collect()
 }
 
 /// `sample` clauses in words: "10% of the automatic writes of Industry go

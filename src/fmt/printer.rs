@@ -144,8 +144,50 @@ impl Printer<'_> {
                 let head = format!("exclusion {} on {} when", e.name.name, e.object.name);
                 self.condition_line(&head, &e.when);
             }
+            Item::Guardrail(g) => self.guardrail(g),
             Item::Contract(c) => self.contract(c),
             Item::Test(t) => self.test(t),
+        }
+    }
+
+    fn guardrail(&mut self, g: &GuardrailDecl) {
+        self.block(
+            &format!("guardrail {}", g.name.name),
+            &g.items,
+            g.span,
+            |i| i.span,
+            |p, i| p.guard_item(i),
+        );
+    }
+
+    fn guard_item(&mut self, item: &GuardItem) {
+        match &item.kind {
+            GuardItemKind::Object(o) => self.line(&format!("object {}", o.name)),
+            GuardItemKind::Actor(a) => self.line(&format!(
+                "actor {} {}",
+                a.kind.node.as_str(),
+                string(&a.name.value)
+            )),
+            GuardItemKind::When(e) => self.condition_line("when", e),
+            GuardItemKind::Reason(r) => self.line(&format!("reason {}", string(&r.value))),
+            GuardItemKind::Fields(floors) => {
+                let w = floors
+                    .iter()
+                    .map(|f| target_text(&f.target).len() + 1)
+                    .max()
+                    .unwrap_or(0);
+                self.block(
+                    "fields",
+                    floors,
+                    item.span,
+                    |f| f.span,
+                    |p, f| {
+                        let name = format!("{}:", target_text(&f.target));
+                        let at = if f.at_least { "at least " } else { "" };
+                        p.line(&format!("{name:<w$} {at}{}", f.outcome.node.as_str()));
+                    },
+                );
+            }
         }
     }
 

@@ -6,6 +6,7 @@ pub static MODULES: &[(&str, &str)] = &[
     ("salesforce", include_str!("../../stdlib/salesforce.crmc")),
     ("hubspot", include_str!("../../stdlib/hubspot.crmc")),
     ("suppression", include_str!("../../stdlib/suppression.crmc")),
+    ("guardrails", include_str!("../../stdlib/guardrails.crmc")),
 ];
 
 pub fn module(name: &str) -> Option<&'static str> {

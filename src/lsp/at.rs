@@ -53,8 +53,32 @@ pub fn find(file: &ast::File, offset: u32) -> Option<Target<'_>> {
                 in_expr(&e.when, Some(&e.object.name), offset)
             }
         }
+        ast::Item::Guardrail(g) => in_guardrail(g, offset),
         ast::Item::Contract(c) => in_contract(c, offset),
         ast::Item::Test(t) => in_test(t, offset),
+    }
+}
+
+fn in_guardrail(g: &ast::GuardrailDecl, offset: u32) -> Option<Target<'_>> {
+    let object = g.items.iter().find_map(|i| match &i.kind {
+        ast::GuardItemKind::Object(o) => Some(o.name.as_str()),
+        _ => None,
+    });
+    let item = g.items.iter().find(|i| inside(i.span, offset))?;
+    match &item.kind {
+        ast::GuardItemKind::Object(o) => inside(o.span, offset).then_some(Target::Object(o)),
+        ast::GuardItemKind::When(e) => in_expr(e, object, offset),
+        ast::GuardItemKind::Fields(floors) => {
+            let f = floors.iter().find(|f| inside(f.span, offset))?;
+            if let ast::FieldTarget::Field(ident) = &f.target {
+                if inside(ident.span, offset) {
+                    return Some(Target::Field { object, ident });
+                }
+            }
+            inside(f.outcome.span, offset)
+                .then_some(Target::Outcome(f.outcome.node, f.outcome.span))
+        }
+        _ => None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! parse still gets it) and the unit's declared names: clause keywords,
 //! the contract object's fields (in `fields { }`, conditions, tests'
 //! `change`/`record`), picklist values after `==`/`in (`, outcomes,
-//! `std/…` modules, exclusions, actor kinds, modes.
+//! `std/…` modules, exclusions, actor kinds, modes, guardrail lines and floors.
 
 use super::names::{self, Names};
 use crate::load::stdlib;
@@ -151,7 +151,7 @@ pub fn object_at(text: &str, offset: usize) -> Option<String> {
     };
     let body = item_text(text, outer.start);
     match first_word(&outer.header) {
-        "contract" => named_after(body, "object"),
+        "contract" | "guardrail" => named_after(body, "object"),
         "test" => match blocks.get(1) {
             Some(b) if matches!(first_word(&b.header), "record" | "parent") => {
                 b.header.split_whitespace().nth(1).map(str::to_string)
@@ -196,6 +196,11 @@ pub fn complete(text: &str, offset: usize, names: &Names<'_>) -> Vec<Proposal> {
             let inner = blocks.get(1).map(|b| first_word(&b.header));
             in_contract(line, offset, inner, object.as_deref(), names)
         }
+        "guardrail" => {
+            let object = named_after(item_body, "object");
+            let inner = blocks.get(1).map(|b| first_word(&b.header));
+            in_guardrail(line, offset, inner, object.as_deref(), names)
+        }
         "test" => {
             let object = named_after(item_body, "record");
             match blocks.get(1) {
@@ -223,6 +228,7 @@ fn top_level(trimmed: &str) -> Vec<Proposal> {
         "test",
         "import",
         "exclusion",
+        "guardrail",
         "object",
         "extend",
         "schema",
@@ -323,6 +329,57 @@ fn in_contract(
                     out
                 }
                 "eligible" | "exclude" => condition(line, offset, object, names),
+                _ => Vec::new(),
+            }
+        }
+    }
+}
+
+/// Inside a `guardrail` block: its lines, objects, actor kinds, a `when`
+/// condition; in its `fields` block the fields, then `at least` and the
+/// outcomes a floor can be.
+fn in_guardrail(
+    line: &str,
+    offset: usize,
+    inner: Option<&str>,
+    object: Option<&str>,
+    names: &Names<'_>,
+) -> Vec<Proposal> {
+    let trimmed = line.trim_start();
+    let keywords = |ks: &[&str]| -> Vec<Proposal> {
+        ks.iter()
+            .map(|k| item(*k, CompletionItemKind::KEYWORD))
+            .collect()
+    };
+    match inner {
+        Some("fields") => match trimmed.split_once(':') {
+            None => {
+                let mut out = fields(object, names);
+                out.push(item("*", CompletionItemKind::OPERATOR));
+                out
+            }
+            Some((_, floor)) if has_word(floor, "least") => {
+                ["review", "escalate", "suggest", "never"]
+                    .iter()
+                    .map(|o| item(*o, CompletionItemKind::ENUM_MEMBER))
+                    .collect()
+            }
+            Some(_) => keywords(&["at least", "never"]),
+        },
+        Some(_) => Vec::new(),
+        None => {
+            let keyword = first_word(trimmed);
+            if trimmed.len() <= keyword.len() {
+                return keywords(&["object", "actor", "when", "fields", "reason"]);
+            }
+            match keyword {
+                "object" => names
+                    .objects
+                    .keys()
+                    .map(|o| item(*o, CompletionItemKind::CLASS))
+                    .collect(),
+                "actor" => actor_kinds(),
+                "when" => condition(line, offset, object, names),
                 _ => Vec::new(),
             }
         }

@@ -1,4 +1,4 @@
-//! Document symbols: the contracts, tests, exclusions, schemas and objects
+//! Document symbols: the contracts, guardrails, tests, exclusions, schemas and objects
 //! (with their fields) of one file, as an outline.
 
 use crate::span::Span;
@@ -34,6 +34,15 @@ pub fn symbols(tree: &ast::File, range: &dyn Fn(Span) -> Option<Range>) -> Vec<D
                 SymbolKind::CONSTANT,
                 e.span,
                 e.name.span,
+                range,
+                Vec::new(),
+            ),
+            ast::Item::Guardrail(g) => symbol(
+                &g.name.name,
+                Some("guardrail".to_string()),
+                SymbolKind::INTERFACE,
+                g.span,
+                g.name.span,
                 range,
                 Vec::new(),
             ),

@@ -27,6 +27,7 @@
 //! - A change to a name the schema lacks is `never`, contract `null`.
 //! - A delete is decided by the `*` rules, as the pseudo-field `*`.
 //! - Ties between contracts go to the first by name.
+//! - Guardrails raise a governed target after combination ([`guard`]).
 
 use crate::check::model::{
     Actor, Approver, AuditField, CheckedUnit, CmpOp, Cond, Contract, Event, FieldId, FieldType,
@@ -42,6 +43,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const DAY: i64 = 86_400;
 
+mod guard;
 mod output;
 mod sample;
 mod triggers;
@@ -248,6 +250,7 @@ pub fn decide_traced(
     // Combination.
     let mut fields = BTreeMap::new();
     let mut decided: Vec<(Outcome, Option<usize>)> = Vec::new();
+    let mut guarded: BTreeMap<usize, String> = BTreeMap::new();
     for (ti, (name, what)) in targets.iter().enumerate() {
         let misfit = match what {
             What::Field(f) => m
@@ -299,15 +302,19 @@ pub fn decide_traced(
                 match best {
                     Some(gi) => {
                         let s = &governing[gi].says[ti];
-                        (
-                            FieldDecision {
-                                outcome: s.outcome,
-                                contract: Some(governing[gi].contract.name.clone()),
-                                rule: s.rule.clone(),
-                                reasons: s.reasons.clone(),
-                            },
-                            Some(gi),
-                        )
+                        let mut fd = FieldDecision {
+                            outcome: s.outcome,
+                            contract: Some(governing[gi].contract.name.clone()),
+                            rule: s.rule.clone(),
+                            reasons: s.reasons.clone(),
+                        };
+                        // Guardrails, after combination.
+                        if let Some((g, to, why)) = guard::raise(&w, *what, s.outcome) {
+                            fd.outcome = to;
+                            fd.reasons.push(why);
+                            guarded.insert(ti, g.name.clone());
+                        }
+                        (fd, Some(gi))
                     }
                     None => (
                         FieldDecision {
@@ -345,7 +352,10 @@ pub fn decide_traced(
                 *what,
                 *outcome,
                 by.map(|gi| governing[gi].contract),
-                by.is_some_and(|gi| governing[gi].says[ti].sampled),
+                Marks {
+                    sampled: by.is_some_and(|gi| governing[gi].says[ti].sampled),
+                    guardrail: guarded.get(&ti).map(String::as_str),
+                },
                 fields
                     .get(name)
                     .map(|f| f.reasons.as_slice())

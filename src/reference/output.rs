@@ -84,13 +84,21 @@ pub(super) fn approvals(
     out
 }
 
+/// What an audit entry ends with, beside its configured fields.
+pub(super) struct Marks<'a> {
+    /// A review sample decided the target.
+    pub sampled: bool,
+    /// The guardrail that raised it.
+    pub guardrail: Option<&'a str>,
+}
+
 pub(super) fn audit_entry(
     w: &World<'_, '_>,
     tname: &str,
     what: What,
     outcome: Outcome,
     contract: Option<&Contract>,
-    sampled: bool,
+    marks: Marks<'_>,
     reasons: &[String],
 ) -> AuditEntry {
     let m = w.m;
@@ -155,7 +163,16 @@ pub(super) fn audit_entry(
             };
             (af.as_str().to_string(), v)
         })
-        .chain(sampled.then(|| ("sampled".to_string(), Json::Bool(true))))
+        .chain(
+            marks
+                .sampled
+                .then(|| ("sampled".to_string(), Json::Bool(true))),
+        )
+        .chain(
+            marks
+                .guardrail
+                .map(|g| ("guardrail".to_string(), Json::String(g.to_string()))),
+        )
         .collect();
     AuditEntry(entry)
 }

@@ -50,6 +50,7 @@ pub enum Item {
     /// A top-level `object X { ... }` or `extend object X { ... }`.
     Object(ObjectDecl),
     Exclusion(ExclusionDecl),
+    Guardrail(GuardrailDecl),
     Contract(Contract),
     Test(TestBlock),
 }
@@ -61,6 +62,7 @@ impl Item {
             Item::Schema(s) => s.span,
             Item::Object(o) => o.span,
             Item::Exclusion(e) => e.span,
+            Item::Guardrail(g) => g.span,
             Item::Contract(c) => c.span,
             Item::Test(t) => t.span,
         }
@@ -168,6 +170,53 @@ pub struct ExclusionDecl {
     pub name: Ident,
     pub object: Ident,
     pub when: Expr,
+    pub span: Span,
+}
+
+/// `guardrail NAME { object ...  actor ...  when ...  fields { ... }  reason "..." }`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardrailDecl {
+    pub name: Ident,
+    /// Items in source order (the checker rejects repeats).
+    pub items: Vec<GuardItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardItem {
+    pub kind: GuardItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuardItemKind {
+    Object(Ident),
+    Actor(ActorPattern),
+    When(Expr),
+    Fields(Vec<Floor>),
+    Reason(StrLit),
+}
+
+impl GuardItemKind {
+    /// The keyword that starts the item, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            GuardItemKind::Object(_) => "object",
+            GuardItemKind::Actor(_) => "actor",
+            GuardItemKind::When(_) => "when",
+            GuardItemKind::Fields(_) => "fields",
+            GuardItemKind::Reason(_) => "reason",
+        }
+    }
+}
+
+/// One line of a guardrail's `fields` block: `OwnerId: at least escalate`
+/// (`at_least`), or a bare `HasOptedOutOfEmail: never`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Floor {
+    pub target: FieldTarget,
+    pub at_least: bool,
+    pub outcome: Spanned<Outcome>,
     pub span: Span,
 }
 

@@ -294,6 +294,7 @@ impl<'t> Lower<'t> {
             Rule::schema => self.schema(&p).map(Item::Schema),
             Rule::object_decl => self.object_decl(&p).map(Item::Object),
             Rule::exclusion => self.exclusion(&p).map(Item::Exclusion),
+            Rule::guardrail => self.guardrail(&p).map(Item::Guardrail),
             Rule::contract => self.contract(&p).map(Item::Contract),
             Rule::test_block => self.test_block(&p).map(Item::Test),
             _ => None,

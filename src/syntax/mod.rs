@@ -4,7 +4,7 @@
 //! - `grammar/crmc.pest` describes the language, plus catch-all `*_junk`
 //!   tokens at every block level so the parse itself never fails;
 //! - [`lower`] drives pest and turns pairs into the AST ([`schema`],
-//!   [`clauses`], [`exprs`], [`testblock`]), checking words such as outcomes
+//!   [`clauses`], [`guardrails`], [`exprs`], [`testblock`]), checking words such as outcomes
 //!   and modes and reading literals ([`literals`]);
 //! - [`recover`] explains each junk token by re-parsing it strictly;
 //! - [`errors`] is the one place where the text of a syntax error is written.
@@ -15,6 +15,7 @@ mod errors;
 mod exprs;
 mod foreign;
 mod grammar;
+mod guardrails;
 mod lexical;
 mod literals;
 mod lower;

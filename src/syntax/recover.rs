@@ -24,17 +24,23 @@ pub(super) enum Ctx {
     Rollback,
     Test,
     Values,
+    Guardrail,
+    Floors,
 }
 
 const TOP_KEYWORDS: &[&str] = &[
     "contract",
     "schema",
     "exclusion",
+    "guardrail",
     "test",
     "import",
     "extend",
     "object",
 ];
+
+/// The items a `guardrail` block may hold.
+const GUARD_KEYWORDS: &[&str] = &["object", "actor", "when", "fields", "reason"];
 
 /// The items a `test` block may hold (also what the language server
 /// completes there).
@@ -64,6 +70,7 @@ pub(super) fn is_junk(r: Rule) -> bool {
             | Rule::block_junk
             | Rule::test_junk
             | Rule::value_junk
+            | Rule::guard_junk
     )
 }
 
@@ -80,6 +87,8 @@ impl Ctx {
             Ctx::Rollback => Rule::strict_rollback,
             Ctx::Test => Rule::strict_test_item,
             Ctx::Values => Rule::strict_value_pair,
+            Ctx::Guardrail => Rule::strict_guard_item,
+            Ctx::Floors => Rule::strict_floor,
         }
     }
 
@@ -87,7 +96,7 @@ impl Ctx {
     fn expected(self) -> &'static str {
         match self {
             Ctx::Top => {
-                "`contract`, `schema`, `object`, `extend object`, `exclusion`, `test` or `import`"
+                "`contract`, `schema`, `object`, `extend object`, `exclusion`, `guardrail`, `test` or `import`"
             }
             Ctx::Schema => "an `object` block",
             Ctx::Object => "a field such as `Email: email`",
@@ -98,6 +107,8 @@ impl Ctx {
             Ctx::Rollback => "`keep previous values for ...` or `notify ...`",
             Ctx::Test => "a test line such as `record`, `change` or `expect`",
             Ctx::Values => "a value such as `Status: \"Open\"`",
+            Ctx::Guardrail => "`object`, `actor`, `when`, `fields` or `reason`",
+            Ctx::Floors => "a floor such as `OwnerId: at least escalate`",
         }
     }
 
@@ -113,12 +124,14 @@ impl Ctx {
             Ctx::Rollback => "in the `rollback` block",
             Ctx::Test => "in this test",
             Ctx::Values => "in these values",
+            Ctx::Guardrail => "in this guardrail",
+            Ctx::Floors => "in the guardrail's `fields` block",
         }
     }
 
     fn help(self) -> &'static str {
         match self {
-            Ctx::Top => "each top-level item starts with `contract`, `schema`, `object`, `extend object`, `exclusion`, `test` or `import`",
+            Ctx::Top => "each top-level item starts with `contract`, `schema`, `object`, `extend object`, `exclusion`, `guardrail`, `test` or `import`",
             Ctx::Schema => "a schema holds object blocks, like `object Lead { Email: email }`",
             Ctx::Object => "write one field per line, like `Email: email` or `Status: picklist(\"Open\", \"Closed\") protected`",
             Ctx::Contract => "a contract holds clauses such as `object Lead`, `actor ai \"alim\"`, `trigger on create` and `fields { ... }`",
@@ -128,6 +141,8 @@ impl Ctx {
             Ctx::Rollback => "write `keep previous values for 90d` and `notify record.owner`",
             Ctx::Test => "a test holds lines such as `actor ai \"alim\"`, `event update`, `record Lead { ... }`, `change Industry to \"Technology\"` and `expect auto`",
             Ctx::Values => "write values like `Status: \"Open\", Industry: null`",
+            Ctx::Guardrail => "a guardrail holds `object Lead`, `actor ai \"*\"`, an optional `when` condition, `fields { HasOptedOutOfEmail: never  *: at least review }` and `reason \"...\"`",
+            Ctx::Floors => "write one floor per field, like `HasOptedOutOfEmail: never`, `OwnerId: at least escalate` or `*: at least review`: a guardrail only raises outcomes",
         }
     }
 
@@ -141,7 +156,8 @@ impl Ctx {
             rest.trim_start().starts_with(':')
         };
         match self {
-            Ctx::Object | Ctx::Fields | Ctx::Values => colon_after(text),
+            Ctx::Object | Ctx::Fields | Ctx::Values | Ctx::Floors => colon_after(text),
+            Ctx::Guardrail => word.is_some_and(|w| GUARD_KEYWORDS.contains(&w)),
             Ctx::Top => word.is_some_and(|w| TOP_KEYWORDS.contains(&w) && w != "object"),
             Ctx::Schema => word.is_some_and(|w| w == "object" || w == "extend"),
             Ctx::Confidence => word.is_some_and(|w| OUTCOMES.contains(&w)),
@@ -160,9 +176,10 @@ fn item_help(keyword: &str) -> &'static str {
         "schema" => "a schema looks like `schema salesforce { object Lead { Email: email } }`",
         "object" | "extend" => "an object looks like `object Lead { Email: email }` (or `extend object Lead { ... }` to add fields)",
         "exclusion" => "an exclusion looks like `exclusion opted_out on Lead when HasOptedOutOfEmail`",
+        "guardrail" => "a guardrail looks like `guardrail opt_out_is_human { object Lead  actor ai \"*\"  fields { HasOptedOutOfEmail: never } }`",
         "test" => "a test looks like `test \"empty industry is enriched\" { ... }`",
         "import" => "an import looks like `import \"std/salesforce\"` or `import \"./custom.crmc\"`",
-        _ => "each top-level item starts with `contract`, `schema`, `object`, `extend object`, `exclusion`, `test` or `import`",
+        _ => "each top-level item starts with `contract`, `schema`, `object`, `extend object`, `exclusion`, `guardrail`, `test` or `import`",
     }
 }
 
@@ -413,6 +430,10 @@ fn describe(r: Rule) -> Option<String> {
         Rule::schema => "`schema`",
         Rule::object_decl => "`object`",
         Rule::exclusion => "`exclusion`",
+        Rule::guardrail => "`guardrail`",
+        Rule::guard_item => "`object`, `actor`, `when`, `fields` or `reason`",
+        Rule::g_floor => "a floor such as `OwnerId: at least escalate`",
+        Rule::at_least => "`at least`",
         Rule::contract => "`contract`",
         Rule::test_block => "`test`",
         Rule::t_actor => "`actor`",

@@ -172,6 +172,7 @@ pub fn unit(schema: Schema, contracts: Vec<Contract>) -> CheckedUnit {
         schema,
         exclusions: vec![],
         contracts,
+        guardrails: vec![],
         tests: vec![],
     }
 }

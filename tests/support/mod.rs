@@ -635,12 +635,80 @@ pub fn random_unit(seed: u64) -> CheckedUnit {
     };
     let n = 1 + g.rng.below(4);
     let names = ["alpha", "bravo", "charlie", "delta"];
-    let contracts = names[..n].iter().map(|name| g.contract(name)).collect();
+    let contracts: Vec<Contract> = names[..n].iter().map(|name| g.contract(name)).collect();
+    // drawn after the contracts, so a seed's contracts stay what they were
+    let guards = g.rng.below(3);
+    let guardrails = ["guard_a", "guard_b"][..guards]
+        .iter()
+        .map(|name| g.guardrail(name, &contracts))
+        .collect();
     CheckedUnit {
         schema: schema.clone(),
         exclusions: vec![],
         contracts,
+        guardrails,
         tests: vec![],
+    }
+}
+
+impl Gen<'_> {
+    /// A guardrail: mostly over one of `contracts` (its object and actor
+    /// kind, any name or its own), a condition half the time, one to three
+    /// field floors and sometimes a `*` floor.
+    pub fn guardrail(&mut self, name: &str, contracts: &[Contract]) -> Guardrail {
+        let aimed = (!contracts.is_empty() && self.rng.pct(75))
+            .then(|| &contracts[self.rng.below(contracts.len())]);
+        let object = match aimed {
+            Some(c) => c.object,
+            None if self.rng.pct(85) => LEAD,
+            None => ACCOUNT,
+        };
+        let fields = self.fields_of(object);
+        let kind = match aimed {
+            Some(c) => c.actor.kind,
+            None => *self
+                .rng
+                .pick(&[ActorKind::Ai, ActorKind::Ai, ActorKind::Integration]),
+        };
+        let actor_name = if self.rng.pct(60) {
+            None
+        } else {
+            match aimed.and_then(|c| c.actor.name.clone()) {
+                Some(n) => Some(n),
+                None => Some(self.rng.pick(&["alim", "bob"]).to_string()),
+            }
+        };
+        let when = self.rng.pct(50).then(|| self.cond(object, 1));
+        let floors_of = [
+            Outcome::Review,
+            Outcome::Escalate,
+            Outcome::Suggest,
+            Outcome::Never,
+        ];
+        let mut floors = Vec::new();
+        for _ in 0..1 + self.rng.below(4) {
+            let f = *self.rng.pick(&fields);
+            if floors.iter().any(|(g, _, _)| *g == f) {
+                continue;
+            }
+            floors.push((f, *self.rng.pick(&floors_of), sp()));
+        }
+        let star = self.rng.pct(55).then(|| (*self.rng.pick(&floors_of), sp()));
+        Guardrail {
+            name: name.into(),
+            name_span: sp(),
+            span: sp(),
+            object,
+            actor: Actor {
+                kind,
+                name: actor_name,
+                span: sp(),
+            },
+            when,
+            floors,
+            star,
+            reason: self.rng.pct(50).then(|| format!("{name} says so")),
+        }
     }
 }
 
@@ -1037,6 +1105,22 @@ pub fn show_unit(u: &CheckedUnit) -> String {
             "  audit {:?} rollback {:?}\n",
             c.audit.as_ref().map(|a| &a.fields),
             c.rollback.as_ref().map(|r| (&r.keep_text, &r.notify))
+        );
+    }
+    for g in &u.guardrails {
+        let floors: Vec<(String, Outcome)> = g
+            .floors
+            .iter()
+            .map(|(f, o, _)| (name_of(s, *f), *o))
+            .collect();
+        out += &format!(
+            "guardrail {} on {} actor {:?} {:?} when {} floors {floors:?} star {:?}\n",
+            g.name,
+            s.object(g.object).name,
+            g.actor.kind,
+            g.actor.name,
+            g.when.as_ref().map_or("-".into(), |w| show_cond(s, w)),
+            g.star.map(|x| x.0)
         );
     }
     out

@@ -169,9 +169,21 @@ impl TableBuilder {
         ix
     }
 
+    /// Adds a guardrail (floors sorted here; guardrails sorted by name at
+    /// [`Builder::finish`]).
+    pub fn guardrail(&mut self, mut row: crate::table::GuardrailRow) {
+        row.floors.sort_by_key(|f| f.field);
+        self.table.guardrails.push(row);
+    }
+
     /// Builds the index and validates.
     pub fn finish(mut self) -> Result<Table, LoadError> {
         self.table.index = expected_index(&self.table);
+        let strings = std::mem::take(&mut self.table.strings);
+        self.table
+            .guardrails
+            .sort_by(|a, b| strings.get(a.name.ix()).cmp(&strings.get(b.name.ix())));
+        self.table.strings = strings;
         validate(&self.table)?;
         Ok(self.table)
     }

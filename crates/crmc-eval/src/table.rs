@@ -631,6 +631,46 @@ impl ContractRow {
     }
 }
 
+/// A guardrail (format 5): wherever it applies (its object, an actor it
+/// matches, `when` not false), each target some contract governs ends at
+/// least at its floor, after the contracts combine.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GuardrailRow {
+    pub name: StrId,
+    pub object: ObjectIx,
+    pub actor_kind: ActorKind,
+    /// `None`: any name (`"*"`).
+    pub actor_name: Option<StrId>,
+    /// `None`: wherever object and actor match.
+    pub when: Option<CondRange>,
+    /// Sorted by field, one entry per field; never `auto`.
+    pub floors: Vec<FieldFloor>,
+    /// `*: at least X`: every other field, and the record on a delete.
+    pub star: Option<Outcome>,
+    pub reason: Option<StrId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldFloor {
+    pub field: FieldIx,
+    pub outcome: Outcome,
+}
+
+impl GuardrailRow {
+    /// The floor for a target (`None`: the record, on a delete).
+    pub fn floor(&self, field: Option<FieldIx>) -> Option<Outcome> {
+        field
+            .and_then(|f| {
+                self.floors
+                    .binary_search_by(|s| s.field.cmp(&f))
+                    .ok()
+                    .and_then(|i| self.floors.get(i))
+            })
+            .map(|s| s.outcome)
+            .or(self.star)
+    }
+}
+
 // ---------------------------------------------------------------- the table
 
 /// A compiled decision table. Build one with the compiler (`crmc build`) or
@@ -649,6 +689,8 @@ pub struct Table {
     /// `delete` of the object itself, then any other cause): the contracts
     /// with a trigger of that kind, in table order.
     pub index: Vec<[Vec<ContractIx>; 4]>,
+    /// Guardrails by name (format 5).
+    pub guardrails: Vec<GuardrailRow>,
 }
 
 impl Table {

@@ -4,8 +4,9 @@
 //! A contract's regions ([`Info`]), its per-contract findings (dead
 //! contract and rules, shadowing, gaps, hygiene), the chain summaries that
 //! step left for the whole-unit phases, and which searches gave up, are a
-//! function of three things only: the contract, the unit's schema and its
-//! named exclusions (the domain is built from the schema alone). Each is
+//! function of four things only: the contract, the unit's schema, its
+//! named exclusions and its guardrails (the domain is built from the
+//! schema alone; the summaries' final outcomes are after the guardrails). Each is
 //! keyed by its `Debug` text with every source span removed, so an edit
 //! that only moves a contract (a line added above it) keeps its entry: no
 //! finding holds a span, they are looked up in the unit when rendered.
@@ -57,7 +58,11 @@ impl AnalysisCache {
     /// schema or the exclusions changed.
     pub(super) fn keys(&mut self, unit: &CheckedUnit) -> Vec<String> {
         let mut context = String::new();
-        let _ = write!(context, "{:?}{:?}", unit.schema, unit.exclusions);
+        let _ = write!(
+            context,
+            "{:?}{:?}{:?}",
+            unit.schema, unit.exclusions, unit.guardrails
+        );
         let context = without_spans(&context);
         if context != self.context {
             self.entries.clear();
@@ -131,8 +136,12 @@ impl Finding {
             | Finding::NoApprover { contract, .. }
             | Finding::UnsuppressedAutomation { contract }
             | Finding::NoRollback { contract }
-            | Finding::ThinAudit { contract, .. } => *contract = i,
-            Finding::Conflict { .. } | Finding::Ownership { .. } | Finding::Loop { .. } => {}
+            | Finding::ThinAudit { contract, .. }
+            | Finding::Capped { contract, .. } => *contract = i,
+            Finding::Conflict { .. }
+            | Finding::Ownership { .. }
+            | Finding::Loop { .. }
+            | Finding::DeadGuardrail { .. } => {}
         }
         f
     }

@@ -84,7 +84,15 @@ pub(super) fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>)
             &cx.dom,
             ca.object,
             &[(ca, &cx.infos[a]), (cb, &cx.infos[b])],
+            &cx.guard_fields,
         );
+        // The actor names the two may both be: a named contract's name, or
+        // for two `"*"` contracts each name a guardrail tells apart (and
+        // any other name); the guardrails that apply depend on it.
+        let names: Vec<Option<String>> = match (&ca.actor.name, &cb.actor.name) {
+            (Some(n), _) | (None, Some(n)) => vec![Some(n.clone())],
+            (None, None) => cx.guarded_names(ca),
+        };
         for f in fields {
             let listed = ca.rules_for(f).is_some() || cb.rules_for(f).is_some();
             if !listed && ca.star.is_none() && cb.star.is_none() {
@@ -93,8 +101,6 @@ pub(super) fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>)
             if !opts.all_witnesses && comps.connected((a, f), (b, f)) {
                 continue;
             }
-            let ca_f = cx.chain(a, f);
-            let cb_f = cx.chain(b, f);
             let representative = !listed
                 && !cx.infos[a].referenced.contains(&f)
                 && !cx.infos[b].referenced.contains(&f);
@@ -113,27 +119,32 @@ pub(super) fn conflicts(cx: &mut Ctx<'_>, opts: Options, out: &mut Vec<Finding>)
             // a confirmed one is found (approximation errs toward reporting)
             let mut unsure: Option<Finding> = None;
             let mut found = false;
-            'pairs: for x in &ca_f.fin {
-                for y in &cb_f.fin {
-                    if x.outcome == y.outcome {
-                        continue;
-                    }
-                    for cxa in &x.region {
-                        for cyb in &y.region {
-                            let Some(m) = cxa.intersect(cyb) else {
-                                continue;
-                            };
-                            match cx.dom.search(&m) {
-                                Found::Member(asg) => {
-                                    let w = mutation(&cx.dom, &cx.parts(&[a, b], &[f]), &asg);
-                                    out.push(conflict(x, y, Some(w)));
-                                    found = true;
-                                    break 'pairs;
+            'names: for name in &names {
+                let ca_f = cx.chain_as(a, f, name.as_deref());
+                let cb_f = cx.chain_as(b, f, name.as_deref());
+                for x in &ca_f.fin {
+                    for y in &cb_f.fin {
+                        if x.outcome == y.outcome {
+                            continue;
+                        }
+                        for cxa in &x.region {
+                            for cyb in &y.region {
+                                let Some(m) = cxa.intersect(cyb) else {
+                                    continue;
+                                };
+                                match cx.dom.search(&m) {
+                                    Found::Member(asg) => {
+                                        let parts = cx.parts_as(&[a, b], &[f], name.as_deref());
+                                        let w = mutation(&cx.dom, &parts, &asg);
+                                        out.push(conflict(x, y, Some(w)));
+                                        found = true;
+                                        break 'names;
+                                    }
+                                    Found::Unknown if unsure.is_none() => {
+                                        unsure = Some(conflict(x, y, None));
+                                    }
+                                    _ => {}
                                 }
-                                Found::Unknown if unsure.is_none() => {
-                                    unsure = Some(conflict(x, y, None));
-                                }
-                                _ => {}
                             }
                         }
                     }

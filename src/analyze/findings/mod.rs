@@ -8,6 +8,7 @@
 //! hygiene     per contract: thresholds, approvers, suppression, rollback, audit
 //! conflicts   pairs of one actor deciding a field differently
 //! ownership   pairs of different actors both automating a field
+//! guards      rules a guardrail caps everywhere, guardrails that never apply
 //! loops       cycles of the trigger graph
 //! components  which (contract, field) pairs are already connected
 //! ```
@@ -16,6 +17,7 @@ pub mod cache;
 mod components;
 mod conflicts;
 mod ctx;
+mod guards;
 mod hygiene;
 mod loops;
 mod ownership;
@@ -128,6 +130,23 @@ pub enum Finding {
     ThinAudit {
         contract: usize,
         missing: Vec<AuditField>,
+    },
+    /// A rule a guardrail raises wherever it decides: what it says never
+    /// happens (the witness is one such write, of `field`).
+    Capped {
+        contract: usize,
+        rule: RuleRef,
+        field: FieldId,
+        /// Index into `CheckedUnit::guardrails`.
+        guard: usize,
+        /// What the witness's write ends at.
+        outcome: Outcome,
+        witness: Option<Value>,
+    },
+    /// A guardrail that applies to no write any contract governs.
+    DeadGuardrail {
+        guard: usize,
+        why: String,
     },
 }
 
@@ -246,6 +265,7 @@ fn analyze_unit(
         }
         rules::per_rule(&mut cx, i, dead[i], &mut out);
         hygiene::hygiene(&mut cx, i, c, dead[i], &mut out);
+        guards::capped(&mut cx, i, dead[i], &mut out);
         let summaries = cx.summarize_contract(i);
         let mine = cx.dom.gave_up.get();
         gave_up = gave_up.or(mine);
@@ -272,6 +292,7 @@ fn analyze_unit(
     t.mark("ownership");
     loops::loops(&mut cx, &dead, &mut out);
     t.mark("loops");
+    guards::dead_guardrails(&mut cx, &mut out);
     Report {
         findings: out,
         gave_up: cx.dom.gave_up.get(),

@@ -54,7 +54,7 @@ pub(super) fn ownership(cx: &mut Ctx<'_>, dead: &[bool], opts: Options, out: &mu
             .iter()
             .map(|&i| (&unit.contracts[i], &*cx.infos[i]))
             .collect();
-        let universe = fields_for(&cx.dom, object, &group);
+        let universe = fields_for(&cx.dom, object, &group, &cx.guard_fields);
         for f in universe {
             let mut autos: Vec<(usize, Vec<AutoCube>)> = Vec::new();
             for &k in members {

@@ -139,6 +139,30 @@ pub enum CheckError {
         first: Span,
         second: Span,
     },
+    /// A guardrail without `object`, `actor` or `fields` (or with an empty `fields`).
+    MissingGuardItem {
+        guardrail: String,
+        item: &'static str,
+        span: Span,
+    },
+    DuplicateGuardItem {
+        guardrail: String,
+        item: &'static str,
+        first: Span,
+        second: Span,
+    },
+    /// A floor that would not raise (`at least auto`) or that reads as an
+    /// exact outcome (`Industry: review`).
+    GuardFloor {
+        outcome: Outcome,
+        at_least: bool,
+        span: Span,
+    },
+    DuplicateGuardrail {
+        name: String,
+        first: Span,
+        second: Span,
+    },
     /// `signal ""` / `schedule ""`.
     EmptyCauseName {
         what: &'static str,

@@ -164,6 +164,69 @@ impl CheckError {
                     .with_label(first, "first sampled here")
                     .with_help(help)
             }
+            E::MissingGuardItem {
+                guardrail,
+                item,
+                span,
+            } => {
+                let example = match item {
+                    "object" => "object Lead",
+                    "actor" => "actor ai \"*\"",
+                    _ => "fields { HasOptedOutOfEmail: never  *: at least review }",
+                };
+                Diagnostic::new(
+                    "E0340",
+                    format!("guardrail `{guardrail}` has no `{item}`"),
+                    span,
+                    format!("`{item}` is required"),
+                )
+                .with_help(format!("add it to the guardrail, e.g. `{example}`"))
+            }
+            E::DuplicateGuardItem {
+                guardrail,
+                item,
+                first,
+                second,
+            } => Diagnostic::new(
+                "E0341",
+                format!("guardrail `{guardrail}` has two `{item}` lines"),
+                second,
+                "second one",
+            )
+            .with_label(first, "first one")
+            .with_help(format!(
+                "keep one `{item}`; a guardrail for another object or actor is a guardrail of its own"
+            )),
+            E::GuardFloor {
+                outcome,
+                at_least,
+                span,
+            } => {
+                let o = outcome.as_str();
+                let (title, label, help) = if outcome == crate::syntax::ast::Outcome::Auto {
+                    (
+                        "a guardrail floor of `auto` raises nothing".to_string(),
+                        "every outcome is at least `auto`".to_string(),
+                        "a guardrail only raises outcomes: write `at least review`, `at least escalate` or `never`, or remove the line".to_string(),
+                    )
+                } else {
+                    let _ = at_least;
+                    (
+                        format!("write `at least {o}`: a guardrail cannot set an outcome"),
+                        format!("`{o}` here would read as exactly `{o}`"),
+                        format!("a guardrail raises what the contracts decide to at least its floor and never lowers it; write `at least {o}`"),
+                    )
+                };
+                Diagnostic::new("E0342", title, span, label).with_help(help)
+            }
+            E::DuplicateGuardrail { name, first, second } => Diagnostic::new(
+                "E0343",
+                format!("guardrail `{name}` is defined twice"),
+                second,
+                "second definition",
+            )
+            .with_label(first, "first defined here")
+            .with_help("rename one of the guardrails, or merge them into one"),
             E::EmptyCauseName { what, span } => Diagnostic::new(
                 "E0335",
                 format!("this {what} has no name"),

@@ -44,6 +44,12 @@ fn by(e: &EndView) -> String {
     };
     let rule = e.rule.as_deref().unwrap_or("?");
     let decided = e.level.outcome();
+    if let Some(g) = &e.guardrail {
+        return format!(
+            "{contract} {rule} (raised to {} by guardrail {g})",
+            decided.as_str()
+        );
+    }
     match e.rule_outcome {
         Some(r) if r != decided => {
             format!(
@@ -200,6 +206,7 @@ fn end_json(e: &EndView) -> Value {
         "contract": e.contract,
         "rule": e.rule,
         "rule_outcome": e.rule_outcome.map(|o| o.as_str()),
+        "guardrail": e.guardrail,
         "governance": e.governance.as_ref().map(|g| json!({
             "approval": g.route.as_ref().map(|(who, within)| json!({
                 "approver": who.as_ref().map(|a| a.to_string()),

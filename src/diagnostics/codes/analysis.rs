@@ -155,4 +155,32 @@ old_value, new_value, source, confidence, timestamp and actor, so that each deci
 traced and undone. This contract's `audit` clause misses some of them, or there is no `audit` \
 clause at all. Add the missing names to the `audit` clause.",
     },
+    CodeInfo {
+        code: "W0515",
+        kind: "capped_by_guardrail",
+        severity: Severity::Warning,
+        title: "a rule a guardrail always raises",
+        explanation: "A guardrail raises what the contracts decide for its fields to at least its \
+floor, wherever it applies. When it applies everywhere a rule decides, the rule's own outcome \
+never happens: `Title: auto` under a guardrail `Title: at least review` for every AI actor \
+always ends `review`. That is no conflict (guardrails exist to do it), but the contract now \
+says something untrue about its writes; the witness is one write the rule decides.\n\n\
+Example:\n  guardrail titles_by_people { object Lead  actor ai \"*\"  fields { Title: at least \
+review } }\n  contract enrich { ... fields { Title: auto } }\n\nFix: write what happens \
+(`Title: review`), narrow the guardrail, or delete the rule.",
+    },
+    CodeInfo {
+        code: "W0516",
+        kind: "dead_guardrail",
+        severity: Severity::Warning,
+        title: "a guardrail that never applies",
+        explanation: "A guardrail raises the writes some contract governs; it never governs a \
+write by itself. One that can never apply protects nothing: its `when` never holds, no \
+contract governs writes of its actors to its object, or its `when` never holds where such a \
+contract governs a change of a field it floors. This is usually a typo in the object or actor, \
+or a guardrail left behind when its contracts were removed. The analysis is for complete \
+records.\n\nExample:\n  guardrail g { object Lead  actor integration \"*\"  fields { \
+OwnerId: never } }   // no integration contract on Lead\n\nFix: correct the object, actor or \
+`when`, or delete the guardrail.",
+    },
 ];

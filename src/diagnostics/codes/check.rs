@@ -504,6 +504,48 @@ rate: a field listed in two `of` lists, or two clauses without `of`, leave it un
 rate holds.\n\nExample:\n  sample 5% for review\n  sample 10% for review\n\nFix: keep one \
 rate per field.",
     },
+    CodeInfo {
+        code: "E0340",
+        kind: "guardrail_missing_item",
+        severity: Severity::Error,
+        title: "a guardrail without object, actor or fields",
+        explanation: "A guardrail is a floor under what the contracts decide for one object and \
+one kind of actor: `object Lead`, `actor ai \"*\"` (every AI actor, or one name) and a \
+`fields { ... }` block of floors are required; `when` (where it applies) and `reason` (what \
+the decision says) are optional.\n\nExample:\n  guardrail opt_out_is_human {\n    object Lead\n    \
+fields { HasOptedOutOfEmail: never }\n  }\n\nFix: add the missing line, like `actor ai \"*\"`.",
+    },
+    CodeInfo {
+        code: "E0341",
+        kind: "duplicate_guardrail_item",
+        severity: Severity::Error,
+        title: "a guardrail line given twice",
+        explanation: "Each guardrail has one `object`, one `actor`, one `when`, one `fields` \
+block and one `reason`. Two of a kind leave it unclear which holds; rules for another object \
+or another actor are a guardrail of their own.\n\nExample:\n  actor ai \"*\"\n  actor \
+integration \"*\"\n\nFix: keep one, and write a second guardrail for the other actor.",
+    },
+    CodeInfo {
+        code: "E0342",
+        kind: "guardrail_floor",
+        severity: Severity::Error,
+        title: "a guardrail floor that does not raise",
+        explanation: "A guardrail raises the outcome the contracts decide for a field to at least \
+its floor, after they combine; it never lowers one and never governs a write no contract \
+governs. So a floor is `never` or `at least review`, `at least escalate`, `at least suggest`, \
+`at least never`: a bare `review` would read as \"exactly review\", which a guardrail cannot \
+do, and `at least auto` raises nothing.\n\nExample:\n  fields { OwnerId: review  Title: at \
+least auto }\n\nFix: write `OwnerId: at least review`, and remove the `auto` line.",
+    },
+    CodeInfo {
+        code: "E0343",
+        kind: "duplicate_guardrail",
+        severity: Severity::Error,
+        title: "duplicate guardrail",
+        explanation: "Decisions name a guardrail in their reasons, so each name is defined once.\n\n\
+Example:\n  guardrail opt_out_is_human { ... }\n  guardrail opt_out_is_human { ... }\n\nFix: \
+rename one, or merge them.",
+    },
     // ------------------------------------------------------------ W03xx
     CodeInfo {
         code: "W0301",

@@ -1,5 +1,5 @@
 //! One contract's page: who, on what, when; the field-permission matrix;
-//! approvals, audit, rollback, metrics, review samples; and its findings
+//! approvals, audit, rollback, metrics, review samples, guardrails; and its findings
 //! beside it.
 
 use super::layout;
@@ -106,6 +106,14 @@ pub fn page(doc: &UnitDoc, c: &ContractDoc) -> Markup {
             h2 { "Review samples" }
             @if c.samples.is_empty() { p class="missing" { "none" } }
             @else { ul { @for s in &c.samples { li { (s) } } } }
+        }
+        section id="guardrails" {
+            h2 { "Guardrails" }
+            @if c.guardrails.is_empty() { p class="missing" { "none" } }
+            @else {
+                p { "Raise what this contract decides, after contracts combine (never lower it):" }
+                ul { @for g in &c.guardrails { li { (g) } } }
+            }
         }
         section id="findings" {
             h2 { "Findings" }

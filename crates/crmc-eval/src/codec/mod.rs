@@ -35,8 +35,8 @@ pub const MAGIC: &[u8; 4] = b"CRMC";
 /// The format this crate writes and the newest it reads.
 /// 3: triggers are causes (signal, schedule and other-object triggers; the
 /// contract index per cause kind). 4: `sample N% for review` (a
-/// contract's sample rates).
-pub const FORMAT_VERSION: u16 = 4;
+/// contract's sample rates). 5: guardrails.
+pub const FORMAT_VERSION: u16 = 5;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
@@ -110,6 +110,7 @@ impl Table {
         self.sets.put(&mut body);
         self.contracts.put(&mut body);
         self.index.put(&mut body);
+        self.guardrails.put(&mut body);
         let mut cv = Vec::new();
         self.compiler_version.put(&mut cv);
         let mut h = Fnv64::default();
@@ -169,6 +170,7 @@ impl Table {
             sets: Wire::get(&mut r)?,
             contracts: Wire::get(&mut r)?,
             index: Wire::get(&mut r)?,
+            guardrails: Wire::get(&mut r)?,
         };
         if r.remaining() != 0 {
             return Err(LoadError::Malformed(format!(

@@ -113,6 +113,17 @@ wire_struct!(RollbackRow {
 });
 wire_struct!(FieldSample { field, rate });
 wire_struct!(SampleRow { all, fields });
+wire_struct!(FieldFloor { field, outcome });
+wire_struct!(GuardrailRow {
+    name,
+    object,
+    actor_kind,
+    actor_name,
+    when,
+    floors,
+    star,
+    reason
+});
 wire_struct!(ContractRow {
     name,
     version,

@@ -369,12 +369,57 @@ pub fn validate(t: &Table) -> Result<(), LoadError> {
             prev = Some(s.field);
         }
     }
+    guardrails(&v)?;
     // The evaluator only looks at the contracts the index lists: an index
     // that dropped one would silently drop its exclusions and caps.
     if t.index != expected_index(t) {
         return Err(invalid(
             "the per-event contract index does not match the contracts' objects and triggers",
         ));
+    }
+    Ok(())
+}
+
+/// Guardrails: names unique and sorted, ids in range, conditions on the
+/// guardrail's object, floors sorted by field and unique, fields of that
+/// object, and no floor of `auto` (a floor that raises nothing is no row a
+/// compiler writes).
+fn guardrails(v: &V<'_>) -> Result<(), LoadError> {
+    let mut prev: Option<&str> = None;
+    for g in &v.t.guardrails {
+        let name = v.str(g.name)?;
+        if prev.is_some_and(|p| p >= name) {
+            return Err(invalid(format!(
+                "guardrails not sorted by name at `{name}`"
+            )));
+        }
+        prev = Some(name);
+        let what = format!("guardrail `{name}`");
+        v.object(g.object)?;
+        if let Some(n) = g.actor_name {
+            v.str(n)?;
+        }
+        if let Some(r) = g.reason {
+            v.str(r)?;
+        }
+        if let Some(w) = g.when {
+            v.cond(w, g.object, &what)?;
+        }
+        let mut prev_f: Option<FieldIx> = None;
+        for f in &g.floors {
+            v.field_of(f.field, g.object, &what)?;
+            if prev_f.is_some_and(|p| p >= f.field) {
+                return Err(invalid(format!("{what}: floors not sorted by field")));
+            }
+            prev_f = Some(f.field);
+        }
+        let outcomes = g.floors.iter().map(|f| f.outcome).chain(g.star);
+        if outcomes.clone().any(|o| o == Outcome::Auto) {
+            return Err(invalid(format!("{what}: a floor of `auto`")));
+        }
+        if g.floors.is_empty() && g.star.is_none() {
+            return Err(invalid(format!("{what}: no floors")));
+        }
     }
     Ok(())
 }

@@ -45,6 +45,13 @@ impl Table {
             .is_some_and(|v| v.sampled)
     }
 
+    /// The guardrail that raised the target (its entry says
+    /// `"guardrail": NAME`).
+    pub(super) fn guarded(&self, core: &Core<'_, '_, '_>, ti: usize) -> Option<&str> {
+        let g = core.decided.get(ti)?.guard?;
+        self.guardrails.get(g.ix as usize).map(|g| self.str(g.name))
+    }
+
     /// A target's audit fields, in output order.
     pub(super) fn audit_list<'t>(
         &self,

@@ -39,6 +39,7 @@ pub(super) fn decide_target(
         by: None,
         outcome: Outcome::Never,
         rule: None,
+        guard: None,
     };
     let Some(t) = targets.get(ti) else {
         return NONE;
@@ -65,6 +66,7 @@ pub(super) fn decide_target(
                     by: Some(ai),
                     outcome: v.outcome,
                     rule: v.rule,
+                    guard: None,
                 },
                 None => NONE,
             }

@@ -241,6 +241,10 @@ impl Table {
                 self.sampled(core, ti)
                     .then(|| ("sampled".to_string(), Value::Bool(true))),
             )
+            .chain(
+                self.guarded(core, ti)
+                    .map(|g| ("guardrail".to_string(), Value::String(g.to_string()))),
+            )
             .collect();
         AuditEntry(entry)
     }

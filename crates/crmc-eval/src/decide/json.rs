@@ -367,11 +367,20 @@ impl Table {
                 },
             }
         }
+        let mut any = list.iter().next().is_some();
         if self.sampled(core, ti) {
-            if list.iter().next().is_some() {
+            if any {
                 out.push(b',');
             }
             out.extend_from_slice(b"\"sampled\":true");
+            any = true;
+        }
+        if let Some(g) = self.guarded(core, ti) {
+            if any {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"guardrail\":");
+            json_str(out, g);
         }
         out.push(b'}');
     }

@@ -10,7 +10,8 @@
 //! 2. [`exclusions`]: an applicable contract's exclusions;
 //! 3. [`rules`]: each contract's field rules, per target;
 //! 4. [`caps`]: confidence, mode and schema caps;
-//! 5. [`combine`]: the most restrictive verdict per target;
+//! 5. [`combine`]: the most restrictive verdict per target, then
+//!    [`guard`]: the guardrails' floors;
 //! 6. [`approvals`], [`audit`], [`rollback`]: what the decision asks for.
 //!
 //! Deciding builds no strings: the steps record structured [`Reason`]s and
@@ -27,6 +28,7 @@ mod combine;
 mod decision;
 mod evaluator;
 mod exclusions;
+mod guard;
 mod input;
 mod json;
 mod reasons;
@@ -194,6 +196,17 @@ struct Decided {
     outcome: Outcome,
     /// The deciding verdict's rule (`None` when no rule decided).
     rule: Option<RuleRef>,
+    /// A guardrail raised the outcome (the verdict's is lower).
+    guard: Option<Guard>,
+}
+
+/// The guardrail that raised a target.
+#[derive(Clone, Copy)]
+struct Guard {
+    /// `Table::guardrails[ix]`.
+    ix: u32,
+    /// Its `when` was unknown (it applied, failing closed).
+    unknown: bool,
 }
 
 /// Everything a decision says, before any string is built. Borrows the
@@ -269,8 +282,9 @@ impl Table {
             self.steps(ctx, targets, w, &mut NoReasons);
         }
 
-        // 5. Combination, per target.
+        // 5. Combination, per target, then the guardrails.
         let outcome = combine::combine(targets, w.apps.len(), &w.verdicts, &mut w.decided);
+        let outcome = self.guard(ctx, targets, &mut w.decided, &mut w.stack, outcome);
         w.spare_needs.append(&mut w.approvals);
         w.notify.clear();
         let mut keep = None;
@@ -324,10 +338,9 @@ impl Table {
         w.rules.warm(self);
         self.steps(ctx, targets, w, &mut NoReasons);
         out.clear();
-        let mut overall: Option<Outcome> = None;
-        for (ti, t) in targets.iter().enumerate() {
-            let d = combine::decide_target(targets, ti, w.apps.len(), &w.verdicts);
-            overall = Some(overall.map_or(d.outcome, |o| o.max(d.outcome)));
+        let overall = combine::combine(targets, w.apps.len(), &w.verdicts, &mut w.decided);
+        let overall = self.guard(ctx, targets, &mut w.decided, &mut w.stack, overall);
+        for (t, d) in targets.iter().zip(&w.decided) {
             out.push(FieldOutcome {
                 field: match t.kind {
                     TargetKind::Field(f) => Some(f),
@@ -341,7 +354,7 @@ impl Table {
                 }),
             });
         }
-        overall.unwrap_or(Outcome::Never)
+        overall
     }
 
     /// Steps 1 to 4 for every candidate contract, into `w`'s applicable

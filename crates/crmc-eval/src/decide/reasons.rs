@@ -1,7 +1,8 @@
 //! The reasons a decision gives, rendered from the structured [`Reason`]s
 //! the steps recorded: per target, the deciding contract's rule reasons,
-//! then its floor (unknown eligibility or exclusions), its caps and the
-//! field's schema note; or why no contract decided.
+//! then its floor (unknown eligibility or exclusions), its caps, the
+//! field's schema note and the guardrail that raised it; or why no
+//! contract decided.
 
 use super::json::digits;
 use super::{Core, Reason, SchemaNote, TargetKind};
@@ -217,14 +218,53 @@ impl Table {
         }
         buf.clear();
         match v.schema {
-            SchemaNote::Plain => return,
+            SchemaNote::Plain => {}
             SchemaNote::Readonly => {
                 let _ = write!(buf, "field `{}` is readonly, never", t.name);
+                f(buf);
             }
             SchemaNote::Protected => {
                 let _ = write!(buf, "field `{}` is protected, at least review", t.name);
+                f(buf);
             }
         }
-        f(buf);
+        if let Some((g, outcome)) = d.and_then(|d| Some((d.guard?, d.outcome))) {
+            buf.clear();
+            self.guard_reason(core, g, outcome, buf);
+            f(buf);
+        }
+    }
+
+    /// `guardrail `NAME`: REASON, at least O` (with what its condition
+    /// lacked when it applied because that was unknown).
+    fn guard_reason(
+        &self,
+        core: &Core<'_, '_, '_>,
+        g: super::Guard,
+        outcome: Outcome,
+        buf: &mut String,
+    ) {
+        let Some(row) = self.guardrails.get(g.ix as usize) else {
+            return;
+        };
+        buf.push_str("guardrail `");
+        buf.push_str(self.str(row.name));
+        buf.push('`');
+        if g.unknown {
+            buf.push_str(" (its condition unknown: missing ");
+            push_missing(buf, core.ctx, row.when);
+            buf.push(')');
+        }
+        buf.push_str(": ");
+        if let Some(r) = row.reason {
+            buf.push_str(self.str(r));
+            buf.push_str(", ");
+        }
+        if outcome == Outcome::Never {
+            buf.push_str("never");
+        } else {
+            buf.push_str("at least ");
+            buf.push_str(outcome.as_str());
+        }
     }
 }

@@ -398,6 +398,12 @@ impl<'v> DecisionView<'v> {
         self.t.sampled(&self.core, ti)
     }
 
+    /// The guardrail target `ti`'s audit entry names (`"guardrail":
+    /// NAME`): one raised its outcome (language section "Guardrails").
+    pub fn audit_guardrail(&self, ti: usize) -> Option<&'v str> {
+        self.t.guarded(&self.core, ti)
+    }
+
     fn audit_entry(&self, ti: usize) -> impl Iterator<Item = (AuditField, AuditValue<'v>)> + '_ {
         let (t, m, core) = (self.t, self.m, &self.core);
         let target = core.targets.get(ti);
@@ -564,7 +570,15 @@ impl<'v> DecisionView<'v> {
                 if !first {
                     out.push(b',');
                 }
+                first = false;
                 out.extend_from_slice(b"\"sampled\":true");
+            }
+            if let Some(g) = self.audit_guardrail(i) {
+                if !first {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"\"guardrail\":");
+                json_str(out, g);
             }
             out.push(b'}');
         }

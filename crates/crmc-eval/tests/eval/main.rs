@@ -6,6 +6,7 @@ mod codec;
 mod fail_closed;
 mod fixture;
 mod golden;
+mod guardrail;
 mod id_echo;
 mod line_limit;
 mod loosen;
