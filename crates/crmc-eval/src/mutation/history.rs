@@ -267,3 +267,78 @@ fn datetime_text(secs: i64) -> String {
         rem % 60
     )
 }
+
+// ---------------------------------------------------------------- Salesforce
+
+/// Who wrote a Salesforce field-history row, by `CreatedById`: people
+/// unless listed as an integration user or an AI agent's user.
+#[derive(Clone, Debug, Default)]
+pub struct SalesforceUsers {
+    pub integration: Vec<String>,
+    pub ai: Vec<String>,
+}
+
+/// `history` from a Salesforce field-history query result
+/// (`SELECT Field, CreatedById, CreatedDate FROM LeadHistory WHERE LeadId =
+/// '…'`; `{"records": [...]}`): for each `Field`, its newest row — by
+/// `CreatedById` (a person, unless `users` lists it), at `CreatedDate`
+/// (Salesforce writes `+0000` offsets; both forms are read). Salesforce
+/// records no source, so `source of F` stays unknown; `created` rows (the
+/// record's creation) are skipped, they name no field.
+pub fn from_salesforce(result: &Value, users: &SalesforceUsers) -> Result<History, EvalError> {
+    let err = |m: String| EvalError::new(format!("Salesforce history: {m}"));
+    let Some(Value::Array(rows)) = result.get("records") else {
+        return Err(err("no `records` list (a SOQL query result)".into()));
+    };
+    let mut out = History::new();
+    let mut newest: BTreeMap<String, i64> = BTreeMap::new();
+    for row in rows {
+        let text = |k: &str| match row.get(k) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s.as_str()),
+            _ => Err(err(format!("a row without `{k}`"))),
+        };
+        let field = text("Field")?;
+        if field == "created" {
+            continue;
+        }
+        let by = text("CreatedById")?;
+        let when = text("CreatedDate")?;
+        let at = time::parse_datetime(&salesforce_offset(when))
+            .ok_or_else(|| err(format!("`CreatedDate` is not a timestamp: `{when}`")))?;
+        if newest.get(field).is_some_and(|t| *t >= at) {
+            continue;
+        }
+        newest.insert(field.to_string(), at);
+        let kind = if users.ai.iter().any(|u| u == by) {
+            ActorKind::Ai
+        } else if users.integration.iter().any(|u| u == by) {
+            ActorKind::Integration
+        } else {
+            ActorKind::Human
+        };
+        out.insert(
+            field.to_string(),
+            Some(LastWrite {
+                actor: Actor {
+                    kind,
+                    name: by.to_string(),
+                },
+                at,
+                at_text: datetime_text(at),
+                source: None,
+            }),
+        );
+    }
+    Ok(out)
+}
+
+/// `…+0000` as `…+00:00` (RFC 3339).
+fn salesforce_offset(s: &str) -> String {
+    let b = s.as_bytes();
+    let n = b.len();
+    if n > 5 && matches!(b[n - 5], b'+' | b'-') && b[n - 4..].iter().all(u8::is_ascii_digit) {
+        format!("{}:{}", &s[..n - 2], &s[n - 2..])
+    } else {
+        s.to_string()
+    }
+}
