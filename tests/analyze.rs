@@ -1,7 +1,7 @@
 //! Analyzer tests: each finding kind positive and negative, witnesses held
 //! against a direct interpreter, and a proptest against brute force.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "analyze_support/mod.rs"]
 mod support;
