@@ -1579,3 +1579,40 @@ proptest! {
         analyzer_agrees(&specs, &guards, true)?;
     }
 }
+
+/// Two actors contend for a field only on one record: its last write is
+/// the record's, so rules on who last wrote it tell records apart.
+#[test]
+fn ownership_shares_the_record_history() {
+    let s = schema(&[]);
+    let stage = fid(&s, "Stage");
+    let by_human = Cond::SetBy {
+        field: stage,
+        kind: ActorKind::Human,
+        name: None,
+        within: None,
+        span: Default::default(),
+    };
+    let mk = |other: Cond| {
+        let mut u = two(None, None);
+        u.contracts[1].actor.name = Some("y".into());
+        u.contracts[0].fields[0].rules[0].when = Some(by_human.clone());
+        u.contracts[1].fields[0].rules[0].outcome = Outcome::Auto;
+        u.contracts[1].fields[0].rules[0].when = Some(other);
+        u
+    };
+    let u = mk(Cond::Not(Box::new(by_human.clone())));
+    assert!(!kinds(&u).contains(&"ownership"), "{:?}", kinds(&u));
+    let u = mk(by_human.clone());
+    let fs = findings(&u);
+    let Some(Finding::Ownership {
+        witness: Some(w),
+        other: Some(o),
+        ..
+    }) = fs.iter().find(|f| matches!(f, Finding::Ownership { .. }))
+    else {
+        panic!("an ownership finding with witnesses: {fs:?}")
+    };
+    assert_eq!(w["history"], o["history"], "{w}\n{o}");
+    assert_eq!(w["history"]["Stage"]["actor"]["kind"], "human", "{w}");
+}

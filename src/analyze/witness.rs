@@ -387,7 +387,15 @@ fn sample_id(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> String {
 pub fn pin_record(assign: &Assignment, cube: &Cube) -> Cube {
     let mut out = Cube::top();
     for (var, val) in assign {
-        if !matches!(var, Var::Field(_) | Var::Parent(..)) {
+        if !matches!(
+            var,
+            Var::Field(_)
+                | Var::Parent(..)
+                | Var::HistKind(_)
+                | Var::HistName(_)
+                | Var::HistAt(_)
+                | Var::HistSource(_)
+        ) {
             continue;
         }
         let Some(have) = cube.get(var) else { continue };
