@@ -31,8 +31,11 @@ def test_a_value_a_person_set_is_reviewed(verified):
     table, person = verified
     fd = industry(table.decide(person))
     assert fd["outcome"] == "review"
-    # the same write over a value an AI wrote goes through
+    # an empty industry a person cleared is theirs too; one an AI
+    # cleared is filled on its own
     m = json.loads(json.dumps(person))
+    m["record"]["industry"] = None
+    assert industry(table.decide(m))["outcome"] == "review"
     m["history"]["industry"]["actor"] = {"kind": "ai", "name": "vera"}
     assert industry(table.decide(m))["outcome"] == "auto"
 
