@@ -101,16 +101,7 @@ fn hubspot(args: HubspotArgs) -> ExitCode {
     };
     let convert = |record: &Value| crmc_eval::history::from_hubspot(record, &extra);
     let Some(Value::Array(records)) = value.get("results") else {
-        return match convert(&value) {
-            Ok(h) => {
-                outln!("{}", crmc_eval::history::to_value(&h));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(1)
-            }
-        };
+        return print(convert(&value));
     };
     // every object first: a batch with a bad object prints nothing
     let mut lines = Vec::with_capacity(records.len());
@@ -142,7 +133,12 @@ fn salesforce(args: SalesforceArgs) -> ExitCode {
         integration: args.integration,
         ai: args.ai,
     };
-    match crmc_eval::history::from_salesforce(&value, &users) {
+    print(crmc_eval::history::from_salesforce(&value, &users))
+}
+
+/// One `history` on standard output, or its error (exit 1).
+fn print(h: Result<crmc_eval::History, crmc_eval::EvalError>) -> ExitCode {
+    match h {
         Ok(h) => {
             outln!("{}", crmc_eval::history::to_value(&h));
             ExitCode::SUCCESS
