@@ -25,7 +25,7 @@ done
 
 # Tables: a few examples of different shapes (update / create, Salesforce /
 # HubSpot, one and several contracts), plus the smallest clean unit.
-for e in inbound_lead_qualification outbound_lead_creation duplicate_cleanup follow_up_governance outbound_research; do
+for e in inbound_lead_qualification outbound_lead_creation duplicate_cleanup follow_up_governance outbound_research human_verified_fields; do
     "$crmc" build "examples/$e" -o "$corpus/table_load/seed-$e.crmct" >/dev/null 2>&1
 done
 "$crmc" build tests/ui/analyze/clean.crmc -o "$corpus/table_load/seed-clean.crmct" >/dev/null 2>&1

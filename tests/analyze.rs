@@ -1,7 +1,7 @@
 //! Analyzer tests: each finding kind positive and negative, witnesses held
 //! against a direct interpreter, and a proptest against brute force.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "analyze_support/mod.rs"]
 mod support;
@@ -65,6 +65,8 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     let Some(witness) = witness.as_ref() else {
         panic!("a confirmed conflict")
     };
+    // the evaluator reads the witness as it is (its `history` included)
+    crmc_eval::Mutation::from_value(witness).expect("a witness the evaluator reads");
     let m = parse_witness(&u.schema, witness);
     for c in [*a, *b] {
         assert!(u.contracts[c].actor.matches(m.kind, &m.name));
@@ -487,7 +489,57 @@ fn new_value_and_changed_are_exact() {
 
 const STAGES: [&str; 3] = ["a", "b", "c"];
 
-fn arb_atom() -> impl Strategy<Value = Cond> {
+/// An atom. With `history`: provenance of Stage (`set by`, `source of`),
+/// `changed`, confidence and event only, so the brute force can leave the
+/// record's values out and enumerate Stage's last write instead.
+fn arb_atom(history: bool) -> BoxedStrategy<Cond> {
+    if !history {
+        return arb_plain_atom().boxed();
+    }
+    let s = schema(&[]);
+    let (flag, num, stage) = (fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage"));
+    let set_by = (0usize..2, any::<bool>(), any::<bool>()).prop_map(move |(k, n, w)| Cond::SetBy {
+        field: stage,
+        kind: [ActorKind::Human, ActorKind::Ai][k],
+        name: n.then(|| "jane".to_string()),
+        within: w.then_some(90 * 86_400),
+        span: Default::default(),
+    });
+    let source = (0usize..4).prop_map(move |t| {
+        let test = match t {
+            0 => Test::Cmp(CmpOp::Eq, Value::Str("CRM_UI".into())),
+            1 => Test::In {
+                values: vec![Value::Str("CRM_UI".into())],
+                negated: true,
+            },
+            2 => Test::StartsWith("CRM".into()),
+            _ => Test::IsEmpty,
+        };
+        atom(Subject::HistSource(stage), test)
+    });
+    let changed = (0usize..3).prop_map(move |f| Cond::Changed {
+        field: [flag, num, stage][f],
+        span: Default::default(),
+    });
+    let conf = (0usize..2).prop_map(|t| {
+        atom(
+            Subject::Confidence,
+            Test::Cmp(CmpOp::Ge, Value::Num(d(["0.5", "0.8"][t]))),
+        )
+    });
+    let event = (0usize..3).prop_map(|e| {
+        atom(
+            Subject::Event,
+            Test::Cmp(
+                CmpOp::Eq,
+                Value::Event([Event::Create, Event::Update, Event::Delete][e]),
+            ),
+        )
+    });
+    prop_oneof![3 => set_by, 2 => source, 1 => changed, 1 => conf, 1 => event].boxed()
+}
+
+fn arb_plain_atom() -> impl Strategy<Value = Cond> {
     let s = schema(&[]);
     let (flag, num, stage) = (fid(&s, "Flag"), fid(&s, "Num"), fid(&s, "Stage"));
     let subj = move |which: u8, f: FieldId| {
@@ -561,8 +613,8 @@ fn arb_atom() -> impl Strategy<Value = Cond> {
     ]
 }
 
-fn arb_cond() -> impl Strategy<Value = Cond> {
-    arb_atom().prop_recursive(2, 6, 3, |inner| {
+fn arb_cond(history: bool) -> impl Strategy<Value = Cond> {
+    arb_atom(history).prop_recursive(2, 6, 3, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::And),
             proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::Or),
@@ -610,10 +662,10 @@ fn arb_floor() -> impl Strategy<Value = Outcome> {
     ]
 }
 
-fn arb_guard() -> impl Strategy<Value = GSpec> {
+fn arb_guard(history: bool) -> impl Strategy<Value = GSpec> {
     (
         0usize..3,
-        proptest::option::weighted(0.5, arb_cond()),
+        proptest::option::weighted(0.5, arb_cond(history)),
         proptest::collection::btree_map(0usize..3, arb_floor(), 0..3),
         proptest::option::weighted(0.4, arb_floor()),
     )
@@ -640,25 +692,28 @@ fn raise(o: Outcome, floor: Option<Outcome>) -> Outcome {
     floor.map_or(o, |x| o.max(x))
 }
 
-fn arb_rules() -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
+fn arb_rules(history: bool) -> impl Strategy<Value = Vec<(Outcome, Option<Cond>)>> {
     proptest::collection::vec(
-        (arb_outcome(), proptest::option::weighted(0.8, arb_cond())),
+        (
+            arb_outcome(),
+            proptest::option::weighted(0.8, arb_cond(history)),
+        ),
         1..4,
     )
 }
 
-fn arb_spec() -> impl Strategy<Value = Spec> {
+fn arb_spec(history: bool) -> impl Strategy<Value = Spec> {
     (
         0usize..3,
         0usize..6,
-        proptest::option::weighted(0.5, arb_cond()),
-        proptest::option::weighted(0.3, arb_cond()),
+        proptest::option::weighted(0.5, arb_cond(history)),
+        proptest::option::weighted(0.3, arb_cond(history)),
         (
             proptest::option::of(0usize..2),
             proptest::option::of(0usize..2),
         ),
-        proptest::collection::btree_map(0usize..3, arb_rules(), 1..3),
-        proptest::option::weighted(0.3, arb_rules()),
+        proptest::collection::btree_map(0usize..3, arb_rules(history), 1..3),
+        proptest::option::weighted(0.3, arb_rules(history)),
         proptest::option::weighted(0.3, (0usize..2, any::<bool>(), 0usize..3)),
     )
         .prop_map(
@@ -794,6 +849,8 @@ fn cause_classes(u: &CheckedUnit) -> Vec<crmc_eval::Cause> {
             record: Default::default(),
             changes: Default::default(),
             cause: Some(c.clone()),
+            at: AT_SECS,
+            history: Default::default(),
         };
         let key: Vec<bool> = u
             .contracts
@@ -844,6 +901,8 @@ fn all_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
                                         .into(),
                                         changes: Default::default(),
                                         cause: None,
+                                        at: AT_SECS,
+                                        history: Default::default(),
                                     };
                                     for (f, v) in [(flag, &cf), (num, &cn), (stage, &cs)] {
                                         if let Some(v) = v {
@@ -863,6 +922,70 @@ fn all_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every mutation the history property tells apart: record values left
+/// empty (no condition reads them), each field changed or not, every
+/// event, confidence and cause class, and one last write of Stage per
+/// class its conditions tell apart: never written, or each of kind
+/// (human, ai, integration) × name (`jane`, another) × age (a day, 200
+/// days) × source (`CRM_UI`, another `CRM…`, `IMPORT`).
+fn history_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
+    let (flag, num, stage) = (fid(s, "Flag"), fid(s, "Num"), fid(s, "Stage"));
+    let at = AT_SECS;
+    let mut writes: Vec<Option<LastW>> = vec![None];
+    for kind in [ActorKind::Human, ActorKind::Ai, ActorKind::Integration] {
+        for name in ["jane", "bob"] {
+            for age in [86_400, 200 * 86_400] {
+                for source in ["CRM_UI", "CRM_API", "IMPORT"] {
+                    writes.push(Some(LastW {
+                        kind,
+                        name: name.into(),
+                        at: at - age,
+                        source: source.into(),
+                    }));
+                }
+            }
+        }
+    }
+    let values = [
+        (flag, V::Bool(true)),
+        (num, V::Num(Decimal::from_int(1))),
+        (stage, V::Str("a".into())),
+    ];
+    let mut out = Vec::new();
+    for mask in 0..8u8 {
+        for event in [Event::Create, Event::Update, Event::Delete] {
+            if event == Event::Delete && mask != 0 {
+                continue;
+            }
+            for conf in ["0.3", "0.5", "0.8"] {
+                for c in causes {
+                    for w in &writes {
+                        let mut m = Mut {
+                            event,
+                            kind: ActorKind::Ai,
+                            name: "x".into(),
+                            confidence: d(conf),
+                            source: "s".into(),
+                            record: values.iter().map(|(f, _)| (*f, V::Null)).collect(),
+                            changes: Default::default(),
+                            cause: Some(c.clone()),
+                            at,
+                            history: [(stage, w.clone())].into(),
+                        };
+                        for (i, (f, v)) in values.iter().enumerate() {
+                            if mask & (1 << i) != 0 {
+                                m.changes.insert(*f, v.clone());
+                            }
+                        }
+                        out.push(m);
                     }
                 }
             }
@@ -1169,9 +1292,14 @@ fn components(n: usize, pairs: &BTreeSet<(usize, usize)>) -> Vec<usize> {
 }
 
 /// One property case: the analyzer's facts are the brute force's.
-fn analyzer_agrees(specs: &[Spec], guards: &[GSpec]) -> Result<(), TestCaseError> {
+fn analyzer_agrees(specs: &[Spec], guards: &[GSpec], history: bool) -> Result<(), TestCaseError> {
     let u = build_guarded(specs, guards);
-    let muts = all_mutations(&u.schema, &cause_classes(&u));
+    let causes = cause_classes(&u);
+    let muts = if history {
+        history_mutations(&u.schema, &causes)
+    } else {
+        all_mutations(&u.schema, &causes)
+    };
     let want = brute(&u, &muts);
     let got = analyzed(&u, &all_findings(&u));
     // the default (linear) output names a subset of the pairs that
@@ -1193,10 +1321,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 20, ..ProptestConfig::default() })]
     #[test]
     fn analyzer_matches_brute_force_on_two_contracts(
-        specs in proptest::collection::vec(arb_spec(), 2),
-        guards in proptest::collection::vec(arb_guard(), 0..3),
+        specs in proptest::collection::vec(arb_spec(false), 2),
+        guards in proptest::collection::vec(arb_guard(false), 0..3),
     ) {
-        analyzer_agrees(&specs, &guards)?;
+        analyzer_agrees(&specs, &guards, false)?;
     }
 
 }
@@ -1205,10 +1333,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
     #[test]
     fn analyzer_matches_brute_force_on_three_contracts(
-        specs in proptest::collection::vec(arb_spec(), 3),
-        guards in proptest::collection::vec(arb_guard(), 0..2),
+        specs in proptest::collection::vec(arb_spec(false), 3),
+        guards in proptest::collection::vec(arb_guard(false), 0..2),
     ) {
-        analyzer_agrees(&specs, &guards)?;
+        analyzer_agrees(&specs, &guards, false)?;
     }
 }
 
@@ -1437,4 +1565,54 @@ fn a_guardrail_that_never_applies_is_reported() {
         None,
     )];
     assert!(dead(&u).is_empty());
+}
+
+// Provenance: `set by` and `source of` on Stage, the brute force running
+// every mutation once per last write of Stage it tells apart.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #[test]
+    fn analyzer_matches_brute_force_with_history(
+        specs in proptest::collection::vec(arb_spec(true), 2),
+        guards in proptest::collection::vec(arb_guard(true), 0..2),
+    ) {
+        analyzer_agrees(&specs, &guards, true)?;
+    }
+}
+
+/// Two actors contend for a field only on one record: its last write is
+/// the record's, so rules on who last wrote it tell records apart.
+#[test]
+fn ownership_shares_the_record_history() {
+    let s = schema(&[]);
+    let stage = fid(&s, "Stage");
+    let by_human = Cond::SetBy {
+        field: stage,
+        kind: ActorKind::Human,
+        name: None,
+        within: None,
+        span: Default::default(),
+    };
+    let mk = |other: Cond| {
+        let mut u = two(None, None);
+        u.contracts[1].actor.name = Some("y".into());
+        u.contracts[0].fields[0].rules[0].when = Some(by_human.clone());
+        u.contracts[1].fields[0].rules[0].outcome = Outcome::Auto;
+        u.contracts[1].fields[0].rules[0].when = Some(other);
+        u
+    };
+    let u = mk(Cond::Not(Box::new(by_human.clone())));
+    assert!(!kinds(&u).contains(&"ownership"), "{:?}", kinds(&u));
+    let u = mk(by_human.clone());
+    let fs = findings(&u);
+    let Some(Finding::Ownership {
+        witness: Some(w),
+        other: Some(o),
+        ..
+    }) = fs.iter().find(|f| matches!(f, Finding::Ownership { .. }))
+    else {
+        panic!("an ownership finding with witnesses: {fs:?}")
+    };
+    assert_eq!(w["history"], o["history"], "{w}\n{o}");
+    assert_eq!(w["history"]["Stage"]["actor"]["kind"], "human", "{w}");
 }

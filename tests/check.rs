@@ -94,7 +94,12 @@ impl B {
         let start = if new { Some(self.tok("new")) } else { None };
         let path = self.path(dotted);
         let span = start.map_or(path.span, |s| s.to(path.span));
-        Operand { new, path, span }
+        Operand {
+            new,
+            source_of: false,
+            path,
+            span,
+        }
     }
     fn expr(&mut self, kind: ExprKind, start: Span) -> Expr {
         let end = Span::new(

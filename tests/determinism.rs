@@ -42,9 +42,9 @@ fn permuted(unit: &CheckedUnit, seed: u64) -> CheckedUnit {
             Cond::True | Cond::False => {}
             Cond::And(cs) | Cond::Or(cs) => cs.iter_mut().for_each(|c| cond(c, map)),
             Cond::Not(c) => cond(c, map),
-            Cond::Changed { field, .. } => *field = map(*field),
+            Cond::Changed { field, .. } | Cond::SetBy { field, .. } => *field = map(*field),
             Cond::Atom { subject, .. } => match subject {
-                Subject::Field(f) | Subject::New(f) => *f = map(*f),
+                Subject::Field(f) | Subject::New(f) | Subject::HistSource(f) => *f = map(*f),
                 Subject::Parent { field, .. } => *field = map(*field),
                 Subject::Confidence | Subject::Source | Subject::Event => {}
             },

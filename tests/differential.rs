@@ -639,9 +639,17 @@ fn generated_cases_cover_every_kind_of_decision() {
                 if fd.reasons.iter().any(|r| r.contains("unknown")) {
                     seen.insert("unknown data".into());
                 }
+                if fd.reasons.iter().any(|r| r.contains("missing history of")) {
+                    seen.insert("history unknown".into());
+                }
             }
             if !d.approvals.is_empty() {
                 seen.insert("approvals".into());
+            }
+            // a provenance rule held or failed on a history the line gave
+            let reads_history = format!("{:?}", unit.contracts).contains("SetBy");
+            if reads_history && m.history().is_some() {
+                seen.insert("history given".into());
             }
             if d.rollback.keep.is_some() {
                 seen.insert("rollback".into());
@@ -699,6 +707,8 @@ fn generated_cases_cover_every_kind_of_decision() {
         "guardrail raised, condition unknown true",
         "guardrail raised, condition unknown false",
         "guardrail beside an ungoverned write",
+        "history unknown",
+        "history given",
     ] {
         assert!(
             seen.contains(kind),

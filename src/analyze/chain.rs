@@ -61,6 +61,9 @@ pub struct Info {
     pub referenced: BTreeSet<FieldId>,
     pub record_fields: BTreeSet<FieldId>,
     pub parents: BTreeSet<(String, FieldId)>,
+    /// Fields whose last write (the mutation's `history`) a condition
+    /// reads (`set by`, `source of`).
+    pub history_fields: BTreeSet<FieldId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -92,8 +95,14 @@ fn walk(c: &Cond, info: &mut Info) {
             Subject::Parent { relation, field } => {
                 info.parents.insert((relation.clone(), *field));
             }
+            Subject::HistSource(f) => {
+                info.history_fields.insert(*f);
+            }
             _ => {}
         },
+        Cond::SetBy { field, .. } => {
+            info.history_fields.insert(*field);
+        }
         Cond::True | Cond::False => {}
     }
 }
@@ -157,6 +166,7 @@ impl Info {
             referenced: BTreeSet::new(),
             record_fields: BTreeSet::new(),
             parents: BTreeSet::new(),
+            history_fields: BTreeSet::new(),
         };
         let mut conds: Vec<&Cond> = Vec::new();
         conds.extend(c.eligible.as_ref());

@@ -27,7 +27,29 @@ fn subject(s: &Subject, schema: &Schema) -> String {
         Subject::Confidence => "confidence".into(),
         Subject::Source => "source".into(),
         Subject::Event => "event".into(),
+        Subject::HistSource(f) => format!("source of {}", schema.field(*f).name),
     }
+}
+
+/// `Industry set by human "jane" within 90d`.
+pub fn set_by_text(
+    schema: &Schema,
+    field: crate::check::model::FieldId,
+    kind: crate::check::model::ActorKind,
+    name: Option<&str>,
+    within: Option<i64>,
+) -> String {
+    let mut out = format!("{} set by {}", schema.field(field).name, kind.as_str());
+    if let Some(n) = name {
+        out.push_str(&format!(" {n:?}"));
+    }
+    if let Some(w) = within {
+        out.push_str(&format!(
+            " within {}",
+            crate::check::model::duration_text(w.unsigned_abs())
+        ));
+    }
+    out
 }
 
 /// A condition as source-like text.
@@ -47,6 +69,13 @@ pub fn describe(c: &Cond, schema: &Schema) -> String {
             .join(" or "),
         Cond::Not(c) => format!("not {}", paren(c, schema)),
         Cond::Changed { field, .. } => format!("changed({})", schema.field(*field).name),
+        Cond::SetBy {
+            field,
+            kind,
+            name,
+            within,
+            ..
+        } => set_by_text(schema, *field, *kind, name.as_deref(), *within),
         Cond::Atom {
             subject: s, test, ..
         } => {

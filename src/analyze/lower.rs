@@ -10,7 +10,7 @@
 use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::text::{PatKind, TextSet};
 use super::algebra::zone::{Diff, SECS_PER_DAY};
-use super::algebra::{and, Con, Cube, Dom, Region, Var, EMPTY, F, T};
+use super::algebra::{and, Con, Cube, Dom, Region, Var, EMPTY, F, HIST_KINDS, HIST_NEVER, T};
 use crate::check::model::{CmpOp, Cond, Event, FieldId, FieldType, Subject, Test, Value};
 use crate::decimal::Decimal;
 
@@ -62,7 +62,80 @@ pub fn lower(dom: &Dom<'_>, cond: &Cond, pos: bool) -> Region {
         }
         Cond::Changed { field, .. } => changed(*field, pos),
         Cond::Atom { subject, test, .. } => atom(dom, subject, test, pos),
+        Cond::SetBy {
+            field,
+            kind,
+            name,
+            within,
+            ..
+        } => set_by(dom, *field, kind.as_str(), name.as_deref(), *within, pos),
     }
+}
+
+/// `HistKind(f)` within `kinds`.
+fn kind_in(f: FieldId, kinds: &[&str]) -> Cube {
+    Cube::single(
+        Var::HistKind(f),
+        Con::Text(TextSet::of(kinds.iter().map(|k| k.to_string()))),
+    )
+}
+
+/// The kinds of a written field (every value of `HistKind` but never).
+const WRITTEN: [&str; 3] = ["ai", "human", "integration"];
+
+/// `F set by KIND ["name"] [within N]` (or its negation), exactly: the
+/// kind, then the name, then `at - N <= HistAt` (a difference with the
+/// clock, as relative dates are).
+fn set_by(
+    dom: &Dom<'_>,
+    f: FieldId,
+    kind: &str,
+    name: Option<&str>,
+    within: Option<i64>,
+    pos: bool,
+) -> Region {
+    let name_is = |n: &str, yes: bool| {
+        let set = Con::Text(TextSet::of([n.to_string()]));
+        let con = if yes {
+            set
+        } else {
+            set.complement_in(&dom.base(&Var::HistName(f)))
+        };
+        Cube::single(Var::HistName(f), con)
+    };
+    let recent = |yes: bool| {
+        let at = dom.base(&Var::HistAt(f));
+        let n = i128::from(within.unwrap_or(0));
+        // at - HistAt <= N, or its negation HistAt - at <= -N - 1
+        let d = if yes {
+            Diff::new(Var::At, Var::HistAt(f), n)
+        } else {
+            Diff::new(Var::HistAt(f), Var::At, -n - 1)
+        };
+        Cube::with_diff(Var::HistAt(f), at, d)
+    };
+    let this = kind_in(f, &[kind]);
+    if pos {
+        let mut c = this;
+        if let Some(n) = name {
+            c = c.intersect(&name_is(n, true)).unwrap_or_default();
+        }
+        if within.is_some() {
+            c = c.intersect(&recent(true)).unwrap_or_default();
+        }
+        return vec![c];
+    }
+    let others: Vec<&str> = HIST_KINDS.iter().copied().filter(|k| *k != kind).collect();
+    let mut out = vec![kind_in(f, &others)];
+    let mut named = this;
+    if let Some(n) = name {
+        out.extend(named.intersect(&name_is(n, false)));
+        named = named.intersect(&name_is(n, true)).unwrap_or_default();
+    }
+    if within.is_some() {
+        out.extend(named.intersect(&recent(false)));
+    }
+    out
 }
 
 /// `changed(F)` (or its negation): F is in `changes` of a create or an
@@ -130,6 +203,15 @@ fn atom(dom: &Dom<'_>, subject: &Subject, test: &Test, pos: bool) -> Region {
         Subject::Source => direct(Var::Source),
         Subject::Event => direct(Var::Event),
         Subject::New(f) => proposed(*f),
+        // written: the test on the source; never written: the test on the
+        // empty value, which only `is empty` passes
+        Subject::HistSource(f) => {
+            let mut out = and(&[kind_in(*f, &WRITTEN)], &direct(Var::HistSource(*f)));
+            if (*test == Test::IsEmpty) == pos {
+                out.push(kind_in(*f, &[HIST_NEVER]));
+            }
+            out
+        }
     }
 }
 
@@ -397,6 +479,9 @@ pub fn uses(cond: &Cond, acc: &mut Uses) {
     match cond {
         Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| uses(c, acc)),
         Cond::Not(c) => uses(c, acc),
+        Cond::SetBy {
+            within: Some(_), ..
+        } => acc.relative_dates = true,
         Cond::Atom { test, .. } => match test {
             Test::BeforeDaysAgo(_) | Test::AfterDaysAgo(_) => acc.relative_dates = true,
             Test::StartsWith(_) | Test::EndsWith(_) => acc.patterns = true,
@@ -430,6 +515,6 @@ pub fn fields_read(cond: &Cond, acc: &mut std::collections::BTreeSet<FieldId>) {
         } => {
             acc.insert(*f);
         }
-        Cond::Atom { .. } | Cond::True | Cond::False => {}
+        Cond::Atom { .. } | Cond::SetBy { .. } | Cond::True | Cond::False => {}
     }
 }

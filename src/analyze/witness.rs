@@ -2,7 +2,7 @@
 
 use super::algebra::num::{Interval, NumSet};
 use super::algebra::text::TextSet;
-use super::algebra::{calendar, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, T};
+use super::algebra::{calendar, Assignment, Con, Cube, Dom, Val, Var, EMPTY, F, HIST_NEVER, T};
 use super::chain::Info;
 use super::lower::AT_TEXT;
 use crate::check::model::{Contract, Event, FieldId, FieldType, Trigger};
@@ -127,10 +127,15 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
         _ => Decimal::ONE,
     };
     // the instant the solver chose, when the conditions read it
-    let at = match assign.get(&Var::At) {
-        Some(Val::Num(d)) => d.to_i64().map_or(Value::Null, |s| datetime_text(s).into()),
-        _ => Value::from(AT_TEXT),
+    let at_secs = match assign.get(&Var::At) {
+        Some(Val::Num(d)) => d.to_i64(),
+        _ => None,
     };
+    let at = match at_secs {
+        Some(s) => datetime_text(s).into(),
+        None => Value::from(AT_TEXT),
+    };
+    let at_secs = at_secs.unwrap_or(calendar::AT_SECS);
     let source = match assign.get(&Var::Source) {
         Some(Val::Str(s)) => s.clone(),
         _ => "analysis".to_string(),
@@ -254,7 +259,60 @@ pub fn mutation(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> Value 
     if let (Some(c), Value::Object(m)) = (cause, &mut m) {
         m.insert("trigger".to_string(), c);
     }
+    if let (Some(h), Value::Object(m)) = (history(schema, parts, assign, at_secs), &mut m) {
+        m.insert("history".to_string(), h);
+    }
     m
+}
+
+/// The witness's `history`: an entry for every field whose last write a
+/// condition of `parts` reads or the solver chose one for (a field left
+/// out would be unknown), as the assignment says; a field nothing pins is
+/// never written. `None` when no field's history matters.
+fn history(
+    schema: &crate::check::model::Schema,
+    parts: &Parts<'_>,
+    assign: &Assignment,
+    at: i64,
+) -> Option<Value> {
+    let mut fields: BTreeSet<FieldId> = BTreeSet::new();
+    for (_, info) in &parts.contracts {
+        fields.extend(info.history_fields.iter().copied());
+    }
+    for var in assign.keys() {
+        if let Var::HistKind(f) | Var::HistName(f) | Var::HistAt(f) | Var::HistSource(f) = var {
+            fields.insert(*f);
+        }
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    let text = |var: Var| match assign.get(&var) {
+        Some(Val::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let mut out = Map::new();
+    for f in fields {
+        let kind = text(Var::HistKind(f)).unwrap_or_else(|| HIST_NEVER.to_string());
+        let entry = if kind == HIST_NEVER {
+            Value::Null
+        } else {
+            let when = match assign.get(&Var::HistAt(f)) {
+                Some(Val::Num(d)) => d.to_i64().unwrap_or(at),
+                _ => at,
+            };
+            json!({
+                "actor": {
+                    "kind": kind,
+                    "name": text(Var::HistName(f)).unwrap_or_else(|| "analysis".to_string()),
+                },
+                "at": datetime_text(when),
+                "source": text(Var::HistSource(f)).unwrap_or_else(|| "CRM_UI".to_string()),
+            })
+        };
+        out.insert(schema.field(f).name.clone(), entry);
+    }
+    Some(Value::Object(out))
 }
 
 /// The field the evaluator reads a record's id from: the object's `id`
@@ -329,7 +387,15 @@ fn sample_id(dom: &Dom<'_>, parts: &Parts<'_>, assign: &Assignment) -> String {
 pub fn pin_record(assign: &Assignment, cube: &Cube) -> Cube {
     let mut out = Cube::top();
     for (var, val) in assign {
-        if !matches!(var, Var::Field(_) | Var::Parent(..)) {
+        if !matches!(
+            var,
+            Var::Field(_)
+                | Var::Parent(..)
+                | Var::HistKind(_)
+                | Var::HistName(_)
+                | Var::HistAt(_)
+                | Var::HistSource(_)
+        ) {
             continue;
         }
         let Some(have) = cube.get(var) else { continue };

@@ -35,6 +35,8 @@ enum Kind<'s> {
     Confidence,
     Source,
     Event,
+    /// `source of F`.
+    HistSource,
 }
 
 impl Kind<'_> {
@@ -44,6 +46,7 @@ impl Kind<'_> {
             Kind::Confidence => "the mutation's confidence".to_string(),
             Kind::Source => "the mutation's source".to_string(),
             Kind::Event => "the mutation's event".to_string(),
+            Kind::HistSource => "where a field's last write came from".to_string(),
         }
     }
 
@@ -62,7 +65,9 @@ impl Kind<'_> {
                 _ => "`==`, `!=`, `in`, `not in`, `is empty`",
             },
             Kind::Confidence => "`<`, `<=`, `>`, `>=`, `==`, `!=`, `in`",
-            Kind::Source => "`==`, `!=`, `in`, `starts with`, `ends with`, `contains`, `is empty`",
+            Kind::Source | Kind::HistSource => {
+                "`==`, `!=`, `in`, `starts with`, `ends with`, `contains`, `is empty`"
+            }
             Kind::Event => "`event == create`, `event != delete`, `event in (create, update)`",
         };
         format!("this takes {ops}")
@@ -109,6 +114,14 @@ impl<'a> Lowerer<'a, '_> {
         let info = self.scope.info;
         let schema = &info.schema;
         let name = operand.path.dotted();
+        if operand.source_of {
+            let field = self.history_field(&operand.path, "source of")?;
+            return Some(Resolved {
+                subject: Subject::HistSource(field),
+                kind: Kind::HistSource,
+                name: format!("source of {name}"),
+            });
+        }
         match operand.path.segments.as_slice() {
             [one] => {
                 // A context name is the context unless it is `new X` and the
@@ -285,7 +298,7 @@ impl<'a> Lowerer<'a, '_> {
                 let r = self.resolve(operand)?;
                 let text_like = match r.kind {
                     Kind::Field(f) => f.ty.is_text(),
-                    Kind::Source => true,
+                    Kind::Source | Kind::HistSource => true,
                     _ => false,
                 };
                 if let (Kind::Field(f), StrOp::Contains) = (r.kind, op.node) {
@@ -363,7 +376,102 @@ impl<'a> Lowerer<'a, '_> {
                     span: e.span,
                 })
             }
+            ExprKind::SetBy {
+                field,
+                kind,
+                name,
+                within,
+            } => self.set_by(e, field.as_ref(), kind.node, name.as_ref(), within.as_ref()),
         }
+    }
+
+    /// The field a provenance condition (`set by`, `source of`) is about:
+    /// one of the record's own (a parent's history is not in the input).
+    fn history_field(&mut self, path: &Path, what: &'static str) -> Option<FieldId> {
+        match path.segments.as_slice() {
+            [one] => self.field(one),
+            _ => {
+                self.errors.push(CheckError::Provenance {
+                    problem: super::errors::ProvenanceProblem::ParentField {
+                        what,
+                        text: path.dotted(),
+                    },
+                    span: path.span,
+                });
+                None
+            }
+        }
+    }
+
+    /// `F set by KIND ["name"] [within N]`; bare inside a field's rules.
+    fn set_by(
+        &mut self,
+        e: &Expr,
+        field: Option<&Path>,
+        kind: crate::syntax::ast::ActorKind,
+        name: Option<&crate::syntax::ast::StrLit>,
+        within: Option<&crate::syntax::ast::Spanned<crate::syntax::ast::Duration>>,
+    ) -> Option<Cond> {
+        use super::errors::ProvenanceProblem as P;
+        let field = match field {
+            Some(p) => self.history_field(p, "set by"),
+            None => match self.scope.rule_field {
+                RuleField::Field(f) => Some(f),
+                RuleField::Star | RuleField::None => {
+                    self.errors.push(CheckError::Provenance {
+                        problem: P::Bare {
+                            in_star: self.scope.rule_field == RuleField::Star,
+                        },
+                        span: e.span,
+                    });
+                    None
+                }
+            },
+        };
+        let mut ok = field.is_some();
+        let name = match name {
+            Some(s) if s.value.is_empty() => {
+                self.errors.push(CheckError::Provenance {
+                    problem: P::EmptyName,
+                    span: s.span,
+                });
+                ok = false;
+                None
+            }
+            Some(s) if s.value == "*" => None,
+            Some(s) => Some(s.value.clone()),
+            None => None,
+        };
+        let within = match within {
+            Some(w) if w.node.amount == 0 => {
+                self.errors.push(CheckError::Provenance {
+                    problem: P::ZeroWindow,
+                    span: w.span,
+                });
+                ok = false;
+                None
+            }
+            Some(w) if w.node.seconds() > 100 * 365 * 86_400 => {
+                self.errors.push(CheckError::Provenance {
+                    problem: P::LongWindow,
+                    span: w.span,
+                });
+                ok = false;
+                None
+            }
+            Some(w) => i64::try_from(w.node.seconds()).ok(),
+            None => None,
+        };
+        if !ok {
+            return None;
+        }
+        Some(Cond::SetBy {
+            field: field?,
+            kind,
+            name,
+            within,
+            span: e.span,
+        })
     }
 
     fn changed_field(&mut self, path: &Path) -> Option<FieldId> {
@@ -407,7 +515,7 @@ impl<'a> Lowerer<'a, '_> {
         let orderable = match r.kind {
             Kind::Field(f) => f.ty.is_numeric() || f.ty.is_temporal(),
             Kind::Confidence => true,
-            Kind::Source | Kind::Event => false,
+            Kind::Source | Kind::Event | Kind::HistSource => false,
         };
         if ordering && !orderable {
             self.errors.push(CheckError::InvalidOperator {
@@ -436,11 +544,11 @@ impl<'a> Lowerer<'a, '_> {
         let result = match r.kind {
             Kind::Field(f) => field_value_in(&r.name, f, self.choices(r), lit),
             Kind::Confidence => unit_interval("a confidence", "confidence", lit).map(Value::Num),
-            Kind::Source => match &lit.kind {
+            Kind::Source | Kind::HistSource => match &lit.kind {
                 LitKind::String(s) => Ok(Value::Str(s.clone())),
                 _ => Err(CheckError::TypeMismatch {
                     subject: r.name.clone(),
-                    ty: "the mutation's source".to_string(),
+                    ty: r.kind.type_name(),
                     expected: Expected::Text,
                     found: found(lit),
                     span: lit.span,
@@ -590,5 +698,6 @@ fn example(r: &Resolved<'_>) -> String {
         Kind::Confidence => "confidence >= 0.9".to_string(),
         Kind::Source => "source == \"enrichment\"".to_string(),
         Kind::Event => "event == update".to_string(),
+        Kind::HistSource => format!("{n} == \"CRM_UI\""),
     }
 }

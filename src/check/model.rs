@@ -9,6 +9,9 @@
 //!   `IsEmpty` / `IsSet` ask about emptiness.
 //! - `Subject::Field(f)` is the record's current value; `Subject::New(f)` is
 //!   the proposed value when the mutation changes `f`, else the current value.
+//! - `Cond::SetBy` and `Subject::HistSource` read the mutation's `history`
+//!   (who last wrote a field, when, from where): unknown for a field it
+//!   does not list, except on create (never written).
 //! - Evaluators with incomplete input use three-valued logic (a record field
 //!   or parent the input does not carry is *unknown*, as is a missing
 //!   `source`); an unknown condition never makes a decision more permissive.
@@ -216,6 +219,9 @@ pub enum Subject {
     Source,
     /// The mutation's event.
     Event,
+    /// `source of F`: where the field's last write came from (the
+    /// mutation's `history`).
+    HistSource(FieldId),
 }
 
 /// A test on one subject.
@@ -256,6 +262,19 @@ pub enum Cond {
     /// `changed(F)`: the mutation's changes include F.
     Changed {
         field: FieldId,
+        span: Span,
+    },
+    /// `F set by KIND ["name"] [within N]`: the field's last write (the
+    /// mutation's `history`) was by such an actor, at most `within`
+    /// seconds before the mutation's `at`. Unknown when the history does
+    /// not say (on update and delete); false when the field was never
+    /// written.
+    SetBy {
+        field: FieldId,
+        kind: ActorKind,
+        /// `None`: any name of the kind.
+        name: Option<String>,
+        within: Option<i64>,
         span: Span,
     },
 }
@@ -617,6 +636,19 @@ pub struct TestCase {
     /// What started the automation, as the mutation's `"trigger"`; `None`:
     /// the write itself.
     pub cause: Option<serde_json::Value>,
+    /// `history F ...` lines: the mutation's `"history"` (`None`: never
+    /// written); empty: no history key.
+    pub history: Vec<(FieldId, Option<HistoryEntry>)>,
     pub expect_overall: Option<(Outcome, Span)>,
     pub expect_fields: Vec<(FieldId, Outcome, Span)>,
+}
+
+/// A test's `history F by ...` line: the field's last write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub kind: ActorKind,
+    pub name: String,
+    /// RFC 3339; `None`: the mutation's own `at` (just before it).
+    pub at: Option<String>,
+    pub source: Option<String>,
 }

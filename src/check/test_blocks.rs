@@ -149,6 +149,7 @@ pub fn check_test(
     let mut expect_overall = None;
     let mut expect_fields = Vec::new();
     let mut cause = None;
+    let mut history = Vec::new();
     if let (Some(object), Some((_, vals))) = (object, record) {
         let mut trigger_once = Once::new(block.clone());
         for item in &t.items {
@@ -162,6 +163,7 @@ pub fn check_test(
         record_values = values(info, object, "record", vals, errors);
         let mut parent_once = Once::new(block.clone());
         let mut change_once = Once::new(block.clone());
+        let mut history_once = Once::new(block.clone());
         for item in &t.items {
             match &item.kind {
                 TestItemKind::Parent {
@@ -200,6 +202,42 @@ pub fn check_test(
                         Ok(v) => changes.push((fid, v)),
                         Err(e) => errors.push(e),
                     }
+                }
+                TestItemKind::History { field, write } => {
+                    let Some(fid) = field_of(info, object, field, errors) else {
+                        continue;
+                    };
+                    if !history_once.first(
+                        fid,
+                        || format!("`history {}`", field.name),
+                        item.span,
+                        errors,
+                    ) {
+                        continue;
+                    }
+                    let entry = match write {
+                        None => None,
+                        Some(w) => {
+                            let at = match &w.at {
+                                Some(s) if parse_datetime(&s.value).is_none() => {
+                                    errors.push(CheckError::InvalidTimestamp {
+                                        value: s.value.clone(),
+                                        span: s.span,
+                                    });
+                                    continue;
+                                }
+                                Some(s) => Some(s.value.clone()),
+                                None => None,
+                            };
+                            Some(model::HistoryEntry {
+                                kind: w.actor.kind.node,
+                                name: w.actor.name.value.clone(),
+                                at,
+                                source: w.source.as_ref().map(|s| s.value.clone()),
+                            })
+                        }
+                    };
+                    history.push((fid, entry));
                 }
                 _ => {}
             }
@@ -268,6 +306,7 @@ pub fn check_test(
         parents,
         changes,
         cause,
+        history,
         expect_overall,
         expect_fields,
     })

@@ -45,66 +45,44 @@ pub fn run(args: InspectArgs) -> ExitCode {
         table.sets.len(),
         table.strings.len()
     );
+    let object =
+        |o: crmc_eval::table::ObjectIx| table.object(o).map(|o| table.str(o.name)).unwrap_or("?");
+    let actor = |kind: crmc_eval::table::ActorKind, name: Option<crmc_eval::table::StrId>| {
+        format!(
+            "{} {}",
+            kind.as_str(),
+            name.map(|n| table.str(n)).unwrap_or("*")
+        )
+    };
+    let row = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        outln!("{a:<40} {b:>7}  {c:<14} {d:<28} {e:>6}");
+    };
     if !table.contracts.is_empty() {
         outln!();
-        outln!(
-            "{:<40} {:>7}  {:<14} {:<28} {:>6}",
-            "contract",
-            "version",
-            "object",
-            "actor",
-            "rules"
-        );
+        row("contract", "version", "object", "actor", "rules");
         for c in &table.contracts {
-            let object = table
-                .object(c.object)
-                .map(|o| table.str(o.name))
-                .unwrap_or("?");
-            let actor = format!(
-                "{} {}",
-                c.actor_kind.as_str(),
-                c.actor_name.map(|n| table.str(n)).unwrap_or("*")
-            );
             let n = c.field_rules.iter().map(|f| f.rules.len()).sum::<usize>()
                 + c.star.as_ref().map_or(0, Vec::len);
-            outln!(
-                "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+            row(
                 table.str(c.name),
-                c.version,
-                object,
-                actor,
-                n
+                &c.version.to_string(),
+                object(c.object),
+                &actor(c.actor_kind, c.actor_name),
+                &n.to_string(),
             );
         }
     }
     if !table.guardrails.is_empty() {
         outln!();
-        outln!(
-            "{:<40} {:>7}  {:<14} {:<28} {:>6}",
-            "guardrail",
-            "",
-            "object",
-            "actor",
-            "floors"
-        );
+        row("guardrail", "", "object", "actor", "floors");
         for g in &table.guardrails {
-            let object = table
-                .object(g.object)
-                .map(|o| table.str(o.name))
-                .unwrap_or("?");
-            let actor = format!(
-                "{} {}",
-                g.actor_kind.as_str(),
-                g.actor_name.map(|n| table.str(n)).unwrap_or("*")
-            );
             let floors = g.floors.len() + usize::from(g.star.is_some());
-            outln!(
-                "{:<40} {:>7}  {:<14} {:<28} {:>6}",
+            row(
                 table.str(g.name),
                 "",
-                object,
-                actor,
-                floors
+                object(g.object),
+                &actor(g.actor_kind, g.actor_name),
+                &floors.to_string(),
             );
         }
     }

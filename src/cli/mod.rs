@@ -29,6 +29,7 @@ mod doc;
 mod eval;
 mod explain;
 mod fmt;
+mod history;
 mod inspect;
 mod lsp;
 mod paths;
@@ -165,6 +166,9 @@ Examples:\n  crmc fmt contracts/\n  crmc fmt --check ."
     /// Work with CRM schemas (`crmc schema import ...`)
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
+    /// A mutation's `history` from a CRM's field history (`crmc history hubspot FILE`)
+    #[command(subcommand)]
+    History(history::HistoryCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Examples:\n  crmc completions bash > ~/.local/share/bash-completion/completions/crmc\n  \
@@ -224,6 +228,7 @@ pub fn main() -> ExitCode {
         Command::Doc(args) => doc::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(command) => schema::run(command),
+        Command::History(command) => history::run(command),
         Command::Completions(args) => completions::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => synth::run(args),

@@ -236,6 +236,22 @@ impl Lower<'_> {
                 let f = self.field(*field)?;
                 self.b.push_op(Op::Changed(f));
             }
+            Cond::SetBy {
+                field,
+                kind,
+                name,
+                within,
+                ..
+            } => {
+                let field = self.field(*field)?;
+                let name = name.as_ref().map(|n| self.b.intern(n));
+                self.b.push_op(Op::SetBy {
+                    field,
+                    kind: *kind,
+                    name,
+                    within: *within,
+                });
+            }
             Cond::Atom { subject, test, .. } => {
                 // The evaluator lowercases email and url values; their
                 // literals are lowercased here to match (case-insensitive).
@@ -268,6 +284,7 @@ impl Lower<'_> {
                     model::Subject::Confidence => t::Subject::Confidence,
                     model::Subject::Source => t::Subject::Source,
                     model::Subject::Event => t::Subject::Event,
+                    model::Subject::HistSource(f) => t::Subject::HistSource(self.field(*f)?),
                 };
                 let fold = |s: &String| if folded { s.to_lowercase() } else { s.clone() };
                 let fold_value = |v: &model::Value| match v {

@@ -173,6 +173,10 @@ fn name(dom: &Dom<'_>, v: &Var) -> String {
             "the record's sample bucket for `{c}` version {v}, {} (0 to 9999; sampled below the rate)",
             field(f)
         ),
+        Var::HistKind(f) => format!("who last wrote {}", field(f)),
+        Var::HistName(f) => format!("the name of who last wrote {}", field(f)),
+        Var::HistAt(f) => format!("when {} was last written", field(f)),
+        Var::HistSource(f) => format!("source of {}", field(f)),
     }
 }
 

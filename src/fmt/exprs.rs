@@ -56,6 +56,25 @@ pub fn expr(e: &Expr) -> String {
             format!("{} {word} {} days ago", operand(o), literal(days))
         }
         ExprKind::Changed(p) => format!("changed({})", p.dotted()),
+        ExprKind::SetBy {
+            field,
+            kind,
+            name,
+            within,
+        } => {
+            let mut out = match field {
+                Some(p) => format!("{} set by {}", p.dotted(), kind.node.as_str()),
+                None => format!("set by {}", kind.node.as_str()),
+            };
+            if let Some(n) = name {
+                out.push(' ');
+                out.push_str(&string(&n.value));
+            }
+            if let Some(w) = within {
+                out.push_str(&format!(" within {}", w.node));
+            }
+            out
+        }
     }
 }
 
@@ -76,6 +95,8 @@ fn join(parts: &[Expr], op: &str) -> String {
 pub fn operand(o: &Operand) -> String {
     if o.new {
         format!("new {}", o.path.dotted())
+    } else if o.source_of {
+        format!("source of {}", o.path.dotted())
     } else {
         o.path.dotted()
     }

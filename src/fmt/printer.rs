@@ -487,6 +487,24 @@ impl Printer<'_> {
             TestItemKind::Change { field, value } => {
                 self.line(&format!("change {} to {}", field.name, literal(value)))
             }
+            TestItemKind::History { field, write } => match write {
+                None => self.line(&format!("history {} never", field.name)),
+                Some(w) => {
+                    let mut s = format!(
+                        "history {} by {} {}",
+                        field.name,
+                        w.actor.kind.node.as_str(),
+                        string(&w.actor.name.value)
+                    );
+                    if let Some(at) = &w.at {
+                        s.push_str(&format!(" at {}", string(&at.value)));
+                    }
+                    if let Some(src) = &w.source {
+                        s.push_str(&format!(" source {}", string(&src.value)));
+                    }
+                    self.line(&s)
+                }
+            },
             TestItemKind::Expect { field, outcome } => match field {
                 Some(f) => self.line(&format!("expect {} {}", f.name, outcome.node.as_str())),
                 None => self.line(&format!("expect {}", outcome.node.as_str())),

@@ -185,8 +185,8 @@ fn in_expr<'a>(e: &'a ast::Expr, object: Option<&'a str>, offset: u32) -> Option
             | K::Truthy(operand)
             | K::StrMatch { operand, .. }
             | K::RelDate { operand, .. } => &operand.path,
-            K::Changed(p) => p,
-            K::BareEmpty { .. } => continue,
+            K::Changed(p) | K::SetBy { field: Some(p), .. } => p,
+            K::BareEmpty { .. } | K::SetBy { field: None, .. } => continue,
         };
         if let Some(index) = path.segments.iter().position(|s| inside(s.span, offset)) {
             return Some(Target::Path {

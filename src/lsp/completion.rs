@@ -258,6 +258,22 @@ fn fields(object: Option<&str>, names: &Names<'_>) -> Vec<Proposal> {
         .collect()
 }
 
+/// Every object of the unit.
+fn objects(names: &Names<'_>) -> Vec<Proposal> {
+    names
+        .objects
+        .keys()
+        .map(|o| item(*o, CompletionItemKind::CLASS))
+        .collect()
+}
+
+/// What a `fields` line starts with: a field of the object, or `*`.
+fn field_targets(object: Option<&str>, names: &Names<'_>) -> Vec<Proposal> {
+    let mut out = fields(object, names);
+    out.push(item("*", CompletionItemKind::OPERATOR));
+    out
+}
+
 fn in_contract(
     line: &str,
     offset: usize,
@@ -268,11 +284,7 @@ fn in_contract(
     let trimmed = line.trim_start();
     match inner {
         Some("fields") => match trimmed.split_once(':') {
-            None => {
-                let mut out = fields(object, names);
-                out.push(item("*", CompletionItemKind::OPERATOR));
-                out
-            }
+            None => field_targets(object, names),
             Some((_, rules)) => {
                 if has_word(rules, "when") {
                     condition(line, offset, object, names)
@@ -299,11 +311,7 @@ fn in_contract(
                     .collect();
             }
             match keyword {
-                "object" => names
-                    .objects
-                    .keys()
-                    .map(|o| item(*o, CompletionItemKind::CLASS))
-                    .collect(),
+                "object" => objects(names),
                 "actor" => actor_kinds(),
                 "mode" => [
                     Mode::ReadOnly,
@@ -353,11 +361,7 @@ fn in_guardrail(
     };
     match inner {
         Some("fields") => match trimmed.split_once(':') {
-            None => {
-                let mut out = fields(object, names);
-                out.push(item("*", CompletionItemKind::OPERATOR));
-                out
-            }
+            None => field_targets(object, names),
             Some((_, floor)) if has_word(floor, "least") => {
                 ["review", "escalate", "suggest", "never"]
                     .iter()
@@ -373,11 +377,7 @@ fn in_guardrail(
                 return keywords(&["object", "actor", "when", "fields", "reason"]);
             }
             match keyword {
-                "object" => names
-                    .objects
-                    .keys()
-                    .map(|o| item(*o, CompletionItemKind::CLASS))
-                    .collect(),
+                "object" => objects(names),
                 "actor" => actor_kinds(),
                 "when" => condition(line, offset, object, names),
                 _ => Vec::new(),

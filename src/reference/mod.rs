@@ -28,10 +28,13 @@
 //! - A delete is decided by the `*` rules, as the pseudo-field `*`.
 //! - Ties between contracts go to the first by name.
 //! - Guardrails raise a governed target after combination ([`guard`]).
+//! - `set by` / `source of` read the mutation's `history` by field name: a
+//!   field it does not list is unknown on update and delete, never written
+//!   on create; `null` is never written.
 
 use crate::check::model::{
-    Actor, Approver, AuditField, CheckedUnit, CmpOp, Cond, Contract, Event, FieldId, FieldType,
-    Mode, ObjectId, Outcome, Rule, Subject, Test, Trigger, Value as Const,
+    Actor, ActorKind, Approver, AuditField, CheckedUnit, CmpOp, Cond, Contract, Event, FieldId,
+    FieldType, Mode, ObjectId, Outcome, Rule, Subject, Test, Trigger, Value as Const,
 };
 use crate::decimal::Decimal;
 use crmc_eval::{
@@ -177,6 +180,16 @@ pub fn decide_traced(
         return Err(EvalError::new(
             "a delete writes no field values: its `changes` must be `{}`",
         ));
+    }
+    // A history entry for a name the object lacks.
+    if let Some(f) = m.history().and_then(|h| {
+        h.keys()
+            .find(|k| unit.schema.field_by_name(object, k).is_none())
+    }) {
+        return Err(EvalError::new(format!(
+            "`history`: `{f}` is not a field of `{}`",
+            unit.schema.object(object).name
+        )));
     }
     // A parent given beside an empty lookup field contradicts itself.
     for rel in &unit.schema.object(object).relations {

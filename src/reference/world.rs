@@ -67,6 +67,36 @@ impl<'u, 'm> World<'u, 'm> {
         given && self.subject(&Subject::Field(via)) == Reading::Empty
     }
 
+    /// What the mutation's `history` says of field `f`'s last write:
+    /// `None` unknown (not listed, on update or delete), `Some(None)` never
+    /// written (`null`, or not listed on create), else the write.
+    pub(super) fn last_write(&self, f: FieldId) -> Option<Option<&'m crmc_eval::LastWrite>> {
+        match self.m.history().and_then(|h| h.get(self.name(f))) {
+            Some(w) => Some(w.as_ref()),
+            None if self.event == Event::Create => Some(None),
+            None => None,
+        }
+    }
+
+    /// `F set by KIND ["name"] [within N]`.
+    fn set_by(
+        &self,
+        f: FieldId,
+        kind: ActorKind,
+        name: Option<&str>,
+        within: Option<i64>,
+    ) -> Truth {
+        match self.last_write(f) {
+            None => Truth::Maybe,
+            Some(None) => Truth::No,
+            Some(Some(w)) => Truth::of(
+                w.actor.kind == kind
+                    && name.is_none_or(|n| n == w.actor.name)
+                    && within.is_none_or(|n| w.at >= self.m.at().saturating_sub(n)),
+            ),
+        }
+    }
+
     pub(super) fn subject(&self, s: &Subject) -> Reading<'m> {
         match s {
             // On create there is no current record: conditions read the
@@ -87,6 +117,14 @@ impl<'u, 'm> World<'u, 'm> {
                 None => Reading::Missing,
             },
             Subject::Event => Reading::Known(Val::Event(self.event)),
+            Subject::HistSource(f) => match self.last_write(*f) {
+                None => Reading::Missing,
+                Some(None) => Reading::Empty,
+                Some(Some(w)) => match &w.source {
+                    Some(s) => Reading::Known(Val::Text(s.as_str().into())),
+                    None => Reading::Missing,
+                },
+            },
         }
     }
 
@@ -98,6 +136,13 @@ impl<'u, 'm> World<'u, 'm> {
             Cond::Or(cs) => any(cs.iter().map(|c| self.truth(c))),
             Cond::Not(c) => not(self.truth(c)),
             Cond::Changed { field, .. } => Truth::of(self.changed(*field)),
+            Cond::SetBy {
+                field,
+                kind,
+                name,
+                within,
+                ..
+            } => self.set_by(*field, *kind, name.as_deref(), *within),
             Cond::Atom { subject, test, .. } => apply(
                 &self.folded(subject, test),
                 &self.subject(subject),
@@ -161,7 +206,28 @@ impl<'u, 'm> World<'u, 'm> {
                         Subject::Confidence => "`confidence`".to_string(),
                         Subject::Source => "`source`".to_string(),
                         Subject::Event => "`event`".to_string(),
+                        Subject::HistSource(f) => match self.last_write(*f) {
+                            Some(Some(_)) => format!(
+                                "history of `{}` (its last write has no `source`)",
+                                self.name(*f)
+                            ),
+                            _ => format!("history of `{}`", self.name(*f)),
+                        },
                     };
+                    if !out.contains(&phrase) {
+                        out.push(phrase);
+                    }
+                }
+            }
+            Cond::SetBy {
+                field,
+                kind,
+                name,
+                within,
+                ..
+            } => {
+                if self.set_by(*field, *kind, name.as_deref(), *within) == Truth::Maybe {
+                    let phrase = format!("history of `{}`", self.name(*field));
                     if !out.contains(&phrase) {
                         out.push(phrase);
                     }

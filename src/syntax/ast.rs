@@ -513,6 +513,15 @@ pub enum ExprKind {
     },
     /// `changed(F)`
     Changed(Path),
+    /// `F set by human`, `set by ai "vera" within 90d` (bare, inside a
+    /// field's rules: that field): who last wrote the field.
+    SetBy {
+        field: Option<Path>,
+        kind: Spanned<ActorKind>,
+        /// `None`: any name of that kind.
+        name: Option<StrLit>,
+        within: Option<Spanned<Duration>>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -567,6 +576,9 @@ pub enum DateOp {
 pub struct Operand {
     /// `new F`: the proposed value rather than the current one.
     pub new: bool,
+    /// `source of F`: where the field's last write came from (the
+    /// mutation's `history`).
+    pub source_of: bool,
     pub path: Path,
     pub span: Span,
 }
@@ -650,9 +662,23 @@ pub enum TestItemKind {
         field: Ident,
         value: Literal,
     },
+    /// `history F by KIND "name" [at "..."] [source "..."]`, or
+    /// `history F never` (`write: None`): the field's last write.
+    History {
+        field: Ident,
+        write: Option<HistoryWrite>,
+    },
     /// `expect OUTCOME` or `expect F OUTCOME`
     Expect {
         field: Option<Ident>,
         outcome: Spanned<Outcome>,
     },
+}
+
+/// A test's `history F by ...`: who last wrote the field, when, from where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryWrite {
+    pub actor: ActorPattern,
+    pub at: Option<StrLit>,
+    pub source: Option<StrLit>,
 }

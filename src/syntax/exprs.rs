@@ -138,10 +138,36 @@ impl Lower<'_> {
             Rule::bare_empty => ExprKind::BareEmpty {
                 negated: find(p, Rule::kw_set).is_some(),
             },
+            Rule::set_by => self.set_by(p, None)?,
             Rule::predicate => return self.predicate(p),
             _ => return None,
         };
         Some(Expr { kind, span })
+    }
+
+    /// `set by KIND ["name"] [within N]`, of `field` (`None`: bare).
+    fn set_by(&mut self, p: &P<'_>, field: Option<ast::Path>) -> Option<ExprKind> {
+        let w = find(p, Rule::word)?;
+        let kind = match w.as_str() {
+            "ai" => ast::ActorKind::Ai,
+            "integration" => ast::ActorKind::Integration,
+            "human" => ast::ActorKind::Human,
+            _ => return self.unknown_word(&w, "an actor kind", &["ai", "integration", "human"]),
+        };
+        let name = find(p, Rule::str_lit).map(|s| self.str_lit(&s));
+        let within = match find(p, Rule::set_within) {
+            Some(x) => Some(self.duration(&find(&x, Rule::number_tok)?)?),
+            None => None,
+        };
+        Some(ExprKind::SetBy {
+            field,
+            kind: ast::Spanned {
+                node: kind,
+                span: self.span(&w),
+            },
+            name,
+            within,
+        })
     }
 
     fn predicate(&mut self, p: &P<'_>) -> Option<Expr> {
@@ -196,6 +222,18 @@ impl Lower<'_> {
                     pattern: self.str_lit(&find(&tail, Rule::str_lit)?),
                 }
             }
+            Rule::set_by => {
+                if lhs.new || lhs.source_of {
+                    self.errors.push(SyntaxError::Other {
+                        span: lhs.span,
+                        message: "`set by` is about a field's last write, not a value".into(),
+                        label: "write the field's name alone here".into(),
+                        help: "write `Industry set by human` (who last wrote Industry)".into(),
+                    });
+                    return None;
+                }
+                self.set_by(&tail, Some(lhs.path))?
+            }
             Rule::rel_date => {
                 let kw = tail.clone().into_inner().next()?;
                 let node = if kw.as_rule() == Rule::kw_before {
@@ -248,6 +286,7 @@ impl Lower<'_> {
     fn operand(&mut self, p: &P<'_>) -> Option<Operand> {
         Some(Operand {
             new: find(p, Rule::kw_new).is_some(),
+            source_of: find(p, Rule::source_of).is_some(),
             path: self.path(&find(p, Rule::path)?),
             span: self.span(p),
         })

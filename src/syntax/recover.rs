@@ -54,6 +54,7 @@ pub const TEST_KEYWORDS: &[&str] = &[
     "record",
     "parent",
     "change",
+    "history",
     "expect",
 ];
 
@@ -445,6 +446,7 @@ fn describe(r: Rule) -> Option<String> {
         Rule::t_record => "`record`",
         Rule::t_parent => "`parent`",
         Rule::t_change => "`change`",
+        Rule::t_history => "`history`",
         Rule::t_expect => "`expect`",
         _ => return None,
     };

@@ -53,6 +53,28 @@ impl Lower<'_> {
                 field: self.ident(&find(p, Rule::ident)?),
                 value: self.literal(&find(p, Rule::literal)?)?,
             },
+            Rule::t_history => {
+                let field = self.ident(&find(p, Rule::ident)?);
+                let write = match find(p, Rule::history_by) {
+                    Some(b) => Some(ast::HistoryWrite {
+                        actor: self.actor(&b)?,
+                        at: find(&b, Rule::history_at)
+                            .and_then(|a| find(&a, Rule::str_lit))
+                            .map(|s| self.str_lit(&s)),
+                        source: find(&b, Rule::history_from)
+                            .and_then(|a| find(&a, Rule::str_lit))
+                            .map(|s| self.str_lit(&s)),
+                    }),
+                    None => {
+                        let w = find(p, Rule::word)?;
+                        if w.as_str() != "never" {
+                            return self.unknown_word(&w, "`by` or `never`", &["by", "never"]);
+                        }
+                        None
+                    }
+                };
+                TestItemKind::History { field, write }
+            }
             Rule::t_expect => {
                 let field = find(p, Rule::ident).map(|i| self.ident(&i));
                 let word = find(p, Rule::expect_outcome).or_else(|| find(p, Rule::outcome_word))?;

@@ -228,7 +228,9 @@ fn not_true_parts(unit: &CheckedUnit, m: &Mutation, e: &Cond) -> Vec<(Span, Opti
 /// The source span of a condition: its own, or the one covering its atoms.
 fn cover(c: &Cond) -> Option<Span> {
     match c {
-        Cond::Atom { span, .. } | Cond::Changed { span, .. } => Some(*span),
+        Cond::Atom { span, .. } | Cond::Changed { span, .. } | Cond::SetBy { span, .. } => {
+            Some(*span)
+        }
         Cond::Not(inner) => cover(inner),
         Cond::And(cs) | Cond::Or(cs) => cs.iter().filter_map(cover).reduce(|a, b| Span {
             file: a.file,

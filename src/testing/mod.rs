@@ -197,6 +197,30 @@ pub fn mutation_json(unit: &CheckedUnit, test: &TestCase) -> Value {
     if let Some(c) = &test.cause {
         m["trigger"] = c.clone();
     }
+    if !test.history.is_empty() {
+        let at = m["at"].clone();
+        let h: Map<String, Value> = test
+            .history
+            .iter()
+            .map(|(f, e)| {
+                let v = match e {
+                    None => Value::Null,
+                    Some(e) => {
+                        let mut w = json!({
+                            "actor": { "kind": e.kind.as_str(), "name": e.name },
+                            "at": e.at.as_ref().map_or_else(|| at.clone(), |a| json!(a)),
+                        });
+                        if let Some(s) = &e.source {
+                            w["source"] = json!(s);
+                        }
+                        w
+                    }
+                };
+                (unit.schema.field(*f).name.clone(), v)
+            })
+            .collect();
+        m["history"] = Value::Object(h);
+    }
     m
 }
 

@@ -198,7 +198,25 @@ pub struct Mut {
     pub changes: BTreeMap<FieldId, V>,
     /// What started the automation; `None`: the write itself.
     pub cause: Option<crmc_eval::Cause>,
+    /// `at`, seconds since the epoch.
+    pub at: i64,
+    /// Last writes by field (`None`: never written); a field not listed
+    /// has never been written either (complete inputs list every field a
+    /// condition reads).
+    pub history: BTreeMap<FieldId, Option<LastW>>,
 }
+
+/// One field's last write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastW {
+    pub kind: ActorKind,
+    pub name: String,
+    pub at: i64,
+    pub source: String,
+}
+
+/// The analysis's default `at`: 2026-01-01T00:00:00Z.
+pub const AT_SECS: i64 = 1_767_225_600;
 
 impl Mut {
     fn get(&self, s: &Subject) -> V {
@@ -221,6 +239,10 @@ impl Mut {
             Subject::Source => V::Str(self.source.clone()),
             Subject::Event => V::Str(self.event.as_str().into()),
             Subject::Parent { .. } => V::Null,
+            Subject::HistSource(f) => match self.history.get(f) {
+                Some(Some(w)) => V::Str(w.source.clone()),
+                _ => V::Null,
+            },
         }
     }
 }
@@ -243,6 +265,20 @@ pub fn eval(c: &Cond, m: &Mut) -> bool {
         Cond::Or(cs) => cs.iter().any(|c| eval(c, m)),
         Cond::Not(c) => !eval(c, m),
         Cond::Changed { field, .. } => m.changes.contains_key(field),
+        Cond::SetBy {
+            field,
+            kind,
+            name,
+            within,
+            ..
+        } => match m.history.get(field) {
+            Some(Some(w)) => {
+                w.kind == *kind
+                    && name.as_ref().is_none_or(|n| *n == w.name)
+                    && within.is_none_or(|n| w.at >= m.at - n)
+            }
+            _ => false,
+        },
         Cond::Atom { subject, test, .. } => {
             let v = m.get(subject);
             if matches!(test, Test::IsEmpty) {
@@ -442,5 +478,27 @@ pub fn parse_witness(schema: &Schema, w: &serde_json::Value) -> Mut {
         cause: w
             .get("trigger")
             .map(|t| crmc_eval::Cause::from_value(t).unwrap()),
+        at: crmc_eval::time::parse_datetime(w["at"].as_str().unwrap()).unwrap(),
+        history: w["history"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(n, e)| {
+                        let f = schema.field_by_name(obj, n).unwrap();
+                        let e = (!e.is_null()).then(|| LastW {
+                            kind: match e["actor"]["kind"].as_str().unwrap() {
+                                "ai" => ActorKind::Ai,
+                                "integration" => ActorKind::Integration,
+                                _ => ActorKind::Human,
+                            },
+                            name: e["actor"]["name"].as_str().unwrap().into(),
+                            at: crmc_eval::time::parse_datetime(e["at"].as_str().unwrap()).unwrap(),
+                            source: e["source"].as_str().unwrap().into(),
+                        });
+                        (f, e)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }

@@ -209,6 +209,11 @@ pub struct Gen<'s> {
     pub schema: &'s Schema,
 }
 
+/// Names of last writers in generated histories and `set by` conditions.
+const WRITERS: [&str; 3] = ["jane@acme.example", "alim", "sync"];
+/// Sources of last writes in generated histories.
+const HIST_SOURCES: [&str; 3] = ["CRM_UI", "IMPORT", "API"];
+
 const NUMS: [&str; 9] = ["0", "1", "0.5", "10", "50", "99.5", "1000", "-3", "9007"];
 const CONFS: [&str; 6] = ["0", "0.5", "0.6", "0.75", "0.9", "0.95"];
 const SOURCES: [&str; 3] = ["enrichment", "import", "web"];
@@ -324,7 +329,35 @@ impl Gen<'_> {
 
     fn atom(&mut self, object: ObjectId) -> Cond {
         let fields = self.fields_of(object);
-        match self.rng.below(14) {
+        match self.rng.below(16) {
+            14 => Cond::SetBy {
+                field: *self.rng.pick(&fields),
+                kind: *self
+                    .rng
+                    .pick(&[ActorKind::Human, ActorKind::Ai, ActorKind::Integration]),
+                name: self
+                    .rng
+                    .pct(40)
+                    .then(|| self.rng.pick(&WRITERS).to_string()),
+                within: self
+                    .rng
+                    .pct(40)
+                    .then(|| *self.rng.pick(&[86_400_i64, 90 * 86_400, 3_600])),
+                span: sp(),
+            },
+            15 => {
+                let s = self.rng.pick(&HIST_SOURCES).to_string();
+                let test = match self.rng.below(4) {
+                    0 => Test::Cmp(CmpOp::Eq, Value::Str(s)),
+                    1 => Test::StartsWith(s[..2].to_string()),
+                    2 => Test::IsEmpty,
+                    _ => Test::In {
+                        values: vec![Value::Str(s), Value::Str("IMPORT".into())],
+                        negated: self.rng.pct(50),
+                    },
+                };
+                atom(Subject::HistSource(*self.rng.pick(&fields)), test)
+            }
             0 => {
                 let ops = [CmpOp::Lt, CmpOp::Ge, CmpOp::Gt, CmpOp::Le, CmpOp::Eq];
                 let test = if self.rng.pct(15) {
@@ -891,7 +924,51 @@ pub fn random_mutation(seed: u64, unit: &CheckedUnit) -> Json {
     if let Some(cause) = random_cause(r, unit, object, aimed.as_ref()) {
         m.insert("trigger".into(), cause);
     }
+    // drawn last, so a seed's earlier draws stay what they were
+    if r.pct(45) {
+        m.insert("history".into(), random_history(r, o));
+    }
     Json::Object(m)
+}
+
+/// A `history` for some of the object's fields: never written, or a last
+/// write by one of [`WRITERS`] a moment, a day or months before `at` (or
+/// after it), with a source most of the time; now and then a name the
+/// object lacks or an entry that is not one (errors on both sides).
+fn random_history(r: &mut Rng, o: &Object) -> Json {
+    let mut h = Map::new();
+    for f in &o.fields {
+        if !r.pct(50) {
+            continue;
+        }
+        let v = if r.pct(15) {
+            Json::Null
+        } else {
+            let kind = *r.pick(&["human", "ai", "integration"]);
+            let at = *r.pick(&[
+                "2026-11-21T09:30:00Z",
+                "2026-11-20T10:00:00Z",
+                "2026-06-01T00:00:00Z",
+                "2026-11-22T00:00:00Z",
+            ]);
+            let mut w = json!({"actor": {"kind": kind, "name": r.pick(&WRITERS)}, "at": at});
+            if r.pct(70) {
+                w["source"] = json!(r.pick(&HIST_SOURCES));
+            }
+            w
+        };
+        h.insert(f.name.clone(), v);
+    }
+    if r.pct(3) {
+        h.insert("Ghost__c".into(), Json::Null);
+    }
+    if r.pct(2) {
+        h.insert(
+            o.fields[0].name.clone(),
+            json!({"actor": {"kind": "bot", "name": "x"}, "at": "2026-11-20T10:00:00Z"}),
+        );
+    }
+    Json::Object(h)
 }
 
 /// A `"trigger"` for a mutation on `object`, or none (the write is its own
@@ -1004,6 +1081,13 @@ pub fn show_cond(s: &Schema, c: &Cond) -> String {
         ),
         Cond::Not(c) => format!("not {}", show_cond(s, c)),
         Cond::Changed { field, .. } => format!("changed({})", name(field)),
+        Cond::SetBy {
+            field,
+            kind,
+            name: who,
+            within,
+            ..
+        } => format!("{} set by {kind:?} {who:?} within {within:?}", name(field)),
         Cond::Atom { subject, test, .. } => {
             let subj = match subject {
                 Subject::Field(f) => name(f),
@@ -1012,6 +1096,7 @@ pub fn show_cond(s: &Schema, c: &Cond) -> String {
                 Subject::Confidence => "confidence".into(),
                 Subject::Source => "source".into(),
                 Subject::Event => "event".into(),
+                Subject::HistSource(f) => format!("source of {}", name(f)),
             };
             format!("{subj} {test:?}")
         }

@@ -18,6 +18,10 @@
 //!   (unless the record's ref field is `null`: then there is no parent and
 //!   its fields are empty), a parent field missing from a supplied parent, a
 //!   missing `source` or `confidence`.
+//! - The mutation's `history` says who last wrote each field: `set by`
+//!   and `source of` read it. A field it does not list is unknown (on
+//!   update and delete; a create's fields were never written), `null` is
+//!   "never written".
 //! - A value of the wrong JSON type for its field (a number for a date field,
 //!   a malformed date, `5.5` for an `int`) is also unknown, and so never makes a write more
 //!   permissive; `is empty` on it is false.
@@ -25,8 +29,8 @@
 use crate::mutation::{Cause, In, J};
 use crate::names::{Lookup, ObjNames};
 use crate::table::{
-    ActorKind, CmpOp, CondRange, Const, Event, FieldIx, ObjectIx, ObjectRow, Op, Subject, Table,
-    Test, TypeTag,
+    ActorKind, CmpOp, CondRange, Const, Event, FieldIx, ObjectIx, ObjectRow, Op, StrId, Subject,
+    Table, Test, TypeTag,
 };
 use crate::time::{self, SECS_PER_DAY};
 use crate::values;
@@ -351,6 +355,22 @@ pub(crate) struct Ctx<'t, 'm> {
     pub source: Slot<'m>,
     pub event: Slot<'m>,
     pub at_day: i64,
+    /// The history's entries, sparse by local field index, each with its
+    /// `source` as a slot (what `source of F` reads).
+    hist: Vec<(u32, Hist<'m>, Slot<'m>)>,
+    /// What a field the history does not list holds: never written on
+    /// create, unknown otherwise.
+    hist_missing: Hist<'m>,
+}
+
+/// One field's last write, as the mutation's `history` tells it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Hist<'m> {
+    /// The history does not say: unknown.
+    Absent,
+    /// `null` (or a create): never written.
+    Never,
+    Set(&'m crate::mutation::LastWrite),
 }
 
 impl<'t, 'm> Ctx<'t, 'm> {
@@ -410,6 +430,30 @@ impl<'t, 'm> Ctx<'t, 'm> {
                 }
             }
         }));
+        let hist_missing = if m.event() == Event::Create {
+            Hist::Never
+        } else {
+            Hist::Absent
+        };
+        let mut hist: Vec<(u32, Hist<'m>, Slot<'m>)> = Vec::new();
+        if let Some(h) = m.history {
+            let lk = lookup(obj_ix, object);
+            for (name, w) in h {
+                // a name the object lacks is refused before deciding
+                let Some(l) = lk.local(name) else { continue };
+                let (entry, source) = match w {
+                    None => (Hist::Never, Slot::Null),
+                    Some(w) => (
+                        Hist::Set(w),
+                        w.source
+                            .as_deref()
+                            .map_or(Slot::Absent, |s| Slot::Val(Val::Str(Cow::Borrowed(s)))),
+                    ),
+                };
+                hist.push((l as u32, entry, source));
+            }
+            hist.sort_by_key(|(l, _, _)| *l);
+        }
         Ctx {
             t,
             object,
@@ -433,6 +477,42 @@ impl<'t, 'm> Ctx<'t, 'm> {
                 .map_or(Slot::Absent, |s| Slot::Val(Val::Str(Cow::Borrowed(s)))),
             event: Slot::Val(Val::Ev(m.event())),
             at_day: m.at.div_euclid(SECS_PER_DAY),
+            hist,
+            hist_missing,
+        }
+    }
+
+    /// The history's entry for local field `l`, and its source slot.
+    fn hist_of(&self, l: usize) -> (Hist<'m>, &Slot<'m>) {
+        const ABSENT: &Slot<'static> = &Slot::Absent;
+        const NULL: &Slot<'static> = &Slot::Null;
+        match self.hist.binary_search_by_key(&(l as u32), |(k, _, _)| *k) {
+            Ok(i) => match self.hist.get(i) {
+                Some((_, h, s)) => (*h, s),
+                None => (Hist::Absent, ABSENT),
+            },
+            Err(_) => match self.hist_missing {
+                Hist::Never => (Hist::Never, NULL),
+                h => (h, ABSENT),
+            },
+        }
+    }
+
+    /// `F set by KIND ["name"] [within N]`.
+    fn set_by(&self, f: FieldIx, kind: ActorKind, name: Option<StrId>, within: Option<i64>) -> Tv {
+        let Some(l) = self.object.local(f) else {
+            return Tv::Unknown;
+        };
+        match self.hist_of(l).0 {
+            Hist::Absent => Tv::Unknown,
+            Hist::Never => Tv::False,
+            Hist::Set(w) => Tv::from_bool(
+                w.actor.kind == kind
+                    && name.is_none_or(|n| self.t.str(n) == w.actor.name)
+                    // within N: written at or after `at` - N (a write the
+                    // history dates after `at` counts as within)
+                    && within.is_none_or(|n| w.at >= self.at.saturating_sub(n)),
+            ),
         }
     }
 
@@ -504,6 +584,10 @@ impl<'t, 'm> Ctx<'t, 'm> {
             Subject::Confidence => &self.confidence,
             Subject::Source => &self.source,
             Subject::Event => &self.event,
+            Subject::HistSource(f) => match self.object.local(*f) {
+                Some(l) => self.hist_of(l).1,
+                None => ABSENT,
+            },
         }
     }
 
@@ -574,6 +658,12 @@ impl<'t, 'm> Ctx<'t, 'm> {
                 Op::Not => stack.pop().unwrap_or(Tv::Unknown).negate(),
                 Op::Changed(f) => Tv::from_bool(self.is_changed(*f)),
                 Op::Atom(s, t) => self.test(self.subject(s), t),
+                Op::SetBy {
+                    field,
+                    kind,
+                    name,
+                    within,
+                } => self.set_by(*field, *kind, *name, *within),
             };
             stack.push(v);
         }
@@ -595,14 +685,28 @@ impl<'t, 'm> Ctx<'t, 'm> {
         let mut n = 0;
         let mut more: Vec<(usize, usize)> = Vec::new();
         for op in self.t.cond(c) {
-            if let Op::Atom(s, t) = op {
-                if self.test(self.subject(s), t) == Tv::Unknown {
+            let unknown = match op {
+                Op::Atom(s, t) => self.test(self.subject(s), t) == Tv::Unknown,
+                Op::SetBy {
+                    field,
+                    kind,
+                    name,
+                    within,
+                } => self.set_by(*field, *kind, *name, *within) == Tv::Unknown,
+                _ => false,
+            };
+            if unknown {
+                {
                     let mark = out.len();
                     if mark > base {
                         out.push_str(", ");
                     }
                     let start = out.len();
-                    self.describe(s, out);
+                    match op {
+                        Op::SetBy { field, .. } => self.describe_history(*field, out),
+                        Op::Atom(s, _) => self.describe(s, out),
+                        _ => {}
+                    }
                     let d = out.get(start..).unwrap_or("");
                     let mut seen = first.get(..n).unwrap_or(&[]).iter().chain(&more);
                     if seen.any(|(a, b)| out.get(*a..*b) == Some(d)) {
@@ -618,10 +722,26 @@ impl<'t, 'm> Ctx<'t, 'm> {
         }
     }
 
+    /// `history of `Industry`` (what a provenance condition lacked).
+    fn describe_history(&self, f: FieldIx, out: &mut String) {
+        out.push_str("history of `");
+        out.push_str(self.t.field_name(f));
+        out.push('`');
+    }
+
     fn describe(&self, s: &Subject, out: &mut String) {
         let t = self.t;
         let slot = self.subject(s);
         match s {
+            Subject::HistSource(f) => {
+                self.describe_history(*f, out);
+                if let Some(l) = self.object.local(*f) {
+                    if matches!(self.hist_of(l).0, Hist::Set(_)) {
+                        out.push_str(" (its last write has no `source`)");
+                    }
+                }
+                return;
+            }
             Subject::Field(f) => {
                 out.push_str("record field `");
                 out.push_str(t.field_name(*f));

@@ -112,5 +112,6 @@ pub use decide::{
     LineAnswer, PreparedMutation, RollbackEntry, RuleId, Stats, Texts, DEFAULT_MAX_LINE_BYTES,
     EMPTY_LINE,
 };
-pub use mutation::{Actor, Cause, EvalError, Mutation, MutationBuilder};
+pub use mutation::history;
+pub use mutation::{Actor, Cause, EvalError, History, LastWrite, Mutation, MutationBuilder};
 pub use table::{Outcome, Table};

@@ -377,6 +377,16 @@ pub enum Op {
     Changed(FieldIx),
     /// Push the test's value on the subject.
     Atom(Subject, Test),
+    /// Push whether the field's last write (the mutation's `history`) was
+    /// by an actor of `kind` (named `name`, when given), at most `within`
+    /// seconds before `at` (when given). Unknown when the history does not
+    /// say (format 6).
+    SetBy {
+        field: FieldIx,
+        kind: ActorKind,
+        name: Option<StrId>,
+        within: Option<i64>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -394,6 +404,9 @@ pub enum Subject {
     Confidence,
     Source,
     Event,
+    /// Where the field's last write came from (`source of F`: the
+    /// history's `source`; format 6).
+    HistSource(FieldIx),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

@@ -56,7 +56,20 @@ pub enum Var {
     /// rate r when below r. A function of the record id, so every pattern
     /// of buckets has a record (the witness searches for one).
     Sample(String, u32, FieldId),
+    /// Who last wrote the field (the mutation's `history`): `never`,
+    /// `human`, `ai` or `integration`.
+    HistKind(FieldId),
+    /// The last writer's name (meaningful when written).
+    HistName(FieldId),
+    /// When the field was last written, in seconds since the epoch.
+    HistAt(FieldId),
+    /// Where the last write came from (`source of F`), when written.
+    HistSource(FieldId),
 }
+
+/// The values of [`Var::HistKind`]: an actor kind, or never written.
+pub const HIST_NEVER: &str = "never";
+pub const HIST_KINDS: [&str; 4] = ["ai", "human", "integration", HIST_NEVER];
 
 impl Var {
     /// The field whose type the variable has.
@@ -402,6 +415,9 @@ impl<'a> Dom<'a> {
                 false,
             )),
             Var::Source => Con::Text(TextSet::any(false)),
+            Var::HistKind(_) => Con::Text(TextSet::of(HIST_KINDS.iter().map(|k| k.to_string()))),
+            Var::HistName(_) | Var::HistSource(_) => Con::Text(TextSet::any(false)),
+            Var::HistAt(_) => span(calendar::SECS_MIN, calendar::SECS_MAX, false),
             Var::Sample(..) => span(0, i64::from(crmc_eval::sample::SCALE) - 1, false),
             Var::At => span(calendar::SECS_MIN, calendar::SECS_MAX, false),
             Var::AtDay => span(calendar::DAY_MIN - 1, calendar::DAY_MAX + 1, false),
@@ -419,6 +435,9 @@ impl<'a> Dom<'a> {
     pub fn hint(&self, var: &Var) -> &'static str {
         match (var, self.ty(var)) {
             (Var::Source, _) => "analysis",
+            (Var::HistKind(_), _) => HIST_NEVER,
+            (Var::HistName(_), _) => "analysis",
+            (Var::HistSource(_), _) => "CRM_UI",
             (Var::Cause, _) => crate::analyze::cause::UNNAMED_KIND,
             (Var::CauseName, _) => crate::analyze::cause::NAME_HINT,
             (_, Some(FieldType::Email)) => "w@w.example",

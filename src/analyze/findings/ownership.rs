@@ -11,10 +11,18 @@ use crate::check::model::{Contract, FieldId, Outcome};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Record variables: what two different actors' mutations can share.
+/// Record variables: what two different actors' mutations on one record
+/// share.
 pub(super) fn is_record_var(v: &Var) -> bool {
     match v {
-        Var::Field(_) | Var::Parent(..) => true,
+        // the record's fields, its parents', and who last wrote each field
+        // (a record's history is the record's, whoever proposes the write)
+        Var::Field(_)
+        | Var::Parent(..)
+        | Var::HistKind(_)
+        | Var::HistName(_)
+        | Var::HistAt(_)
+        | Var::HistSource(_) => true,
         Var::Pat(base, ..) => is_record_var(base),
         _ => false,
     }

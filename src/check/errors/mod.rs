@@ -163,6 +163,11 @@ pub enum CheckError {
         first: Span,
         second: Span,
     },
+    /// A `set by` / `source of` condition that cannot be read.
+    Provenance {
+        problem: ProvenanceProblem,
+        span: Span,
+    },
     /// `signal ""` / `schedule ""`.
     EmptyCauseName {
         what: &'static str,
@@ -380,4 +385,20 @@ impl CheckError {
     pub fn is_warning(&self) -> bool {
         matches!(self, CheckError::DuplicateAuditField { .. })
     }
+}
+
+/// What is wrong with a provenance condition (`set by`, `source of`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProvenanceProblem {
+    /// `Account.Industry set by human`: a parent's history is not in the
+    /// mutation.
+    ParentField { what: &'static str, text: String },
+    /// A bare `set by` outside a field's rules (or in the `*` line).
+    Bare { in_star: bool },
+    /// `set by ai ""`.
+    EmptyName,
+    /// `within 0d`.
+    ZeroWindow,
+    /// `within` more than a hundred years.
+    LongWindow,
 }

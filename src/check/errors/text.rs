@@ -227,6 +227,41 @@ impl CheckError {
             )
             .with_label(first, "first defined here")
             .with_help("rename one of the guardrails, or merge them into one"),
+            E::Provenance { problem, span } => {
+                use super::ProvenanceProblem as P;
+                let (title, label, help) = match problem {
+                    P::ParentField { what, text } => (
+                        format!("`{what}` reads the history of the record's own fields, not `{text}`"),
+                        "a parent record's field".to_string(),
+                        "the mutation's `history` lists the record's fields; write a field of the contract's object, like `Industry set by human`".to_string(),
+                    ),
+                    P::Bare { in_star } => (
+                        "bare `set by` does not say which field it is about".to_string(),
+                        if in_star {
+                            "the `*` line covers many fields".to_string()
+                        } else {
+                            "not inside a field's rules".to_string()
+                        },
+                        "name the field: `Industry set by human`; bare `set by` only works in a named field's line".to_string(),
+                    ),
+                    P::EmptyName => (
+                        "`set by` with an empty actor name".to_string(),
+                        "no actor has this name".to_string(),
+                        "write the actor's name, like `set by ai \"vera\"`, or leave the name out for any actor of the kind".to_string(),
+                    ),
+                    P::ZeroWindow => (
+                        "`within 0` covers no time".to_string(),
+                        "an empty window".to_string(),
+                        "write how recent the last write must be, like `within 90d`".to_string(),
+                    ),
+                    P::LongWindow => (
+                        "`within` is longer than a hundred years".to_string(),
+                        "longer than any field history".to_string(),
+                        "leave `within` out to mean \"ever\"".to_string(),
+                    ),
+                };
+                Diagnostic::new("E0344", title, span, label).with_help(help)
+            }
             E::EmptyCauseName { what, span } => Diagnostic::new(
                 "E0335",
                 format!("this {what} has no name"),

@@ -546,6 +546,20 @@ least auto }\n\nFix: write `OwnerId: at least review`, and remove the `auto` lin
 Example:\n  guardrail opt_out_is_human { ... }\n  guardrail opt_out_is_human { ... }\n\nFix: \
 rename one, or merge them.",
     },
+    CodeInfo {
+        code: "E0344",
+        kind: "invalid_provenance",
+        severity: Severity::Error,
+        title: "a provenance condition that cannot be read",
+        explanation: "`set by` and `source of` read the mutation's `history`: who last wrote a \
+field of the record, when and through what (`Industry set by human`, `set by ai \"vera\" \
+within 90d`, `source of Industry in (\"CRM_UI\", \"IMPORT\")`). They are about the record's \
+own fields (a parent's history is not in the input); a bare `set by` means the field of the \
+line it is in, so it is not allowed in a `*` line or outside `fields`; an actor name is not \
+empty; `within` is a window above zero and at most a hundred years.\n\nExample:\n  *: review \
+when set by human\n  Industry: review when Account.Industry set by human\n\nFix: name one of the \
+record's fields, like `Industry set by human`.",
+    },
     // ------------------------------------------------------------ W03xx
     CodeInfo {
         code: "W0301",

@@ -35,8 +35,9 @@ pub const MAGIC: &[u8; 4] = b"CRMC";
 /// The format this crate writes and the newest it reads.
 /// 3: triggers are causes (signal, schedule and other-object triggers; the
 /// contract index per cause kind). 4: `sample N% for review` (a
-/// contract's sample rates). 5: guardrails.
-pub const FORMAT_VERSION: u16 = 5;
+/// contract's sample rates). 5: guardrails. 6: provenance conditions
+/// (`set by`, `source of`).
+pub const FORMAT_VERSION: u16 = 6;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {

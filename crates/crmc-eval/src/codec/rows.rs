@@ -282,6 +282,10 @@ impl Wire for Subject {
             Subject::Confidence => w.push(3),
             Subject::Source => w.push(4),
             Subject::Event => w.push(5),
+            Subject::HistSource(f) => {
+                w.push(6);
+                f.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Result<Subject, LoadError> {
@@ -295,6 +299,7 @@ impl Wire for Subject {
             3 => Subject::Confidence,
             4 => Subject::Source,
             5 => Subject::Event,
+            6 => Subject::HistSource(Wire::get(r)?),
             t => return Err(bad_tag("subject", t)),
         })
     }
@@ -381,6 +386,18 @@ impl Wire for Op {
                 s.put(w);
                 t.put(w);
             }
+            Op::SetBy {
+                field,
+                kind,
+                name,
+                within,
+            } => {
+                w.push(7);
+                field.put(w);
+                kind.put(w);
+                name.put(w);
+                within.put(w);
+            }
         }
     }
     fn get(r: &mut Reader<'_>) -> Result<Op, LoadError> {
@@ -392,6 +409,12 @@ impl Wire for Op {
             4 => Op::Not,
             5 => Op::Changed(Wire::get(r)?),
             6 => Op::Atom(Wire::get(r)?, Wire::get(r)?),
+            7 => Op::SetBy {
+                field: Wire::get(r)?,
+                kind: Wire::get(r)?,
+                name: Wire::get(r)?,
+                within: Wire::get(r)?,
+            },
             t => return Err(bad_tag("op", t)),
         })
     }

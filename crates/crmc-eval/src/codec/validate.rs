@@ -63,7 +63,7 @@ impl V<'_> {
         let mut depth: usize = 0;
         for op in ops {
             let pops = match op {
-                Op::True | Op::False | Op::Changed(_) | Op::Atom(..) => 0,
+                Op::True | Op::False | Op::Changed(_) | Op::Atom(..) | Op::SetBy { .. } => 0,
                 Op::And(n) | Op::Or(n) => *n as usize,
                 Op::Not => 1,
             };
@@ -73,6 +73,22 @@ impl V<'_> {
                 + 1;
             match op {
                 Op::Changed(f) => self.field_of(*f, o, what)?,
+                Op::SetBy {
+                    field,
+                    name,
+                    within,
+                    ..
+                } => {
+                    self.field_of(*field, o, what)?;
+                    if let Some(n) = name {
+                        self.str(*n)?;
+                    }
+                    // a window is a positive number of seconds no
+                    // compiler exceeds (`within` at most 100 years)
+                    if within.is_some_and(|w| !(1..=100 * 366 * 86_400).contains(&w)) {
+                        return Err(invalid(format!("{what}: `within` out of range")));
+                    }
+                }
                 Op::Atom(s, t) => {
                     match s {
                         Subject::Field(f) | Subject::New(f) => self.field_of(*f, o, what)?,
@@ -82,6 +98,7 @@ impl V<'_> {
                             })?;
                             self.field_of(*field, rel.target, what)?;
                         }
+                        Subject::HistSource(f) => self.field_of(*f, o, what)?,
                         Subject::Confidence | Subject::Source | Subject::Event => {}
                     }
                     self.test(s, t, what)?;

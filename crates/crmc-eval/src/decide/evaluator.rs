@@ -258,6 +258,7 @@ fn fill_input<'m>(i: &mut In<'m>, m: &'m Mutation) {
     i.at_text = &m.at_text;
     i.at = m.at;
     i.cause = m.cause.as_ref();
+    i.history = m.history.as_ref();
     entries(&m.record, &mut i.record);
     entries(&m.changes, &mut i.changes);
     i.parents.extend(m.parents.iter().map(|(k, v)| {

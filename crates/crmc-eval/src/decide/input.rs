@@ -37,6 +37,17 @@ impl Table {
                 "a delete writes no field values: its `changes` must be `{}`",
             ));
         }
+        // A history entry for a name the object lacks: a misspelt field
+        // would leave the real one's history unknown, or be taken as it.
+        if let Some(f) = m
+            .history
+            .and_then(|h| h.keys().find(|k| lk.local(k).is_none()))
+        {
+            return Err(EvalError::new(unknown_history_field(
+                f,
+                self.str(object.name),
+            )));
+        }
         targets.extend(m.changes.iter().map(|(k, v)| {
             let field = lk.local(k).map(|l| FieldIx(object.fields_start + l as u32));
             Target {
@@ -113,6 +124,12 @@ fn unknown_cause_field(field: &str, object: &str) -> String {
         "`trigger`: `{field}` is not a field of `{object}`; an update cause lists the fields \
          whose change started the automation"
     )
+}
+
+/// The error for a history entry naming a field the object lacks (the
+/// reference interpreter words it the same).
+fn unknown_history_field(field: &str, object: &str) -> String {
+    format!("`history`: `{field}` is not a field of `{object}`")
 }
 
 /// The error for a parent given beside an empty lookup field (the

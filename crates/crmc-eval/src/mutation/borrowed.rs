@@ -122,6 +122,9 @@ pub(crate) struct In<'m> {
     /// What started the automation; `None`: the write itself (the fast
     /// path leaves a line with a `"trigger"` to the slow one).
     pub cause: Option<&'m Cause>,
+    /// Who last wrote each field (the fast path leaves a line with a
+    /// `"history"` to the slow one).
+    pub history: Option<&'m super::History>,
 }
 
 impl<'m> In<'m> {
@@ -162,6 +165,7 @@ impl<'m> In<'m> {
                 })
                 .collect(),
             cause: m.cause.as_ref(),
+            history: m.history.as_ref(),
         }
     }
 
@@ -191,6 +195,7 @@ impl<'m> In<'m> {
         self.confidence = None;
         self.source = None;
         self.cause = None;
+        self.history = None;
         self.at_text = "";
         let mut de = serde_json::Deserializer::from_str(text);
         let ok = serde::Deserializer::deserialize_map(&mut de, TopVisitor { into: self }).is_ok()

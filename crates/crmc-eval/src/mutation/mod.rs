@@ -10,8 +10,10 @@
 mod borrowed;
 mod cause;
 mod fast;
+pub mod history;
 
 pub use cause::Cause;
+pub use history::{History, LastWrite};
 
 pub(crate) use borrowed::{entries_get, In, J};
 
@@ -78,6 +80,8 @@ pub struct Mutation {
     pub(crate) changes: Map<String, Value>,
     /// What started the automation (`"trigger"`); `None`: the write itself.
     pub(crate) cause: Option<Cause>,
+    /// Who last wrote each field (`"history"`); `None`: no history given.
+    pub(crate) history: Option<History>,
 }
 
 impl Mutation {
@@ -104,6 +108,7 @@ impl Mutation {
                 parents: Map::new(),
                 changes: Map::new(),
                 cause: None,
+                history: None,
             },
         })
     }
@@ -150,6 +155,10 @@ impl Mutation {
     /// `None`: the write itself is its own cause.
     pub fn cause(&self) -> Option<&Cause> {
         self.cause.as_ref()
+    }
+    /// Who last wrote each field, when the input says (`"history"`).
+    pub fn history(&self) -> Option<&History> {
+        self.history.as_ref()
     }
 }
 
@@ -204,14 +213,20 @@ impl MutationBuilder {
         self.m.cause = Some(own_object(cause, &self.m.object));
         self
     }
+    /// Who last wrote each field.
+    pub fn history(mut self, history: History) -> MutationBuilder {
+        self.m.history = Some(history);
+        self
+    }
     pub fn build(self) -> Mutation {
         self.m
     }
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "id",
     "trigger",
+    "history",
     "object",
     "event",
     "actor",
@@ -350,6 +365,7 @@ impl Mutation {
             h.id.is_some(),
         );
         let cause = h.cause;
+        let history = h.history;
         // Validated: move the strings out instead of copying them.
         let name = match obj.get_mut("actor") {
             Some(Value::Object(a)) => take_string(a, "name"),
@@ -365,6 +381,7 @@ impl Mutation {
             at_text: take_string(&mut obj, "at"),
             at,
             cause,
+            history,
         };
         let record = take_object(&mut obj, "record")?;
         let parents = take_object(&mut obj, "parents")?;
@@ -393,6 +410,7 @@ impl Mutation {
             at_text: h.at_text.to_string(),
             at: h.at,
             cause: h.cause,
+            history: h.history,
         })
     }
 
@@ -452,6 +470,7 @@ impl Mutation {
             None => None,
             Some(v) => Some(own_object(Cause::from_value(v)?, object)),
         };
+        let history = history::parse(obj.get("history"))?;
         Ok(HeadRef {
             id,
             object,
@@ -463,6 +482,7 @@ impl Mutation {
             at_text,
             at,
             cause,
+            history,
         })
     }
 }
@@ -503,6 +523,7 @@ struct HeadRef<'a> {
     at_text: &'a str,
     at: i64,
     cause: Option<Cause>,
+    history: Option<History>,
 }
 
 /// Moves a string value out (empty if it is not one: never, once validated).
@@ -524,6 +545,7 @@ struct Head {
     at_text: String,
     at: i64,
     cause: Option<Cause>,
+    history: Option<History>,
 }
 
 impl Head {
@@ -546,6 +568,7 @@ impl Head {
             parents,
             changes,
             cause: self.cause,
+            history: self.history,
         }
     }
 }

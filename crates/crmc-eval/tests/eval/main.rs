@@ -7,6 +7,7 @@ mod fail_closed;
 mod fixture;
 mod golden;
 mod guardrail;
+mod history;
 mod id_echo;
 mod line_limit;
 mod loosen;
