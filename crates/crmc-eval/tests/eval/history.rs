@@ -210,3 +210,146 @@ fn both_parse_paths_decide_a_history_alike() {
     assert_eq!(decide_line(&t, &l, 1), slow);
     assert!(slow.contains("\"outcome\":\"review\""), "{slow}");
 }
+
+/// `Industry: auto when set by ai, review` and the spec's other rules: a
+/// rule that lets a write through on provenance.
+fn permissive() -> Table {
+    let mut fx = Fx::new();
+    let mut c = fx.base("inbound_lead_enrichment");
+    let industry = fx.f["Industry"];
+    let by_ai = fx.b.cond(vec![Op::SetBy {
+        field: industry,
+        kind: ActorKind::Ai,
+        name: None,
+        within: Some(30 * 86_400),
+    }]);
+    for fr in &mut c.field_rules {
+        if fr.field == industry {
+            fr.rules = vec![
+                RuleRow {
+                    outcome: Outcome::Auto,
+                    route: None,
+                    when: Some(by_ai),
+                    position: 1,
+                },
+                RuleRow {
+                    outcome: Outcome::Review,
+                    route: None,
+                    when: None,
+                    position: 2,
+                },
+            ];
+        }
+    }
+    fx.finish(vec![c])
+}
+
+fn last_write() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        (
+            prop_oneof![Just("human"), Just("ai"), Just("integration")],
+            prop_oneof![Just("2026-11-20T10:00:00Z"), Just("2026-06-01T00:00:00Z")],
+            proptest::option::of(prop_oneof![Just("IMPORT"), Just("CRM_UI")]),
+        )
+            .prop_map(|(kind, at, source)| {
+                let mut w = json!({"actor": {"kind": kind, "name": "x"}, "at": at});
+                if let Some(s) = source {
+                    w["source"] = json!(s);
+                }
+                w
+            }),
+    ]
+}
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Removing a field's entry from the history (or its `source`, or the
+    /// whole history) never makes an update or a delete more permissive.
+    #[test]
+    fn less_history_is_never_more_permissive(
+        industry in last_write(),
+        rating in last_write(),
+        event in prop_oneof![Just("update"), Just("delete")],
+        which in 0usize..4,
+    ) {
+        let changes = if event == "delete" { json!({}) } else {
+            json!({ "Industry": "Technology", "Rating": "Hot" })
+        };
+        let complete = json!({ "Industry": industry, "Rating": rating });
+        let mut damaged = complete.clone();
+        match which {
+            0 => { damaged.as_object_mut().unwrap().remove("Industry"); }
+            1 => { damaged.as_object_mut().unwrap().remove("Rating"); }
+            2 => {
+                if let Some(w) = damaged["Rating"].as_object_mut() { w.remove("source"); }
+            }
+            _ => damaged = Value::Null,
+        }
+        for t in [table(ActorKind::Human, None, None), permissive()] {
+            let over = |h: &Value| json!({ "event": event, "changes": changes, "history": h });
+            let a = decided(&t, over(&complete));
+            let b = decided(&t, over(&damaged));
+            prop_assert!(a.get("error").is_none() && b.get("error").is_none(), "{a}\n{b}");
+            for (f, fa) in a["fields"].as_object().unwrap() {
+                let rank = |v: &Value| ["auto", "review", "escalate", "suggest", "never"]
+                    .iter()
+                    .position(|o| v["outcome"] == *o)
+                    .unwrap();
+                let (ra, rb) = (rank(fa), rank(&b["fields"][f]));
+                prop_assert!(rb != 0 || ra == 0, "{f}: auto only without history\n{a}\n{b}");
+                prop_assert!(rb >= ra.min(1), "{f}: below review without history\n{a}\n{b}");
+            }
+        }
+    }
+}
+
+/// A rewrite of a table's provenance op.
+type Rewrite<'a> = dyn Fn(&mut Op) + 'a;
+
+#[test]
+fn a_crafted_provenance_op_is_a_load_error() {
+    let t = permissive();
+    let craft = |f: &Rewrite<'_>| {
+        let mut t = t.clone();
+        for op in &mut t.ops {
+            if matches!(op, Op::SetBy { .. }) {
+                f(op);
+            }
+        }
+        Table::from_bytes(&t.to_bytes())
+    };
+    assert!(craft(&|_| {}).is_ok());
+    let account_field = {
+        let o = t.object(t.object_by_name("Account").unwrap()).unwrap();
+        FieldIx(o.fields_start)
+    };
+    let cases: [(&str, &Rewrite<'_>); 4] = [
+        ("another object's field", &|op| {
+            if let Op::SetBy { field, .. } = op {
+                *field = account_field;
+            }
+        }),
+        ("a name out of range", &|op| {
+            if let Op::SetBy { name, .. } = op {
+                *name = Some(StrId(1 << 30));
+            }
+        }),
+        ("a zero window", &|op| {
+            if let Op::SetBy { within, .. } = op {
+                *within = Some(0);
+            }
+        }),
+        ("a negative window", &|op| {
+            if let Op::SetBy { within, .. } = op {
+                *within = Some(-86_400);
+            }
+        }),
+    ];
+    for (what, f) in cases {
+        assert!(craft(f).is_err(), "{what} loaded");
+    }
+}
