@@ -33,7 +33,19 @@ pub fn bucket(record_id: &str, contract: &str, version: u32, field: &str) -> u32
     };
     eat(record_id.as_bytes());
     eat(contract.as_bytes());
-    eat(version.to_string().as_bytes());
+    // the version's decimal digits, on the stack (no allocation per write)
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut v = version;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    eat(&digits[at..]);
     eat(field.as_bytes());
     let mut z = h;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -60,6 +72,37 @@ pub fn sampled(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_version_is_hashed_as_its_decimal_text() {
+        // the stack digits are what `to_string` writes, at every length
+        for v in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX] {
+            for (id, c, f) in [("", "", ""), ("00Q1", "inbound", "Industry")] {
+                let want = bucket_reference(id, c, &v.to_string(), f);
+                assert_eq!(bucket(id, c, v, f), want, "{v}");
+            }
+        }
+    }
+
+    /// [`bucket`] with the version given as text (the documented form).
+    fn bucket_reference(record_id: &str, contract: &str, version: &str, field: &str) -> u32 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [record_id, contract, version, field] {
+            for &b in (part.len() as u64)
+                .to_le_bytes()
+                .iter()
+                .chain(part.as_bytes())
+            {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        let mut z = h;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z % u64::from(SCALE)) as u32
+    }
 
     #[test]
     fn buckets_are_stable_and_spread() {
