@@ -7,7 +7,9 @@ use super::algebra::num::{Bound, Interval, NumSet};
 use super::algebra::{and, calendar, Con, Cube, Dom, Region, Var, T};
 use super::cause::triggers;
 use super::lower::{lower, uses, Uses};
-use crate::check::model::{Cond, Contract, FieldId, Guardrail, Mode, Outcome, Rule, Subject};
+use crate::check::model::{
+    CheckedUnit, Cond, Contract, FieldId, Guardrail, Mode, Outcome, Rule, Subject,
+};
 use crate::decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
 
@@ -385,6 +387,27 @@ fn core_chain(dom: &Dom<'_>, c: &Contract, info: &Info, field: FieldId) -> Chain
 /// the guardrail, and where it applies (its `when`; object and actor are
 /// matched by whoever picks the guardrails for a contract).
 pub type Guard<'a> = (usize, &'a Guardrail, &'a Region);
+
+/// The regions of a unit's guardrails, by index, and the fields they
+/// floor or read.
+pub fn guard_regions(dom: &Dom<'_>, unit: &CheckedUnit) -> (Vec<Region>, BTreeSet<FieldId>) {
+    let mut fields = BTreeSet::new();
+    let regions = unit
+        .guardrails
+        .iter()
+        .map(|g| {
+            fields.extend(g.floors.iter().map(|(f, _, _)| *f));
+            match &g.when {
+                Some(w) => {
+                    super::lower::fields_read(w, &mut fields);
+                    dom.prune(lower(dom, w, true))
+                }
+                None => super::algebra::top(),
+            }
+        })
+        .collect();
+    (regions, fields)
+}
 
 /// `pieces` (a contract's final pieces for `field`) after the guardrails
 /// that cover the contract: where one applies, the outcome is at least its

@@ -69,6 +69,15 @@ pub fn check_exclusion(
     }
 }
 
+/// `actor ai "alim"` (`"*"`: any name), as a contract or guardrail says it.
+pub fn actor_of(a: &ast::ActorPattern, span: Span) -> model::Actor {
+    model::Actor {
+        kind: a.kind.node,
+        name: (a.name.value != "*").then(|| a.name.value.clone()),
+        span,
+    }
+}
+
 pub fn approver(a: &ast::Approver) -> model::Approver {
     match &a.kind {
         ast::ApproverKind::RecordOwner => model::Approver::RecordOwner,
@@ -191,11 +200,7 @@ pub fn check_contract(
         _ => None,
     };
     let actor = match get("actor") {
-        Some((ClauseKind::Actor(a), span)) => Some(model::Actor {
-            kind: a.kind.node,
-            name: (a.name.value != "*").then(|| a.name.value.clone()),
-            span,
-        }),
+        Some((ClauseKind::Actor(a), span)) => Some(actor_of(a, span)),
         _ => None,
     };
     let owner = match get("owner") {

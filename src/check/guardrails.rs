@@ -4,7 +4,7 @@
 //! `at least` an outcome above `auto`.
 
 use super::conds::{field_of, lower, RuleField, Scope};
-use super::contracts::{object_of, Once};
+use super::contracts::{actor_of, object_of, Once};
 use super::errors::CheckError;
 use super::model::{self, ObjectId};
 use super::schema::SchemaInfo;
@@ -48,11 +48,7 @@ pub(super) fn check_guardrail(
         _ => None,
     };
     let actor = match get("actor") {
-        Some((GuardItemKind::Actor(a), span)) => Some(model::Actor {
-            kind: a.kind.node,
-            name: (a.name.value != "*").then(|| a.name.value.clone()),
-            span,
-        }),
+        Some((GuardItemKind::Actor(a), span)) => Some(actor_of(a, span)),
         _ => None,
     };
     let reason = match get("reason") {
@@ -121,7 +117,6 @@ fn floors(
             | (false, Outcome::Review | Outcome::Escalate | Outcome::Suggest) => {
                 errors.push(CheckError::GuardFloor {
                     outcome: l.outcome.node,
-                    at_least: l.at_least,
                     span: l.outcome.span,
                 });
                 false

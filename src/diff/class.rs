@@ -8,7 +8,7 @@ use super::compare::{self, Delta};
 use super::side::{self, Members};
 use super::{confirm, words, Change, Compared, Diff, EndView, Options};
 use crate::analyze::algebra::{and, Dom, Found, Region};
-use crate::analyze::chain::{changed, stand_ins, Info, RuleRef};
+use crate::analyze::chain::{changed, stand_ins, Guard, Info, RuleRef};
 use crate::analyze::witness::{mutation, Parts};
 use crate::check::model::{CheckedUnit, Cond, Contract, FieldId, ObjectId};
 use serde_json::Value;
@@ -21,6 +21,8 @@ pub(super) struct Run<'a, 's> {
     pub units: (&'a CheckedUnit, &'a CheckedUnit),
     pub tables: (&'a crmc_eval::Table, &'a crmc_eval::Table),
     pub infos: Infos<'a>,
+    /// Where each side's guardrails apply (by index), lowered once.
+    pub guards: (Vec<Region>, Vec<Region>),
     /// Every actor name a contract names (a witness for "any other name"
     /// must use none of them).
     pub taken: BTreeSet<String>,
@@ -72,7 +74,7 @@ impl Run<'_, '_> {
                 .map(|(&i, info)| (i, &old.contracts[i], &**info))
                 .collect(),
             within: old_m.iter().map(|i| ch.old.contains(i)).collect(),
-            guards: class_guards(dom, old, class),
+            guards: class_guards(old, &self.guards.0, class),
         };
         let nm = Members {
             contracts: new_m
@@ -81,7 +83,7 @@ impl Run<'_, '_> {
                 .map(|(&i, info)| (i, &new.contracts[i], &**info))
                 .collect(),
             within: new_m.iter().map(|i| ch.new.contains(i)).collect(),
-            guards: class_guards(dom, new, class),
+            guards: class_guards(new, &self.guards.1, class),
         };
         let all: Vec<(&Contract, &Info)> = om
             .contracts
@@ -102,7 +104,7 @@ impl Run<'_, '_> {
         let readers: Vec<(&Contract, &Info)> = every.iter().map(|(i, c)| (*c, &**i)).collect();
         let actor = class.actor.witness_name(&self.taken);
         let mut guard_fields = BTreeSet::new();
-        for (g, _) in om.guards.iter().chain(&nm.guards) {
+        for (_, g, _) in om.guards.iter().chain(&nm.guards) {
             guard_fields.extend(g.floors.iter().map(|(f, _, _)| *f));
             if let Some(w) = &g.when {
                 crate::analyze::lower::fields_read(w, &mut guard_fields);
@@ -163,25 +165,17 @@ impl<'u> Infos<'u> {
 }
 
 /// A side's guardrails that cover the class's actors, with their regions.
-fn class_guards<'u>(
-    dom: &Dom<'_>,
-    unit: &'u CheckedUnit,
-    class: &Class,
-) -> Vec<(&'u crate::check::model::Guardrail, Region)> {
+fn class_guards<'u>(unit: &'u CheckedUnit, regions: &'u [Region], class: &Class) -> Vec<Guard<'u>> {
     unit.guardrails
         .iter()
-        .filter(|g| {
+        .zip(regions)
+        .enumerate()
+        .filter(|(_, (g, _))| {
             g.object == class.object
                 && g.actor.kind == class.actor.kind
                 && (g.actor.name.is_none() || g.actor.name == class.actor.name)
         })
-        .map(|g| {
-            let r = match &g.when {
-                Some(w) => dom.prune(crate::analyze::lower::lower(dom, w, true)),
-                None => crate::analyze::algebra::top(),
-            };
-            (g, r)
-        })
+        .map(|(i, (g, r))| (i, g, r))
         .collect()
 }
 

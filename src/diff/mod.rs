@@ -172,6 +172,10 @@ pub fn diff(old: &CheckedUnit, new: &CheckedUnit, opts: Options) -> Result<Diff,
         units: (old, new),
         tables: (&old_table, &new_table),
         infos: class::Infos::of(old, new),
+        guards: (
+            crate::analyze::chain::guard_regions(&dom, old).0,
+            crate::analyze::chain::guard_regions(&dom, new).0,
+        ),
         taken,
         opts,
     };

@@ -10,9 +10,9 @@
 //! decides `a` or more and no later one more than `a`.
 
 use crate::analyze::algebra::{and, Dom, Region};
-use crate::analyze::chain::{chain, rule_of, Info, RuleRef};
+use crate::analyze::chain::{chain, guarded, rule_of, Guard, Info, Piece, RuleRef};
 use crate::analyze::lower::lower;
-use crate::check::model::{Approver, AuditField, Contract, FieldId, Guardrail, Outcome};
+use crate::check::model::{Approver, AuditField, Contract, FieldId, Outcome};
 use std::collections::BTreeSet;
 
 /// A field's final outcome, telling "no contract governs" apart from a
@@ -134,7 +134,7 @@ pub struct Cell {
 pub struct Members<'a> {
     pub contracts: Vec<(usize, &'a Contract, &'a Info)>,
     /// The side's guardrails that cover the class, with where they apply.
-    pub guards: Vec<(&'a Guardrail, Region)>,
+    pub guards: Vec<Guard<'a>>,
     /// `within[k]`: contract `k` applies only inside the compared region
     /// (a changed contract: the region is made of theirs), so its pieces
     /// need no restricting.
@@ -196,13 +196,25 @@ pub fn cells(
             }
             if !r.is_empty() {
                 // then the guardrails: where one applies, at least its floor
-                for (o, guard, r) in raised(dom, &m.guards, field, *o, r) {
+                let cell = Piece {
+                    outcome: *o,
+                    rule: *rule,
+                    region: r,
+                    guard: None,
+                };
+                for p in guarded(dom, &[cell], field, &m.guards) {
+                    let guard = p.guard.and_then(|ix| {
+                        m.guards
+                            .iter()
+                            .find(|(i, _, _)| *i == ix)
+                            .map(|(_, g, _)| g.name.clone())
+                    });
                     out.push(Cell {
-                        level: Level::Governed(o),
+                        level: Level::Governed(p.outcome),
                         by: Some((ci, *rule)),
                         guard,
-                        governance: Governance::of(c, *rule, o),
-                        region: r,
+                        governance: Governance::of(c, *rule, p.outcome),
+                        region: p.region,
                     });
                 }
             }
@@ -225,42 +237,6 @@ pub fn cells(
         });
     }
     (out, requires(dom, m, &pieces))
-}
-
-/// A governed cell deciding `o` over `region`, split by the guardrails:
-/// each part with the outcome the guardrails raise it to, and the
-/// guardrail that raised it (the first, by name, to reach the highest
-/// floor, as the evaluator names it).
-fn raised(
-    dom: &Dom<'_>,
-    guards: &[(&Guardrail, Region)],
-    field: FieldId,
-    o: Outcome,
-    region: Region,
-) -> Vec<(Outcome, Option<String>, Region)> {
-    let mut parts = vec![(o, None, region)];
-    for (g, gr) in guards {
-        let Some(floor) = g.floor(Some(field)) else {
-            continue;
-        };
-        let mut next = Vec::new();
-        for (o, by, r) in parts {
-            if floor <= o {
-                next.push((o, by, r));
-                continue;
-            }
-            let inside = dom.prune(and(&r, gr));
-            let outside = dom.prune(dom.minus(&r, gr));
-            if !outside.is_empty() {
-                next.push((o, by, outside));
-            }
-            if !inside.is_empty() {
-                next.push((floor, Some(g.name.clone()), inside));
-            }
-        }
-        parts = next;
-    }
-    parts
 }
 
 fn requires(

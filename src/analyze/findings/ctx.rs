@@ -2,8 +2,9 @@
 //! computed on demand, and the chains' summaries for the whole-unit phases.
 
 use crate::analyze::algebra::{Dom, Found, Region};
-use crate::analyze::chain::{chain, fields_for, guarded, Chain, Guard, Info, RuleRef};
-use crate::analyze::lower::lower;
+use crate::analyze::chain::{
+    chain, fields_for, guard_regions, guarded, Chain, Guard, Info, RuleRef,
+};
 use crate::analyze::witness::Parts;
 use crate::check::model::{CheckedUnit, Cond, Contract, FieldId, Outcome};
 use std::collections::{BTreeSet, HashMap};
@@ -75,27 +76,6 @@ pub struct Ctx<'u> {
     pub guard_fields: BTreeSet<FieldId>,
     chains: HashMap<(usize, FieldId), Rc<Chain>>,
     summaries: HashMap<(usize, FieldId), Arc<Summary>>,
-}
-
-/// The regions of a unit's guardrails, by index, and the fields they
-/// floor or read.
-pub fn guard_regions(dom: &Dom<'_>, unit: &CheckedUnit) -> (Vec<Region>, BTreeSet<FieldId>) {
-    let mut fields = BTreeSet::new();
-    let regions = unit
-        .guardrails
-        .iter()
-        .map(|g| {
-            fields.extend(g.floors.iter().map(|(f, _, _)| *f));
-            match &g.when {
-                Some(w) => {
-                    crate::analyze::lower::fields_read(w, &mut fields);
-                    dom.prune(lower(dom, w, true))
-                }
-                None => crate::analyze::algebra::top(),
-            }
-        })
-        .collect();
-    (regions, fields)
 }
 
 /// The guardrails that apply to every write of contract `c` (`name`: the

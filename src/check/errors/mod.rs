@@ -155,7 +155,6 @@ pub enum CheckError {
     /// exact outcome (`Industry: review`).
     GuardFloor {
         outcome: Outcome,
-        at_least: bool,
         span: Span,
     },
     DuplicateGuardrail {

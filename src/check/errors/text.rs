@@ -197,11 +197,7 @@ impl CheckError {
             .with_help(format!(
                 "keep one `{item}`; a guardrail for another object or actor is a guardrail of its own"
             )),
-            E::GuardFloor {
-                outcome,
-                at_least,
-                span,
-            } => {
+            E::GuardFloor { outcome, span } => {
                 let o = outcome.as_str();
                 let (title, label, help) = if outcome == crate::syntax::ast::Outcome::Auto {
                     (
@@ -210,7 +206,6 @@ impl CheckError {
                         "a guardrail only raises outcomes: write `at least review`, `at least escalate` or `never`, or remove the line".to_string(),
                     )
                 } else {
-                    let _ = at_least;
                     (
                         format!("write `at least {o}`: a guardrail cannot set an outcome"),
                         format!("`{o}` here would read as exactly `{o}`"),

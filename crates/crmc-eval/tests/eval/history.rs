@@ -9,6 +9,16 @@ use crmc_eval::table::*;
 use crmc_eval::{decide_line, Mutation, Table};
 use serde_json::{json, Value};
 
+/// A rule with no route.
+fn rule(outcome: Outcome, when: Option<CondRange>, position: u32) -> RuleRow {
+    RuleRow {
+        outcome,
+        route: None,
+        when,
+        position,
+    }
+}
+
 /// The spec contract with `Industry: review when set by KIND [name]
 /// [within N], auto` (and `Rating: review when source of Rating in
 /// ("IMPORT"), auto`).
@@ -33,12 +43,6 @@ fn table(kind: ActorKind, name: Option<&str>, within: Option<i64>) -> Table {
             negated: false,
         },
     )]);
-    let rule = |o, when, position| RuleRow {
-        outcome: o,
-        route: None,
-        when,
-        position,
-    };
     for fr in &mut c.field_rules {
         if fr.field == industry {
             fr.rules = vec![
@@ -226,18 +230,8 @@ fn permissive() -> Table {
     for fr in &mut c.field_rules {
         if fr.field == industry {
             fr.rules = vec![
-                RuleRow {
-                    outcome: Outcome::Auto,
-                    route: None,
-                    when: Some(by_ai),
-                    position: 1,
-                },
-                RuleRow {
-                    outcome: Outcome::Review,
-                    route: None,
-                    when: None,
-                    position: 2,
-                },
+                rule(Outcome::Auto, Some(by_ai), 1),
+                rule(Outcome::Review, None, 2),
             ];
         }
     }
