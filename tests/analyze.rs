@@ -49,6 +49,27 @@ fn two(eligible_a: Option<Cond>, eligible_b: Option<Cond>) -> CheckedUnit {
     unit(s, vec![a, b])
 }
 
+/// What contract `k` decides for `field` where its rules say `o`, after
+/// its review sample of the record `id`.
+fn after_sample(
+    u: &CheckedUnit,
+    k: &Contract,
+    field: FieldId,
+    o: Outcome,
+    id: Option<&str>,
+) -> Outcome {
+    let name = &u.schema.field(field).name;
+    match k.sample.rate(Some(field)) {
+        Some(r)
+            if o == Outcome::Auto
+                && crmc_eval::sample::sampled(id, &k.name, k.version, name, r.into()) =>
+        {
+            Outcome::Review
+        }
+        _ => o,
+    }
+}
+
 fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     let Finding::Conflict {
         a,
@@ -74,20 +95,7 @@ fn check_conflict_witness(u: &CheckedUnit, f: &Finding) {
     // an excluded contract applies and decides `never` (decisions 8)
     let id = witness["record"]["Zid"].as_str();
     let outcome = |c: usize| match run(&u.schema, &u.contracts[c], &m) {
-        Applies::Live(x) => {
-            let k = &u.contracts[c];
-            let o = x[field].0;
-            let name = &u.schema.field(*field).name;
-            match k.sample.rate(Some(*field)) {
-                Some(r)
-                    if o == Outcome::Auto
-                        && crmc_eval::sample::sampled(id, &k.name, k.version, name, r.into()) =>
-                {
-                    Outcome::Review
-                }
-                _ => o,
-            }
-        }
+        Applies::Live(x) => after_sample(u, &u.contracts[c], *field, x[field].0, id),
         Applies::Excluded => Outcome::Never,
         Applies::No => panic!("both must apply: {witness}"),
     };
@@ -931,7 +939,8 @@ fn all_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
 }
 
 /// Every mutation the history property tells apart: record values left
-/// empty (no condition reads them), each field changed or not, every
+/// empty (no condition reads them), each field (the id included) changed
+/// or not, every
 /// event, confidence and cause class, and one last write of Stage per
 /// class its conditions tell apart: never written, or each of kind
 /// (human, ai, integration) × name (`jane`, another) × age (a day, 200
@@ -954,13 +963,17 @@ fn history_mutations(s: &Schema, causes: &[crmc_eval::Cause]) -> Vec<Mut> {
             }
         }
     }
+    // the id too: a `*` rule decides its change like any other field's
+    // (the analyzer's stand-in for unlisted readonly fields)
+    let zid = fid(s, "Zid");
     let values = [
         (flag, V::Bool(true)),
         (num, V::Num(Decimal::from_int(1))),
         (stage, V::Str("a".into())),
+        (zid, V::Str("W0000000000009".into())),
     ];
     let mut out = Vec::new();
-    for mask in 0..8u8 {
+    for mask in 0..16u8 {
         for event in [Event::Create, Event::Update, Event::Delete] {
             if event == Event::Delete && mask != 0 {
                 continue;
@@ -1258,17 +1271,7 @@ fn check_capped_witness(
         panic!("the contract must decide: {w}")
     };
     let id = w["record"]["Zid"].as_str();
-    let o = x[&field].0;
-    let name = &u.schema.field(field).name;
-    let o = match k.sample.rate(Some(field)) {
-        Some(r)
-            if o == Outcome::Auto
-                && crmc_eval::sample::sampled(id, &k.name, k.version, name, r.into()) =>
-        {
-            Outcome::Review
-        }
-        _ => o,
-    };
+    let o = after_sample(u, k, field, x[&field].0, id);
     let fl = floor_at(u, &m, field, Some(&m.name));
     assert!(fl.is_some_and(|f| f > o), "not raised: {w}");
     assert_eq!(raise(o, fl), outcome, "{w}");
